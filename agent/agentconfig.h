@@ -1,0 +1,39 @@
+#pragma once
+
+#include "result.h"
+
+#include <QHash>
+#include <QStringList>
+#include <QUrl>
+
+namespace sak {
+
+// Everything the agent needs to know at start-up. It is read from an INI file (QSettings) and
+// command-line overrides win over the file; see docs/architecture.md, "Configuration".
+struct AgentConfig
+{
+    QUrl cloudUrl;
+    QString caFile; // extra CA certificates (PEM) trusted for the cloud, besides the system's
+    QString tenantId;
+    QString agentId;
+    QUrl whatsAppUrl{QStringLiteral("https://web.whatsapp.com/")};
+    QString account{QStringLiteral("default")}; // names the persistent browser profile
+    // SHA-256 pins (base64) of server keys the WhatsApp page may trust although no system CA
+    // signed them. Only for a local test server such as the simulator; empty in production.
+    QStringList whatsAppSpkiPins;
+    QString userAgent; // empty: a desktop Chrome string derived from the engine's own
+    QString dataDir;
+
+    // The keys of the INI file, in "group/name" form; command-line overrides use the same keys.
+    static const QStringList &keys();
+
+    // Reads the file (if any), applies the overrides, fills defaults and validates.
+    // An explicitly named file that does not exist is an error; the default one may be absent.
+    static Result<AgentConfig> resolve(const QString &iniPath, bool iniPathExplicit,
+                                       const QHash<QString, QString> &overrides,
+                                       const QString &defaultDataDir);
+
+    Status validate() const;
+};
+
+} // namespace sak

@@ -1,0 +1,146 @@
+#include "bridgeprotocol.h"
+
+#include "jsonutil.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::bridge {
+namespace {
+
+Error bad(const QString &what)
+{
+    return Error{u"bad-bridge-event"_s, u"The WhatsApp page sent an invalid event (%1); it was dropped."_s.arg(what)};
+}
+
+Result<Event> parseMessage(const json::Json &root)
+{
+    const auto it = root.find("message");
+    if (it == root.end() || !it->is_object())
+        return bad(u"message without a message object"_s);
+    const json::Json &m = *it;
+    MessageEvent event;
+    const auto id = json::string(m, "id", kMaxIdLength);
+    const auto chatId = json::string(m, "chatId", kMaxIdLength);
+    const auto type = json::string(m, "type", 64);
+    const auto body = json::optionalString(m, "body", kMaxBodyLength);
+    const auto author = json::optionalString(m, "author", kMaxIdLength);
+    const auto name = json::optionalString(m, "notifyName", 256);
+    const auto t = json::integer(m, "t");
+    const auto fromMe = json::boolean(m, "fromMe");
+    if (!id || id->isEmpty())
+        return bad(u"message id missing or too long"_s);
+    if (!chatId || !chatId->contains(u'@'))
+        return bad(u"chat id missing or malformed"_s);
+    if (!type || type->isEmpty())
+        return bad(u"message type missing"_s);
+    if (!body)
+        return bad(u"message body is not text or longer than %1 characters"_s.arg(kMaxBodyLength));
+    if (!author || !name)
+        return bad(u"author or sender name malformed"_s);
+    if (!t || *t < 0)
+        return bad(u"timestamp missing"_s);
+    if (!fromMe)
+        return bad(u"fromMe missing"_s);
+    event.message = InboundMessage{*id, *chatId, *author, *type, *body, *t, *name};
+    event.fromMe = *fromMe;
+    return Event{event};
+}
+
+} // namespace
+
+Result<Event> parseEvent(const QByteArray &bytes)
+{
+    if (bytes.size() > kMaxEventBytes)
+        return bad(u"%1 bytes, more than the limit of %2"_s.arg(bytes.size()).arg(kMaxEventBytes));
+    const json::Json root = json::parse(bytes);
+    if (root.is_discarded() || !root.is_object())
+        return bad(u"not a JSON object"_s);
+    const auto kind = json::string(root, "kind", 32);
+    if (!kind)
+        return bad(u"no kind"_s);
+
+    if (*kind == u"message"_s)
+        return parseMessage(root);
+    if (*kind == u"ack"_s) {
+        const auto id = json::string(root, "id", kMaxIdLength);
+        const auto ack = json::integer(root, "ack");
+        if (!id || id->isEmpty() || !ack || *ack < -1 || *ack > 4)
+            return bad(u"ack without a valid id and level"_s);
+        return Event{AckEvent{*id, int(*ack)}};
+    }
+    if (*kind == u"state"_s) {
+        const auto state = json::string(root, "state", 64);
+        const auto synced = json::boolean(root, "hasSynced");
+        if (!state || state->isEmpty() || !synced)
+            return bad(u"state without a state name"_s);
+        return Event{StateEvent{*state, *synced}};
+    }
+    if (*kind == u"qr"_s) {
+        const auto qr = json::string(root, "qr", 4096);
+        if (!qr || qr->isEmpty())
+            return bad(u"empty QR code"_s);
+        return Event{QrEvent{*qr}};
+    }
+    if (*kind == u"sendResult"_s) {
+        const auto requestId = json::string(root, "requestId", kMaxIdLength);
+        const auto id = json::optionalString(root, "id", kMaxIdLength);
+        const auto ok = json::boolean(root, "ok");
+        const auto error = json::optionalString(root, "error", 1024);
+        if (!requestId || !id || !ok || !error)
+            return bad(u"send result malformed"_s);
+        return Event{SendResultEvent{*requestId, *id, *ok, *error}};
+    }
+    if (*kind == u"ready"_s) {
+        const auto version = json::string(root, "version", 64);
+        if (!version)
+            return bad(u"ready without a version"_s);
+        return Event{ReadyEvent{*version}};
+    }
+    if (*kind == u"health"_s) {
+        const auto ok = json::boolean(root, "ok");
+        const auto version = json::optionalString(root, "version", 64);
+        const auto it = root.find("missing");
+        if (!ok || !version || it == root.end() || !it->is_array() || it->size() > 64)
+            return bad(u"health report malformed"_s);
+        HealthEvent event{*ok, {}, *version};
+        for (const auto &item : *it) {
+            if (!item.is_string() || item.get_ref<const std::string &>().size() > 256)
+                return bad(u"health report malformed"_s);
+            event.missing.append(QString::fromStdString(item.get<std::string>()));
+        }
+        return Event{event};
+    }
+    return bad(u"unknown kind '%1'"_s.arg(kind->left(32)));
+}
+
+QByteArray sendTextCommand(const QString &requestId, const OutboundText &text)
+{
+    json::Json command = {
+        {"cmd", "sendText"},
+        {"requestId", json::str(requestId)},
+        {"chatId", json::str(text.chatId)},
+        {"body", json::str(text.body)},
+        {"messageId", json::str(text.waMessageId)},
+    };
+    return QByteArray::fromStdString(command.dump());
+}
+
+SessionState mapPageState(const QString &pageState, bool hasSynced)
+{
+    if (pageState == u"UNPAIRED"_s || pageState == u"UNPAIRED_IDLE"_s)
+        return SessionState::NeedsPairing;
+    if (pageState == u"PAIRING"_s)
+        return SessionState::Pairing;
+    if (pageState == u"CONNECTED"_s)
+        return hasSynced ? SessionState::Connected : SessionState::Connecting;
+    if (pageState == u"CONFLICT"_s)
+        return SessionState::Conflict;
+    if (pageState == u"PROXYBLOCK"_s || pageState == u"TOS_BLOCK"_s
+        || pageState == u"SMB_TOS_BLOCK"_s || pageState == u"DEPRECATED_VERSION"_s)
+        return SessionState::Blocked;
+    // UNLAUNCHED, OPENING, TIMEOUT and any state a newer WhatsApp Web may add: the page is
+    // on its way somewhere; it reports again when it gets there.
+    return SessionState::Connecting;
+}
+
+} // namespace sak::bridge

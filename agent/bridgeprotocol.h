@@ -1,0 +1,67 @@
+#pragma once
+
+#include "messagetypes.h"
+#include "result.h"
+
+#include <QStringList>
+
+#include <variant>
+
+// The messages that cross between the injected page agent (JavaScript) and the agent (C++).
+// The relay in the page validates them already; they are checked again here because the page
+// is a browser full of someone else's code. See docs/protocol.md, "Bridge events".
+namespace sak::bridge {
+
+inline constexpr qsizetype kMaxEventBytes = 256 * 1024;
+inline constexpr qsizetype kMaxBodyLength = 65536; // WhatsApp's own limit for a text
+inline constexpr qsizetype kMaxIdLength = 256;
+
+struct ReadyEvent
+{
+    QString version; // WhatsApp Web build (window.Debug.VERSION)
+};
+struct StateEvent
+{
+    QString pageState; // Socket.state as the page names it
+    bool hasSynced = false;
+};
+struct QrEvent
+{
+    QString qr; // the full QR content (ref,keys...)
+};
+struct MessageEvent
+{
+    InboundMessage message;
+    bool fromMe = false;
+};
+struct AckEvent
+{
+    QString messageId; // the id part of the key (the one we chose when sending)
+    int ack = 0;
+};
+struct SendResultEvent
+{
+    QString requestId;
+    QString messageId;
+    bool ok = false;
+    QString error;
+};
+struct HealthEvent
+{
+    bool ok = false;
+    QStringList missing; // module functions the bridge needs and could not find
+    QString version;
+};
+
+using Event = std::variant<ReadyEvent, StateEvent, QrEvent, MessageEvent, AckEvent,
+                           SendResultEvent, HealthEvent>;
+
+Result<Event> parseEvent(const QByteArray &json);
+
+// The command that asks the page agent to send a text with a given message id.
+QByteArray sendTextCommand(const QString &requestId, const OutboundText &text);
+
+// Maps WhatsApp Web's Socket.state onto the agent's session state.
+SessionState mapPageState(const QString &pageState, bool hasSynced);
+
+} // namespace sak::bridge

@@ -1,0 +1,101 @@
+#include "cloudclient.h"
+
+#include "logging.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QNetworkReply>
+#include <QSslCertificate>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak {
+
+CloudClient::CloudClient(QObject *parent)
+    : QObject(parent)
+    , m_ssl(QSslConfiguration::defaultConfiguration())
+{
+    // Connections are reused; one request per inbound message must not cost a TLS handshake.
+    m_network.setAutoDeleteReplies(true);
+}
+
+Status CloudClient::configure(const CloudClientOptions &options)
+{
+    m_options = options;
+    m_ssl = QSslConfiguration::defaultConfiguration();
+    m_ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    if (!options.caFile.isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(options.caFile, QSsl::Pem);
+        if (cas.isEmpty())
+            return Error{u"config"_s, u"The CA file %1 holds no PEM certificate; point --ca-file at the CA that signed the cloud server's certificate."_s.arg(options.caFile)};
+        m_ssl.addCaCertificates(cas);
+        qCInfo(lcCloud) << "Trusting" << cas.size() << "extra CA certificate(s) from" << options.caFile;
+    }
+    return Done{};
+}
+
+void CloudClient::postInbound(const InboundMessage &message, InboundCallback done)
+{
+    const QByteArray body = cloud::encode(cloud::InboundRequest{m_options.tenantId, m_options.agentId, message});
+    post(u"/v1/inbound"_s, body, [done = std::move(done)](Result<QByteArray> reply) {
+        if (!reply) {
+            done(reply.error());
+            return;
+        }
+        done(cloud::decodeInboundResponse(reply.value()));
+    });
+}
+
+void CloudClient::postStatus(cloud::StatusReport report, StatusCallback done)
+{
+    report.tenantId = m_options.tenantId;
+    report.agentId = m_options.agentId;
+    if (report.timestamp == 0)
+        report.timestamp = QDateTime::currentSecsSinceEpoch();
+    post(u"/v1/status"_s, cloud::encode(report), [done = std::move(done)](Result<QByteArray> reply) {
+        if (!reply)
+            done(reply.error());
+        else
+            done(Done{});
+    });
+}
+
+void CloudClient::post(const QString &path, const QByteArray &body,
+                       std::function<void(Result<QByteArray>)> done)
+{
+    QUrl url = m_options.baseUrl;
+    url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + path);
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setRawHeader("Accept", "application/json");
+    request.setRawHeader("User-Agent", "sak-agent/" SAK_VERSION);
+    request.setSslConfiguration(m_ssl);
+    request.setTransferTimeout(int(m_options.timeout.count()));
+
+    QNetworkReply *reply = m_network.post(request, body);
+    connect(reply, &QNetworkReply::finished, this, [reply, url, done = std::move(done)] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray payload = reply->readAll();
+        const auto error = reply->error();
+        if (error == QNetworkReply::SslHandshakeFailedError) {
+            done(Error{u"tls"_s, u"The cloud server %1 presented a certificate that is not trusted (%2). If it uses a private CA, configure that CA with --ca-file."_s.arg(url.host(), reply->errorString())});
+            return;
+        }
+        if (status == 0) {
+            const bool timedOut = error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError;
+            done(Error{timedOut ? u"timeout"_s : u"network"_s,
+                       u"The cloud server %1 cannot be reached (%2)."_s.arg(url.host(), reply->errorString())});
+            return;
+        }
+        if (status < 200 || status > 299) {
+            const auto serverError = cloud::decodeError(payload);
+            done(Error{u"http-%1"_s.arg(status),
+                       serverError ? u"The cloud refused the request (%1): %2"_s.arg(serverError->code, serverError->message)
+                                   : u"The cloud answered HTTP %1."_s.arg(status)});
+            return;
+        }
+        done(payload);
+    });
+}
+
+} // namespace sak

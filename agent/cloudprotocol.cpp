@@ -1,0 +1,184 @@
+#include "cloudprotocol.h"
+
+#include "bridgeprotocol.h"
+#include "jsonutil.h"
+
+#include <QRegularExpression>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::cloud {
+namespace {
+
+using json::Json;
+
+Error invalid(const QString &what)
+{
+    return Error{u"invalid-request"_s, what};
+}
+
+Result<Json> parseObject(const QByteArray &bytes)
+{
+    if (bytes.size() > kMaxRequestBytes)
+        return invalid(u"The body is larger than %1 bytes."_s.arg(kMaxRequestBytes));
+    Json root = json::parse(bytes);
+    if (root.is_discarded() || !root.is_object())
+        return invalid(u"The body is not a JSON object."_s);
+    return root;
+}
+
+} // namespace
+
+bool isValidAccountId(const QString &id)
+{
+    static const QRegularExpression pattern(u"^[A-Za-z0-9._-]{1,64}$"_s);
+    return pattern.match(id).hasMatch();
+}
+
+QByteArray encode(const InboundRequest &request)
+{
+    const InboundMessage &m = request.message;
+    const Json body = {
+        {"v", kProtocolVersion},
+        {"tenantId", json::str(request.tenantId)},
+        {"agentId", json::str(request.agentId)},
+        {"message",
+         {{"id", json::str(m.id)},
+          {"chatId", json::str(m.chatId)},
+          {"author", json::str(m.author)},
+          {"type", json::str(m.type)},
+          {"body", json::str(m.body)},
+          {"t", m.timestamp},
+          {"senderName", json::str(m.senderName)}}},
+    };
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const InboundResponse &response)
+{
+    Json replies = Json::array();
+    for (const Reply &r : response.replies)
+        replies.push_back({{"clientId", json::str(r.clientId)},
+                           {"chatId", json::str(r.chatId)},
+                           {"text", json::str(r.text)}});
+    const Json body = {{"v", kProtocolVersion},
+                       {"messageId", json::str(response.messageId)},
+                       {"replies", replies}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const StatusReport &report)
+{
+    const Json body = {
+        {"v", kProtocolVersion},
+        {"tenantId", json::str(report.tenantId)},
+        {"agentId", json::str(report.agentId)},
+        {"clientId", json::str(report.clientId)},
+        {"waMessageId", json::str(report.waMessageId)},
+        {"chatId", json::str(report.chatId)},
+        {"state", json::str(report.state)},
+        {"detail", json::str(report.detail)},
+        {"t", report.timestamp},
+    };
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encodeError(const QString &code, const QString &message)
+{
+    const Json body = {{"error", {{"code", json::str(code)}, {"message", json::str(message)}}}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto tenant = json::string(r, "tenantId", 64);
+    const auto agent = json::string(r, "agentId", 64);
+    if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
+        return invalid(u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+    const auto it = r.find("message");
+    if (it == r.end() || !it->is_object())
+        return invalid(u"The member 'message' must be an object."_s);
+    const Json &m = *it;
+    const auto id = json::string(m, "id", bridge::kMaxIdLength);
+    const auto chatId = json::string(m, "chatId", bridge::kMaxIdLength);
+    const auto author = json::optionalString(m, "author", bridge::kMaxIdLength);
+    const auto type = json::string(m, "type", 64);
+    const auto body = json::optionalString(m, "body", bridge::kMaxBodyLength);
+    const auto t = json::integer(m, "t");
+    const auto name = json::optionalString(m, "senderName", 256);
+    if (!id || id->isEmpty() || !chatId || !chatId->contains(u'@'))
+        return invalid(u"message.id and message.chatId are required."_s);
+    if (!type || !body || !author || !name || !t)
+        return invalid(u"message.type, message.body and message.t must be present with the right types."_s);
+    return InboundRequest{*tenant, *agent, InboundMessage{*id, *chatId, *author, *type, *body, *t, *name}};
+}
+
+Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return Error{u"bad-response"_s, u"The cloud answered with something that is not JSON."_s};
+    const Json &r = root.value();
+    const auto messageId = json::string(r, "messageId", bridge::kMaxIdLength);
+    const auto it = r.find("replies");
+    if (!messageId || it == r.end() || !it->is_array())
+        return Error{u"bad-response"_s, u"The cloud's answer lacks 'messageId' or 'replies'."_s};
+    if (qsizetype(it->size()) > kMaxRepliesPerMessage)
+        return Error{u"bad-response"_s, u"The cloud sent more than %1 replies to one message."_s.arg(kMaxRepliesPerMessage)};
+    InboundResponse response{*messageId, {}};
+    for (const Json &item : *it) {
+        const auto clientId = json::string(item, "clientId", bridge::kMaxIdLength);
+        const auto chatId = json::string(item, "chatId", bridge::kMaxIdLength);
+        const auto text = json::string(item, "text", bridge::kMaxBodyLength);
+        if (!clientId || clientId->isEmpty() || !chatId || !chatId->contains(u'@') || !text
+            || text->isEmpty())
+            return Error{u"bad-response"_s, u"A reply from the cloud lacks clientId, chatId or text."_s};
+        response.replies.append(Reply{*clientId, *chatId, *text});
+    }
+    return response;
+}
+
+Result<StatusReport> decodeStatusReport(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto tenant = json::string(r, "tenantId", 64);
+    const auto agent = json::string(r, "agentId", 64);
+    const auto clientId = json::string(r, "clientId", bridge::kMaxIdLength);
+    const auto waId = json::string(r, "waMessageId", bridge::kMaxIdLength);
+    const auto chatId = json::string(r, "chatId", bridge::kMaxIdLength);
+    const auto state = json::string(r, "state", 32);
+    const auto detail = json::optionalString(r, "detail", 1024);
+    const auto t = json::integer(r, "t");
+    if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
+        return invalid(u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+    if (!clientId || !waId || !chatId || !state || !detail || !t)
+        return invalid(u"clientId, waMessageId, chatId, state, detail and t are required."_s);
+    static const QStringList states{u"sent"_s, u"delivered"_s, u"read"_s, u"played"_s, u"failed"_s};
+    if (!states.contains(*state))
+        return invalid(u"state must be one of %1."_s.arg(states.join(u", "_s)));
+    return StatusReport{*tenant, *agent, *clientId, *waId, *chatId, *state, *detail, *t};
+}
+
+std::optional<Error> decodeError(const QByteArray &bytes)
+{
+    const Json root = json::parse(bytes);
+    if (root.is_discarded() || !root.is_object())
+        return std::nullopt;
+    const auto it = root.find("error");
+    if (it == root.end() || !it->is_object())
+        return std::nullopt;
+    const auto code = json::string(*it, "code", 64);
+    const auto message = json::string(*it, "message", 1024);
+    if (!code || !message)
+        return std::nullopt;
+    return Error{*code, *message};
+}
+
+} // namespace sak::cloud

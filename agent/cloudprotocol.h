@@ -1,0 +1,66 @@
+#pragma once
+
+#include "messagetypes.h"
+#include "result.h"
+
+#include <QByteArray>
+#include <QList>
+
+// The JSON messages of the cloud protocol (docs/protocol.md), shared by the agent's client and
+// the cloud stub so both sides read and write exactly the same shapes.
+namespace sak::cloud {
+
+inline constexpr int kProtocolVersion = 1;
+inline constexpr qsizetype kMaxRequestBytes = 1024 * 1024;
+inline constexpr qsizetype kMaxRepliesPerMessage = 20;
+
+struct InboundRequest
+{
+    QString tenantId;
+    QString agentId;
+    InboundMessage message;
+};
+
+struct Reply
+{
+    QString clientId; // idempotency key of this outbound item, chosen by the cloud
+    QString chatId;
+    QString text;
+
+    bool operator==(const Reply &) const = default;
+};
+
+struct InboundResponse
+{
+    QString messageId; // echoes the inbound message id
+    QList<Reply> replies;
+};
+
+// An outbound item's state change, reported by the agent.
+struct StatusReport
+{
+    QString tenantId;
+    QString agentId;
+    QString clientId;
+    QString waMessageId;
+    QString chatId;
+    QString state; // sent, delivered, read, played, failed
+    QString detail;
+    qint64 timestamp{};
+};
+
+QByteArray encode(const InboundRequest &request);
+QByteArray encode(const InboundResponse &response);
+QByteArray encode(const StatusReport &report);
+QByteArray encodeError(const QString &code, const QString &message);
+
+Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes);
+Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes);
+Result<StatusReport> decodeStatusReport(const QByteArray &bytes);
+// The server's error body, if the bytes are one.
+std::optional<Error> decodeError(const QByteArray &bytes);
+
+// Tenant and agent ids: 1-64 characters of [A-Za-z0-9._-].
+bool isValidAccountId(const QString &id);
+
+} // namespace sak::cloud

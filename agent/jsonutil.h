@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+// Small checked accessors over nlohmann::json that never throw: every input the agent reads
+// (from the page or the network) is untrusted, and a wrong type must become an error value.
+namespace sak::json {
+
+using Json = nlohmann::json;
+
+// Parses without exceptions; a discarded value (is_discarded()) means "not JSON".
+Json parse(const QByteArray &bytes);
+
+std::optional<QString> string(const Json &object, const char *key, qsizetype maxLength);
+// Like string(), but a missing or null member is an empty string; a wrong type is still an error.
+std::optional<QString> optionalString(const Json &object, const char *key, qsizetype maxLength);
+std::optional<qint64> integer(const Json &object, const char *key);
+std::optional<bool> boolean(const Json &object, const char *key);
+
+inline std::string str(const QString &s) { return s.toStdString(); }
+
+} // namespace sak::json

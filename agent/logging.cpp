@@ -1,0 +1,8 @@
+#include "logging.h"
+
+Q_LOGGING_CATEGORY(lcAgent, "sak.agent", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRelay, "sak.relay", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcCloud, "sak.cloud", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcBridge, "sak.bridge", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcPage, "sak.page", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcStub, "sak.stub", QtInfoMsg)

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+// Every logging category of the project, in one place. Message bodies, tokens and keys
+// are never logged above debug level.
+Q_DECLARE_LOGGING_CATEGORY(lcAgent)  // sak.agent: start-up, configuration, lifecycle
+Q_DECLARE_LOGGING_CATEGORY(lcRelay)  // sak.relay: the hops a message takes through the agent
+Q_DECLARE_LOGGING_CATEGORY(lcCloud)  // sak.cloud: HTTPS requests to the cloud server
+Q_DECLARE_LOGGING_CATEGORY(lcBridge) // sak.bridge: the WhatsApp Web page and its injected bridge
+Q_DECLARE_LOGGING_CATEGORY(lcPage)   // sak.page: console output of the WhatsApp Web page
+Q_DECLARE_LOGGING_CATEGORY(lcStub)   // sak.stub: the cloud stub and WhatsApp simulator

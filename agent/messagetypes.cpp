@@ -1,0 +1,68 @@
+#include "messagetypes.h"
+
+#include <QRandomGenerator>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak {
+
+QString sessionStateName(SessionState state)
+{
+    switch (state) {
+    case SessionState::Starting:
+        return u"starting"_s;
+    case SessionState::NeedsPairing:
+        return u"needs-pairing"_s;
+    case SessionState::Pairing:
+        return u"pairing"_s;
+    case SessionState::Connecting:
+        return u"connecting"_s;
+    case SessionState::Connected:
+        return u"connected"_s;
+    case SessionState::Conflict:
+        return u"conflict"_s;
+    case SessionState::Blocked:
+        return u"blocked"_s;
+    case SessionState::Unhealthy:
+        return u"unhealthy"_s;
+    }
+    return u"unknown"_s;
+}
+
+QString ackName(int ack)
+{
+    switch (static_cast<Ack>(ack)) {
+    case Ack::Error:
+        return u"failed"_s;
+    case Ack::Pending:
+        return u"pending"_s;
+    case Ack::Server:
+        return u"sent"_s;
+    case Ack::Device:
+        return u"delivered"_s;
+    case Ack::Read:
+        return u"read"_s;
+    case Ack::Played:
+        return u"played"_s;
+    }
+    return u"unknown"_s;
+}
+
+QString newWhatsAppMessageId()
+{
+    // 3EB0 + 16 random bytes in upper-case hex: the shape of ids WhatsApp Web creates itself,
+    // so our messages do not stand out, with 128 bits of randomness against collisions.
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    QString id = u"3EB0"_s;
+    for (quint32 w : words)
+        id += QString::number(w, 16).rightJustified(8, u'0').toUpper();
+    return id;
+}
+
+bool isPersonChat(const QString &chatId)
+{
+    return chatId.endsWith(u"@c.us"_s) || chatId.endsWith(u"@lid"_s);
+}
+
+} // namespace sak

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+
+namespace sak {
+
+// The agent's view of the WhatsApp session, independent of the page's own state names.
+enum class SessionState {
+    Starting,     // page loading, bridge not ready yet
+    NeedsPairing, // a QR code must be scanned with the shop's phone
+    Pairing,      // QR scanned, the phone and the page are linking
+    Connecting,   // paired, the page is (re)connecting or syncing
+    Connected,    // ready to receive and send
+    Conflict,     // WhatsApp Web is open in another place
+    Blocked,      // WhatsApp refuses this session (block, proxy block, deprecated version)
+    Unhealthy,    // the bridge cannot work with this page (WhatsApp changed, page broken)
+};
+
+QString sessionStateName(SessionState state);
+
+// WhatsApp's acknowledgement levels of a sent message, as the page reports them.
+enum class Ack : int { Error = -1, Pending = 0, Server = 1, Device = 2, Read = 3, Played = 4 };
+
+QString ackName(int ack);
+
+// A message a customer sent to the shop, as captured from the page.
+struct InboundMessage
+{
+    QString id;         // WhatsApp's serialized message id, unique per message
+    QString chatId;     // e.g. 491701234567@c.us
+    QString author;     // sender inside a group, empty for a direct chat
+    QString type;       // WhatsApp's message type (chat, image, ...)
+    QString body;       // the text, or a media caption
+    qint64 timestamp{}; // unix seconds, as WhatsApp stamped it
+    QString senderName; // the customer's push name, may be empty
+
+    bool operator==(const InboundMessage &) const = default;
+};
+
+// A text the shop sends. The WhatsApp message id is chosen by the agent before sending, so a
+// send whose outcome is unknown can later be looked up instead of repeated.
+struct OutboundText
+{
+    QString clientId;    // the cloud's idempotency key for this item
+    QString chatId;      // recipient chat
+    QString body;        // the text
+    QString waMessageId; // the id the page must use for the message
+
+    bool operator==(const OutboundText &) const = default;
+};
+
+// A WhatsApp-Web-style message id (the form WhatsApp Web itself generates: "3EB0" and hex).
+QString newWhatsAppMessageId();
+
+// True for a one-to-one chat with a person (phone-number or privacy "linked id" chats).
+bool isPersonChat(const QString &chatId);
+
+} // namespace sak
+
+Q_DECLARE_METATYPE(sak::InboundMessage)
+Q_DECLARE_METATYPE(sak::OutboundText)

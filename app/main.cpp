@@ -1,0 +1,163 @@
+#include "agentconfig.h"
+#include "application.h"
+#include "logging.h"
+
+#include <QCommandLineParser>
+#include <QGuiApplication>
+#include <QStandardPaths>
+#ifdef SAK_WITH_WIDGETS
+#include <QApplication>
+#endif
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+struct Option
+{
+    QCommandLineOption option;
+    QString configKey; // empty for options that are not settings
+};
+
+const std::vector<Option> &options()
+{
+    static const std::vector<Option> all{
+        {QCommandLineOption(u"config"_s, u"Configuration file (INI). Default: %1."_s.arg(u"~/.config/SAK/sak-agent.ini"_s), u"file"_s), {}},
+        {QCommandLineOption(u"headless"_s, u"Run without any window (kiosk); the page renders offscreen."_s), {}},
+        {QCommandLineOption(u"cloud-url"_s, u"Cloud server base URL (https://...)."_s, u"url"_s), u"cloud/url"_s},
+        {QCommandLineOption(u"ca-file"_s, u"Extra CA certificates (PEM) trusted for the cloud server."_s, u"file"_s), u"cloud/ca-file"_s},
+        {QCommandLineOption(u"tenant-id"_s, u"Tenant (shop) id at the cloud."_s, u"id"_s), u"cloud/tenant-id"_s},
+        {QCommandLineOption(u"agent-id"_s, u"This agent's id at the cloud."_s, u"id"_s), u"cloud/agent-id"_s},
+        {QCommandLineOption(u"whatsapp-url"_s, u"WhatsApp Web URL (default https://web.whatsapp.com/)."_s, u"url"_s), u"whatsapp/url"_s},
+        {QCommandLineOption(u"account"_s, u"WhatsApp account name; each has its own browser profile (default: default)."_s, u"name"_s), u"whatsapp/account"_s},
+        {QCommandLineOption(u"whatsapp-spki-pins"_s, u"Key pins (base64 SHA-256 of SubjectPublicKeyInfo) of a local WhatsApp test server; comma-separated."_s, u"pins"_s), u"whatsapp/spki-pins"_s},
+        {QCommandLineOption(u"user-agent"_s, u"User agent of the WhatsApp page (default: desktop Chrome)."_s, u"string"_s), u"whatsapp/user-agent"_s},
+        {QCommandLineOption(u"data-dir"_s, u"Where the agent keeps its data (default: ~/.local/share/SAK/sak-agent)."_s, u"dir"_s), u"storage/data-dir"_s},
+    };
+    return all;
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "sak-agent: %s\n", qPrintable(message));
+    return 2;
+}
+
+// Release builds never open a remote-debugging port, whatever the environment asks for:
+// the DevTools port would hand the WhatsApp session to anything that can reach it.
+QStringList withoutRemoteDebugging(const QStringList &arguments)
+{
+    QStringList kept;
+    for (const QString &a : arguments) {
+        if (a.startsWith(u"--remote-debugging"_s) || a.startsWith(u"--remote-allow-origins"_s))
+            qCWarning(lcAgent).noquote() << "Ignoring" << a.section(u'=', 0, 0) << "(remote debugging is disabled)";
+        else
+            kept.append(a);
+    }
+    return kept;
+}
+
+void scrubRemoteDebuggingEnvironment()
+{
+    if (qEnvironmentVariableIsSet("QTWEBENGINE_REMOTE_DEBUGGING")) {
+        qCWarning(lcAgent) << "Ignoring QTWEBENGINE_REMOTE_DEBUGGING (remote debugging is disabled)";
+        qunsetenv("QTWEBENGINE_REMOTE_DEBUGGING");
+    }
+    const QStringList flags = QString::fromLocal8Bit(qgetenv("QTWEBENGINE_CHROMIUM_FLAGS")).split(u' ', Qt::SkipEmptyParts);
+    qputenv("QTWEBENGINE_CHROMIUM_FLAGS", withoutRemoteDebugging(flags).join(u' ').toLocal8Bit());
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
+        qSetMessagePattern(u"%{time yyyy-MM-dd hh:mm:ss.zzz} %{if-category}%{category} %{endif}%{type}: %{message}"_s);
+    QCoreApplication::setOrganizationName(u"SAK"_s);
+    QCoreApplication::setApplicationName(u"sak-agent"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(SAK_VERSION));
+
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    arguments = withoutRemoteDebugging(arguments);
+    scrubRemoteDebuggingEnvironment();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"SAK Desktop Agent: hosts the shop's WhatsApp Web session and relays messages to the SAK cloud."_s);
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    for (const Option &o : options())
+        parser.addOption(o.option);
+    if (!parser.parse(arguments))
+        return fail(parser.errorText() + u"; see --help."_s);
+    if (parser.isSet(help)) {
+        std::printf("%s", qPrintable(parser.helpText()));
+        return 0;
+    }
+    if (parser.isSet(version)) {
+        std::printf("sak-agent %s (Qt %s)\n", SAK_VERSION, qVersion());
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(u"Unexpected argument '%1'; see --help."_s.arg(parser.positionalArguments().constFirst()));
+
+#ifdef SAK_WITH_WIDGETS
+    const bool headless = parser.isSet(u"headless"_s);
+#else
+    const bool headless = true; // this build has no widgets
+#endif
+
+    QHash<QString, QString> overrides;
+    for (const Option &o : options()) {
+        if (!o.configKey.isEmpty() && parser.isSet(o.option))
+            overrides.insert(o.configKey, parser.value(o.option));
+    }
+    const bool explicitConfig = parser.isSet(u"config"_s);
+    const QString iniPath = explicitConfig ? parser.value(u"config"_s)
+                                           : QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + u"/sak-agent.ini"_s;
+    auto config = sak::AgentConfig::resolve(iniPath, explicitConfig, overrides,
+                                            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    if (!config)
+        return fail(config.error().message);
+
+    if (!config.value().whatsAppSpkiPins.isEmpty()) {
+        // Chromium reads its switches once, before the application object exists.
+        qCWarning(lcAgent) << "Trusting" << config.value().whatsAppSpkiPins.size()
+                           << "pinned key(s) for the WhatsApp page: for a local test server only";
+        QByteArray flags = qgetenv("QTWEBENGINE_CHROMIUM_FLAGS");
+        flags += " --ignore-certificate-errors-spki-list=" + config.value().whatsAppSpkiPins.join(u',').toLatin1();
+        qputenv("QTWEBENGINE_CHROMIUM_FLAGS", flags.trimmed());
+    }
+    if (headless && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+
+    // Qt and Chromium read the arguments again: hand them the scrubbed list.
+    std::vector<QByteArray> storage;
+    std::vector<char *> qtArgv;
+    for (const QString &a : arguments)
+        storage.push_back(a.toLocal8Bit());
+    for (QByteArray &a : storage)
+        qtArgv.push_back(a.data());
+    qtArgv.push_back(nullptr);
+    int qtArgc = int(storage.size());
+
+    std::unique_ptr<QGuiApplication> app;
+#ifdef SAK_WITH_WIDGETS
+    if (!headless)
+        app = std::make_unique<QApplication>(qtArgc, qtArgv.data());
+#endif
+    if (!app)
+        app = std::make_unique<QGuiApplication>(qtArgc, qtArgv.data());
+    QGuiApplication::setQuitOnLastWindowClosed(!headless);
+
+    sak::Application agent(std::move(config).value(), headless);
+    if (const auto started = agent.start(); !started)
+        return fail(started.error().message);
+    return app->exec();
+}

@@ -1,0 +1,49 @@
+#include "profilemanager.h"
+
+#include "logging.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QWebEngineProfile>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak {
+
+ProfileManager::ProfileManager(const QString &dataDir, const QString &userAgent, QObject *parent)
+    : QObject(parent)
+    , m_dataDir(dataDir)
+    , m_userAgent(userAgent)
+{
+}
+
+QString ProfileManager::desktopUserAgent(const QString &engineUserAgent)
+{
+    static const QRegularExpression qtToken(u"\\s*QtWebEngine/\\S+"_s);
+    QString ua = engineUserAgent;
+    return ua.remove(qtToken).simplified();
+}
+
+QWebEngineProfile *ProfileManager::profile(const QString &account)
+{
+    if (auto *existing = m_profiles.value(account))
+        return existing;
+
+    const QString root = QDir(m_dataDir).absoluteFilePath(u"profiles/"_s + account);
+    QDir().mkpath(root);
+    // Owner-only: the profile holds a logged-in WhatsApp session.
+    QFile::setPermissions(root, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+
+    auto *profile = new QWebEngineProfile(u"sak-"_s + account, this);
+    profile->setPersistentStoragePath(root + u"/storage"_s);
+    profile->setCachePath(root + u"/cache"_s);
+    profile->setPersistentCookiesPolicy(QWebEngineProfile::ForcePersistentCookies);
+    profile->setHttpUserAgent(m_userAgent.isEmpty() ? desktopUserAgent(profile->httpUserAgent()) : m_userAgent);
+    profile->setSpellCheckEnabled(false);
+    qCInfo(lcBridge).noquote() << "WhatsApp profile" << account << "stored in" << root;
+    m_profiles.insert(account, profile);
+    return profile;
+}
+
+} // namespace sak

@@ -1,0 +1,192 @@
+#include "webbridge.h"
+
+#include "bridgefacade.h"
+#include "bridgeprotocol.h"
+#include "logging.h"
+#include "whatsapppage.h"
+
+#include <QFile>
+#include <QWebChannel>
+#include <QWebEngineProfile>
+#include <QWebEngineScript>
+#include <QWebEngineScriptCollection>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak {
+namespace {
+
+constexpr auto kSendConfirmTimeout = std::chrono::seconds(60);
+constexpr auto kReloadAfterFailure = std::chrono::seconds(15);
+
+QString readResource(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("Bridge resource %s is missing from the build", qPrintable(path));
+    return QString::fromUtf8(file.readAll());
+}
+
+} // namespace
+
+WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *parent)
+    : WhatsAppSession(parent)
+    , m_url(url)
+    , m_page(new WhatsAppPage(profile, {url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)}, this))
+    , m_channel(new QWebChannel(this))
+    , m_facade(new BridgeFacade([this](const QByteArray &json) { handleEvent(json); }, this))
+{
+    m_channel->registerObject(u"sakBridge"_s, m_facade);
+    // ApplicationWorld: the page's own scripts run in the main world and cannot reach it.
+    m_page->setWebChannel(m_channel, QWebEngineScript::ApplicationWorld);
+    installScripts();
+
+    m_reloadTimer.setSingleShot(true);
+    m_reloadTimer.setInterval(kReloadAfterFailure);
+    connect(&m_reloadTimer, &QTimer::timeout, this, [this] { m_page->load(m_url); });
+
+    connect(m_page, &QWebEnginePage::loadStarted, this, [this] {
+        // A navigation (WhatsApp reloads itself after updates and logouts) starts the bridge
+        // over; the scripts are injected again by the engine.
+        setState(SessionState::Starting);
+    });
+    connect(m_page, &QWebEnginePage::loadFinished, this, [this](bool ok) {
+        if (ok) {
+            qCInfo(lcBridge).noquote() << "WhatsApp Web loaded from" << m_url.host();
+            return;
+        }
+        const QString problem = u"WhatsApp Web could not be loaded from %1 (network or certificate error); retrying in %2 s."_s
+                                    .arg(m_url.toDisplayString(), QString::number(kReloadAfterFailure.count()));
+        qCWarning(lcBridge).noquote() << problem;
+        setState(SessionState::Unhealthy);
+        Q_EMIT healthProblem(problem);
+        m_reloadTimer.start();
+    });
+}
+
+WebBridge::~WebBridge()
+{
+    // The page must go before the profile it uses; the profile belongs to the ProfileManager.
+    delete m_page;
+}
+
+QString WebBridge::pageAgentSource()
+{
+    return readResource(u":/sak/bridge/js/pageagent.js"_s);
+}
+
+QString WebBridge::relaySource()
+{
+    // qwebchannel.js ships inside the QtWebChannel library.
+    return readResource(u":/qtwebchannel/qwebchannel.js"_s) + u"\n"_s
+        + readResource(u":/sak/bridge/js/relay.js"_s);
+}
+
+void WebBridge::installScripts()
+{
+    QWebEngineScript relay;
+    relay.setName(u"sak-relay"_s);
+    relay.setWorldId(QWebEngineScript::ApplicationWorld);
+    relay.setInjectionPoint(QWebEngineScript::DocumentCreation);
+    relay.setRunsOnSubFrames(false);
+    relay.setSourceCode(relaySource());
+
+    QWebEngineScript agent;
+    agent.setName(u"sak-page-agent"_s);
+    agent.setWorldId(QWebEngineScript::MainWorld);
+    agent.setInjectionPoint(QWebEngineScript::DocumentCreation);
+    agent.setRunsOnSubFrames(false);
+    agent.setSourceCode(pageAgentSource());
+
+    m_page->scripts().insert(relay);
+    m_page->scripts().insert(agent);
+}
+
+void WebBridge::start()
+{
+    qCInfo(lcBridge).noquote() << "Opening WhatsApp Web at" << m_url.toDisplayString();
+    m_page->load(m_url);
+}
+
+void WebBridge::setState(SessionState state)
+{
+    if (state == m_state)
+        return;
+    qCInfo(lcBridge).noquote() << "WhatsApp session:" << sessionStateName(m_state) << "->" << sessionStateName(state);
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void WebBridge::sendText(const OutboundText &text)
+{
+    if (m_state != SessionState::Connected) {
+        const QString id = text.waMessageId;
+        QMetaObject::invokeMethod(this, [this, id] {
+            Q_EMIT sendFinished(id, false, u"WhatsApp is not connected."_s);
+        }, Qt::QueuedConnection);
+        return;
+    }
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this, id = text.waMessageId] {
+        finishSend(id, false, u"The WhatsApp page did not confirm the send within %1 s."_s.arg(
+                                  std::chrono::seconds(kSendConfirmTimeout).count()));
+    });
+    timer->start(kSendConfirmTimeout);
+    m_pendingSends.insert(text.waMessageId, timer);
+    m_facade->sendCommand(bridge::sendTextCommand(text.waMessageId, text));
+}
+
+void WebBridge::finishSend(const QString &waMessageId, bool ok, const QString &error)
+{
+    QTimer *timer = m_pendingSends.take(waMessageId);
+    if (!timer)
+        return;
+    timer->deleteLater();
+    Q_EMIT sendFinished(waMessageId, ok, error);
+}
+
+void WebBridge::handleEvent(const QByteArray &json)
+{
+    auto parsed = bridge::parseEvent(json);
+    if (!parsed) {
+        qCWarning(lcBridge).noquote() << parsed.error().message;
+        return;
+    }
+    std::visit(
+        [this](const auto &event) {
+            using T = std::decay_t<decltype(event)>;
+            if constexpr (std::is_same_v<T, bridge::ReadyEvent>) {
+                m_version = event.version;
+                qCInfo(lcBridge).noquote() << "Bridge attached to WhatsApp Web" << event.version;
+            } else if constexpr (std::is_same_v<T, bridge::HealthEvent>) {
+                if (event.ok)
+                    return;
+                const QString problem = u"WhatsApp Web %1 changed: the bridge cannot find %2, so it cannot work with this page."_s
+                                            .arg(event.version, event.missing.join(u", "_s));
+                qCCritical(lcBridge).noquote() << problem;
+                setState(SessionState::Unhealthy);
+                Q_EMIT healthProblem(problem);
+            } else if constexpr (std::is_same_v<T, bridge::StateEvent>) {
+                qCDebug(lcBridge) << "Page state" << event.pageState << "synced" << event.hasSynced;
+                setState(bridge::mapPageState(event.pageState, event.hasSynced));
+            } else if constexpr (std::is_same_v<T, bridge::QrEvent>) {
+                if (event.qr == m_lastQr)
+                    return;
+                m_lastQr = event.qr;
+                qCInfo(lcBridge) << "New pairing QR code from the page";
+                Q_EMIT qrCodeChanged(event.qr);
+            } else if constexpr (std::is_same_v<T, bridge::MessageEvent>) {
+                if (event.fromMe)
+                    return; // the shop's own messages, sent from the phone or by us
+                Q_EMIT messageReceived(event.message);
+            } else if constexpr (std::is_same_v<T, bridge::AckEvent>) {
+                Q_EMIT ackChanged(event.messageId, event.ack);
+            } else if constexpr (std::is_same_v<T, bridge::SendResultEvent>) {
+                finishSend(event.requestId, event.ok, event.error);
+            }
+        },
+        parsed.value());
+}
+
+} // namespace sak

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "whatsappsession.h"
+
+#include <QHash>
+#include <QTimer>
+#include <QUrl>
+
+class QWebChannel;
+class QWebEngineProfile;
+
+namespace sak {
+
+class BridgeFacade;
+class WhatsAppPage;
+
+// WhatsApp through WhatsApp Web in QtWebEngine. It injects the two halves of the bridge on
+// every navigation (bridge/js: the page agent into the main world, the relay with the
+// QWebChannel into ApplicationWorld), turns the page's events into the session's signals and
+// carries send commands the other way.
+class WebBridge : public WhatsAppSession
+{
+    Q_OBJECT
+public:
+    WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *parent = nullptr);
+    ~WebBridge() override;
+
+    WhatsAppPage *page() const { return m_page; }
+    void start();
+
+    SessionState state() const override { return m_state; }
+    void sendText(const OutboundText &text) override;
+
+    QString whatsAppVersion() const { return m_version; }
+
+    // The scripts as injected; exposed for tests of the injection itself.
+    static QString pageAgentSource();
+    static QString relaySource();
+
+private:
+    void handleEvent(const QByteArray &json);
+    void setState(SessionState state);
+    void installScripts();
+    void finishSend(const QString &waMessageId, bool ok, const QString &error);
+
+    QUrl m_url;
+    WhatsAppPage *m_page;
+    QWebChannel *m_channel;
+    BridgeFacade *m_facade;
+    SessionState m_state = SessionState::Starting;
+    QString m_version;
+    QString m_lastQr;
+    QHash<QString, QTimer *> m_pendingSends; // by WhatsApp message id
+    QTimer m_reloadTimer;
+};
+
+} // namespace sak

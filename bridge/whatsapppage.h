@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QList>
+#include <QUrl>
+#include <QWebEnginePage>
+
+namespace sak {
+
+// The WhatsApp Web page with the agent's policies: it navigates only to allowed origins,
+// denies every permission request, rejects certificate errors and reloads after a renderer
+// crash. Links elsewhere are handed out through externalLinkRequested().
+class WhatsAppPage : public QWebEnginePage
+{
+    Q_OBJECT
+public:
+    WhatsAppPage(QWebEngineProfile *profile, const QList<QUrl> &allowedOrigins, QObject *parent = nullptr);
+
+    bool isAllowed(const QUrl &url) const;
+
+Q_SIGNALS:
+    void externalLinkRequested(const QUrl &url);
+
+protected:
+    bool acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame) override;
+    void javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level, const QString &message,
+                                  int lineNumber, const QString &sourceId) override;
+
+private:
+    QList<QUrl> m_allowedOrigins;
+    int m_crashReloads = 0;
+};
+
+} // namespace sak

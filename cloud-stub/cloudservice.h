@@ -1,0 +1,39 @@
+#pragma once
+
+#include "cloudprotocol.h"
+#include "replyengine.h"
+
+#include <QHash>
+#include <QList>
+
+namespace sak::stub {
+
+// The stub's cloud: answers inbound messages from the reply rules and records what agents
+// report. Data is kept per tenant; one tenant never sees another's.
+class CloudService
+{
+public:
+    explicit CloudService(ReplyEngine engine);
+
+    struct Answer
+    {
+        int httpStatus;
+        QByteArray body;
+    };
+
+    Answer handleInbound(const QByteArray &body);
+    Answer handleStatus(const QByteArray &body);
+
+    // What the cloud received for a tenant, oldest first.
+    QList<cloud::InboundRequest> inbound(const QString &tenantId) const { return m_inbound.value(tenantId); }
+    QList<cloud::StatusReport> statusReports(const QString &tenantId) const { return m_status.value(tenantId); }
+
+private:
+    ReplyEngine m_engine;
+    QHash<QString, QList<cloud::InboundRequest>> m_inbound;
+    QHash<QString, QList<cloud::StatusReport>> m_status;
+    // Idempotency: (tenant, message id) -> the first answer, returned again for repeats.
+    QHash<QString, QByteArray> m_answers;
+};
+
+} // namespace sak::stub

@@ -1,0 +1,123 @@
+#include "replyengine.h"
+
+#include "jsonutil.h"
+
+#include <QFile>
+#include <QStringList>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::stub {
+namespace {
+
+using json::Json;
+
+Error rulesError(const QString &what)
+{
+    return Error{u"rules"_s, u"The reply rules are invalid: %1."_s.arg(what)};
+}
+
+// Keywords match whole words, case-insensitively ("hi" must not match "this").
+std::optional<QList<QRegularExpression>> patternsOf(const Json &object, const char *key)
+{
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_array())
+        return std::nullopt;
+    QList<QRegularExpression> patterns;
+    for (const Json &word : *it) {
+        if (!word.is_string() || word.get_ref<const std::string &>().empty())
+            return std::nullopt;
+        const QString escaped = QRegularExpression::escape(QString::fromStdString(word.get<std::string>()));
+        patterns.append(QRegularExpression(u"\\b"_s + escaped + u"\\b"_s,
+                                           QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption));
+    }
+    return patterns;
+}
+
+} // namespace
+
+Result<ReplyEngine> ReplyEngine::fromFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{u"rules"_s, u"The reply rules file %1 cannot be read: %2."_s.arg(path, file.errorString())};
+    return fromJson(file.readAll());
+}
+
+Result<ReplyEngine> ReplyEngine::fromJson(const QByteArray &bytes)
+{
+    const Json root = json::parse(bytes);
+    if (root.is_discarded() || !root.is_object())
+        return rulesError(u"not a JSON object"_s);
+    ReplyEngine engine;
+    const auto shop = json::string(root, "shop", 200);
+    const auto fallback = json::string(root, "fallback", 4000);
+    if (!shop || !fallback)
+        return rulesError(u"'shop' and 'fallback' must be strings"_s);
+    engine.m_shop = *shop;
+    engine.m_fallback = *fallback;
+
+    auto rule = [&](const char *key, Rule &out) -> bool {
+        const auto it = root.find(key);
+        if (it == root.end() || !it->is_object())
+            return false;
+        auto patterns = patternsOf(*it, "keywords");
+        const auto reply = json::string(*it, "reply", 4000);
+        if (!patterns || !reply)
+            return false;
+        out = Rule{*patterns, *reply};
+        return true;
+    };
+    if (!rule("greeting", engine.m_greeting) || !rule("hours", engine.m_hours)
+        || !rule("price", engine.m_priceQuestion))
+        return rulesError(u"'greeting', 'hours' and 'price' need 'keywords' (strings) and 'reply'"_s);
+    const auto priceReply = json::string(root.at("price"), "itemReply", 4000);
+    if (!priceReply)
+        return rulesError(u"'price' needs 'itemReply'"_s);
+    engine.m_priceReply = *priceReply;
+
+    const auto catalog = root.find("catalog");
+    if (catalog == root.end() || !catalog->is_array())
+        return rulesError(u"'catalog' must be a list"_s);
+    for (const Json &entry : *catalog) {
+        const auto name = json::string(entry, "name", 200);
+        const auto price = json::string(entry, "price", 100);
+        auto patterns = patternsOf(entry, "keywords");
+        if (!name || !price || !patterns)
+            return rulesError(u"every catalog item needs 'name', 'price' and 'keywords'"_s);
+        engine.m_catalog.append(Item{*name, *price, *patterns});
+    }
+    return engine;
+}
+
+bool ReplyEngine::matches(const QList<QRegularExpression> &patterns, const QString &text)
+{
+    return std::any_of(patterns.cbegin(), patterns.cend(),
+                       [&](const QRegularExpression &p) { return p.match(text).hasMatch(); });
+}
+
+QString ReplyEngine::replyTo(const QString &text, const QString &senderName) const
+{
+    QStringList prices;
+    for (const Item &item : m_catalog) {
+        if (matches(item.patterns, text))
+            prices.append(QString(m_priceReply).replace(u"{item}"_s, item.name).replace(u"{price}"_s, item.price));
+    }
+    if (!prices.isEmpty())
+        return prices.join(u' ');
+    if (matches(m_priceQuestion.patterns, text)) {
+        QStringList menu;
+        for (const Item &item : m_catalog)
+            menu.append(item.name);
+        return QString(m_priceQuestion.reply).replace(u"{menu}"_s, menu.join(u", "_s));
+    }
+    if (matches(m_hours.patterns, text))
+        return m_hours.reply;
+    if (matches(m_greeting.patterns, text)) {
+        const QString name = senderName.isEmpty() ? QString() : u" "_s + senderName;
+        return QString(m_greeting.reply).replace(u"{name}"_s, name).replace(u"{shop}"_s, m_shop);
+    }
+    return QString(m_fallback).replace(u"{shop}"_s, m_shop);
+}
+
+} // namespace sak::stub

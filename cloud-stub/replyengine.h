@@ -1,0 +1,46 @@
+#pragma once
+
+#include "result.h"
+
+#include <QList>
+#include <QRegularExpression>
+#include <QString>
+
+namespace sak::stub {
+
+// The stub's stand-in for the cloud's AI: deterministic answers from a rules file (greeting,
+// catalog prices, opening hours, fallback), so tests and demos know what reply to expect.
+class ReplyEngine
+{
+public:
+    static Result<ReplyEngine> fromFile(const QString &path);
+    static Result<ReplyEngine> fromJson(const QByteArray &json);
+
+    // The reply to a customer's text; senderName personalises the greeting.
+    QString replyTo(const QString &text, const QString &senderName) const;
+
+private:
+    struct Item
+    {
+        QString name;
+        QString price;
+        QList<QRegularExpression> patterns;
+    };
+    struct Rule
+    {
+        QList<QRegularExpression> patterns;
+        QString reply;
+    };
+
+    static bool matches(const QList<QRegularExpression> &patterns, const QString &text);
+
+    QString m_shop;
+    Rule m_greeting;
+    Rule m_hours;
+    Rule m_priceQuestion; // asks for a price without naming a known item
+    QString m_priceReply; // "{item} costs {price}."
+    QList<Item> m_catalog;
+    QString m_fallback;
+};
+
+} // namespace sak::stub

@@ -1,0 +1,204 @@
+#include "stubserver.h"
+
+#include "cloudprotocol.h"
+#include "logging.h"
+
+#include <QFile>
+#include <QHttpServer>
+#include <QJsonDocument>
+#include <QMetaEnum>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QUrlQuery>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::stub {
+namespace {
+
+using HttpStatus = QHttpServerResponse::StatusCode;
+
+QHttpServerResponse jsonResponse(const QByteArray &body, int status = 200)
+{
+    return QHttpServerResponse("application/json", body, static_cast<HttpStatus>(status));
+}
+
+QHttpServerResponse jsonResponse(const QJsonObject &object, int status = 200)
+{
+    return jsonResponse(QJsonDocument(object).toJson(QJsonDocument::Compact), status);
+}
+
+QHttpServerResponse errorResponse(const sak::Error &error, int status)
+{
+    return jsonResponse(cloud::encodeError(error.code, error.message), status);
+}
+
+QHttpServerResponse resultResponse(const Result<QJsonObject> &result, int failStatus = 400)
+{
+    return result ? jsonResponse(result.value()) : errorResponse(result.error(), failStatus);
+}
+
+std::optional<QJsonObject> bodyObject(const QHttpServerRequest &request)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return std::nullopt;
+    return doc.object();
+}
+
+QHttpServerResponse staticFile(const QString &name, const QByteArray &mimeType)
+{
+    QFile file(u":/sak/stub/web/"_s + name);
+    if (!file.open(QIODevice::ReadOnly))
+        return errorResponse({u"not-found"_s, u"No such file."_s}, 404);
+    QHttpServerResponse response(mimeType, file.readAll());
+    response.setHeader("Cache-Control", "no-store");
+    return response;
+}
+
+void notFound(QHttpServer *server)
+{
+    server->setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        responder.write(cloud::encodeError(u"not-found"_s, u"Nothing at %1 %2."_s.arg(
+                                               QString::fromLatin1(QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method()))),
+                                               request.url().path())),
+                        "application/json", QHttpServerResponder::StatusCode::NotFound);
+    });
+}
+
+} // namespace
+
+StubServer::StubServer(QObject *parent)
+    : QObject(parent)
+{
+}
+
+StubServer::~StubServer() = default;
+
+Status StubServer::start(const StubOptions &options)
+{
+    auto rules = ReplyEngine::fromFile(options.rulesFile);
+    if (!rules)
+        return rules.error();
+    m_cloud = std::make_unique<CloudService>(std::move(rules).value());
+    m_simulator = new WhatsAppSimulator(options.businessNumber, this);
+
+    QFile certFile(options.certFile);
+    QFile keyFile(options.keyFile);
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
+        return Error{u"tls"_s, u"The certificate %1 or key %2 cannot be read; run scripts/make-certs.sh to create them."_s.arg(options.certFile, options.keyFile)};
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QSslKey key(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
+    if (chain.isEmpty() || key.isNull())
+        return Error{u"tls"_s, u"The certificate %1 or key %2 is not valid PEM."_s.arg(options.certFile, options.keyFile)};
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+
+    m_https = new QHttpServer(this);
+    m_https->sslSetup(tls);
+    addHttpsRoutes();
+    notFound(m_https);
+    m_httpsPort = m_https->listen(options.address, options.httpsPort);
+    if (m_httpsPort == 0)
+        return Error{u"listen"_s, u"Cannot listen on %1:%2 (HTTPS); is another stub running? Choose another port with --port."_s.arg(options.address.toString()).arg(options.httpsPort)};
+
+    m_control = new QHttpServer(this);
+    addControlRoutes();
+    notFound(m_control);
+    // People and tests only: never reachable from another machine.
+    m_controlPort = m_control->listen(QHostAddress::LocalHost, options.controlPort);
+    if (m_controlPort == 0)
+        return Error{u"listen"_s, u"Cannot listen on 127.0.0.1:%1 (control); choose another port with --control-port."_s.arg(options.controlPort)};
+    return Done{};
+}
+
+void StubServer::addHttpsRoutes()
+{
+    using Method = QHttpServerRequest::Method;
+    m_https->route(u"/v1/inbound"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto answer = m_cloud->handleInbound(request.body());
+        return jsonResponse(answer.body, answer.httpStatus);
+    });
+    m_https->route(u"/v1/status"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto answer = m_cloud->handleStatus(request.body());
+        return jsonResponse(answer.body, answer.httpStatus);
+    });
+
+    m_https->route(u"/wa/api/hello"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        if (!body)
+            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+        return jsonResponse(m_simulator->hello(*body));
+    });
+    m_https->route(u"/wa/api/poll"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        return jsonResponse(m_simulator->poll(request.query().queryItemValue(u"pageId"_s)));
+    });
+    m_https->route(u"/wa/api/send"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        if (!body)
+            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+        return resultResponse(m_simulator->send(*body), 409);
+    });
+    m_https->route(u"/wa/"_s, Method::Get, [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
+    m_https->route(u"/wa/whatsapp-sim.js"_s, Method::Get,
+                   [] { return staticFile(u"wa/whatsapp-sim.js"_s, "text/javascript; charset=utf-8"); });
+}
+
+void StubServer::addControlRoutes()
+{
+    using Method = QHttpServerRequest::Method;
+    m_control->route(u"/"_s, Method::Get, [] {
+        QHttpServerResponse response(QHttpServerResponse::StatusCode::Found);
+        response.setHeader("Location", "/customer");
+        return response;
+    });
+    m_control->route(u"/customer"_s, Method::Get, [] { return staticFile(u"customer.html"_s, "text/html; charset=utf-8"); });
+    m_control->route(u"/control/inject"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        if (!body)
+            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+        return resultResponse(m_simulator->inject(*body));
+    });
+    m_control->route(u"/control/scan"_s, Method::Post,
+                     [this] { return resultResponse(m_simulator->scan(), 409); });
+    m_control->route(u"/control/logout"_s, Method::Post,
+                     [this] { return resultResponse(m_simulator->logout()); });
+    m_control->route(u"/control/read"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        if (!body)
+            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+        return resultResponse(m_simulator->markRead(body->value(u"chatId"_s).toString()));
+    });
+    m_control->route(u"/control/state"_s, Method::Get, [this] { return jsonResponse(m_simulator->state()); });
+    m_control->route(u"/control/chat"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        const QString chatId = request.query().queryItemValue(u"id"_s, QUrl::FullyDecoded);
+        return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->chat(chatId)}});
+    });
+    m_control->route(u"/control/sent"_s, Method::Get,
+                     [this] { return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->sentByBusiness()}}); });
+
+    m_control->route(u"/admin/inbound"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        QJsonArray out;
+        for (const cloud::InboundRequest &r : m_cloud->inbound(request.query().queryItemValue(u"tenant"_s))) {
+            out.append(QJsonObject{{u"agentId"_s, r.agentId},   {u"id"_s, r.message.id},
+                                   {u"chatId"_s, r.message.chatId}, {u"type"_s, r.message.type},
+                                   {u"body"_s, r.message.body},     {u"senderName"_s, r.message.senderName}});
+        }
+        return jsonResponse(QJsonObject{{u"messages"_s, out}});
+    });
+    m_control->route(u"/admin/status"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        QJsonArray out;
+        for (const cloud::StatusReport &s : m_cloud->statusReports(request.query().queryItemValue(u"tenant"_s))) {
+            out.append(QJsonObject{{u"agentId"_s, s.agentId}, {u"clientId"_s, s.clientId},
+                                   {u"waMessageId"_s, s.waMessageId}, {u"chatId"_s, s.chatId},
+                                   {u"state"_s, s.state}, {u"detail"_s, s.detail}});
+        }
+        return jsonResponse(QJsonObject{{u"reports"_s, out}});
+    });
+}
+
+} // namespace sak::stub

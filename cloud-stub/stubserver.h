@@ -1,0 +1,56 @@
+#pragma once
+
+#include "cloudservice.h"
+#include "result.h"
+#include "whatsappsimulator.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+
+class QHttpServer;
+
+namespace sak::stub {
+
+struct StubOptions
+{
+    QHostAddress address{QHostAddress::LocalHost};
+    quint16 httpsPort = 8443;   // cloud protocol (/v1) and WhatsApp simulator (/wa); 0: any free port
+    quint16 controlPort = 8080; // loopback HTTP: customer panel, control and admin APIs; 0: any
+    QString certFile;           // server certificate (PEM), may be followed by its CA chain
+    QString keyFile;            // its private key (PEM)
+    QString rulesFile;          // reply rules (JSON)
+    QString businessNumber{QStringLiteral("15550100200")};
+};
+
+// sak-cloud-stub: a local stand-in for the cloud server and for WhatsApp Web, so that the agent
+// runs and is tested offline. Two listeners: HTTPS for what the agent and its page talk to, and
+// a loopback-only HTTP one for people and tests (customer panel, control, admin).
+class StubServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit StubServer(QObject *parent = nullptr);
+    ~StubServer() override;
+
+    Status start(const StubOptions &options);
+
+    quint16 httpsPort() const { return m_httpsPort; }
+    quint16 controlPort() const { return m_controlPort; }
+    CloudService &cloud() { return *m_cloud; }
+    WhatsAppSimulator &simulator() { return *m_simulator; }
+
+private:
+    void addHttpsRoutes();
+    void addControlRoutes();
+
+    std::unique_ptr<CloudService> m_cloud;
+    WhatsAppSimulator *m_simulator = nullptr;
+    QHttpServer *m_https = nullptr;
+    QHttpServer *m_control = nullptr;
+    quint16 m_httpsPort = 0;
+    quint16 m_controlPort = 0;
+};
+
+} // namespace sak::stub

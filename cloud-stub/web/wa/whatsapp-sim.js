@@ -1,0 +1,387 @@
+// WhatsApp Web simulator: the internal module surface the real page offers to scripts (see
+// shared/reference/whatsapp-web.md), under the same names and shapes, backed by the stub's
+// /wa/api. The bridge must run unchanged against this page and the real one. Nothing here
+// knows about the bridge.
+(function () {
+  'use strict';
+
+  const params = new URLSearchParams(location.search);
+  // "WhatsApp changed" mode for tests: ?omit=ModuleA,ModuleB leaves modules out.
+  const omitted = new Set((params.get('omit') || '').split(',').filter(Boolean));
+  const QR_FIRST_MS = Number(params.get('qrFirstMs')) || 60000;
+  const QR_NEXT_MS = Number(params.get('qrNextMs')) || 20000;
+  const QR_CODES = 6;
+  const POLL_MS = 300;
+
+  // ---- Meta's module system (window.__d defines, window.require loads) ----
+  const factories = Object.create(null);
+  const loaded = Object.create(null);
+  window.__d = function (name, deps, factory) {
+    if (!omitted.has(name)) factories[name] = factory;
+  };
+  window.require = function (name) {
+    if (name in loaded) return loaded[name];
+    const factory = factories[name];
+    if (!factory) throw new Error('Requiring unknown module "' + name + '"');
+    const module = { exports: {} };
+    factory(window, window.require, module, module.exports);
+    loaded[name] = module.exports;
+    return module.exports;
+  };
+
+  // ---- Backbone-like events, models and collections ----
+  class Events {
+    on(name, callback, context) {
+      this._listeners = this._listeners || {};
+      (this._listeners[name] = this._listeners[name] || []).push({ callback, context, once: false });
+      return this;
+    }
+    once(name, callback, context) {
+      this.on(name, callback, context);
+      this._listeners[name][this._listeners[name].length - 1].once = true;
+      return this;
+    }
+    off(name, callback) {
+      if (!this._listeners) return this;
+      if (!name) { this._listeners = {}; return this; }
+      if (!callback) { delete this._listeners[name]; return this; }
+      this._listeners[name] = (this._listeners[name] || []).filter((l) => l.callback !== callback);
+      return this;
+    }
+    trigger(name, ...args) {
+      const list = (this._listeners && this._listeners[name]) || [];
+      for (const l of list.slice()) {
+        if (l.once) this.off(name, l.callback);
+        try { l.callback.apply(l.context || this, args); } catch (e) { console.error(e); }
+      }
+      return this;
+    }
+  }
+
+  class Model extends Events {
+    constructor(attributes) {
+      super();
+      this.attributes = {};
+      this._collections = [];
+      this.set(attributes || {}, { silent: true });
+    }
+    get(key) { return this.attributes[key]; }
+    set(key, value, options) {
+      let changes = key;
+      if (typeof key === 'string') changes = { [key]: value };
+      else options = value;
+      const changed = [];
+      for (const [k, v] of Object.entries(changes)) {
+        if (!(k in this) || Object.getOwnPropertyDescriptor(this, k)) {
+          Object.defineProperty(this, k, {
+            get: () => this.attributes[k], set: (nv) => this.set(k, nv), configurable: true, enumerable: true,
+          });
+        }
+        if (this.attributes[k] !== v) { this.attributes[k] = v; changed.push(k); }
+      }
+      if (!(options && options.silent)) {
+        for (const k of changed) this.emit('change:' + k, this, this.attributes[k]);
+        if (changed.length) this.emit('change', this);
+      }
+      return this;
+    }
+    // Model events reach the collections the model is in, as in Backbone.
+    emit(name, ...args) {
+      this.trigger(name, ...args);
+      for (const c of this._collections) c.trigger(name, ...args);
+    }
+    serialize() { return Object.assign({}, this.attributes); }
+  }
+
+  const keyOf = (id) => (id && typeof id === 'object' ? id._serialized : id);
+
+  class Collection extends Events {
+    constructor(ModelType) { super(); this.ModelType = ModelType; this._models = new Map(); }
+    get(id) { return this._models.get(keyOf(id)); }
+    add(attributes) {
+      const model = attributes instanceof Model ? attributes : new this.ModelType(attributes);
+      const key = keyOf(model.get('id'));
+      if (this._models.has(key)) return this._models.get(key);
+      this._models.set(key, model);
+      model._collections.push(this);
+      this.trigger('add', model, this);
+      return model;
+    }
+    filter(fn) { return this.getModelsArray().filter(fn); }
+    getModelsArray() { return Array.from(this._models.values()); }
+    get length() { return this._models.size; }
+  }
+
+  // ---- WhatsApp ids ----
+  class Wid {
+    constructor(serialized) {
+      const at = serialized.indexOf('@');
+      this.user = serialized.slice(0, at);
+      this.server = serialized.slice(at + 1);
+      this._serialized = serialized;
+    }
+    toString() { return this._serialized; }
+    equals(other) { return !!other && keyOf(other) === this._serialized; }
+    isUser() { return this.server === 'c.us' || this.server === 'lid'; }
+    isGroup() { return this.server === 'g.us'; }
+  }
+  const createWid = (id) => {
+    if (id instanceof Wid) return id;
+    if (typeof id !== 'string' || !/^[\w.-]+@(c\.us|g\.us|lid|broadcast|newsletter)$/.test(id)) {
+      throw new Error('invalid wid: ' + id);
+    }
+    return new Wid(id);
+  };
+
+  const hex = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+
+  class MsgKey {
+    constructor({ from, to, id, participant, selfDir, fromMe, remote }) {
+      this.fromMe = fromMe !== undefined ? !!fromMe : selfDir === 'out';
+      this.remote = createWid(keyOf(remote || (this.fromMe ? to : from)));
+      this.id = id;
+      this.participant = participant ? createWid(keyOf(participant)) : undefined;
+      this._serialized = `${this.fromMe}_${this.remote._serialized}_${id}`;
+    }
+    toString() { return this._serialized; }
+    static async newId() { return '3EB0' + hex(10); }
+  }
+
+  // ---- App state ----
+  const Msg = new Collection(class extends Model {});
+  const Chat = new Collection(class extends Model {});
+  const Contact = new Collection(class extends Model {});
+  const Socket = new Model({ state: 'UNLAUNCHED', hasSynced: false });
+  const Conn = new Model({ ref: null, wid: null, platform: 'web' });
+  const Cmd = new Events();
+
+  const api = async (path, options) => {
+    const response = await fetch('/wa/api/' + path, Object.assign({ headers: { 'Content-Type': 'application/json' } }, options));
+    const body = await response.json();
+    if (!response.ok) throw new Error((body.error && body.error.message) || response.statusText);
+    return body;
+  };
+
+  const ensureChat = (wid) => Chat.get(wid) || Chat.add({ id: wid, name: wid.user, t: Math.floor(Date.now() / 1000), unreadCount: 0 });
+
+  const pageId = hex(8);
+  let me = null;
+  let qrTimer = null;
+
+  const addIncoming = (m, isNewMsg, type = 'chat') => {
+    const customer = createWid(m.chatId);
+    const fromMe = !!m.fromMe;
+    const key = new MsgKey({ from: fromMe ? me : customer, to: fromMe ? customer : me, id: m.id, selfDir: fromMe ? 'out' : 'in' });
+    if (Msg.get(key)) return Msg.get(key);
+    ensureChat(customer);
+    return Msg.add({
+      id: key, body: m.body, type, t: m.t, from: fromMe ? me : customer, to: fromMe ? customer : me,
+      ack: m.ack || 0, isNewMsg, notifyName: m.senderName || '', self: fromMe ? 'out' : 'in',
+    });
+  };
+
+  // ---- Modules, under WhatsApp Web's names ----
+  __d('WAWebCollections', [], (g, r, module) => { module.exports = { Msg, Chat, Contact }; });
+  __d('WAWebSocketModel', [], (g, r, module) => { module.exports = { Socket }; });
+  __d('WAWebConnModel', [], (g, r, module) => { module.exports = { Conn }; });
+  __d('WAWebCmd', [], (g, r, module) => { module.exports = { Cmd }; });
+  __d('WAWebMsgKey', [], (g, r, module) => { module.exports = MsgKey; });
+  __d('WAWebWidFactory', [], (g, r, module) => { module.exports = { createWid }; });
+  __d('WAWebFindChatAction', [], (g, r, module) => {
+    module.exports = {
+      findOrCreateLatestChat: async (wid) => {
+        const existing = Chat.get(wid);
+        return { chat: existing || ensureChat(createWid(keyOf(wid))), created: !existing };
+      },
+    };
+  });
+  __d('WAWebSendMsgChatAction', [], (g, r, module) => {
+    module.exports = {
+      addAndSendMsgToChat: (chat, attributes) => {
+        const msg = Msg.add(Object.assign({}, attributes, { ack: 0 }));
+        const msgPromise = Promise.resolve(msg);
+        const sendPromise = api('send', {
+          method: 'POST',
+          body: JSON.stringify({ pageId, id: msg.id.id, to: chat.id._serialized, body: msg.body }),
+        }).then(() => {
+          if (msg.ack < 1) msg.set('ack', 1);
+          return { messageSendResult: 'OK' };
+        }, (e) => {
+          console.warn('simulator: send failed: ' + e.message);
+          msg.set('ack', -1);
+          return { messageSendResult: 'ERROR' };
+        });
+        render();
+        return [msgPromise, sendPromise];
+      },
+    };
+  });
+
+  // ---- Pairing: a QR whose ref rotates, then goes idle ----
+  const b64 = (n) => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(n))));
+  const staticKey = b64(32);
+  const identityKey = b64(32);
+  const advSecret = b64(32);
+
+  const drawQr = (content) => {
+    const box = document.getElementById('qr');
+    box.setAttribute('data-ref', content || '');
+    const canvas = document.getElementById('qr-canvas');
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, 200, 200);
+    if (!content) return;
+    // Not a scannable QR: a pattern derived from the content, so each rotation looks different.
+    let h = 2166136261;
+    ctx.fillStyle = '#111';
+    for (let y = 0; y < 25; y++) {
+      for (let x = 0; x < 25; x++) {
+        h = Math.imul(h ^ content.charCodeAt((x + y * 25) % content.length), 16777619);
+        const finder = (x < 7 && y < 7) || (x > 17 && y < 7) || (x < 7 && y > 17);
+        if (finder ? (x % 6 === 0 || y % 6 === 0 || (x % 6 > 1 && x % 6 < 5 && y % 6 > 1 && y % 6 < 5)) : (h & 1)) ctx.fillRect(x * 8, y * 8, 8, 8);
+      }
+    }
+  };
+
+  const startQr = () => {
+    clearTimeout(qrTimer);
+    let shown = 0;
+    const rotate = () => {
+      if (Socket.state !== 'UNPAIRED' && Socket.state !== 'UNPAIRED_IDLE') return;
+      if (shown >= QR_CODES) {
+        Conn.set('ref', null);
+        drawQr('');
+        Socket.set('state', 'UNPAIRED_IDLE');
+        document.getElementById('reload-qr').hidden = false;
+        return;
+      }
+      const ref = '2@' + b64(24);
+      drawQr([ref, staticKey, identityKey, advSecret, 'web'].join(','));
+      Conn.set('ref', ref);
+      qrTimer = setTimeout(rotate, shown++ === 0 ? QR_FIRST_MS : QR_NEXT_MS);
+    };
+    Socket.set('state', 'UNPAIRED');
+    document.getElementById('reload-qr').hidden = true;
+    rotate();
+  };
+  Cmd.refreshQR = startQr;
+  document.getElementById('reload-qr').addEventListener('click', startQr);
+
+  // ---- Talking to the simulated WhatsApp servers ----
+  const hello = async () => {
+    Socket.set('state', 'OPENING');
+    const answer = await api('hello', { method: 'POST', body: JSON.stringify({ pageId, token: localStorage.getItem('sim-token') || '' }) });
+    me = createWid(answer.me);
+    if (!answer.paired) {
+      localStorage.removeItem('sim-token');
+      startQr();
+      render();
+      return;
+    }
+    clearTimeout(qrTimer);
+    Conn.set({ wid: me, ref: null });
+    for (const m of answer.history || []) addIncoming(m, false);
+    Socket.set('state', 'CONNECTED');
+    setTimeout(() => { Socket.set('hasSynced', true); render(); }, 200);
+    render();
+  };
+
+  const handle = (event) => {
+    switch (event.type) {
+      case 'paired':
+        localStorage.setItem('sim-token', event.token);
+        Socket.set('state', 'PAIRING');
+        setTimeout(() => hello().catch(console.error), 300);
+        break;
+      case 'msg': {
+        const m = event.msg;
+        if (event.ciphertextFirst) {
+          // Arrives before it can be decrypted, and becomes readable a moment later.
+          const msg = addIncoming(Object.assign({}, m, { body: '' }), true, 'ciphertext');
+          setTimeout(() => { msg.set('body', m.body); msg.set('type', 'chat'); render(); }, 700);
+        } else {
+          addIncoming(m, true);
+        }
+        break;
+      }
+      case 'ack': {
+        const msg = Msg.get(`true_${event.chatId}_${event.id}`);
+        if (msg && event.ack > msg.ack) msg.set('ack', event.ack);
+        break;
+      }
+      case 'logout':
+        localStorage.removeItem('sim-token');
+        Cmd.trigger('logout');
+        location.assign('/wa/?post_logout=1');
+        return;
+      case 'reset':
+        hello().catch(console.error);
+        break;
+    }
+    render();
+  };
+
+  let failing = false;
+  const poll = async () => {
+    try {
+      const answer = await api('poll?pageId=' + pageId);
+      if (failing) { failing = false; await hello(); }
+      for (const event of answer.events) handle(event);
+    } catch (e) {
+      if (!failing && Socket.state === 'CONNECTED') Socket.set('state', 'TIMEOUT');
+      failing = true;
+    }
+    setTimeout(poll, POLL_MS);
+  };
+
+  // ---- What a person sees ----
+  let activeChat = null;
+  let renderQueued = false;
+  function render() {
+    if (renderQueued) return;
+    renderQueued = true;
+    setTimeout(() => {
+      renderQueued = false;
+      document.getElementById('state').textContent = Socket.state + (Socket.hasSynced ? '' : ' (syncing)');
+      const connected = Socket.state === 'CONNECTED';
+      document.getElementById('landing').style.display = connected ? 'none' : 'block';
+      document.getElementById('app').style.display = connected ? 'flex' : 'none';
+      if (!connected) return;
+      const chats = Chat.getModelsArray();
+      if (!activeChat && chats.length) activeChat = chats[0].id._serialized;
+      const list = document.getElementById('chats');
+      list.replaceChildren(...chats.map((c) => {
+        const msgs = Msg.filter((m) => m.id.remote._serialized === c.id._serialized && m.type === 'chat');
+        const el = document.createElement('div');
+        el.className = 'chat' + (c.id._serialized === activeChat ? ' active' : '');
+        el.textContent = '+' + c.id.user;
+        const last = document.createElement('small');
+        last.textContent = msgs.length ? msgs[msgs.length - 1].body : '';
+        el.appendChild(last);
+        el.onclick = () => { activeChat = c.id._serialized; render(); };
+        return el;
+      }));
+      const conversation = document.getElementById('conversation');
+      const ticks = { '-1': '!', 0: '🕓', 1: '✓', 2: '✓✓', 3: '✓✓', 4: '✓✓' };
+      conversation.replaceChildren(...Msg.filter((m) => m.id.remote._serialized === activeChat).map((m) => {
+        const el = document.createElement('div');
+        el.className = 'msg ' + (m.id.fromMe ? 'out' : 'in');
+        el.textContent = m.type === 'ciphertext' ? 'Waiting for this message…' : m.body;
+        const meta = document.createElement('div');
+        meta.className = 'meta';
+        const time = new Date(m.t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+        const tick = document.createElement('span');
+        if (m.id.fromMe) { tick.textContent = ' ' + ticks[m.ack]; if (m.ack >= 3) tick.className = 'read'; }
+        meta.append(time, tick);
+        el.appendChild(meta);
+        return el;
+      }));
+      conversation.scrollTop = conversation.scrollHeight;
+    }, 30);
+  }
+  Msg.on('add', render);
+  Msg.on('change:ack', render);
+
+  window.Debug = { VERSION: '2.3000.1017054665-sim' };
+  hello().catch((e) => { console.error('simulator: ' + e.message); failing = true; }).finally(poll);
+})();

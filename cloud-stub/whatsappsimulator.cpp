@@ -1,0 +1,281 @@
+#include "whatsappsimulator.h"
+
+#include "logging.h"
+#include "messagetypes.h"
+
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTimer>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::stub {
+namespace {
+
+constexpr qint64 kPageAliveMs = 10000;   // a page that polled this recently can be paired
+constexpr qint64 kPageForgetMs = 120000; // a page silent this long is gone
+constexpr int kDeliveredAfterMs = 300;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString randomHex(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), bytes / 4);
+    return QString::fromLatin1(raw.toHex().toUpper());
+}
+
+Error invalid(const QString &message)
+{
+    return Error{u"invalid-request"_s, message};
+}
+
+} // namespace
+
+WhatsAppSimulator::WhatsAppSimulator(const QString &businessNumber, QObject *parent)
+    : QObject(parent)
+    , m_business(businessNumber)
+{
+}
+
+QJsonObject WhatsAppSimulator::toJson(const Message &m, bool forPage)
+{
+    QJsonObject o{{u"id"_s, m.id},         {u"chatId"_s, m.chatId}, {u"fromMe"_s, m.fromMe},
+                  {u"body"_s, m.body},     {u"t"_s, m.t},           {u"ack"_s, m.ack},
+                  {u"senderName"_s, m.senderName}};
+    if (!forPage)
+        o.insert(u"sendCount"_s, m.sendCount);
+    return o;
+}
+
+void WhatsAppSimulator::prunePages()
+{
+    const qint64 now = nowMs();
+    for (auto it = m_pages.begin(); it != m_pages.end();) {
+        if (now - it->lastSeenMs > kPageForgetMs)
+            it = m_pages.erase(it);
+        else
+            ++it;
+    }
+}
+
+void WhatsAppSimulator::toPairedPages(const QJsonObject &event)
+{
+    for (Page &page : m_pages) {
+        if (page.paired)
+            page.events.append(event);
+    }
+}
+
+QJsonObject WhatsAppSimulator::hello(const QJsonObject &request)
+{
+    prunePages();
+    const QString pageId = request.value(u"pageId"_s).toString().left(64);
+    const QString token = request.value(u"token"_s).toString();
+    Page &page = m_pages[pageId];
+    page.lastSeenMs = nowMs();
+    page.events = {};
+    page.paired = !token.isEmpty() && m_tokens.contains(token);
+    page.token = page.paired ? token : QString();
+
+    QJsonObject answer{{u"me"_s, businessWid()}, {u"paired"_s, page.paired}};
+    if (page.paired) {
+        // History as the phone syncs it; what no page has seen yet arrives as new messages.
+        QJsonArray history;
+        for (Message &m : m_messages) {
+            if (m.delivered || m.fromMe) {
+                history.append(toJson(m, true));
+            } else {
+                m.delivered = true;
+                page.events.append(QJsonObject{{u"type"_s, u"msg"_s}, {u"msg"_s, toJson(m, true)}});
+            }
+        }
+        answer.insert(u"history"_s, history);
+        qCInfo(lcStub).noquote() << "Simulator: paired page" << pageId << "connected";
+    } else {
+        qCInfo(lcStub).noquote() << "Simulator: page" << pageId << "is showing a QR code";
+    }
+    return answer;
+}
+
+QJsonObject WhatsAppSimulator::poll(const QString &pageId)
+{
+    auto it = m_pages.find(pageId);
+    if (it == m_pages.end())
+        return {{u"events"_s, QJsonArray{QJsonObject{{u"type"_s, u"reset"_s}}}}};
+    it->lastSeenMs = nowMs();
+    QJsonArray events = it->events;
+    it->events = {};
+    return {{u"events"_s, events}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
+{
+    const QString pageId = request.value(u"pageId"_s).toString();
+    const auto page = m_pages.constFind(pageId);
+    if (page == m_pages.cend() || !page->paired)
+        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    const QString id = request.value(u"id"_s).toString();
+    const QString to = request.value(u"to"_s).toString();
+    const QString body = request.value(u"body"_s).toString();
+    if (id.isEmpty() || !to.contains(u'@') || body.isEmpty())
+        return invalid(u"id, to and body are required."_s);
+
+    if (const auto known = m_byId.constFind(id); known != m_byId.cend()) {
+        ++m_messages[*known].sendCount;
+        qCWarning(lcStub).noquote() << "Simulator: message" << id << "was sent again (" << m_messages[*known].sendCount << "times)";
+        return QJsonObject{{u"ok"_s, true}, {u"t"_s, m_messages[*known].t}};
+    }
+    Message m;
+    m.id = id;
+    m.chatId = to;
+    m.fromMe = true;
+    m.body = body;
+    m.t = nowMs() / 1000;
+    m.ack = 1;
+    m.sendCount = 1;
+    m.delivered = true;
+    m_byId.insert(id, m_messages.size());
+    m_messages.append(m);
+    qCInfo(lcStub).noquote() << "Simulator: business sent" << id << "to" << to;
+    QTimer::singleShot(kDeliveredAfterMs, this, [this, id] { setAck(id, 2); });
+    return QJsonObject{{u"ok"_s, true}, {u"t"_s, m.t}};
+}
+
+void WhatsAppSimulator::setAck(const QString &id, int ack)
+{
+    const auto it = m_byId.constFind(id);
+    if (it == m_byId.cend())
+        return;
+    Message &m = m_messages[*it];
+    if (m.ack >= ack)
+        return;
+    m.ack = ack;
+    toPairedPages(QJsonObject{{u"type"_s, u"ack"_s}, {u"id"_s, id}, {u"chatId"_s, m.chatId}, {u"ack"_s, ack}});
+}
+
+Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
+{
+    static const QRegularExpression phone(u"^[0-9]{6,15}@c\\.us$"_s);
+    const QString chatId = request.value(u"chatId"_s).toString();
+    const QString body = request.value(u"body"_s).toString();
+    if (!phone.match(chatId).hasMatch())
+        return invalid(u"chatId must be a phone chat like 491701234567@c.us."_s);
+    if (body.isEmpty() || body.size() > 65536)
+        return invalid(u"body must be 1 to 65536 characters."_s);
+    if (chatId == businessWid())
+        return invalid(u"The customer cannot be the business itself."_s);
+
+    Message m;
+    m.id = request.value(u"id"_s).toString();
+    if (m.id.isEmpty())
+        m.id = u"3A"_s + randomHex(8);
+    if (m_byId.contains(m.id))
+        return invalid(u"A message with id %1 exists already."_s.arg(m.id));
+    m.chatId = chatId;
+    m.body = body;
+    m.t = nowMs() / 1000;
+    m.senderName = request.value(u"senderName"_s).toString().left(64);
+
+    bool anyPaired = false;
+    prunePages();
+    for (const Page &page : std::as_const(m_pages))
+        anyPaired = anyPaired || (page.paired && nowMs() - page.lastSeenMs < kPageAliveMs);
+    m.delivered = anyPaired;
+    if (anyPaired) {
+        toPairedPages(QJsonObject{{u"type"_s, u"msg"_s},
+                                  {u"msg"_s, toJson(m, true)},
+                                  {u"ciphertextFirst"_s, request.value(u"ciphertextFirst"_s).toBool()}});
+    }
+    m_byId.insert(m.id, m_messages.size());
+    m_messages.append(m);
+    qCInfo(lcStub).noquote() << "Simulator: customer" << chatId << "sent" << m.id << (anyPaired ? "" : "(held until a paired page connects)");
+    return QJsonObject{{u"id"_s, m.id}, {u"serialized"_s, u"false_%1_%2"_s.arg(chatId, m.id)}, {u"delivered"_s, anyPaired}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::scan()
+{
+    prunePages();
+    QString newest;
+    qint64 newestSeen = 0;
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
+        if (!it->paired && it->lastSeenMs > newestSeen && nowMs() - it->lastSeenMs < kPageAliveMs) {
+            newest = it.key();
+            newestSeen = it->lastSeenMs;
+        }
+    }
+    if (newest.isEmpty())
+        return Error{u"no-qr"_s, u"No WhatsApp page is showing a QR code right now: start the agent and wait until it asks for pairing."_s};
+    Page &page = m_pages[newest];
+    page.paired = true;
+    page.token = randomHex(16);
+    m_tokens.insert(page.token);
+    page.events.append(QJsonObject{{u"type"_s, u"paired"_s}, {u"token"_s, page.token}});
+    qCInfo(lcStub).noquote() << "Simulator: QR of page" << newest << "scanned";
+    return QJsonObject{{u"pageId"_s, newest}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::logout()
+{
+    int n = 0;
+    for (Page &page : m_pages) {
+        if (page.paired) {
+            page.events.append(QJsonObject{{u"type"_s, u"logout"_s}});
+            page.paired = false;
+            ++n;
+        }
+    }
+    m_tokens.clear();
+    return QJsonObject{{u"loggedOut"_s, n}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::markRead(const QString &chatId)
+{
+    int n = 0;
+    for (const Message &m : std::as_const(m_messages)) {
+        if (m.chatId == chatId && m.fromMe && m.ack < 3) {
+            setAck(m.id, 3);
+            ++n;
+        }
+    }
+    return QJsonObject{{u"read"_s, n}};
+}
+
+QJsonObject WhatsAppSimulator::state() const
+{
+    QJsonArray pages;
+    bool paired = false;
+    const qint64 now = nowMs();
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
+        const bool alive = now - it->lastSeenMs < kPageAliveMs;
+        pages.append(QJsonObject{{u"pageId"_s, it.key()}, {u"paired"_s, it->paired}, {u"alive"_s, alive}});
+        paired = paired || (alive && it->paired);
+    }
+    return {{u"business"_s, businessWid()}, {u"paired"_s, paired}, {u"pages"_s, pages}};
+}
+
+QJsonArray WhatsAppSimulator::chat(const QString &chatId) const
+{
+    QJsonArray out;
+    for (const Message &m : m_messages) {
+        if (m.chatId == chatId)
+            out.append(toJson(m, false));
+    }
+    return out;
+}
+
+QJsonArray WhatsAppSimulator::sentByBusiness() const
+{
+    QJsonArray out;
+    for (const Message &m : m_messages) {
+        if (m.fromMe)
+            out.append(toJson(m, false));
+    }
+    return out;
+}
+
+} // namespace sak::stub

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "result.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+
+namespace sak::stub {
+
+// The server side of the WhatsApp Web simulator: the "phone network" the simulated page talks
+// to. It holds the chats of one business number, pairs pages ("scanning" their QR code),
+// delivers customers' messages to paired pages and moves the acks of what the business sends.
+// The page itself (web/wa/) implements WhatsApp Web's internal module surface.
+class WhatsAppSimulator : public QObject
+{
+    Q_OBJECT
+public:
+    explicit WhatsAppSimulator(const QString &businessNumber, QObject *parent = nullptr);
+
+    // Page API (HTTPS, /wa/api/...), used only by the simulated page.
+    QJsonObject hello(const QJsonObject &request);
+    QJsonObject poll(const QString &pageId);
+    Result<QJsonObject> send(const QJsonObject &request);
+
+    // Control API (loopback HTTP, /control/...), used by tests, the demo and the customer panel.
+    Result<QJsonObject> inject(const QJsonObject &request);
+    Result<QJsonObject> scan();
+    Result<QJsonObject> markRead(const QString &chatId);
+    Result<QJsonObject> logout();
+    QJsonObject state() const;
+    QJsonArray chat(const QString &chatId) const;
+    QJsonArray sentByBusiness() const;
+
+    QString businessWid() const { return m_business + QStringLiteral("@c.us"); }
+
+private:
+    struct Message
+    {
+        QString id; // the key's id part; with fromMe and chatId it forms the serialized id
+        QString chatId;
+        bool fromMe = false;
+        QString body;
+        qint64 t = 0;
+        int ack = 0;
+        int sendCount = 0; // how often the page sent this id (more than 1 is a double send)
+        QString senderName;
+        bool delivered = false; // reached a paired page
+    };
+    struct Page
+    {
+        QString token;
+        qint64 lastSeenMs = 0;
+        QJsonArray events;
+        bool paired = false;
+    };
+
+    static QJsonObject toJson(const Message &m, bool forPage);
+    void toPairedPages(const QJsonObject &event);
+    void setAck(const QString &id, int ack);
+    void prunePages();
+
+    QString m_business;
+    QHash<QString, Page> m_pages; // by page id
+    QSet<QString> m_tokens;       // device tokens of paired pages (their "session")
+    QList<Message> m_messages;
+    QHash<QString, qsizetype> m_byId;
+};
+
+} // namespace sak::stub
