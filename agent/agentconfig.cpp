@@ -18,8 +18,8 @@ Error configError(const QString &message)
 
 bool isValidPin(const QString &pin)
 {
-    const auto decoded = QByteArray::fromBase64Encoding(pin.toLatin1(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(pin.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     return decoded && decoded.decoded.size() == 32;
 }
 
@@ -28,9 +28,9 @@ bool isValidPin(const QString &pin)
 const QStringList &AgentConfig::keys()
 {
     static const QStringList all{
-        u"cloud/url"_s,    u"cloud/ca-file"_s,      u"cloud/tenant-id"_s,     u"cloud/agent-id"_s,
-        u"whatsapp/url"_s, u"whatsapp/account"_s,   u"whatsapp/spki-pins"_s,  u"whatsapp/user-agent"_s,
-        u"storage/data-dir"_s,
+        u"cloud/url"_s,          u"cloud/ca-file"_s,       u"cloud/tenant-id"_s,
+        u"cloud/agent-id"_s,     u"whatsapp/url"_s,        u"whatsapp/account"_s,
+        u"whatsapp/spki-pins"_s, u"whatsapp/user-agent"_s, u"storage/data-dir"_s,
     };
     return all;
 }
@@ -44,18 +44,23 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
     if (!iniPath.isEmpty() && QFileInfo::exists(iniPath)) {
         QSettings settings(iniPath, QSettings::IniFormat);
         if (settings.status() != QSettings::NoError)
-            return configError(u"The configuration file %1 cannot be read; check that it is a valid INI file."_s.arg(iniPath));
+            return configError(
+                u"The configuration file %1 cannot be read; check that it is a valid INI file."_s
+                    .arg(iniPath));
         for (const QString &key : settings.allKeys()) {
             if (!keys().contains(key))
                 return configError(u"Unknown setting '%1' in %2; the known settings are: %3."_s.arg(
                     key, iniPath, keys().join(u", "_s)));
             const QVariant v = settings.value(key);
             // QSettings reads "a, b" as a list: join it back, the list keys split themselves.
-            values.insert(key, v.typeId() == QMetaType::QStringList ? v.toStringList().join(u',') : v.toString());
+            values.insert(key, v.typeId() == QMetaType::QStringList ? v.toStringList().join(u',')
+                                                                    : v.toString());
         }
         fileDir = QFileInfo(iniPath).absolutePath();
     } else if (iniPathExplicit) {
-        return configError(u"The configuration file %1 does not exist; create it or leave out --config."_s.arg(iniPath));
+        return configError(
+            u"The configuration file %1 does not exist; create it or leave out --config."_s.arg(
+                iniPath));
     }
     for (auto it = overrides.cbegin(); it != overrides.cend(); ++it) {
         if (!keys().contains(it.key()))
@@ -97,22 +102,35 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
 Status AgentConfig::validate() const
 {
     if (cloudUrl.isEmpty())
-        return configError(u"No cloud server is configured: set [cloud] url in the configuration file or pass --cloud-url."_s);
+        return configError(
+            u"No cloud server is configured: set [cloud] url in the configuration file or pass --cloud-url."_s);
     if (!cloudUrl.isValid() || cloudUrl.scheme() != u"https"_s || cloudUrl.host().isEmpty())
-        return configError(u"The cloud URL '%1' is not an https:// URL; the agent only talks to the cloud over verified TLS."_s.arg(cloudUrl.toString()));
-    if (!whatsAppUrl.isValid() || whatsAppUrl.scheme() != u"https"_s || whatsAppUrl.host().isEmpty())
-        return configError(u"The WhatsApp URL '%1' is not an https:// URL."_s.arg(whatsAppUrl.toString()));
+        return configError(
+            u"The cloud URL '%1' is not an https:// URL; the agent only talks to the cloud over verified TLS."_s
+                .arg(cloudUrl.toString()));
+    if (!whatsAppUrl.isValid() || whatsAppUrl.scheme() != u"https"_s ||
+        whatsAppUrl.host().isEmpty())
+        return configError(
+            u"The WhatsApp URL '%1' is not an https:// URL."_s.arg(whatsAppUrl.toString()));
     if (tenantId.isEmpty() || agentId.isEmpty())
-        return configError(u"The tenant id and agent id are not set: set [cloud] tenant-id and agent-id or pass --tenant-id and --agent-id."_s);
+        return configError(
+            u"The tenant id and agent id are not set: set [cloud] tenant-id and agent-id or pass --tenant-id and --agent-id."_s);
     if (!cloud::isValidAccountId(tenantId) || !cloud::isValidAccountId(agentId))
-        return configError(u"The tenant id and agent id must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+        return configError(
+            u"The tenant id and agent id must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
     if (!cloud::isValidAccountId(account))
-        return configError(u"The WhatsApp account name '%1' must be 1-64 characters of letters, digits, '.', '_' or '-'."_s.arg(account));
+        return configError(
+            u"The WhatsApp account name '%1' must be 1-64 characters of letters, digits, '.', '_' or '-'."_s
+                .arg(account));
     if (!caFile.isEmpty() && !QFileInfo(caFile).isReadable())
-        return configError(u"The CA file %1 cannot be read; check the path given as [cloud] ca-file or --ca-file."_s.arg(caFile));
+        return configError(
+            u"The CA file %1 cannot be read; check the path given as [cloud] ca-file or --ca-file."_s
+                .arg(caFile));
     for (const QString &pin : whatsAppSpkiPins) {
         if (!isValidPin(pin))
-            return configError(u"'%1' is not a key pin: a pin is the base64 SHA-256 of a certificate's SubjectPublicKeyInfo (scripts/make-certs.sh prints one)."_s.arg(pin));
+            return configError(
+                u"'%1' is not a key pin: a pin is the base64 SHA-256 of a certificate's SubjectPublicKeyInfo (scripts/make-certs.sh prints one)."_s
+                    .arg(pin));
     }
     if (dataDir.isEmpty())
         return configError(u"No data directory: set [storage] data-dir or pass --data-dir."_s);

@@ -9,7 +9,8 @@ namespace {
 
 Error bad(const QString &what)
 {
-    return Error{u"bad-bridge-event"_s, u"The WhatsApp page sent an invalid event (%1); it was dropped."_s.arg(what)};
+    return Error{u"bad-bridge-event"_s,
+                 u"The WhatsApp page sent an invalid event (%1); it was dropped."_s.arg(what)};
 }
 
 Result<Event> parseMessage(const json::Json &root)
@@ -135,8 +136,8 @@ SessionState mapPageState(const QString &pageState, bool hasSynced)
         return hasSynced ? SessionState::Connected : SessionState::Connecting;
     if (pageState == u"CONFLICT"_s)
         return SessionState::Conflict;
-    if (pageState == u"PROXYBLOCK"_s || pageState == u"TOS_BLOCK"_s
-        || pageState == u"SMB_TOS_BLOCK"_s || pageState == u"DEPRECATED_VERSION"_s)
+    if (pageState == u"PROXYBLOCK"_s || pageState == u"TOS_BLOCK"_s ||
+        pageState == u"SMB_TOS_BLOCK"_s || pageState == u"DEPRECATED_VERSION"_s)
         return SessionState::Blocked;
     // UNLAUNCHED, OPENING, TIMEOUT and any state a newer WhatsApp Web may add: the page is
     // on its way somewhere; it reports again when it gets there.

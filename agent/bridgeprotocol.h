@@ -53,8 +53,8 @@ struct HealthEvent
     QString version;
 };
 
-using Event = std::variant<ReadyEvent, StateEvent, QrEvent, MessageEvent, AckEvent,
-                           SendResultEvent, HealthEvent>;
+using Event = std::variant<ReadyEvent, StateEvent, QrEvent, MessageEvent, AckEvent, SendResultEvent,
+                           HealthEvent>;
 
 Result<Event> parseEvent(const QByteArray &json);
 

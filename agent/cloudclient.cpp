@@ -27,16 +27,21 @@ Status CloudClient::configure(const CloudClientOptions &options)
     if (!options.caFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(options.caFile, QSsl::Pem);
         if (cas.isEmpty())
-            return Error{u"config"_s, u"The CA file %1 holds no PEM certificate; point --ca-file at the CA that signed the cloud server's certificate."_s.arg(options.caFile)};
+            return Error{
+                u"config"_s,
+                u"The CA file %1 holds no PEM certificate; point --ca-file at the CA that signed the cloud server's certificate."_s
+                    .arg(options.caFile)};
         m_ssl.addCaCertificates(cas);
-        qCInfo(lcCloud) << "Trusting" << cas.size() << "extra CA certificate(s) from" << options.caFile;
+        qCInfo(lcCloud) << "Trusting" << cas.size() << "extra CA certificate(s) from"
+                        << options.caFile;
     }
     return Done{};
 }
 
 void CloudClient::postInbound(const InboundMessage &message, InboundCallback done)
 {
-    const QByteArray body = cloud::encode(cloud::InboundRequest{m_options.tenantId, m_options.agentId, message});
+    const QByteArray body =
+        cloud::encode(cloud::InboundRequest{m_options.tenantId, m_options.agentId, message});
     post(u"/v1/inbound"_s, body, [done = std::move(done)](Result<QByteArray> reply) {
         if (!reply) {
             done(reply.error());
@@ -52,12 +57,13 @@ void CloudClient::postStatus(cloud::StatusReport report, StatusCallback done)
     report.agentId = m_options.agentId;
     if (report.timestamp == 0)
         report.timestamp = QDateTime::currentSecsSinceEpoch();
-    post(u"/v1/status"_s, cloud::encode(report), [done = std::move(done)](Result<QByteArray> reply) {
-        if (!reply)
-            done(reply.error());
-        else
-            done(Done{});
-    });
+    post(u"/v1/status"_s, cloud::encode(report),
+         [done = std::move(done)](Result<QByteArray> reply) {
+             if (!reply)
+                 done(reply.error());
+             else
+                 done(Done{});
+         });
 }
 
 void CloudClient::post(const QString &path, const QByteArray &body,
@@ -78,19 +84,25 @@ void CloudClient::post(const QString &path, const QByteArray &body,
         const QByteArray payload = reply->readAll();
         const auto error = reply->error();
         if (error == QNetworkReply::SslHandshakeFailedError) {
-            done(Error{u"tls"_s, u"The cloud server %1 presented a certificate that is not trusted (%2). If it uses a private CA, configure that CA with --ca-file."_s.arg(url.host(), reply->errorString())});
+            done(Error{
+                u"tls"_s,
+                u"The cloud server %1 presented a certificate that is not trusted (%2). If it uses a private CA, configure that CA with --ca-file."_s
+                    .arg(url.host(), reply->errorString())});
             return;
         }
         if (status == 0) {
-            const bool timedOut = error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError;
+            const bool timedOut = error == QNetworkReply::OperationCanceledError ||
+                                  error == QNetworkReply::TimeoutError;
             done(Error{timedOut ? u"timeout"_s : u"network"_s,
-                       u"The cloud server %1 cannot be reached (%2)."_s.arg(url.host(), reply->errorString())});
+                       u"The cloud server %1 cannot be reached (%2)."_s.arg(url.host(),
+                                                                            reply->errorString())});
             return;
         }
         if (status < 200 || status > 299) {
             const auto serverError = cloud::decodeError(payload);
             done(Error{u"http-%1"_s.arg(status),
-                       serverError ? u"The cloud refused the request (%1): %2"_s.arg(serverError->code, serverError->message)
+                       serverError ? u"The cloud refused the request (%1): %2"_s.arg(
+                                         serverError->code, serverError->message)
                                    : u"The cloud answered HTTP %1."_s.arg(status)});
             return;
         }

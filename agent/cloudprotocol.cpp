@@ -98,7 +98,8 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
     const auto tenant = json::string(r, "tenantId", 64);
     const auto agent = json::string(r, "agentId", 64);
     if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
-        return invalid(u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+        return invalid(
+            u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
     const auto it = r.find("message");
     if (it == r.end() || !it->is_object())
         return invalid(u"The member 'message' must be an object."_s);
@@ -113,8 +114,10 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
     if (!id || id->isEmpty() || !chatId || !chatId->contains(u'@'))
         return invalid(u"message.id and message.chatId are required."_s);
     if (!type || !body || !author || !name || !t)
-        return invalid(u"message.type, message.body and message.t must be present with the right types."_s);
-    return InboundRequest{*tenant, *agent, InboundMessage{*id, *chatId, *author, *type, *body, *t, *name}};
+        return invalid(
+            u"message.type, message.body and message.t must be present with the right types."_s);
+    return InboundRequest{*tenant, *agent,
+                          InboundMessage{*id, *chatId, *author, *type, *body, *t, *name}};
 }
 
 Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)
@@ -128,15 +131,18 @@ Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)
     if (!messageId || it == r.end() || !it->is_array())
         return Error{u"bad-response"_s, u"The cloud's answer lacks 'messageId' or 'replies'."_s};
     if (qsizetype(it->size()) > kMaxRepliesPerMessage)
-        return Error{u"bad-response"_s, u"The cloud sent more than %1 replies to one message."_s.arg(kMaxRepliesPerMessage)};
+        return Error{
+            u"bad-response"_s,
+            u"The cloud sent more than %1 replies to one message."_s.arg(kMaxRepliesPerMessage)};
     InboundResponse response{*messageId, {}};
     for (const Json &item : *it) {
         const auto clientId = json::string(item, "clientId", bridge::kMaxIdLength);
         const auto chatId = json::string(item, "chatId", bridge::kMaxIdLength);
         const auto text = json::string(item, "text", bridge::kMaxBodyLength);
-        if (!clientId || clientId->isEmpty() || !chatId || !chatId->contains(u'@') || !text
-            || text->isEmpty())
-            return Error{u"bad-response"_s, u"A reply from the cloud lacks clientId, chatId or text."_s};
+        if (!clientId || clientId->isEmpty() || !chatId || !chatId->contains(u'@') || !text ||
+            text->isEmpty())
+            return Error{u"bad-response"_s,
+                         u"A reply from the cloud lacks clientId, chatId or text."_s};
         response.replies.append(Reply{*clientId, *chatId, *text});
     }
     return response;
@@ -157,7 +163,8 @@ Result<StatusReport> decodeStatusReport(const QByteArray &bytes)
     const auto detail = json::optionalString(r, "detail", 1024);
     const auto t = json::integer(r, "t");
     if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
-        return invalid(u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+        return invalid(
+            u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
     if (!clientId || !waId || !chatId || !state || !detail || !t)
         return invalid(u"clientId, waMessageId, chatId, state, detail and t are required."_s);
     static const QStringList states{u"sent"_s, u"delivered"_s, u"read"_s, u"played"_s, u"failed"_s};

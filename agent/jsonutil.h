@@ -21,6 +21,9 @@ std::optional<QString> optionalString(const Json &object, const char *key, qsize
 std::optional<qint64> integer(const Json &object, const char *key);
 std::optional<bool> boolean(const Json &object, const char *key);
 
-inline std::string str(const QString &s) { return s.toStdString(); }
+inline std::string str(const QString &s)
+{
+    return s.toStdString();
+}
 
 } // namespace sak::json

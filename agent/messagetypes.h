@@ -6,7 +6,8 @@
 namespace sak {
 
 // The agent's view of the WhatsApp session, independent of the page's own state names.
-enum class SessionState {
+enum class SessionState
+{
     Starting,     // page loading, bridge not ready yet
     NeedsPairing, // a QR code must be scanned with the shop's phone
     Pairing,      // QR scanned, the phone and the page are linking
@@ -20,7 +21,15 @@ enum class SessionState {
 QString sessionStateName(SessionState state);
 
 // WhatsApp's acknowledgement levels of a sent message, as the page reports them.
-enum class Ack : int { Error = -1, Pending = 0, Server = 1, Device = 2, Read = 3, Played = 4 };
+enum class Ack : int
+{
+    Error = -1,
+    Pending = 0,
+    Server = 1,
+    Device = 2,
+    Read = 3,
+    Played = 4
+};
 
 QString ackName(int ack);
 
@@ -58,5 +67,6 @@ bool isPersonChat(const QString &chatId);
 
 } // namespace sak
 
+Q_DECLARE_METATYPE(sak::SessionState)
 Q_DECLARE_METATYPE(sak::InboundMessage)
 Q_DECLARE_METATYPE(sak::OutboundText)

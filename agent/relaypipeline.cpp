@@ -54,11 +54,13 @@ bool RelayPipeline::rememberInbound(const QString &id)
 void RelayPipeline::onMessage(const InboundMessage &message)
 {
     if (!isPersonChat(message.chatId)) {
-        qCDebug(lcRelay) << "Ignoring a message in" << message.chatId << "(groups, statuses and channels are not relayed)";
+        qCDebug(lcRelay) << "Ignoring a message in" << message.chatId
+                         << "(groups, statuses and channels are not relayed)";
         return;
     }
     if (message.type != u"chat"_s) {
-        qCInfo(lcRelay) << "Not relaying message" << message.id << "of type" << message.type << "(only text is relayed yet)";
+        qCInfo(lcRelay) << "Not relaying message" << message.id << "of type" << message.type
+                        << "(only text is relayed yet)";
         return;
     }
     if (!rememberInbound(message.id)) {
@@ -89,23 +91,27 @@ void RelayPipeline::relayHead(const QString &chatId)
             PendingInbound &head = queue->head();
             ++head.attempts;
             if (head.attempts >= m_retry.maxAttempts) {
-                qCWarning(lcRelay).noquote() << "Giving up on message" << message.id << "after" << head.attempts
-                                             << "attempts:" << result.error().message;
+                qCWarning(lcRelay).noquote()
+                    << "Giving up on message" << message.id << "after" << head.attempts
+                    << "attempts:" << result.error().message;
                 Q_EMIT inboundFailed(message.id, result.error());
                 queue->dequeue();
                 relayHead(chatId);
                 return;
             }
             const auto delay = m_retry.delayFor(head.attempts);
-            qCWarning(lcRelay).noquote() << "Relaying" << message.id << "failed (attempt" << head.attempts
-                                         << "):" << result.error().message << "- retrying in" << delay.count() << "ms";
+            qCWarning(lcRelay).noquote()
+                << "Relaying" << message.id << "failed (attempt" << head.attempts
+                << "):" << result.error().message << "- retrying in" << delay.count() << "ms";
             QTimer::singleShot(delay, this, [this, chatId] { relayHead(chatId); });
             return;
         }
         const auto &replies = result.value().replies;
-        qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id << "with" << replies.size() << "reply(ies)";
+        qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id << "with"
+                                  << replies.size() << "reply(ies)";
         for (const cloud::Reply &reply : replies)
-            m_outbound.enqueue(OutboundText{reply.clientId, reply.chatId, reply.text, newWhatsAppMessageId()});
+            m_outbound.enqueue(
+                OutboundText{reply.clientId, reply.chatId, reply.text, newWhatsAppMessageId()});
         Q_EMIT inboundRelayed(message.id, int(replies.size()));
         queue->dequeue();
         relayHead(chatId);
@@ -133,7 +139,8 @@ void RelayPipeline::pumpOutbound()
     m_sentOrder.enqueue(text.waMessageId);
     if (m_sentOrder.size() > kRememberedIds)
         m_sent.remove(m_sentOrder.dequeue());
-    qCInfo(lcRelay).noquote() << "[4 sending] reply" << text.clientId << "to" << text.chatId << "as" << text.waMessageId;
+    qCInfo(lcRelay).noquote() << "[4 sending] reply" << text.clientId << "to" << text.chatId << "as"
+                              << text.waMessageId;
     m_session->sendText(text);
 }
 
@@ -168,7 +175,8 @@ void RelayPipeline::onAck(const QString &waMessageId, int ack)
     reportState(waMessageId, ackName(ack), QString());
 }
 
-void RelayPipeline::reportState(const QString &waMessageId, const QString &state, const QString &detail)
+void RelayPipeline::reportState(const QString &waMessageId, const QString &state,
+                                const QString &detail)
 {
     const SentItem item = m_sent.value(waMessageId);
     Q_EMIT deliveryStateChanged(item.clientId, state);
@@ -182,7 +190,8 @@ void RelayPipeline::reportState(const QString &waMessageId, const QString &state
         if (result)
             qCInfo(lcRelay).noquote() << "[7 status] cloud knows" << waMessageId << "is" << state;
         else
-            qCWarning(lcRelay).noquote() << "Reporting" << state << "of" << waMessageId << "failed:" << result.error().message;
+            qCWarning(lcRelay).noquote() << "Reporting" << state << "of" << waMessageId
+                                         << "failed:" << result.error().message;
     });
 }
 

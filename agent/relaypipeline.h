@@ -78,9 +78,9 @@ private:
     QQueue<QString> m_seenOrder; // bounds m_seenIds
 
     QQueue<OutboundText> m_outbound;
-    QString m_inFlight; // WhatsApp id of the send in progress
+    QString m_inFlight;              // WhatsApp id of the send in progress
     QHash<QString, SentItem> m_sent; // by WhatsApp message id
-    QQueue<QString> m_sentOrder;      // bounds m_sent
+    QQueue<QString> m_sentOrder;     // bounds m_sent
 };
 
 } // namespace sak

@@ -23,8 +23,7 @@ Application::Application(AgentConfig config, bool headless, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_headless(headless)
-{
-}
+{}
 
 Application::~Application()
 {
@@ -39,11 +38,17 @@ Application::~Application()
 Status Application::start()
 {
     if (!QDir().mkpath(m_config.dataDir))
-        return Error{u"data-dir"_s, u"The data directory %1 cannot be created; choose another with --data-dir."_s.arg(m_config.dataDir)};
-    QFile::setPermissions(m_config.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        return Error{
+            u"data-dir"_s,
+            u"The data directory %1 cannot be created; choose another with --data-dir."_s.arg(
+                m_config.dataDir)};
+    QFile::setPermissions(m_config.dataDir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 
     m_cloud = new CloudClient(this);
-    if (Status configured = m_cloud->configure({m_config.cloudUrl, m_config.caFile, m_config.tenantId, m_config.agentId}); !configured)
+    if (Status configured = m_cloud->configure(
+            {m_config.cloudUrl, m_config.caFile, m_config.tenantId, m_config.agentId});
+        !configured)
         return configured;
 
     m_profiles = new ProfileManager(m_config.dataDir, m_config.userAgent);
@@ -52,7 +57,8 @@ Status Application::start()
 
     connect(m_bridge, &WhatsAppSession::qrCodeChanged, this, [this](const QString &) {
         if (m_headless)
-            qCInfo(lcAgent) << "WhatsApp needs pairing: scan the QR code with the shop's phone (Linked devices)";
+            qCInfo(lcAgent) << "WhatsApp needs pairing: scan the QR code with the shop's phone "
+                               "(Linked devices)";
     });
     connect(m_bridge->page(), &WhatsAppPage::externalLinkRequested, this, [this](const QUrl &url) {
 #ifdef SAK_WITH_WIDGETS
@@ -68,14 +74,22 @@ Status Application::start()
     if (!m_headless) {
         m_window = std::make_unique<MainWindow>(m_bridge->page(), m_bridge);
         m_window->setCloudState(tr("Cloud: %1").arg(m_config.cloudUrl.host()));
-        connect(m_pipeline, &RelayPipeline::inboundFailed, m_window.get(), [this](const QString &, const Error &error) {
-            m_window->setCloudState(error.message);
-        });
+        connect(m_pipeline, &RelayPipeline::inboundFailed, m_window.get(),
+                [this](const QString &, const Error &error) {
+                    m_window->setCloudState(error.message);
+                });
         m_window->show();
     }
 #endif
 
-    qCInfo(lcAgent).noquote() << "Agent" << m_config.agentId << "of tenant" << m_config.tenantId << "relaying to" << m_config.cloudUrl.toDisplayString()
+    if (m_headless) {
+        // A page without a view counts as hidden, and Chromium slows a hidden page's timers to
+        // once a second: the kiosk's page must keep WhatsApp's own pace.
+        m_bridge->page()->setVisible(true);
+    }
+
+    qCInfo(lcAgent).noquote() << "Agent" << m_config.agentId << "of tenant" << m_config.tenantId
+                              << "relaying to" << m_config.cloudUrl.toDisplayString()
                               << (m_headless ? "(headless)" : "");
     m_bridge->start();
     return Done{};

@@ -26,17 +26,46 @@ struct Option
 const std::vector<Option> &options()
 {
     static const std::vector<Option> all{
-        {QCommandLineOption(u"config"_s, u"Configuration file (INI). Default: %1."_s.arg(u"~/.config/SAK/sak-agent.ini"_s), u"file"_s), {}},
-        {QCommandLineOption(u"headless"_s, u"Run without any window (kiosk); the page renders offscreen."_s), {}},
-        {QCommandLineOption(u"cloud-url"_s, u"Cloud server base URL (https://...)."_s, u"url"_s), u"cloud/url"_s},
-        {QCommandLineOption(u"ca-file"_s, u"Extra CA certificates (PEM) trusted for the cloud server."_s, u"file"_s), u"cloud/ca-file"_s},
-        {QCommandLineOption(u"tenant-id"_s, u"Tenant (shop) id at the cloud."_s, u"id"_s), u"cloud/tenant-id"_s},
-        {QCommandLineOption(u"agent-id"_s, u"This agent's id at the cloud."_s, u"id"_s), u"cloud/agent-id"_s},
-        {QCommandLineOption(u"whatsapp-url"_s, u"WhatsApp Web URL (default https://web.whatsapp.com/)."_s, u"url"_s), u"whatsapp/url"_s},
-        {QCommandLineOption(u"account"_s, u"WhatsApp account name; each has its own browser profile (default: default)."_s, u"name"_s), u"whatsapp/account"_s},
-        {QCommandLineOption(u"whatsapp-spki-pins"_s, u"Key pins (base64 SHA-256 of SubjectPublicKeyInfo) of a local WhatsApp test server; comma-separated."_s, u"pins"_s), u"whatsapp/spki-pins"_s},
-        {QCommandLineOption(u"user-agent"_s, u"User agent of the WhatsApp page (default: desktop Chrome)."_s, u"string"_s), u"whatsapp/user-agent"_s},
-        {QCommandLineOption(u"data-dir"_s, u"Where the agent keeps its data (default: ~/.local/share/SAK/sak-agent)."_s, u"dir"_s), u"storage/data-dir"_s},
+        {QCommandLineOption(
+             u"config"_s,
+             u"Configuration file (INI). Default: %1."_s.arg(u"~/.config/SAK/sak-agent.ini"_s),
+             u"file"_s),
+         {}},
+        {QCommandLineOption(u"headless"_s,
+                            u"Run without any window (kiosk); the page renders offscreen."_s),
+         {}},
+        {QCommandLineOption(u"cloud-url"_s, u"Cloud server base URL (https://...)."_s, u"url"_s),
+         u"cloud/url"_s},
+        {QCommandLineOption(u"ca-file"_s,
+                            u"Extra CA certificates (PEM) trusted for the cloud server."_s,
+                            u"file"_s),
+         u"cloud/ca-file"_s},
+        {QCommandLineOption(u"tenant-id"_s, u"Tenant (shop) id at the cloud."_s, u"id"_s),
+         u"cloud/tenant-id"_s},
+        {QCommandLineOption(u"agent-id"_s, u"This agent's id at the cloud."_s, u"id"_s),
+         u"cloud/agent-id"_s},
+        {QCommandLineOption(u"whatsapp-url"_s,
+                            u"WhatsApp Web URL (default https://web.whatsapp.com/)."_s, u"url"_s),
+         u"whatsapp/url"_s},
+        {QCommandLineOption(
+             u"account"_s,
+             u"WhatsApp account name; each has its own browser profile (default: default)."_s,
+             u"name"_s),
+         u"whatsapp/account"_s},
+        {QCommandLineOption(
+             u"whatsapp-spki-pins"_s,
+             u"Key pins (base64 SHA-256 of SubjectPublicKeyInfo) of a local WhatsApp test server; comma-separated."_s,
+             u"pins"_s),
+         u"whatsapp/spki-pins"_s},
+        {QCommandLineOption(u"user-agent"_s,
+                            u"User agent of the WhatsApp page (default: desktop Chrome)."_s,
+                            u"string"_s),
+         u"whatsapp/user-agent"_s},
+        {QCommandLineOption(
+             u"data-dir"_s,
+             u"Where the agent keeps its data (default: ~/.local/share/SAK/sak-agent)."_s,
+             u"dir"_s),
+         u"storage/data-dir"_s},
     };
     return all;
 }
@@ -54,7 +83,8 @@ QStringList withoutRemoteDebugging(const QStringList &arguments)
     QStringList kept;
     for (const QString &a : arguments) {
         if (a.startsWith(u"--remote-debugging"_s) || a.startsWith(u"--remote-allow-origins"_s))
-            qCWarning(lcAgent).noquote() << "Ignoring" << a.section(u'=', 0, 0) << "(remote debugging is disabled)";
+            qCWarning(lcAgent).noquote()
+                << "Ignoring" << a.section(u'=', 0, 0) << "(remote debugging is disabled)";
         else
             kept.append(a);
     }
@@ -64,10 +94,12 @@ QStringList withoutRemoteDebugging(const QStringList &arguments)
 void scrubRemoteDebuggingEnvironment()
 {
     if (qEnvironmentVariableIsSet("QTWEBENGINE_REMOTE_DEBUGGING")) {
-        qCWarning(lcAgent) << "Ignoring QTWEBENGINE_REMOTE_DEBUGGING (remote debugging is disabled)";
+        qCWarning(lcAgent)
+            << "Ignoring QTWEBENGINE_REMOTE_DEBUGGING (remote debugging is disabled)";
         qunsetenv("QTWEBENGINE_REMOTE_DEBUGGING");
     }
-    const QStringList flags = QString::fromLocal8Bit(qgetenv("QTWEBENGINE_CHROMIUM_FLAGS")).split(u' ', Qt::SkipEmptyParts);
+    const QStringList flags = QString::fromLocal8Bit(qgetenv("QTWEBENGINE_CHROMIUM_FLAGS"))
+                                  .split(u' ', Qt::SkipEmptyParts);
     qputenv("QTWEBENGINE_CHROMIUM_FLAGS", withoutRemoteDebugging(flags).join(u' ').toLocal8Bit());
 }
 
@@ -76,7 +108,8 @@ void scrubRemoteDebuggingEnvironment()
 int main(int argc, char *argv[])
 {
     if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
-        qSetMessagePattern(u"%{time yyyy-MM-dd hh:mm:ss.zzz} %{if-category}%{category} %{endif}%{type}: %{message}"_s);
+        qSetMessagePattern(
+            u"%{time yyyy-MM-dd hh:mm:ss.zzz} %{if-category}%{category} %{endif}%{type}: %{message}"_s);
     QCoreApplication::setOrganizationName(u"SAK"_s);
     QCoreApplication::setApplicationName(u"sak-agent"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(SAK_VERSION));
@@ -88,7 +121,8 @@ int main(int argc, char *argv[])
     scrubRemoteDebuggingEnvironment();
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"SAK Desktop Agent: hosts the shop's WhatsApp Web session and relays messages to the SAK cloud."_s);
+    parser.setApplicationDescription(
+        u"SAK Desktop Agent: hosts the shop's WhatsApp Web session and relays messages to the SAK cloud."_s);
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     for (const Option &o : options())
@@ -104,7 +138,8 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())
-        return fail(u"Unexpected argument '%1'; see --help."_s.arg(parser.positionalArguments().constFirst()));
+        return fail(u"Unexpected argument '%1'; see --help."_s.arg(
+            parser.positionalArguments().constFirst()));
 
 #ifdef SAK_WITH_WIDGETS
     const bool headless = parser.isSet(u"headless"_s);
@@ -118,10 +153,13 @@ int main(int argc, char *argv[])
             overrides.insert(o.configKey, parser.value(o.option));
     }
     const bool explicitConfig = parser.isSet(u"config"_s);
-    const QString iniPath = explicitConfig ? parser.value(u"config"_s)
-                                           : QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + u"/sak-agent.ini"_s;
-    auto config = sak::AgentConfig::resolve(iniPath, explicitConfig, overrides,
-                                            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    const QString iniPath =
+        explicitConfig ? parser.value(u"config"_s)
+                       : QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
+                             u"/sak-agent.ini"_s;
+    auto config = sak::AgentConfig::resolve(
+        iniPath, explicitConfig, overrides,
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
     if (!config)
         return fail(config.error().message);
 
@@ -130,11 +168,19 @@ int main(int argc, char *argv[])
         qCWarning(lcAgent) << "Trusting" << config.value().whatsAppSpkiPins.size()
                            << "pinned key(s) for the WhatsApp page: for a local test server only";
         QByteArray flags = qgetenv("QTWEBENGINE_CHROMIUM_FLAGS");
-        flags += " --ignore-certificate-errors-spki-list=" + config.value().whatsAppSpkiPins.join(u',').toLatin1();
+        flags += " --ignore-certificate-errors-spki-list=" +
+                 config.value().whatsAppSpkiPins.join(u',').toLatin1();
         qputenv("QTWEBENGINE_CHROMIUM_FLAGS", flags.trimmed());
     }
-    if (headless && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (headless) {
+        if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        // Nobody looks at a kiosk's page, so Chromium would treat it as a background tab and
+        // run its timers once a second; WhatsApp's page must keep its own pace.
+        qputenv("QTWEBENGINE_CHROMIUM_FLAGS",
+                qgetenv("QTWEBENGINE_CHROMIUM_FLAGS") +
+                    " --disable-background-timer-throttling --disable-renderer-backgrounding");
+    }
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
 
     // Qt and Chromium read the arguments again: hand them the scrubbed list.

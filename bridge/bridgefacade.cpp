@@ -8,14 +8,14 @@ namespace sak {
 BridgeFacade::BridgeFacade(EventHandler onEvent, QObject *parent)
     : QObject(parent)
     , m_onEvent(std::move(onEvent))
-{
-}
+{}
 
 void BridgeFacade::post(const QString &eventJson)
 {
     // Checked before converting, so an oversized event costs no copy.
     if (eventJson.size() > bridge::kMaxEventBytes) {
-        qCWarning(lcBridge) << "Dropped an oversized event from the page:" << eventJson.size() << "characters";
+        qCWarning(lcBridge) << "Dropped an oversized event from the page:" << eventJson.size()
+                            << "characters";
         return;
     }
     m_onEvent(eventJson.toUtf8());

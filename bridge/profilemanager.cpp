@@ -15,8 +15,7 @@ ProfileManager::ProfileManager(const QString &dataDir, const QString &userAgent,
     : QObject(parent)
     , m_dataDir(dataDir)
     , m_userAgent(userAgent)
-{
-}
+{}
 
 QString ProfileManager::desktopUserAgent(const QString &engineUserAgent)
 {
@@ -33,13 +32,15 @@ QWebEngineProfile *ProfileManager::profile(const QString &account)
     const QString root = QDir(m_dataDir).absoluteFilePath(u"profiles/"_s + account);
     QDir().mkpath(root);
     // Owner-only: the profile holds a logged-in WhatsApp session.
-    QFile::setPermissions(root, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile::setPermissions(root,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 
     auto *profile = new QWebEngineProfile(u"sak-"_s + account, this);
     profile->setPersistentStoragePath(root + u"/storage"_s);
     profile->setCachePath(root + u"/cache"_s);
     profile->setPersistentCookiesPolicy(QWebEngineProfile::ForcePersistentCookies);
-    profile->setHttpUserAgent(m_userAgent.isEmpty() ? desktopUserAgent(profile->httpUserAgent()) : m_userAgent);
+    profile->setHttpUserAgent(m_userAgent.isEmpty() ? desktopUserAgent(profile->httpUserAgent())
+                                                    : m_userAgent);
     profile->setSpellCheckEnabled(false);
     qCInfo(lcBridge).noquote() << "WhatsApp profile" << account << "stored in" << root;
     m_profiles.insert(account, profile);

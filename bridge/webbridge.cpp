@@ -7,6 +7,7 @@
 
 #include <QFile>
 #include <QWebChannel>
+#include <QWebEngineLoadingInfo>
 #include <QWebEngineProfile>
 #include <QWebEngineScript>
 #include <QWebEngineScriptCollection>
@@ -32,7 +33,9 @@ QString readResource(const QString &path)
 WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *parent)
     : WhatsAppSession(parent)
     , m_url(url)
-    , m_page(new WhatsAppPage(profile, {url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)}, this))
+    , m_page(new WhatsAppPage(
+          profile, {url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)},
+          this))
     , m_channel(new QWebChannel(this))
     , m_facade(new BridgeFacade([this](const QByteArray &json) { handleEvent(json); }, this))
 {
@@ -45,22 +48,38 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
     m_reloadTimer.setInterval(kReloadAfterFailure);
     connect(&m_reloadTimer, &QTimer::timeout, this, [this] { m_page->load(m_url); });
 
-    connect(m_page, &QWebEnginePage::loadStarted, this, [this] {
-        // A navigation (WhatsApp reloads itself after updates and logouts) starts the bridge
-        // over; the scripts are injected again by the engine.
-        setState(SessionState::Starting);
-    });
-    connect(m_page, &QWebEnginePage::loadFinished, this, [this](bool ok) {
-        if (ok) {
-            qCInfo(lcBridge).noquote() << "WhatsApp Web loaded from" << m_url.host();
+    connect(m_page, &QWebEnginePage::loadingChanged, this, [this](const QWebEngineLoadingInfo &info) {
+        // A navigation the page refused (a link off WhatsApp) starts and fails a load of its
+        // own; the page that is showing is untouched by it.
+        if (!m_page->isAllowed(info.url()))
             return;
+        switch (info.status()) {
+        case QWebEngineLoadingInfo::LoadStartedStatus:
+            // WhatsApp reloads itself after updates and logouts: the bridge starts over, and the
+            // engine injects the scripts again.
+            setState(SessionState::Starting);
+            break;
+        case QWebEngineLoadingInfo::LoadSucceededStatus:
+            qCInfo(lcBridge).noquote() << "WhatsApp Web loaded from" << info.url().host();
+            break;
+        case QWebEngineLoadingInfo::LoadFailedStatus: {
+            const QString where = info.url().toDisplayString(QUrl::RemoveQuery);
+            const QString retry = QString::number(kReloadAfterFailure.count());
+            const QString problem =
+                info.errorDomain() == QWebEngineLoadingInfo::CertificateErrorDomain
+                    ? u"WhatsApp Web at %1 presented a certificate that is not trusted (%2), so it was not opened; retrying in %3 s."_s
+                          .arg(where, info.errorString(), retry)
+                    : u"WhatsApp Web could not be loaded from %1 (%2); retrying in %3 s."_s.arg(
+                          where, info.errorString(), retry);
+            qCWarning(lcBridge).noquote() << problem;
+            setState(SessionState::Unhealthy);
+            Q_EMIT healthProblem(problem);
+            m_reloadTimer.start();
+            break;
         }
-        const QString problem = u"WhatsApp Web could not be loaded from %1 (network or certificate error); retrying in %2 s."_s
-                                    .arg(m_url.toDisplayString(), QString::number(kReloadAfterFailure.count()));
-        qCWarning(lcBridge).noquote() << problem;
-        setState(SessionState::Unhealthy);
-        Q_EMIT healthProblem(problem);
-        m_reloadTimer.start();
+        case QWebEngineLoadingInfo::LoadStoppedStatus:
+            break;
+        }
     });
 }
 
@@ -78,8 +97,8 @@ QString WebBridge::pageAgentSource()
 QString WebBridge::relaySource()
 {
     // qwebchannel.js ships inside the QtWebChannel library.
-    return readResource(u":/qtwebchannel/qwebchannel.js"_s) + u"\n"_s
-        + readResource(u":/sak/bridge/js/relay.js"_s);
+    return readResource(u":/qtwebchannel/qwebchannel.js"_s) + u"\n"_s +
+           readResource(u":/sak/bridge/js/relay.js"_s);
 }
 
 void WebBridge::installScripts()
@@ -112,7 +131,8 @@ void WebBridge::setState(SessionState state)
 {
     if (state == m_state)
         return;
-    qCInfo(lcBridge).noquote() << "WhatsApp session:" << sessionStateName(m_state) << "->" << sessionStateName(state);
+    qCInfo(lcBridge).noquote() << "WhatsApp session:" << sessionStateName(m_state) << "->"
+                               << sessionStateName(state);
     m_state = state;
     Q_EMIT stateChanged(state);
 }
@@ -121,16 +141,17 @@ void WebBridge::sendText(const OutboundText &text)
 {
     if (m_state != SessionState::Connected) {
         const QString id = text.waMessageId;
-        QMetaObject::invokeMethod(this, [this, id] {
-            Q_EMIT sendFinished(id, false, u"WhatsApp is not connected."_s);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id] { Q_EMIT sendFinished(id, false, u"WhatsApp is not connected."_s); },
+            Qt::QueuedConnection);
         return;
     }
     auto *timer = new QTimer(this);
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, this, [this, id = text.waMessageId] {
-        finishSend(id, false, u"The WhatsApp page did not confirm the send within %1 s."_s.arg(
-                                  std::chrono::seconds(kSendConfirmTimeout).count()));
+        finishSend(id, false,
+                   u"The WhatsApp page did not confirm the send within %1 s."_s.arg(
+                       std::chrono::seconds(kSendConfirmTimeout).count()));
     });
     timer->start(kSendConfirmTimeout);
     m_pendingSends.insert(text.waMessageId, timer);
@@ -162,8 +183,9 @@ void WebBridge::handleEvent(const QByteArray &json)
             } else if constexpr (std::is_same_v<T, bridge::HealthEvent>) {
                 if (event.ok)
                     return;
-                const QString problem = u"WhatsApp Web %1 changed: the bridge cannot find %2, so it cannot work with this page."_s
-                                            .arg(event.version, event.missing.join(u", "_s));
+                const QString problem =
+                    u"WhatsApp Web %1 changed: the bridge cannot find %2, so it cannot work with this page."_s
+                        .arg(event.version, event.missing.join(u", "_s));
                 qCCritical(lcBridge).noquote() << problem;
                 setState(SessionState::Unhealthy);
                 Q_EMIT healthProblem(problem);

@@ -14,40 +14,49 @@ constexpr int kMaxCrashReloads = 5;
 
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
-    return a.scheme() == b.scheme() && a.host() == b.host()
-        && a.port(a.scheme() == u"https"_s ? 443 : 80) == b.port(b.scheme() == u"https"_s ? 443 : 80);
+    return a.scheme() == b.scheme() && a.host() == b.host() &&
+           a.port(a.scheme() == u"https"_s ? 443 : 80) ==
+               b.port(b.scheme() == u"https"_s ? 443 : 80);
 }
 } // namespace
 
-WhatsAppPage::WhatsAppPage(QWebEngineProfile *profile, const QList<QUrl> &allowedOrigins, QObject *parent)
+WhatsAppPage::WhatsAppPage(QWebEngineProfile *profile, const QList<QUrl> &allowedOrigins,
+                           QObject *parent)
     : QWebEnginePage(profile, parent)
     , m_allowedOrigins(allowedOrigins)
 {
     connect(this, &QWebEnginePage::featurePermissionRequested, this,
             [this](const QUrl &origin, Feature feature) {
-                qCInfo(lcBridge) << "Denied permission" << feature << "requested by" << origin.host();
+                qCInfo(lcBridge) << "Denied permission" << feature << "requested by"
+                                 << origin.host();
                 setFeaturePermission(origin, feature, PermissionDeniedByUser);
             });
-    connect(this, &QWebEnginePage::certificateError, this, [](const QWebEngineCertificateError &error) {
-        // Never accepted: a certificate the engine does not trust means someone may be in between.
-        auto copy = error;
-        qCWarning(lcBridge).noquote() << "Rejected the certificate of" << error.url().host() << "-" << error.description();
-        copy.rejectCertificate();
-    });
-    connect(this, &QWebEnginePage::newWindowRequested, this, [this](QWebEngineNewWindowRequest &request) {
-        const QUrl url = request.requestedUrl();
-        if (url.scheme() == u"https"_s || url.scheme() == u"http"_s)
-            Q_EMIT externalLinkRequested(url);
-    });
+    connect(this, &QWebEnginePage::certificateError, this,
+            [](const QWebEngineCertificateError &error) {
+                // Never accepted: a certificate the engine does not trust means someone may be in
+                // between.
+                auto copy = error;
+                qCWarning(lcBridge).noquote() << "Rejected the certificate of" << error.url().host()
+                                              << "-" << error.description();
+                copy.rejectCertificate();
+            });
+    connect(this, &QWebEnginePage::newWindowRequested, this,
+            [this](QWebEngineNewWindowRequest &request) {
+                const QUrl url = request.requestedUrl();
+                if (url.scheme() == u"https"_s || url.scheme() == u"http"_s)
+                    Q_EMIT externalLinkRequested(url);
+            });
     connect(this, &QWebEnginePage::renderProcessTerminated, this,
             [this](RenderProcessTerminationStatus status, int exitCode) {
                 if (status == NormalTerminationStatus)
                     return;
                 if (++m_crashReloads > kMaxCrashReloads) {
-                    qCCritical(lcBridge) << "The WhatsApp page crashed" << m_crashReloads << "times; not reloading again";
+                    qCCritical(lcBridge) << "The WhatsApp page crashed" << m_crashReloads
+                                         << "times; not reloading again";
                     return;
                 }
-                qCWarning(lcBridge) << "The WhatsApp page's renderer died (status" << status << "code" << exitCode << "); reloading";
+                qCWarning(lcBridge) << "The WhatsApp page's renderer died (status" << status
+                                    << "code" << exitCode << "); reloading";
                 QTimer::singleShot(1000, this, [this] { triggerAction(Reload); });
             });
     connect(this, &QWebEnginePage::loadFinished, this, [this](bool ok) {
@@ -71,15 +80,17 @@ bool WhatsAppPage::acceptNavigationRequest(const QUrl &url, NavigationType type,
 {
     if (isAllowed(url))
         return true;
-    qCInfo(lcBridge).noquote() << "Refused navigation" << (isMainFrame ? "of the page" : "of a frame") << "to"
+    qCInfo(lcBridge).noquote() << "Refused navigation"
+                               << (isMainFrame ? "of the page" : "of a frame") << "to"
                                << url.toDisplayString(QUrl::RemoveQuery | QUrl::RemoveFragment);
     if (isMainFrame && type == NavigationTypeLinkClicked)
         Q_EMIT externalLinkRequested(url);
     return false;
 }
 
-void WhatsAppPage::javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level, const QString &message,
-                                           int lineNumber, const QString &sourceId)
+void WhatsAppPage::javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level,
+                                            const QString &message, int lineNumber,
+                                            const QString &sourceId)
 {
     // The page's console can carry message text: below warning level it stays at debug.
     const QString where = u"%1:%2"_s.arg(QUrl(sourceId).fileName()).arg(lineNumber);

@@ -13,7 +13,8 @@ class WhatsAppPage : public QWebEnginePage
 {
     Q_OBJECT
 public:
-    WhatsAppPage(QWebEngineProfile *profile, const QList<QUrl> &allowedOrigins, QObject *parent = nullptr);
+    WhatsAppPage(QWebEngineProfile *profile, const QList<QUrl> &allowedOrigins,
+                 QObject *parent = nullptr);
 
     bool isAllowed(const QUrl &url) const;
 

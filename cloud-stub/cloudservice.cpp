@@ -10,8 +10,7 @@ namespace sak::stub {
 
 CloudService::CloudService(ReplyEngine engine)
     : m_engine(std::move(engine))
-{
-}
+{}
 
 CloudService::Answer CloudService::handleInbound(const QByteArray &body)
 {
@@ -21,18 +20,22 @@ CloudService::Answer CloudService::handleInbound(const QByteArray &body)
     const cloud::InboundRequest &r = request.value();
     const QString key = r.tenantId + u'\n' + r.message.id;
     if (const auto it = m_answers.constFind(key); it != m_answers.cend()) {
-        qCInfo(lcStub).noquote() << "Repeat of inbound" << r.message.id << "for tenant" << r.tenantId << "answered as before";
+        qCInfo(lcStub).noquote() << "Repeat of inbound" << r.message.id << "for tenant"
+                                 << r.tenantId << "answered as before";
         return {200, *it};
     }
     m_inbound[r.tenantId].append(r);
-    qCInfo(lcStub).noquote() << "Inbound" << r.message.id << "for tenant" << r.tenantId << "from" << r.message.chatId;
+    qCInfo(lcStub).noquote() << "Inbound" << r.message.id << "for tenant" << r.tenantId << "from"
+                             << r.message.chatId;
 
     cloud::InboundResponse response{r.message.id, {}};
     if (r.message.type == u"chat"_s && !r.message.body.trimmed().isEmpty()) {
         // A client id derived from the message makes a retried request yield the same item.
-        const QByteArray digest = QCryptographicHash::hash((key + u"\n0"_s).toUtf8(), QCryptographicHash::Sha256);
+        const QByteArray digest =
+            QCryptographicHash::hash((key + u"\n0"_s).toUtf8(), QCryptographicHash::Sha256);
         const QString clientId = u"r-"_s + QString::fromLatin1(digest.toHex().left(24));
-        response.replies.append(cloud::Reply{clientId, r.message.chatId, m_engine.replyTo(r.message.body, r.message.senderName)});
+        response.replies.append(cloud::Reply{
+            clientId, r.message.chatId, m_engine.replyTo(r.message.body, r.message.senderName)});
     }
     QByteArray answer = cloud::encode(response);
     m_answers.insert(key, answer);
@@ -45,7 +48,8 @@ CloudService::Answer CloudService::handleStatus(const QByteArray &body)
     if (!report)
         return {400, cloud::encodeError(report.error().code, report.error().message)};
     const cloud::StatusReport &s = report.value();
-    qCInfo(lcStub).noquote() << "Status" << s.state << "of" << s.clientId << "for tenant" << s.tenantId;
+    qCInfo(lcStub).noquote() << "Status" << s.state << "of" << s.clientId << "for tenant"
+                             << s.tenantId;
     m_status[s.tenantId].append(s);
     return {200, QByteArrayLiteral("{\"ok\":true}")};
 }

@@ -25,8 +25,14 @@ public:
     Answer handleStatus(const QByteArray &body);
 
     // What the cloud received for a tenant, oldest first.
-    QList<cloud::InboundRequest> inbound(const QString &tenantId) const { return m_inbound.value(tenantId); }
-    QList<cloud::StatusReport> statusReports(const QString &tenantId) const { return m_status.value(tenantId); }
+    QList<cloud::InboundRequest> inbound(const QString &tenantId) const
+    {
+        return m_inbound.value(tenantId);
+    }
+    QList<cloud::StatusReport> statusReports(const QString &tenantId) const
+    {
+        return m_status.value(tenantId);
+    }
 
 private:
     ReplyEngine m_engine;

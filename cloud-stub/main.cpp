@@ -16,18 +16,31 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Local stand-in for the SAK cloud server and for WhatsApp Web (simulator), for demos and tests.\n"
+        u"Local stand-in for the SAK cloud server and for WhatsApp Web (simulator), for demos and "
+        u"tests.\n"
         "HTTPS: the cloud protocol under /v1 and the WhatsApp Web simulator under /wa/.\n"
         "Loopback HTTP: the customer panel (/customer), the simulator control API (/control) and the admin API (/admin)."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption address(u"address"_s, u"Address the HTTPS listener binds to (default 127.0.0.1)."_s, u"ip"_s, u"127.0.0.1"_s);
-    const QCommandLineOption port(u"port"_s, u"HTTPS port (default 8443; 0 picks a free one)."_s, u"port"_s, u"8443"_s);
-    const QCommandLineOption controlPort(u"control-port"_s, u"Loopback HTTP port of the panel and control API (default 8080; 0 picks a free one)."_s, u"port"_s, u"8080"_s);
-    const QCommandLineOption cert(u"cert"_s, u"Server certificate chain, PEM (see scripts/make-certs.sh)."_s, u"file"_s);
+    const QCommandLineOption address(u"address"_s,
+                                     u"Address the HTTPS listener binds to (default 127.0.0.1)."_s,
+                                     u"ip"_s, u"127.0.0.1"_s);
+    const QCommandLineOption port(u"port"_s, u"HTTPS port (default 8443; 0 picks a free one)."_s,
+                                  u"port"_s, u"8443"_s);
+    const QCommandLineOption controlPort(
+        u"control-port"_s,
+        u"Loopback HTTP port of the panel and control API (default 8080; 0 picks a free one)."_s,
+        u"port"_s, u"8080"_s);
+    const QCommandLineOption cert(
+        u"cert"_s, u"Server certificate chain, PEM (see scripts/make-certs.sh)."_s, u"file"_s);
     const QCommandLineOption key(u"key"_s, u"Server private key, PEM."_s, u"file"_s);
-    const QCommandLineOption rules(u"rules"_s, u"Reply rules, JSON (default: the bundled coffee-shop rules)."_s, u"file"_s, u":/sak/stub/data/rules.json"_s);
-    const QCommandLineOption business(u"business-number"_s, u"Phone number of the simulated business account (default 15550100200)."_s, u"digits"_s, u"15550100200"_s);
+    const QCommandLineOption rules(u"rules"_s,
+                                   u"Reply rules, JSON (default: the bundled coffee-shop rules)."_s,
+                                   u"file"_s, u":/sak/stub/data/rules.json"_s);
+    const QCommandLineOption business(
+        u"business-number"_s,
+        u"Phone number of the simulated business account (default 15550100200)."_s, u"digits"_s,
+        u"15550100200"_s);
     parser.addOptions({address, port, controlPort, cert, key, rules, business});
     parser.process(app);
 
@@ -36,7 +49,8 @@ int main(int argc, char *argv[])
         return 2;
     };
     if (!parser.isSet(cert) || !parser.isSet(key))
-        return fail(u"--cert and --key are required; scripts/make-certs.sh creates a local CA and a server certificate."_s);
+        return fail(
+            u"--cert and --key are required; scripts/make-certs.sh creates a local CA and a server certificate."_s);
 
     sak::stub::StubOptions options;
     options.address = QHostAddress(parser.value(address));
@@ -62,8 +76,8 @@ int main(int argc, char *argv[])
                 "  cloud API           https://%s:%u/v1/\n"
                 "  WhatsApp simulator  https://%s:%u/wa/\n"
                 "  customer panel      http://127.0.0.1:%u/customer\n",
-                SAK_VERSION, qPrintable(host), server.httpsPort(), qPrintable(host), server.httpsPort(),
-                server.controlPort());
+                SAK_VERSION, qPrintable(host), server.httpsPort(), qPrintable(host),
+                server.httpsPort(), server.controlPort());
     std::fflush(stdout);
     return app.exec();
 }

@@ -27,9 +27,11 @@ std::optional<QList<QRegularExpression>> patternsOf(const Json &object, const ch
     for (const Json &word : *it) {
         if (!word.is_string() || word.get_ref<const std::string &>().empty())
             return std::nullopt;
-        const QString escaped = QRegularExpression::escape(QString::fromStdString(word.get<std::string>()));
+        const QString escaped =
+            QRegularExpression::escape(QString::fromStdString(word.get<std::string>()));
         patterns.append(QRegularExpression(u"\\b"_s + escaped + u"\\b"_s,
-                                           QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption));
+                                           QRegularExpression::CaseInsensitiveOption |
+                                               QRegularExpression::UseUnicodePropertiesOption));
     }
     return patterns;
 }
@@ -40,7 +42,8 @@ Result<ReplyEngine> ReplyEngine::fromFile(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error{u"rules"_s, u"The reply rules file %1 cannot be read: %2."_s.arg(path, file.errorString())};
+        return Error{u"rules"_s, u"The reply rules file %1 cannot be read: %2."_s.arg(
+                                     path, file.errorString())};
     return fromJson(file.readAll());
 }
 
@@ -68,9 +71,10 @@ Result<ReplyEngine> ReplyEngine::fromJson(const QByteArray &bytes)
         out = Rule{*patterns, *reply};
         return true;
     };
-    if (!rule("greeting", engine.m_greeting) || !rule("hours", engine.m_hours)
-        || !rule("price", engine.m_priceQuestion))
-        return rulesError(u"'greeting', 'hours' and 'price' need 'keywords' (strings) and 'reply'"_s);
+    if (!rule("greeting", engine.m_greeting) || !rule("hours", engine.m_hours) ||
+        !rule("price", engine.m_priceQuestion))
+        return rulesError(
+            u"'greeting', 'hours' and 'price' need 'keywords' (strings) and 'reply'"_s);
     const auto priceReply = json::string(root.at("price"), "itemReply", 4000);
     if (!priceReply)
         return rulesError(u"'price' needs 'itemReply'"_s);
@@ -101,7 +105,9 @@ QString ReplyEngine::replyTo(const QString &text, const QString &senderName) con
     QStringList prices;
     for (const Item &item : m_catalog) {
         if (matches(item.patterns, text))
-            prices.append(QString(m_priceReply).replace(u"{item}"_s, item.name).replace(u"{price}"_s, item.price));
+            prices.append(QString(m_priceReply)
+                              .replace(u"{item}"_s, item.name)
+                              .replace(u"{price}"_s, item.price));
     }
     if (!prices.isEmpty())
         return prices.join(u' ');

@@ -60,11 +60,16 @@ QHttpServerResponse staticFile(const QString &name, const QByteArray &mimeType)
 
 void notFound(QHttpServer *server)
 {
-    server->setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        responder.write(cloud::encodeError(u"not-found"_s, u"Nothing at %1 %2."_s.arg(
-                                               QString::fromLatin1(QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method()))),
-                                               request.url().path())),
-                        "application/json", QHttpServerResponder::StatusCode::NotFound);
+    server->setMissingHandler([](const QHttpServerRequest &request,
+                                 QHttpServerResponder &&responder) {
+        responder.write(
+            cloud::encodeError(u"not-found"_s,
+                               u"Nothing at %1 %2."_s.arg(
+                                   QString::fromLatin1(
+                                       QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(
+                                           int(request.method()))),
+                                   request.url().path())),
+            "application/json", QHttpServerResponder::StatusCode::NotFound);
     });
 }
 
@@ -72,8 +77,7 @@ void notFound(QHttpServer *server)
 
 StubServer::StubServer(QObject *parent)
     : QObject(parent)
-{
-}
+{}
 
 StubServer::~StubServer() = default;
 
@@ -88,11 +92,15 @@ Status StubServer::start(const StubOptions &options)
     QFile certFile(options.certFile);
     QFile keyFile(options.keyFile);
     if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
-        return Error{u"tls"_s, u"The certificate %1 or key %2 cannot be read; run scripts/make-certs.sh to create them."_s.arg(options.certFile, options.keyFile)};
+        return Error{
+            u"tls"_s,
+            u"The certificate %1 or key %2 cannot be read; run scripts/make-certs.sh to create them."_s
+                .arg(options.certFile, options.keyFile)};
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
     const QSslKey key(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
     if (chain.isEmpty() || key.isNull())
-        return Error{u"tls"_s, u"The certificate %1 or key %2 is not valid PEM."_s.arg(options.certFile, options.keyFile)};
+        return Error{u"tls"_s, u"The certificate %1 or key %2 is not valid PEM."_s.arg(
+                                   options.certFile, options.keyFile)};
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
@@ -104,7 +112,11 @@ Status StubServer::start(const StubOptions &options)
     notFound(m_https);
     m_httpsPort = m_https->listen(options.address, options.httpsPort);
     if (m_httpsPort == 0)
-        return Error{u"listen"_s, u"Cannot listen on %1:%2 (HTTPS); is another stub running? Choose another port with --port."_s.arg(options.address.toString()).arg(options.httpsPort)};
+        return Error{
+            u"listen"_s,
+            u"Cannot listen on %1:%2 (HTTPS); is another stub running? Choose another port with --port."_s
+                .arg(options.address.toString())
+                .arg(options.httpsPort)};
 
     m_control = new QHttpServer(this);
     addControlRoutes();
@@ -112,7 +124,10 @@ Status StubServer::start(const StubOptions &options)
     // People and tests only: never reachable from another machine.
     m_controlPort = m_control->listen(QHostAddress::LocalHost, options.controlPort);
     if (m_controlPort == 0)
-        return Error{u"listen"_s, u"Cannot listen on 127.0.0.1:%1 (control); choose another port with --control-port."_s.arg(options.controlPort)};
+        return Error{
+            u"listen"_s,
+            u"Cannot listen on 127.0.0.1:%1 (control); choose another port with --control-port."_s
+                .arg(options.controlPort)};
     return Done{};
 }
 
@@ -143,9 +158,11 @@ void StubServer::addHttpsRoutes()
             return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
         return resultResponse(m_simulator->send(*body), 409);
     });
-    m_https->route(u"/wa/"_s, Method::Get, [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
-    m_https->route(u"/wa/whatsapp-sim.js"_s, Method::Get,
-                   [] { return staticFile(u"wa/whatsapp-sim.js"_s, "text/javascript; charset=utf-8"); });
+    m_https->route(u"/wa/"_s, Method::Get,
+                   [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
+    m_https->route(u"/wa/whatsapp-sim.js"_s, Method::Get, [] {
+        return staticFile(u"wa/whatsapp-sim.js"_s, "text/javascript; charset=utf-8");
+    });
 }
 
 void StubServer::addControlRoutes()
@@ -156,7 +173,8 @@ void StubServer::addControlRoutes()
         response.setHeader("Location", "/customer");
         return response;
     });
-    m_control->route(u"/customer"_s, Method::Get, [] { return staticFile(u"customer.html"_s, "text/html; charset=utf-8"); });
+    m_control->route(u"/customer"_s, Method::Get,
+                     [] { return staticFile(u"customer.html"_s, "text/html; charset=utf-8"); });
     m_control->route(u"/control/inject"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
         if (!body)
@@ -173,29 +191,39 @@ void StubServer::addControlRoutes()
             return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
         return resultResponse(m_simulator->markRead(body->value(u"chatId"_s).toString()));
     });
-    m_control->route(u"/control/state"_s, Method::Get, [this] { return jsonResponse(m_simulator->state()); });
+    m_control->route(u"/control/state"_s, Method::Get,
+                     [this] { return jsonResponse(m_simulator->state()); });
     m_control->route(u"/control/chat"_s, Method::Get, [this](const QHttpServerRequest &request) {
         const QString chatId = request.query().queryItemValue(u"id"_s, QUrl::FullyDecoded);
         return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->chat(chatId)}});
     });
-    m_control->route(u"/control/sent"_s, Method::Get,
-                     [this] { return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->sentByBusiness()}}); });
+    m_control->route(u"/control/sent"_s, Method::Get, [this] {
+        return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->sentByBusiness()}});
+    });
 
     m_control->route(u"/admin/inbound"_s, Method::Get, [this](const QHttpServerRequest &request) {
         QJsonArray out;
-        for (const cloud::InboundRequest &r : m_cloud->inbound(request.query().queryItemValue(u"tenant"_s))) {
-            out.append(QJsonObject{{u"agentId"_s, r.agentId},   {u"id"_s, r.message.id},
-                                   {u"chatId"_s, r.message.chatId}, {u"type"_s, r.message.type},
-                                   {u"body"_s, r.message.body},     {u"senderName"_s, r.message.senderName}});
+        for (const cloud::InboundRequest &r :
+             m_cloud->inbound(request.query().queryItemValue(u"tenant"_s))) {
+            out.append(QJsonObject{{u"agentId"_s, r.agentId},
+                                   {u"id"_s, r.message.id},
+                                   {u"chatId"_s, r.message.chatId},
+                                   {u"type"_s, r.message.type},
+                                   {u"body"_s, r.message.body},
+                                   {u"senderName"_s, r.message.senderName}});
         }
         return jsonResponse(QJsonObject{{u"messages"_s, out}});
     });
     m_control->route(u"/admin/status"_s, Method::Get, [this](const QHttpServerRequest &request) {
         QJsonArray out;
-        for (const cloud::StatusReport &s : m_cloud->statusReports(request.query().queryItemValue(u"tenant"_s))) {
-            out.append(QJsonObject{{u"agentId"_s, s.agentId}, {u"clientId"_s, s.clientId},
-                                   {u"waMessageId"_s, s.waMessageId}, {u"chatId"_s, s.chatId},
-                                   {u"state"_s, s.state}, {u"detail"_s, s.detail}});
+        for (const cloud::StatusReport &s :
+             m_cloud->statusReports(request.query().queryItemValue(u"tenant"_s))) {
+            out.append(QJsonObject{{u"agentId"_s, s.agentId},
+                                   {u"clientId"_s, s.clientId},
+                                   {u"waMessageId"_s, s.waMessageId},
+                                   {u"chatId"_s, s.chatId},
+                                   {u"state"_s, s.state},
+                                   {u"detail"_s, s.detail}});
         }
         return jsonResponse(QJsonObject{{u"reports"_s, out}});
     });

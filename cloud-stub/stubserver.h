@@ -16,7 +16,7 @@ namespace sak::stub {
 struct StubOptions
 {
     QHostAddress address{QHostAddress::LocalHost};
-    quint16 httpsPort = 8443;   // cloud protocol (/v1) and WhatsApp simulator (/wa); 0: any free port
+    quint16 httpsPort = 8443; // cloud protocol (/v1) and WhatsApp simulator (/wa); 0: any free port
     quint16 controlPort = 8080; // loopback HTTP: customer panel, control and admin APIs; 0: any
     QString certFile;           // server certificate (PEM), may be followed by its CA chain
     QString keyFile;            // its private key (PEM)

@@ -39,13 +39,16 @@ Error invalid(const QString &message)
 WhatsAppSimulator::WhatsAppSimulator(const QString &businessNumber, QObject *parent)
     : QObject(parent)
     , m_business(businessNumber)
-{
-}
+{}
 
 QJsonObject WhatsAppSimulator::toJson(const Message &m, bool forPage)
 {
-    QJsonObject o{{u"id"_s, m.id},         {u"chatId"_s, m.chatId}, {u"fromMe"_s, m.fromMe},
-                  {u"body"_s, m.body},     {u"t"_s, m.t},           {u"ack"_s, m.ack},
+    QJsonObject o{{u"id"_s, m.id},
+                  {u"chatId"_s, m.chatId},
+                  {u"fromMe"_s, m.fromMe},
+                  {u"body"_s, m.body},
+                  {u"t"_s, m.t},
+                  {u"ack"_s, m.ack},
                   {u"senderName"_s, m.senderName}};
     if (!forPage)
         o.insert(u"sendCount"_s, m.sendCount);
@@ -127,7 +130,8 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
 
     if (const auto known = m_byId.constFind(id); known != m_byId.cend()) {
         ++m_messages[*known].sendCount;
-        qCWarning(lcStub).noquote() << "Simulator: message" << id << "was sent again (" << m_messages[*known].sendCount << "times)";
+        qCWarning(lcStub).noquote() << "Simulator: message" << id << "was sent again ("
+                                    << m_messages[*known].sendCount << "times)";
         return QJsonObject{{u"ok"_s, true}, {u"t"_s, m_messages[*known].t}};
     }
     Message m;
@@ -155,7 +159,8 @@ void WhatsAppSimulator::setAck(const QString &id, int ack)
     if (m.ack >= ack)
         return;
     m.ack = ack;
-    toPairedPages(QJsonObject{{u"type"_s, u"ack"_s}, {u"id"_s, id}, {u"chatId"_s, m.chatId}, {u"ack"_s, ack}});
+    toPairedPages(QJsonObject{
+        {u"type"_s, u"ack"_s}, {u"id"_s, id}, {u"chatId"_s, m.chatId}, {u"ack"_s, ack}});
 }
 
 Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
@@ -187,14 +192,18 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
         anyPaired = anyPaired || (page.paired && nowMs() - page.lastSeenMs < kPageAliveMs);
     m.delivered = anyPaired;
     if (anyPaired) {
-        toPairedPages(QJsonObject{{u"type"_s, u"msg"_s},
-                                  {u"msg"_s, toJson(m, true)},
-                                  {u"ciphertextFirst"_s, request.value(u"ciphertextFirst"_s).toBool()}});
+        toPairedPages(
+            QJsonObject{{u"type"_s, u"msg"_s},
+                        {u"msg"_s, toJson(m, true)},
+                        {u"ciphertextFirst"_s, request.value(u"ciphertextFirst"_s).toBool()}});
     }
     m_byId.insert(m.id, m_messages.size());
     m_messages.append(m);
-    qCInfo(lcStub).noquote() << "Simulator: customer" << chatId << "sent" << m.id << (anyPaired ? "" : "(held until a paired page connects)");
-    return QJsonObject{{u"id"_s, m.id}, {u"serialized"_s, u"false_%1_%2"_s.arg(chatId, m.id)}, {u"delivered"_s, anyPaired}};
+    qCInfo(lcStub).noquote() << "Simulator: customer" << chatId << "sent" << m.id
+                             << (anyPaired ? "" : "(held until a paired page connects)");
+    return QJsonObject{{u"id"_s, m.id},
+                       {u"serialized"_s, u"false_%1_%2"_s.arg(chatId, m.id)},
+                       {u"delivered"_s, anyPaired}};
 }
 
 Result<QJsonObject> WhatsAppSimulator::scan()
@@ -209,7 +218,9 @@ Result<QJsonObject> WhatsAppSimulator::scan()
         }
     }
     if (newest.isEmpty())
-        return Error{u"no-qr"_s, u"No WhatsApp page is showing a QR code right now: start the agent and wait until it asks for pairing."_s};
+        return Error{
+            u"no-qr"_s,
+            u"No WhatsApp page is showing a QR code right now: start the agent and wait until it asks for pairing."_s};
     Page &page = m_pages[newest];
     page.paired = true;
     page.token = randomHex(16);
@@ -252,7 +263,8 @@ QJsonObject WhatsAppSimulator::state() const
     const qint64 now = nowMs();
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
         const bool alive = now - it->lastSeenMs < kPageAliveMs;
-        pages.append(QJsonObject{{u"pageId"_s, it.key()}, {u"paired"_s, it->paired}, {u"alive"_s, alive}});
+        pages.append(
+            QJsonObject{{u"pageId"_s, it.key()}, {u"paired"_s, it->paired}, {u"alive"_s, alive}});
         paired = paired || (alive && it->paired);
     }
     return {{u"business"_s, businessWid()}, {u"paired"_s, paired}, {u"pages"_s, pages}};

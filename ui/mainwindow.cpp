@@ -49,9 +49,8 @@ MainWindow::MainWindow(QWebEnginePage *page, WhatsAppSession *session, QWidget *
     statusBar()->addPermanentWidget(m_cloudLabel);
     showSessionState(session->state());
     connect(session, &WhatsAppSession::stateChanged, this, &MainWindow::showSessionState);
-    connect(session, &WhatsAppSession::healthProblem, this, [this](const QString &problem) {
-        m_sessionLabel->setText(problem);
-    });
+    connect(session, &WhatsAppSession::healthProblem, this,
+            [this](const QString &problem) { m_sessionLabel->setText(problem); });
     resize(1100, 760);
 }
 

@@ -1,0 +1,55 @@
+# Shared by the project's scripts: installing Debian packages and building into build/.
+# shellcheck shell=bash
+
+SAK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SAK_BUILD=${SAK_BUILD:-$SAK_ROOT/build}
+
+# Everything the build, the tests and the demo need, from Debian 12's archive.
+SAK_PACKAGES=(
+    cmake ninja-build g++ pkg-config git ca-certificates openssl curl
+    qt6-base-dev qt6-base-dev-tools qt6-webengine-dev libqt6webenginecore6-bin
+    qt6-webchannel-dev qt6-httpserver-dev qt6-websockets-dev qt6-l10n-tools
+    qtkeychain-qt6-dev libsqlcipher-dev nlohmann-json3-dev libqrencode-dev
+    libgl-dev libxkbcommon-dev
+    xvfb xauth dbus dbus-x11 gnome-keyring fonts-dejavu-core
+)
+
+sak_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+sak_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the packages that are missing, and only those.
+sak_install_packages() {
+    local missing=() p
+    for p in "${SAK_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    command -v apt-get >/dev/null || sak_die "apt-get not found: this script supports Debian 12; install by hand: ${missing[*]}"
+    local sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null || sak_die "these packages are missing and you are not root: ${missing[*]}. Install them as root (apt-get install ${missing[*]}) and run again."
+        sudo=(sudo)
+    fi
+    sak_log "installing Debian packages: ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq || sak_die "apt-get update failed: check the network or the apt sources, then run again."
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+        || sak_die "apt-get could not install: ${missing[*]}. Fix the apt error above, then run again."
+}
+
+# Configures (once) and builds incrementally.
+sak_build() {
+    if [[ ! -f $SAK_BUILD/build.ninja ]]; then
+        sak_log "configuring into $SAK_BUILD"
+        cmake -S "$SAK_ROOT" -B "$SAK_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null \
+            || sak_die "cmake could not configure the project (see above)."
+    fi
+    sak_log "building"
+    cmake --build "$SAK_BUILD" --parallel "$(nproc)" || sak_die "the build failed (see above)."
+}
+
+# QtWebEngine's sandbox cannot run as root; only then, and only for our own runs, it is off.
+sak_webengine_env() {
+    if [[ $(id -u) -eq 0 ]]; then
+        export QTWEBENGINE_DISABLE_SANDBOX=1
+    fi
+}

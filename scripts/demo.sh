@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The agent's main job, end to end on this machine: starts the bundled cloud stub (with its
+# WhatsApp Web simulator) and sak-agent against it. Open the customer panel it prints, press
+# "Scan QR", and chat as a customer: each hop shows in the agent's log.
+#   scripts/demo.sh [--headless]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+headless=0
+for arg in "$@"; do
+    case $arg in
+        --headless) headless=1 ;;
+        -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+        *) sak_die "unknown argument '$arg' (only --headless)" ;;
+    esac
+done
+[[ -z ${DISPLAY:-}${WAYLAND_DISPLAY:-} ]] && headless=1
+
+sak_install_packages
+sak_build
+sak_webengine_env
+
+demo=$SAK_ROOT/.demo
+"$SAK_ROOT/scripts/make-certs.sh" "$demo/certs" >/dev/null
+https_port=${SAK_DEMO_PORT:-8443}
+control_port=${SAK_DEMO_CONTROL_PORT:-8080}
+control=http://127.0.0.1:$control_port
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+sak_log "starting sak-cloud-stub"
+"$SAK_BUILD/bin/sak-cloud-stub" --cert "$demo/certs/server.pem" --key "$demo/certs/server.key" \
+    --port "$https_port" --control-port "$control_port" &
+pids+=($!)
+for _ in $(seq 50); do curl -fs "$control/control/state" >/dev/null && break; sleep 0.2; done
+curl -fs "$control/control/state" >/dev/null || sak_die "the cloud stub did not start (is port $https_port or $control_port taken? set SAK_DEMO_PORT / SAK_DEMO_CONTROL_PORT)."
+
+agent_args=(--cloud-url "https://127.0.0.1:$https_port" --ca-file "$demo/certs/ca.pem"
+    --tenant-id demo-shop --agent-id demo-pc
+    --whatsapp-url "https://127.0.0.1:$https_port/wa/" --whatsapp-spki-pins "$(cat "$demo/certs/server.spki")"
+    --data-dir "$demo/data")
+[[ $headless -eq 1 ]] && agent_args+=(--headless)
+sak_log "starting sak-agent$([[ $headless -eq 1 ]] && echo ' (headless)')"
+"$SAK_BUILD/bin/sak-agent" "${agent_args[@]}" &
+pids+=($!)
+
+cat <<MSG
+
+  Customer panel:  $control/customer
+  1. Open the customer panel in a browser and press "Scan QR" (pairs the shop's WhatsApp).
+  2. Type a message as the customer, e.g. "how much is a cappuccino?".
+  3. Watch the hops [1 captured] ... [7 status] in the log below, and the reply in the panel.
+  A first customer message is sent for you once WhatsApp is paired. Ctrl-C stops the demo.
+
+MSG
+
+# Pair automatically if nobody has done it within 20 s, then send one message, so that the
+# flow is visible even on a machine without a browser.
+(
+    for _ in $(seq 100); do
+        curl -fs "$control/control/state" | grep -q '"alive":true' && break; sleep 0.2
+    done
+    sleep 20
+    curl -fs "$control/control/state" | grep -q '"paired":true' || curl -fs -X POST "$control/control/scan" >/dev/null || true
+    for _ in $(seq 100); do curl -fs "$control/control/state" | grep -q '"paired":true' && break; sleep 0.2; done
+    sleep 3
+    curl -fs -X POST "$control/control/inject" -H 'Content-Type: application/json' \
+        -d '{"chatId":"491701234567@c.us","senderName":"Ana","body":"Hi! How much is a cappuccino?"}' >/dev/null \
+        && printf '\n  (demo) customer +491701234567 wrote: "Hi! How much is a cappuccino?"\n\n' >&2
+) &
+pids+=($!)
+
+wait "${pids[1]}"

@@ -1,0 +1,30 @@
+#include "fakesession.h"
+
+#include <QDateTime>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::test {
+
+void FakeSession::sendText(const OutboundText &text)
+{
+    sent.append(text);
+    if (autoConfirm) {
+        QMetaObject::invokeMethod(
+            this, [this, id = text.waMessageId] { finish(id, true); }, Qt::QueuedConnection);
+    }
+}
+
+void FakeSession::setState(SessionState state)
+{
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+InboundMessage customerMessage(const QString &id, const QString &chatId, const QString &body)
+{
+    return InboundMessage{u"false_%1_%2"_s.arg(chatId, id),   chatId,  QString(), u"chat"_s, body,
+                          QDateTime::currentSecsSinceEpoch(), u"Ana"_s};
+}
+
+} // namespace sak::test

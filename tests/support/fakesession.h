@@ -1,0 +1,37 @@
+#pragma once
+
+#include "whatsappsession.h"
+
+#include <QList>
+
+namespace sak::test {
+
+// An in-memory WhatsApp for testing what sits above the session interface: it records what
+// it is asked to send and lets the test play the page's part.
+class FakeSession : public WhatsAppSession
+{
+    Q_OBJECT
+public:
+    using WhatsAppSession::WhatsAppSession;
+
+    SessionState state() const override { return m_state; }
+    void sendText(const OutboundText &text) override;
+
+    void setState(SessionState state);
+    void receive(const InboundMessage &message) { Q_EMIT messageReceived(message); }
+    void finish(const QString &waMessageId, bool ok, const QString &error = {})
+    {
+        Q_EMIT sendFinished(waMessageId, ok, error);
+    }
+    void ack(const QString &waMessageId, int level) { Q_EMIT ackChanged(waMessageId, level); }
+
+    QList<OutboundText> sent;
+    bool autoConfirm = true; // confirm every send at once, as a healthy page does
+
+private:
+    SessionState m_state = SessionState::Starting;
+};
+
+InboundMessage customerMessage(const QString &id, const QString &chatId, const QString &body);
+
+} // namespace sak::test

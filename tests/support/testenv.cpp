@@ -1,0 +1,45 @@
+#include "testenv.h"
+
+#include <QFile>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::test {
+
+QString certPath(const QString &name)
+{
+    return QStringLiteral(SAK_TEST_CERT_DIR) + u'/' + name;
+}
+
+QString serverPin()
+{
+    QFile file(certPath(u"server.spki"_s));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("Test certificates are missing: build the sak_test_certs target");
+    return QString::fromLatin1(file.readAll().trimmed());
+}
+
+QString rulesPath()
+{
+    return QStringLiteral(SAK_SOURCE_DIR) + u"/cloud-stub/data/rules.json"_s;
+}
+
+std::unique_ptr<stub::StubServer> startStub()
+{
+    auto server = std::make_unique<stub::StubServer>();
+    stub::StubOptions options;
+    options.httpsPort = 0;
+    options.controlPort = 0;
+    options.certFile = certPath(u"server.pem"_s);
+    options.keyFile = certPath(u"server.key"_s);
+    options.rulesFile = rulesPath();
+    const auto started = server->start(options);
+    if (!started) {
+        qWarning("stub did not start: %s", qPrintable(started.error().message));
+        return nullptr;
+    }
+    return server;
+}
+
+} // namespace sak::test

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "stubserver.h"
+
+#include <QString>
+
+#include <memory>
+
+// Helpers shared by the tests: the generated certificates and an in-process cloud stub.
+namespace sak::test {
+
+QString certPath(const QString &name); // e.g. "ca.pem", "server.pem"
+QString serverPin();                   // the stub key's SPKI pin (base64)
+
+// Starts the stub on free loopback ports with the test certificate and the bundled rules;
+// fails the calling test when it cannot.
+std::unique_ptr<stub::StubServer> startStub();
+
+QString rulesPath();
+
+} // namespace sak::test

@@ -1,0 +1,132 @@
+#include "agentconfig.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+
+namespace {
+const QString kPin = u"0VTwQNQsX7Ew5Pam30D0ddQhQx3NBEhTc5gO5kZw1bg="_s;
+
+QHash<QString, QString> minimal()
+{
+    return {{u"cloud/url"_s, u"https://cloud.example"_s},
+            {u"cloud/tenant-id"_s, u"shop"_s},
+            {u"cloud/agent-id"_s, u"pc"_s}};
+}
+} // namespace
+
+class TestAgentConfig : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init() { QVERIFY(m_dir.isValid()); }
+
+    void defaultsWithOnlyOverrides()
+    {
+        const auto config = AgentConfig::resolve(m_dir.filePath(u"absent.ini"_s), false, minimal(),
+                                                 u"/var/lib/sak"_s);
+        QVERIFY2(config, config ? "" : qPrintable(config.error().message));
+        QCOMPARE(config.value().cloudUrl, QUrl(u"https://cloud.example"_s));
+        QCOMPARE(config.value().whatsAppUrl, QUrl(u"https://web.whatsapp.com/"_s));
+        QCOMPARE(config.value().account, u"default"_s);
+        QCOMPARE(config.value().dataDir, u"/var/lib/sak"_s);
+        QVERIFY(config.value().whatsAppSpkiPins.isEmpty());
+    }
+
+    void fileThenOverrides()
+    {
+        const QString ini = writeIni(
+            u"[cloud]\nurl=https://"
+            u"file.example\ntenant-id=file-shop\nagent-id=file-pc\nca-file=certs/ca.pem\n"
+            "[whatsapp]\nurl=https://127.0.0.1:8443/wa/\nspki-pins=%1, %1\n[storage]\ndata-dir=data\n"_s
+                .arg(kPin));
+        QDir(m_dir.path()).mkpath(u"certs"_s);
+        QFile ca(m_dir.filePath(u"certs/ca.pem"_s));
+        QVERIFY(ca.open(QIODevice::WriteOnly));
+        ca.close();
+
+        const auto config =
+            AgentConfig::resolve(ini, true, {{u"cloud/agent-id"_s, u"cli-pc"_s}}, u"/unused"_s);
+        QVERIFY2(config, config ? "" : qPrintable(config.error().message));
+        QCOMPARE(config.value().cloudUrl.host(), u"file.example"_s);
+        QCOMPARE(config.value().tenantId, u"file-shop"_s);
+        QCOMPARE(config.value().agentId, u"cli-pc"_s); // the command line wins
+        QCOMPARE(config.value().whatsAppUrl.port(), 8443);
+        QCOMPARE(config.value().whatsAppSpkiPins, QStringList({kPin, kPin}));
+        // Paths in the file are relative to the file.
+        QCOMPARE(config.value().caFile, m_dir.filePath(u"certs/ca.pem"_s));
+        QCOMPARE(config.value().dataDir, m_dir.filePath(u"data"_s));
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("no cloud url") << u"cloud/url"_s << QString() << u"--cloud-url"_s;
+        QTest::newRow("plain http")
+            << u"cloud/url"_s << u"http://cloud.example"_s << u"verified TLS"_s;
+        QTest::newRow("whatsapp over http")
+            << u"whatsapp/url"_s << u"http://web.whatsapp.com"_s << u"https://"_s;
+        QTest::newRow("no tenant") << u"cloud/tenant-id"_s << QString() << u"--tenant-id"_s;
+        QTest::newRow("bad agent id") << u"cloud/agent-id"_s << u"pc 1"_s << u"letters, digits"_s;
+        QTest::newRow("bad account") << u"whatsapp/account"_s << u"../x"_s << u"account name"_s;
+        QTest::newRow("missing ca file")
+            << u"cloud/ca-file"_s << u"/nonexistent/ca.pem"_s << u"cannot be read"_s;
+        QTest::newRow("pin not base64")
+            << u"whatsapp/spki-pins"_s << u"not a pin!"_s << u"not a key pin"_s;
+        QTest::newRow("pin too short")
+            << u"whatsapp/spki-pins"_s << u"AAAA"_s << u"not a key pin"_s;
+        QTest::newRow("unknown key") << u"cloud/colour"_s << u"blue"_s << u"Unknown setting"_s;
+    }
+    void errors()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QFETCH(QString, messagePart);
+        auto overrides = minimal();
+        overrides.insert(key, value);
+        const auto config = AgentConfig::resolve(QString(), false, overrides, u"/tmp/x"_s);
+        QVERIFY(!config);
+        QCOMPARE(config.error().code, u"config"_s);
+        QVERIFY2(config.error().message.contains(messagePart), qPrintable(config.error().message));
+    }
+
+    void explicitFileMustExist()
+    {
+        const auto config =
+            AgentConfig::resolve(m_dir.filePath(u"nope.ini"_s), true, minimal(), u"/tmp/x"_s);
+        QVERIFY(!config);
+        QVERIFY(config.error().message.contains(u"does not exist"_s));
+    }
+
+    void unknownKeyInFileIsNamed()
+    {
+        const QString ini =
+            writeIni(u"[cloud]\nurl=https://a.example\ntenant-id=t\nagent-id=a\nsecret=1\n"_s);
+        const auto config = AgentConfig::resolve(ini, true, {}, u"/tmp/x"_s);
+        QVERIFY(!config);
+        QVERIFY2(config.error().message.contains(u"cloud/secret"_s),
+                 qPrintable(config.error().message));
+    }
+
+private:
+    QString writeIni(const QString &text)
+    {
+        const QString path = m_dir.filePath(u"sak-agent.ini"_s);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            qFatal("cannot write %s", qPrintable(path));
+        file.write(text.toUtf8());
+        return path;
+    }
+
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestAgentConfig)
+#include "tst_agentconfig.moc"

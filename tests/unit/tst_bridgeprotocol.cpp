@@ -1,0 +1,155 @@
+#include "bridgeprotocol.h"
+
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+using namespace sak::bridge;
+
+namespace {
+QByteArray messageEvent(const QByteArray &messageMembers)
+{
+    return R"({"kind":"message","message":{)" + messageMembers + "}}";
+}
+QByteArray messageWithBody(const QByteArray &body)
+{
+    return messageEvent(
+        "\"id\":\"a\",\"chatId\":\"1@c.us\",\"author\":\"\",\"type\":\"chat\",\"t\":1,"
+        "\"notifyName\":\"\",\"fromMe\":false,\"body\":\"" +
+        body + "\"");
+}
+const QByteArray kGoodMessage =
+    R"("id":"false_491701234567@c.us_3A01","chatId":"491701234567@c.us","author":"","type":"chat","body":"hola","t":1700000000,"notifyName":"Ana","fromMe":false)";
+} // namespace
+
+class TestBridgeProtocol : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parsesAMessage()
+    {
+        const auto event = parseEvent(messageEvent(kGoodMessage));
+        QVERIFY2(event, event ? "" : qPrintable(event.error().message));
+        const auto *m = std::get_if<MessageEvent>(&event.value());
+        QVERIFY(m);
+        QCOMPARE(m->message.id, u"false_491701234567@c.us_3A01"_s);
+        QCOMPARE(m->message.chatId, u"491701234567@c.us"_s);
+        QCOMPARE(m->message.body, u"hola"_s);
+        QCOMPARE(m->message.timestamp, 1700000000);
+        QCOMPARE(m->message.senderName, u"Ana"_s);
+        QVERIFY(!m->fromMe);
+    }
+
+    void parsesEveryKind_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<int>("index");
+        QTest::newRow("ready") << QByteArray(R"({"kind":"ready","version":"2.3000.1"})") << 0;
+        QTest::newRow("state") << QByteArray(
+                                      R"({"kind":"state","state":"CONNECTED","hasSynced":true})")
+                               << 1;
+        QTest::newRow("qr") << QByteArray(R"({"kind":"qr","qr":"2@abc,key,id,adv,web"})") << 2;
+        QTest::newRow("ack") << QByteArray(R"({"kind":"ack","id":"3EB0AA","ack":3})") << 4;
+        QTest::newRow("send result")
+            << QByteArray(
+                   R"({"kind":"sendResult","requestId":"3EB0AA","id":"3EB0AA","ok":true,"error":""})")
+            << 5;
+        QTest::newRow("health")
+            << QByteArray(
+                   R"({"kind":"health","ok":false,"missing":["WAWebMsgKey"],"version":"2.3000.1"})")
+            << 6;
+    }
+    void parsesEveryKind()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(int, index);
+        const auto event = parseEvent(json);
+        QVERIFY2(event, event ? "" : qPrintable(event.error().message));
+        QCOMPARE(int(event.value().index()), index);
+    }
+
+    void rejectsBadEvents_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("not json") << QByteArray("{kind:");
+        QTest::newRow("array") << QByteArray("[1,2]");
+        QTest::newRow("no kind") << QByteArray(R"({"qr":"x"})");
+        QTest::newRow("unknown kind") << QByteArray(R"({"kind":"launchMissiles"})");
+        QTest::newRow("kind not a string") << QByteArray(R"({"kind":7})");
+        QTest::newRow("ack level out of range") << QByteArray(R"({"kind":"ack","id":"x","ack":9})");
+        QTest::newRow("ack level a string") << QByteArray(R"({"kind":"ack","id":"x","ack":"2"})");
+        QTest::newRow("empty qr") << QByteArray(R"({"kind":"qr","qr":""})");
+        QTest::newRow("state without synced")
+            << QByteArray(R"({"kind":"state","state":"CONNECTED"})");
+        QTest::newRow("message without object")
+            << QByteArray(R"({"kind":"message","message":"hi"})");
+        QTest::newRow("message without id")
+            << messageEvent(R"("chatId":"1@c.us","type":"chat","body":"x","t":1,"fromMe":false)");
+        QTest::newRow("chat id without server") << messageEvent(
+            R"("id":"a","chatId":"12345","type":"chat","body":"x","t":1,"fromMe":false)");
+        QTest::newRow("body a number") << messageEvent(
+            R"("id":"a","chatId":"1@c.us","type":"chat","body":5,"t":1,"fromMe":false)");
+        QTest::newRow("negative time") << messageEvent(
+            R"("id":"a","chatId":"1@c.us","type":"chat","body":"x","t":-1,"fromMe":false)");
+        QTest::newRow("body too long") << messageWithBody(QByteArray(kMaxBodyLength + 1, 'x'));
+        QTest::newRow("oversized event") << QByteArray(kMaxEventBytes + 1, ' ');
+        QTest::newRow("health missing not strings")
+            << QByteArray(R"({"kind":"health","ok":false,"missing":[1],"version":""})");
+    }
+    void rejectsBadEvents()
+    {
+        QFETCH(QByteArray, json);
+        const auto event = parseEvent(json);
+        QVERIFY(!event);
+        QCOMPARE(event.error().code, u"bad-bridge-event"_s);
+        QVERIFY(event.error().message.contains(u"dropped"_s));
+    }
+
+    void acceptsNonAsciiText()
+    {
+        const QString body = u"¿Cuánto cuesta? 你好 👋"_s;
+        const auto event = parseEvent(messageWithBody(body.toUtf8()));
+        QVERIFY(event);
+        QCOMPARE(std::get<MessageEvent>(event.value()).message.body, body);
+    }
+
+    void sendCommandCarriesTheChosenId()
+    {
+        const OutboundText text{u"c1"_s, u"491701234567@c.us"_s, u"Say \"hi\"\n"_s, u"3EB0FF"_s};
+        const QByteArray command = sendTextCommand(u"3EB0FF"_s, text);
+        QVERIFY(command.contains(R"("cmd":"sendText")"));
+        QVERIFY(command.contains(R"("messageId":"3EB0FF")"));
+        QVERIFY(command.contains("\"body\":\"Say \\\"hi\\\"\\n\""));
+        QVERIFY(command.contains(R"("chatId":"491701234567@c.us")"));
+    }
+
+    void mapsPageStates_data()
+    {
+        QTest::addColumn<QString>("pageState");
+        QTest::addColumn<bool>("synced");
+        QTest::addColumn<SessionState>("expected");
+        QTest::newRow("unpaired") << u"UNPAIRED"_s << false << SessionState::NeedsPairing;
+        QTest::newRow("unpaired idle") << u"UNPAIRED_IDLE"_s << false << SessionState::NeedsPairing;
+        QTest::newRow("pairing") << u"PAIRING"_s << false << SessionState::Pairing;
+        QTest::newRow("opening") << u"OPENING"_s << false << SessionState::Connecting;
+        QTest::newRow("connected, syncing") << u"CONNECTED"_s << false << SessionState::Connecting;
+        QTest::newRow("connected, synced") << u"CONNECTED"_s << true << SessionState::Connected;
+        QTest::newRow("timeout") << u"TIMEOUT"_s << true << SessionState::Connecting;
+        QTest::newRow("conflict") << u"CONFLICT"_s << true << SessionState::Conflict;
+        QTest::newRow("tos block") << u"TOS_BLOCK"_s << false << SessionState::Blocked;
+        QTest::newRow("smb tos block") << u"SMB_TOS_BLOCK"_s << false << SessionState::Blocked;
+        QTest::newRow("proxy block") << u"PROXYBLOCK"_s << false << SessionState::Blocked;
+        QTest::newRow("deprecated") << u"DEPRECATED_VERSION"_s << false << SessionState::Blocked;
+        QTest::newRow("future state") << u"SOMETHING_NEW"_s << false << SessionState::Connecting;
+    }
+    void mapsPageStates()
+    {
+        QFETCH(QString, pageState);
+        QFETCH(bool, synced);
+        QFETCH(SessionState, expected);
+        QCOMPARE(mapPageState(pageState, synced), expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBridgeProtocol)
+#include "tst_bridgeprotocol.moc"

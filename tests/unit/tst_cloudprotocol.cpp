@@ -1,0 +1,125 @@
+#include "cloudprotocol.h"
+
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+using namespace sak::cloud;
+
+class TestCloudProtocol : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void inboundRequestRoundTrips()
+    {
+        const InboundRequest request{u"shop-1"_s, u"pc.2"_s,
+                                     InboundMessage{u"false_1@c.us_A"_s, u"1@c.us"_s, QString(),
+                                                    u"chat"_s, u"¿precio? \"café\""_s, 1700000001,
+                                                    u"Ana"_s}};
+        const auto decoded = decodeInboundRequest(encode(request));
+        QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
+        QCOMPARE(decoded.value().tenantId, request.tenantId);
+        QCOMPARE(decoded.value().agentId, request.agentId);
+        QCOMPARE(decoded.value().message, request.message);
+    }
+
+    void inboundResponseRoundTrips()
+    {
+        InboundResponse response{
+            u"false_1@c.us_A"_s,
+            {Reply{u"r-1"_s, u"1@c.us"_s, u"Hello!"_s}, Reply{u"r-2"_s, u"1@c.us"_s, u"Bye"_s}}};
+        const auto decoded = decodeInboundResponse(encode(response));
+        QVERIFY(decoded);
+        QCOMPARE(decoded.value().messageId, response.messageId);
+        QCOMPARE(decoded.value().replies, response.replies);
+    }
+
+    void rejectsBadResponses_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("html") << QByteArray("<html>502 Bad Gateway</html>");
+        QTest::newRow("no replies") << QByteArray(R"({"messageId":"a"})");
+        QTest::newRow("replies not a list") << QByteArray(R"({"messageId":"a","replies":{}})");
+        QTest::newRow("reply without text")
+            << QByteArray(R"({"messageId":"a","replies":[{"clientId":"c","chatId":"1@c.us"}]})");
+        QTest::newRow("reply with empty text") << QByteArray(
+            R"({"messageId":"a","replies":[{"clientId":"c","chatId":"1@c.us","text":""}]})");
+        QTest::newRow("reply to a non-chat") << QByteArray(
+            R"({"messageId":"a","replies":[{"clientId":"c","chatId":"nobody","text":"x"}]})");
+        QByteArray many = R"({"messageId":"a","replies":[)";
+        for (int i = 0; i <= kMaxRepliesPerMessage; ++i)
+            many += QByteArray(i ? "," : "") + R"({"clientId":"c","chatId":"1@c.us","text":"x"})";
+        QTest::newRow("too many replies") << many + "]}";
+    }
+    void rejectsBadResponses()
+    {
+        QFETCH(QByteArray, json);
+        const auto decoded = decodeInboundResponse(json);
+        QVERIFY(!decoded);
+        QCOMPARE(decoded.error().code, u"bad-response"_s);
+    }
+
+    void rejectsBadInboundRequests_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("bad tenant") << QByteArray(
+            R"({"tenantId":"a b","agentId":"x","message":{"id":"1","chatId":"1@c.us","type":"chat","body":"x","t":1}})");
+        QTest::newRow("no message") << QByteArray(R"({"tenantId":"a","agentId":"x"})");
+        QTest::newRow("body number") << QByteArray(
+            R"({"tenantId":"a","agentId":"x","message":{"id":"1","chatId":"1@c.us","type":"chat","body":1,"t":1}})");
+        QTest::newRow("huge") << QByteArray(kMaxRequestBytes + 1, 'x');
+    }
+    void rejectsBadInboundRequests()
+    {
+        QFETCH(QByteArray, json);
+        const auto decoded = decodeInboundRequest(json);
+        QVERIFY(!decoded);
+        QCOMPARE(decoded.error().code, u"invalid-request"_s);
+    }
+
+    void statusReportRoundTripsAndChecksState()
+    {
+        StatusReport report{u"t"_s,      u"a"_s,         u"r-1"_s,  u"3EB0AA"_s,
+                            u"1@c.us"_s, u"delivered"_s, QString(), 1700000002};
+        const auto decoded = decodeStatusReport(encode(report));
+        QVERIFY(decoded);
+        QCOMPARE(decoded.value().state, u"delivered"_s);
+        QCOMPARE(decoded.value().timestamp, 1700000002);
+        report.state = u"exploded"_s;
+        const auto bad = decodeStatusReport(encode(report));
+        QVERIFY(!bad);
+        QVERIFY(bad.error().message.contains(u"sent, delivered"_s));
+    }
+
+    void errorBodies()
+    {
+        const auto error = decodeError(encodeError(u"rate-limited"_s, u"Slow down."_s));
+        QVERIFY(error);
+        QCOMPARE(error->code, u"rate-limited"_s);
+        QCOMPARE(error->message, u"Slow down."_s);
+        QVERIFY(!decodeError("not json"));
+        QVERIFY(!decodeError(R"({"error":"flat"})"));
+    }
+
+    void accountIds_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("simple") << u"shop-1"_s << true;
+        QTest::newRow("dots and underscores") << u"a.b_c"_s << true;
+        QTest::newRow("64 chars") << QString(64, u'a') << true;
+        QTest::newRow("65 chars") << QString(65, u'a') << false;
+        QTest::newRow("empty") << QString() << false;
+        QTest::newRow("space") << u"a b"_s << false;
+        QTest::newRow("slash") << u"../etc"_s << false;
+    }
+    void accountIds()
+    {
+        QFETCH(QString, id);
+        QFETCH(bool, valid);
+        QCOMPARE(isValidAccountId(id), valid);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCloudProtocol)
+#include "tst_cloudprotocol.moc"

@@ -1,0 +1,65 @@
+#include "messagetypes.h"
+
+#include <QRegularExpression>
+#include <QSet>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+
+class TestMessageTypes : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void messageIdsLookLikeWhatsAppWebsAndAreUnique()
+    {
+        static const QRegularExpression shape(u"^3EB0[0-9A-F]{32}$"_s);
+        QSet<QString> ids;
+        for (int i = 0; i < 2000; ++i) {
+            const QString id = newWhatsAppMessageId();
+            QVERIFY2(shape.match(id).hasMatch(), qPrintable(id));
+            ids.insert(id);
+        }
+        QCOMPARE(ids.size(), 2000);
+    }
+
+    void personChats_data()
+    {
+        QTest::addColumn<QString>("chatId");
+        QTest::addColumn<bool>("person");
+        QTest::newRow("phone") << u"491701234567@c.us"_s << true;
+        QTest::newRow("linked id") << u"123456789012345@lid"_s << true;
+        QTest::newRow("group") << u"120363025@g.us"_s << false;
+        QTest::newRow("status") << u"status@broadcast"_s << false;
+        QTest::newRow("channel") << u"1203630@newsletter"_s << false;
+        QTest::newRow("empty") << QString() << false;
+    }
+    void personChats()
+    {
+        QFETCH(QString, chatId);
+        QFETCH(bool, person);
+        QCOMPARE(isPersonChat(chatId), person);
+    }
+
+    void ackNames_data()
+    {
+        QTest::addColumn<int>("ack");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("error") << -1 << u"failed"_s;
+        QTest::newRow("pending") << 0 << u"pending"_s;
+        QTest::newRow("server") << 1 << u"sent"_s;
+        QTest::newRow("device") << 2 << u"delivered"_s;
+        QTest::newRow("read") << 3 << u"read"_s;
+        QTest::newRow("played") << 4 << u"played"_s;
+        QTest::newRow("unknown") << 9 << u"unknown"_s;
+    }
+    void ackNames()
+    {
+        QFETCH(int, ack);
+        QFETCH(QString, name);
+        QCOMPARE(ackName(ack), name);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMessageTypes)
+#include "tst_messagetypes.moc"

@@ -1,0 +1,77 @@
+#include "replyengine.h"
+#include "testenv.h"
+
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+using sak::stub::ReplyEngine;
+
+class TestReplyEngine : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void bundledRules_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("reply");
+        QTest::newRow("price of an item")
+            << u"Hi! How much is a cappuccino?"_s << u"Cappuccino costs 3.10 EUR."_s;
+        QTest::newRow("two items") << u"espresso and a croissant please"_s
+                                   << u"Espresso costs 2.20 EUR. Croissant costs 1.90 EUR."_s;
+        QTest::newRow("case and plural") << u"LATTES?"_s << u"Latte costs 3.40 EUR."_s;
+        QTest::newRow("price without item")
+            << u"what are your prices"_s
+            << u"Here is what we sell: Espresso, Cappuccino, Latte, Croissant, Coffee beans (500 g). Which one would you like to know the price of?"_s;
+        QTest::newRow("hours")
+            << u"When do you open on sunday?"_s
+            << u"We are open Monday to Saturday 8:00-19:00 and Sunday 9:00-14:00."_s;
+        QTest::newRow("greeting with name")
+            << u"hello there"_s
+            << u"Hello Ana! Welcome to Casa Verde Coffee. Ask me for a price (\"how much is a latte?\") or our opening hours."_s;
+        QTest::newRow("hi is a word, not a substring")
+            << u"this is nothing"_s
+            << u"Thanks for your message! Someone from Casa Verde Coffee will get back to you soon. You can also ask for prices or our opening hours."_s;
+    }
+    void bundledRules()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, reply);
+        const auto engine = ReplyEngine::fromFile(test::rulesPath());
+        QVERIFY2(engine, engine ? "" : qPrintable(engine.error().message));
+        QCOMPARE(engine.value().replyTo(text, u"Ana"_s), reply);
+    }
+
+    void greetingWithoutName()
+    {
+        const auto engine = ReplyEngine::fromFile(test::rulesPath());
+        QVERIFY(engine);
+        QVERIFY(engine.value().replyTo(u"hola"_s, QString()).startsWith(u"Hello! Welcome"_s));
+    }
+
+    void invalidRules_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("not json") << QByteArray("{");
+        QTest::newRow("no fallback") << QByteArray(R"({"shop":"x"})");
+        QTest::newRow("keywords not strings")
+            << QByteArray(R"({"shop":"x","fallback":"f","greeting":{"keywords":[1],"reply":"r"}})");
+    }
+    void invalidRules()
+    {
+        QFETCH(QByteArray, json);
+        const auto engine = ReplyEngine::fromJson(json);
+        QVERIFY(!engine);
+        QVERIFY(engine.error().message.startsWith(u"The reply rules are invalid"_s));
+    }
+
+    void missingFileIsNamed()
+    {
+        const auto engine = ReplyEngine::fromFile(u"/nonexistent/rules.json"_s);
+        QVERIFY(!engine);
+        QVERIFY(engine.error().message.contains(u"/nonexistent/rules.json"_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReplyEngine)
+#include "tst_replyengine.moc"
