@@ -10,3 +10,9 @@ Q_DECLARE_LOGGING_CATEGORY(lcCloud)  // sak.cloud: HTTPS requests to the cloud s
 Q_DECLARE_LOGGING_CATEGORY(lcBridge) // sak.bridge: the WhatsApp Web page and its injected bridge
 Q_DECLARE_LOGGING_CATEGORY(lcPage)   // sak.page: console output of the WhatsApp Web page
 Q_DECLARE_LOGGING_CATEGORY(lcStub)   // sak.stub: the cloud stub and WhatsApp simulator
+
+namespace sak {
+// The project's log format (time, category, level), unless QT_MESSAGE_PATTERN says otherwise,
+// and quiet defaults for Qt's own chatty categories unless QT_LOGGING_RULES says otherwise.
+void setUpLogging();
+} // namespace sak

@@ -10,6 +10,7 @@ using namespace Qt::Literals::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    sak::setUpLogging();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"sak-cloud-stub"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(SAK_VERSION));

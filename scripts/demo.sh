@@ -69,6 +69,12 @@ MSG
     curl -fs -X POST "$control/control/inject" -H 'Content-Type: application/json' \
         -d '{"chatId":"491701234567@c.us","senderName":"Ana","body":"Hi! How much is a cappuccino?"}' >/dev/null \
         && printf '\n  (demo) customer +491701234567 wrote: "Hi! How much is a cappuccino?"\n\n' >&2
+    for _ in $(seq 100); do
+        reply=$(curl -fs "$control/control/chat?id=491701234567%40c.us" \
+            | python3 -c 'import json,sys; print(next((m["body"] for m in json.load(sys.stdin)["messages"] if m["fromMe"]), ""))' 2>/dev/null || true)
+        if [[ -n $reply ]]; then printf '\n  (demo) the shop replied in the chat: "%s"\n\n' "$reply" >&2; break; fi
+        sleep 0.2
+    done
 ) &
 pids+=($!)
 
