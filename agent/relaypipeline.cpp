@@ -13,6 +13,8 @@ namespace sak {
 namespace {
 // Enough to recognise a duplicate capture or a late ack; the durable store keeps the rest.
 constexpr qsizetype kRememberedIds = 10000;
+// Below every ack level, -1 (error) included: nothing has been heard of the message yet.
+constexpr int kNoAckYet = -2;
 } // namespace
 
 std::chrono::milliseconds RetryPolicy::delayFor(int attempt) const
@@ -135,7 +137,7 @@ void RelayPipeline::pumpOutbound()
     }
     const OutboundText text = m_outbound.dequeue();
     m_inFlight = text.waMessageId;
-    m_sent.insert(text.waMessageId, SentItem{text.clientId, text.chatId, -2});
+    m_sent.insert(text.waMessageId, SentItem{text.clientId, text.chatId, kNoAckYet});
     m_sentOrder.enqueue(text.waMessageId);
     if (m_sentOrder.size() > kRememberedIds)
         m_sent.remove(m_sentOrder.dequeue());

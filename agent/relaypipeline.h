@@ -57,7 +57,7 @@ private:
     {
         QString clientId;
         QString chatId;
-        int ack = 0;
+        int ack; // the highest level heard of
     };
 
     void onMessage(const InboundMessage &message);

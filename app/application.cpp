@@ -25,15 +25,7 @@ Application::Application(AgentConfig config, bool headless, QObject *parent)
     , m_headless(headless)
 {}
 
-Application::~Application()
-{
-#ifdef SAK_WITH_WIDGETS
-    m_window.reset(); // the view lets go of the page before the bridge deletes it
-#endif
-    delete m_pipeline;
-    delete m_bridge; // before the profile it uses
-    delete m_profiles;
-}
+Application::~Application() = default;
 
 Status Application::start()
 {
@@ -45,17 +37,18 @@ Status Application::start()
     QFile::setPermissions(m_config.dataDir,
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 
-    m_cloud = new CloudClient(this);
+    m_cloud = std::make_unique<CloudClient>();
     if (Status configured = m_cloud->configure(
             {m_config.cloudUrl, m_config.caFile, m_config.tenantId, m_config.agentId});
         !configured)
         return configured;
 
-    m_profiles = new ProfileManager(m_config.dataDir, m_config.userAgent);
-    m_bridge = new WebBridge(m_profiles->profile(m_config.account), m_config.whatsAppUrl);
-    m_pipeline = new RelayPipeline(m_bridge, m_cloud);
+    m_profiles = std::make_unique<ProfileManager>(m_config.dataDir, m_config.userAgent);
+    m_bridge =
+        std::make_unique<WebBridge>(m_profiles->profile(m_config.account), m_config.whatsAppUrl);
+    m_pipeline = std::make_unique<RelayPipeline>(m_bridge.get(), m_cloud.get());
 
-    connect(m_bridge, &WhatsAppSession::qrCodeChanged, this, [this](const QString &) {
+    connect(m_bridge.get(), &WhatsAppSession::qrCodeChanged, this, [this](const QString &) {
         if (m_headless)
             qCInfo(lcAgent) << "WhatsApp needs pairing: scan the QR code with the shop's phone "
                                "(Linked devices)";
@@ -72,9 +65,9 @@ Status Application::start()
 
 #ifdef SAK_WITH_WIDGETS
     if (!m_headless) {
-        m_window = std::make_unique<MainWindow>(m_bridge->page(), m_bridge);
+        m_window = std::make_unique<MainWindow>(m_bridge->page(), m_bridge.get());
         m_window->setCloudState(tr("Cloud: %1").arg(m_config.cloudUrl.host()));
-        connect(m_pipeline, &RelayPipeline::inboundFailed, m_window.get(),
+        connect(m_pipeline.get(), &RelayPipeline::inboundFailed, m_window.get(),
                 [this](const QString &, const Error &error) {
                     m_window->setCloudState(error.message);
                 });

@@ -29,10 +29,12 @@ public:
 private:
     AgentConfig m_config;
     bool m_headless;
-    CloudClient *m_cloud = nullptr;
-    ProfileManager *m_profiles = nullptr;
-    WebBridge *m_bridge = nullptr;
-    RelayPipeline *m_pipeline = nullptr;
+    // Declared in the order of dependence, so that they are destroyed the other way round:
+    // the window lets go of the page, the bridge's page goes before its profile.
+    std::unique_ptr<CloudClient> m_cloud;
+    std::unique_ptr<ProfileManager> m_profiles;
+    std::unique_ptr<WebBridge> m_bridge;
+    std::unique_ptr<RelayPipeline> m_pipeline;
 #ifdef SAK_WITH_WIDGETS
     std::unique_ptr<MainWindow> m_window;
 #endif

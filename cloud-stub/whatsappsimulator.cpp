@@ -22,11 +22,14 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-QString randomHex(int bytes)
+QString randomHex(int words)
 {
-    QByteArray raw(bytes, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), bytes / 4);
-    return QString::fromLatin1(raw.toHex().toUpper());
+    QString hex;
+    for (int i = 0; i < words; ++i)
+        hex += QString::number(QRandomGenerator::system()->generate(), 16)
+                   .rightJustified(8, u'0')
+                   .toUpper();
+    return hex;
 }
 
 Error invalid(const QString &message)
@@ -178,7 +181,7 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
     Message m;
     m.id = request.value(u"id"_s).toString();
     if (m.id.isEmpty())
-        m.id = u"3A"_s + randomHex(8);
+        m.id = u"3A"_s + randomHex(4);
     if (m_byId.contains(m.id))
         return invalid(u"A message with id %1 exists already."_s.arg(m.id));
     m.chatId = chatId;
@@ -223,7 +226,7 @@ Result<QJsonObject> WhatsAppSimulator::scan()
             u"No WhatsApp page is showing a QR code right now: start the agent and wait until it asks for pairing."_s};
     Page &page = m_pages[newest];
     page.paired = true;
-    page.token = randomHex(16);
+    page.token = randomHex(8);
     m_tokens.insert(page.token);
     page.events.append(QJsonObject{{u"type"_s, u"paired"_s}, {u"token"_s, page.token}});
     qCInfo(lcStub).noquote() << "Simulator: QR of page" << newest << "scanned";
