@@ -342,7 +342,7 @@
     renderQueued = true;
     setTimeout(() => {
       renderQueued = false;
-      document.getElementById('state').textContent = Socket.state + (Socket.hasSynced ? '' : ' (syncing)');
+      document.getElementById('state').textContent = Socket.state + (Socket.state === 'CONNECTED' && !Socket.hasSynced ? ' (syncing)' : '');
       const connected = Socket.state === 'CONNECTED';
       document.getElementById('landing').style.display = connected ? 'none' : 'block';
       document.getElementById('app').style.display = connected ? 'flex' : 'none';
