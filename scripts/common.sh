@@ -9,7 +9,7 @@ SAK_PACKAGES=(
     cmake ninja-build g++ pkg-config git ca-certificates openssl curl python3
     qt6-base-dev qt6-base-dev-tools qt6-webengine-dev libqt6webenginecore6-bin
     qt6-webchannel-dev qt6-httpserver-dev qt6-websockets-dev qt6-l10n-tools
-    qtkeychain-qt6-dev libsqlcipher-dev nlohmann-json3-dev libqrencode-dev
+    qtkeychain-qt6-dev libsqlcipher-dev libssl-dev nlohmann-json3-dev libqrencode-dev
     libgl-dev libxkbcommon-dev
     xvfb xauth dbus dbus-x11 gnome-keyring fonts-dejavu-core
 )

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sak {
+
+class Database;
+
+// A prepared statement; finalized when it goes out of scope. Binding indexes start at 1,
+// column indexes at 0, as in SQLite.
+class Statement
+{
+public:
+    Statement(Statement &&other) noexcept;
+    Statement &operator=(Statement &&other) noexcept;
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+    ~Statement();
+
+    Statement &bind(int index, const QString &value);
+    Statement &bind(int index, const QByteArray &value); // as a blob
+    Statement &bind(int index, qint64 value);
+    Statement &bindNull(int index);
+
+    // One step: true while there is a row to read, false once done.
+    Result<bool> step();
+    // Steps to the end (for statements that return no rows).
+    Status run();
+    void reset();
+
+    QString text(int column) const;
+    QByteArray blob(int column) const;
+    qint64 integer(int column) const;
+    bool isNull(int column) const;
+
+private:
+    friend class Database;
+    Statement(Database *database, sqlite3_stmt *statement);
+
+    Database *m_database = nullptr;
+    sqlite3_stmt *m_statement = nullptr;
+    Error m_bindError;
+};
+
+// One SQLite (SQLCipher) connection. Errors come back as values naming the SQLite error.
+class Database
+{
+public:
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // Opens (creating if allowed) the file; nothing is read until the first statement.
+    static Result<std::unique_ptr<Database>> open(const QString &path, bool create);
+
+    Status exec(const QString &sql);
+    Result<Statement> prepare(const QString &sql);
+    // The first column of the first row, as text; empty when there is no row.
+    Result<QString> queryText(const QString &sql);
+
+    // Rows changed by the last INSERT, UPDATE or DELETE.
+    int changes() const;
+    int lastErrorCode() const;
+    Error lastError(const QString &doing) const;
+    const QString &path() const { return m_path; }
+
+    // The library this connection runs on, e.g. "3.15.2".
+    static QString libraryVersion();
+
+private:
+    Database(sqlite3 *handle, QString path);
+
+    sqlite3 *m_handle;
+    QString m_path;
+};
+
+// A transaction that rolls back unless committed. BEGIN IMMEDIATE: the write lock is taken at
+// once, so a commit cannot fail for a lock taken by another writer halfway through.
+class Transaction
+{
+public:
+    explicit Transaction(Database &database);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    const Status &begun() const { return m_begun; }
+    Status commit();
+
+private:
+    Database &m_database;
+    Status m_begun;
+    bool m_open = false;
+};
+
+} // namespace sak

@@ -1,0 +1,316 @@
+#include "store.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#ifdef Q_OS_UNIX
+#include <csignal>
+#include <unistd.h>
+#endif
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+
+namespace {
+
+QByteArray randomKey()
+{
+    QByteArray key(Store::kKeySize, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), key.size() / 4);
+    return key;
+}
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+// Readable and writable by the owner, and nothing at all for group and others.
+bool ownerOnly(const QString &path)
+{
+    const auto p = QFileInfo(path).permissions();
+    const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+                        QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+    return (p & QFileDevice::ReadOwner) && (p & QFileDevice::WriteOwner) && !(p & others);
+}
+
+QString marker(int i)
+{
+    return u"SAKMARKER-%1-7f3a"_s.arg(i, 4, 10, QChar(u'0'));
+}
+
+// Writes the markers through the store, each in its own durable commit.
+void writeMarkers(Store &store, int from, int to)
+{
+    for (int i = from; i < to; ++i) {
+        const QString text = marker(i);
+        if (i % 2 == 0)
+            store.journalInbound(InboundMessage{
+                u"false_1@c.us_"_s + text, u"1@c.us"_s, {}, u"chat"_s, text, 1, text});
+        else
+            store.enqueueOutbound(
+                OutboundText{u"c-"_s + text, u"1@c.us"_s, text, u"3EB0"_s + text});
+    }
+}
+
+// Every file under dir whose bytes contain any marker, in UTF-8 or UTF-16.
+QStringList filesWithMarkers(const QString &dir, int count)
+{
+    QStringList found;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile file(it.next());
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray bytes = file.readAll();
+        for (int i = 0; i < count; ++i) {
+            const QString m = marker(i);
+            if (bytes.contains(m.toUtf8()) ||
+                bytes.contains(
+                    QByteArray(reinterpret_cast<const char *>(m.utf16()), m.size() * 2))) {
+                found.append(file.fileName());
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        m_key = randomKey();
+    }
+
+    void createsAnEncryptedOwnerOnlyDatabase()
+    {
+        auto store = open();
+        QVERIFY(store);
+        QVERIFY(!store->cipherVersion().isEmpty());
+        QCOMPARE(store->schemaVersion(), Store::kLatestVersion);
+        QVERIFY(store
+                    ->journalInbound(
+                        InboundMessage{u"id1"_s, u"1@c.us"_s, {}, u"chat"_s, u"hello"_s, 1, {}})
+                    .value());
+        QFile file(dbPath());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.read(16).startsWith("SQLite format 3"));
+#ifdef Q_OS_UNIX
+        QVERIFY(ownerOnly(dbPath()));
+        for (const QString &suffix : {u"-wal"_s, u"-shm"_s, u".keycheck"_s}) {
+            QVERIFY2(QFile::exists(dbPath() + suffix), qPrintable(suffix));
+            QVERIFY2(ownerOnly(dbPath() + suffix), qPrintable(suffix));
+        }
+        QVERIFY(ownerOnly(QFileInfo(dbPath()).absolutePath()));
+#endif
+    }
+
+    void keepsDataAcrossReopenAndDeduplicates()
+    {
+        {
+            auto store = open();
+            QVERIFY(store);
+            const InboundMessage m{u"id1"_s, u"1@c.us"_s, {}, u"chat"_s, u"hello"_s, 1, {}};
+            QCOMPARE(store->journalInbound(m).value(), true);
+            QCOMPARE(store->journalInbound(m).value(), false);
+            const OutboundText t{u"c1"_s, u"1@c.us"_s, u"hi"_s, u"3EB0AA"_s};
+            QCOMPARE(store->enqueueOutbound(t).value(), true);
+            QCOMPARE(store->enqueueOutbound(t).value(), false);
+            QVERIFY(store->saveSeal(u"default"_s, QByteArray("session-bytes\0with-nul", 22)));
+        }
+        auto store = open();
+        QVERIFY(store);
+        QCOMPARE(store->journalSize().value(), 1);
+        QCOMPARE(store->loadSeal(u"default"_s).value().value(),
+                 QByteArray("session-bytes\0with-nul", 22));
+        QVERIFY(!store->loadSeal(u"other"_s).value().has_value());
+        QVERIFY(store->integrityCheck());
+    }
+
+    void wrongKeyIsNamedAndTouchesNothing()
+    {
+        QVERIFY(open());
+        const QByteArray before = fileHash(dbPath());
+        const auto wrong = Store::open({dbPath(), randomKey()});
+        QVERIFY(!wrong);
+        QCOMPARE(wrong.error().code, u"store-wrong-key"_s);
+        QVERIFY(wrong.error().message.contains(u"different key"_s));
+        QCOMPARE(fileHash(dbPath()), before);
+        QVERIFY(open()); // the right key still opens it
+    }
+
+    void withoutTheKeyCheckAWrongKeyIsStillRefused()
+    {
+        QVERIFY(open());
+        QVERIFY(QFile::remove(Store::keyCheckPath(dbPath())));
+        const QByteArray before = fileHash(dbPath());
+        const auto wrong = Store::open({dbPath(), randomKey()});
+        QVERIFY(!wrong);
+        QCOMPARE(wrong.error().code, u"store-unreadable"_s);
+        QCOMPARE(fileHash(dbPath()), before);
+    }
+
+    void damagedFileIsKeptAndOnlyReplacedWithConsent()
+    {
+        QVERIFY(open());
+        {
+            QFile file(dbPath());
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            file.seek(100);
+            file.write(QByteArray(200, '\x5a'));
+        }
+        const QByteArray damaged = fileHash(dbPath());
+        const auto refused = Store::open({dbPath(), m_key});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, u"store-corrupt"_s);
+        QVERIFY(refused.error().message.contains(u"--reset-corrupt-store"_s));
+        QCOMPARE(fileHash(dbPath()), damaged);
+
+        auto fresh = Store::open({dbPath(), m_key, true});
+        QVERIFY2(fresh, fresh ? "" : qPrintable(fresh.error().message));
+        QCOMPARE(fresh.value()->journalSize().value(), 0);
+        const QStringList aside =
+            QDir(m_dir->path()).entryList({u"agent.db.corrupt-*"_s}, QDir::Files);
+        QVERIFY2(!aside.isEmpty(), qPrintable(QDir(m_dir->path()).entryList().join(u' ')));
+        const QString kept =
+            m_dir->filePath(aside.filter(QRegularExpression(u"corrupt-[0-9-]+$"_s)).value(0));
+        QCOMPARE(fileHash(kept), damaged);
+    }
+
+    void plainSqliteFileIsRefused()
+    {
+        {
+            QFile file(dbPath());
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QByteArray("SQLite format 3\0", 16) + QByteArray(4080, '\0'));
+        }
+        const auto refused = Store::open({dbPath(), m_key});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, u"store-plaintext"_s);
+    }
+
+    void migratesAnOlderSchema()
+    {
+        {
+            auto old = Store::open({dbPath(), m_key, false, 1});
+            QVERIFY(old);
+            QCOMPARE(old.value()->schemaVersion(), 1);
+            QVERIFY(old.value()->saveSeal(u"default"_s, "sealed at schema 1"));
+            QVERIFY(!old.value()->journalInbound(
+                InboundMessage{u"x"_s, u"1@c.us"_s, {}, u"chat"_s, u"b"_s, 1, {}}));
+        }
+        auto store = open();
+        QVERIFY(store);
+        QCOMPARE(store->schemaVersion(), 2);
+        QCOMPARE(store->loadSeal(u"default"_s).value().value(), QByteArray("sealed at schema 1"));
+        QVERIFY(
+            store->journalInbound(InboundMessage{u"x"_s, u"1@c.us"_s, {}, u"chat"_s, u"b"_s, 1, {}})
+                .value());
+    }
+
+    void rekeyKeepsTheDataUnderTheNewKey()
+    {
+        const QByteArray newKey = randomKey();
+        {
+            auto store = open();
+            QVERIFY(store);
+            writeMarkers(*store, 0, 10);
+            QVERIFY(store->rekey(newKey));
+        }
+        QCOMPARE(Store::open({dbPath(), m_key}).error().code, u"store-wrong-key"_s);
+        auto store = Store::open({dbPath(), newKey});
+        QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+        QCOMPARE(store.value()->journalSize().value(), 5);
+        QVERIFY(store.value()->integrityCheck());
+    }
+
+    void keyOfTheWrongSizeIsRefused()
+    {
+        const auto refused = Store::open({dbPath(), QByteArray(16, 'k')});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, u"store-key"_s);
+    }
+
+    void noMarkerReachesTheDiskAfterACleanExit()
+    {
+        {
+            auto store = open();
+            QVERIFY(store);
+            writeMarkers(*store, 0, 1000);
+        }
+        QCOMPARE(filesWithMarkers(m_dir->path(), 1000), QStringList());
+        QVERIFY(open()->integrityCheck());
+    }
+
+    void noMarkerReachesTheDiskAfterKill9()
+    {
+#ifdef Q_OS_UNIX
+        QProcess child;
+        child.start(QCoreApplication::applicationFilePath(),
+                    {u"--write-markers-then-die"_s, dbPath(), QString::fromLatin1(m_key.toHex())});
+        QVERIFY(child.waitForFinished(60000));
+        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+        QVERIFY(QFile::exists(dbPath() + u"-wal"_s)); // died with its WAL in place
+        QCOMPARE(filesWithMarkers(m_dir->path(), 1000), QStringList());
+        auto store = open();
+        QVERIFY(store);
+        QVERIFY(store->integrityCheck());
+        QCOMPARE(store->journalSize().value(), 500); // every committed message survived
+#else
+        QSKIP("kill -9 is a Unix test");
+#endif
+    }
+
+private:
+    QString dbPath() const
+    {
+        return m_dir->filePath(u"agent.db"_s);
+    }
+    std::unique_ptr<Store> open()
+    {
+        auto store = Store::open({dbPath(), m_key});
+        if (!store)
+            qWarning("%s", qPrintable(store.error().message));
+        return store ? std::move(store).value() : nullptr;
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QByteArray m_key;
+};
+
+int main(int argc, char *argv[])
+{
+#ifdef Q_OS_UNIX
+    // Child mode for the kill -9 test: write the markers, then die without any clean-up.
+    if (argc == 4 && qstrcmp(argv[1], "--write-markers-then-die") == 0) {
+        QCoreApplication app(argc, argv);
+        auto store = Store::open({QString::fromLocal8Bit(argv[2]), QByteArray::fromHex(argv[3])});
+        if (!store)
+            return 3;
+        writeMarkers(*store.value(), 0, 1000);
+        ::kill(::getpid(), SIGKILL);
+        return 4;
+    }
+#endif
+    QCoreApplication app(argc, argv);
+    TestStore test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_store.moc"
