@@ -1,0 +1,399 @@
+#include "keysource.h"
+
+#include "logging.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPasswordDigestor>
+#include <QRandomGenerator>
+#include <QSaveFile>
+
+#include <qt6keychain/keychain.h>
+
+#include <cstdio>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak {
+namespace {
+
+constexpr qsizetype kKeySize = 32;
+constexpr int kPbkdf2Iterations = 600000; // OWASP's figure for PBKDF2-HMAC-SHA256
+constexpr qsizetype kMinPassphrase = 12;
+const QString kService = u"SAK Desktop Agent"_s;
+
+const QString kWhatToDo = u"On a desktop, log in to a session where GNOME Keyring or KWallet runs. "
+                          u"On a machine without one "
+                          "(a kiosk), choose a key source explicitly: --key-file PATH (a file only "
+                          "the agent's user can read, "
+                          "e.g. a systemd credential or removable media) or --passphrase-file PATH "
+                          "(or - for standard input). "
+                          "See README, \"Keys\"."_s;
+
+bool ownerOnly(const QString &path)
+{
+    const auto p = QFileInfo(path).permissions();
+    return !(p & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther |
+                  QFileDevice::WriteOther));
+}
+
+Result<QByteArray> decodeKey(const QByteArray &raw, const QString &where)
+{
+    const QByteArray text = raw.trimmed();
+    if (raw.size() == kKeySize)
+        return raw;
+    if (text.size() == kKeySize * 2) {
+        const auto decoded = QByteArray::fromHex(text);
+        if (decoded.size() == kKeySize && decoded.toHex() == text.toLower())
+            return decoded;
+    }
+    return Error{
+        u"key-invalid"_s,
+        u"The key in %1 is not 32 bytes (raw) or 64 hex digits; it is damaged. Restore it from your backup."_s
+            .arg(where)};
+}
+
+} // namespace
+
+QString protectionName(KeyProtection protection)
+{
+    switch (protection) {
+    case KeyProtection::Keychain:
+        return u"keychain"_s;
+    case KeyProtection::KeyFile:
+        return u"key-file"_s;
+    case KeyProtection::Passphrase:
+        return u"passphrase"_s;
+    }
+    return {};
+}
+
+QString protectionDescription(KeyProtection protection)
+{
+    switch (protection) {
+    case KeyProtection::Keychain:
+        return u"The data key is kept in the system keychain."_s;
+    case KeyProtection::KeyFile:
+        return u"WEAKER PROTECTION: the data key is a file on this machine (--key-file); whoever can read that file can read the agent's data."_s;
+    case KeyProtection::Passphrase:
+        return u"The data key is derived from a passphrase (--passphrase-file); the data is as safe as the passphrase and where it is kept."_s;
+    }
+    return {};
+}
+
+KeySource::KeySource(KeySourceOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{}
+
+QByteArray KeySource::newKey()
+{
+    QByteArray key(kKeySize, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), kKeySize / 4);
+    return key;
+}
+
+void KeySource::load(KeyCallback done)
+{
+    switch (m_options.protection) {
+    case KeyProtection::KeyFile:
+        done(readOrCreateKeyFile(m_options.keyFile));
+        return;
+    case KeyProtection::Passphrase: {
+        auto passphrase = readPassphrase(m_options.passphraseFile);
+        done(passphrase
+                 ? deriveKeyFromPassphrase(passphrase.value(), m_options.kdfParamsFile, false)
+                 : Result<QByteArray>(passphrase.error()));
+        return;
+    }
+    case KeyProtection::Keychain:
+        keychainRead(m_options.entry, [this, done = std::move(done)](Result<QByteArray> key,
+                                                                     bool missing) {
+            if (!missing) {
+                done(key ? decodeKey(key.value(), u"the keychain entry '%1'"_s.arg(m_options.entry))
+                         : key);
+                return;
+            }
+            // First run: a new random key, stored before anyone uses it.
+            const QByteArray fresh = newKey();
+            keychainWrite(m_options.entry, fresh, [done, fresh](Status written) {
+                if (!written)
+                    done(written.error());
+                else
+                    done(fresh);
+            });
+        });
+        return;
+    }
+}
+
+void KeySource::prepareNext(KeyCallback done)
+{
+    switch (m_options.protection) {
+    case KeyProtection::KeyFile: {
+        const QByteArray next = newKey();
+        const Status written = writeKeyFile(m_options.keyFile + u".next"_s, next);
+        done(written ? Result<QByteArray>(next) : Result<QByteArray>(written.error()));
+        return;
+    }
+    case KeyProtection::Passphrase: {
+        auto passphrase = readPassphrase(m_options.passphraseFile);
+        done(passphrase ? deriveKeyFromPassphrase(passphrase.value(),
+                                                  m_options.kdfParamsFile + u".next"_s, true)
+                        : Result<QByteArray>(passphrase.error()));
+        return;
+    }
+    case KeyProtection::Keychain: {
+        const QByteArray next = newKey();
+        keychainWrite(m_options.entry + u".next"_s, next,
+                      [done = std::move(done), next](Status written) {
+                          if (!written)
+                              done(written.error());
+                          else
+                              done(next);
+                      });
+        return;
+    }
+    }
+}
+
+void KeySource::loadNext(KeyCallback done)
+{
+    switch (m_options.protection) {
+    case KeyProtection::KeyFile: {
+        QFile file(m_options.keyFile + u".next"_s);
+        if (!file.open(QIODevice::ReadOnly)) {
+            done(Error{u"key-missing"_s, u"No pending key."_s});
+            return;
+        }
+        done(decodeKey(file.readAll(), file.fileName()));
+        return;
+    }
+    case KeyProtection::Passphrase: {
+        if (!QFile::exists(m_options.kdfParamsFile + u".next"_s)) {
+            done(Error{u"key-missing"_s, u"No pending key."_s});
+            return;
+        }
+        auto passphrase = readPassphrase(m_options.passphraseFile);
+        done(passphrase ? deriveKeyFromPassphrase(passphrase.value(),
+                                                  m_options.kdfParamsFile + u".next"_s, false)
+                        : Result<QByteArray>(passphrase.error()));
+        return;
+    }
+    case KeyProtection::Keychain:
+        keychainRead(m_options.entry + u".next"_s,
+                     [done = std::move(done)](Result<QByteArray> key, bool missing) {
+                         if (missing)
+                             done(Error{u"key-missing"_s, u"No pending key."_s});
+                         else
+                             done(key);
+                     });
+        return;
+    }
+}
+
+void KeySource::commitNext(StatusCallback done)
+{
+    switch (m_options.protection) {
+    case KeyProtection::KeyFile:
+    case KeyProtection::Passphrase: {
+        const QString current = m_options.protection == KeyProtection::KeyFile
+                                    ? m_options.keyFile
+                                    : m_options.kdfParamsFile;
+        QFile::remove(current);
+        if (!QFile::rename(current + u".next"_s, current))
+            done(Error{
+                u"key-rotate"_s,
+                u"%1.next could not replace %1; rename it by hand, the database uses it already."_s
+                    .arg(current)});
+        else
+            done(Done{});
+        return;
+    }
+    case KeyProtection::Keychain:
+        loadNext([this, done = std::move(done)](Result<QByteArray> next) {
+            if (!next) {
+                done(next.error());
+                return;
+            }
+            keychainWrite(m_options.entry, next.value(), [this, done](Status written) {
+                if (!written) {
+                    done(written.error());
+                    return;
+                }
+                keychainDelete(m_options.entry + u".next"_s, done);
+            });
+        });
+        return;
+    }
+}
+
+void KeySource::keychainRead(const QString &entry,
+                             std::function<void(Result<QByteArray>, bool)> done)
+{
+    auto *job = new QKeychain::ReadPasswordJob(kService, this);
+    job->setAutoDelete(true);
+    job->setKey(entry);
+    connect(job, &QKeychain::Job::finished, this, [done = std::move(done)](QKeychain::Job *finished) {
+        auto *read = static_cast<QKeychain::ReadPasswordJob *>(finished);
+        switch (read->error()) {
+        case QKeychain::NoError:
+            done(read->binaryData(), false);
+            return;
+        case QKeychain::EntryNotFound:
+            done(QByteArray(), true);
+            return;
+        case QKeychain::AccessDeniedByUser:
+        case QKeychain::AccessDenied:
+            done(
+                Error{
+                    u"keychain-denied"_s,
+                    u"The keychain refused access to the agent's key (%1). Unlock the keychain and allow the agent, then start it again."_s
+                        .arg(read->errorString())},
+                false);
+            return;
+        default:
+            done(Error{u"keychain-unavailable"_s,
+                       u"No keychain is available (%1). %2"_s.arg(read->errorString(), kWhatToDo)},
+                 false);
+            return;
+        }
+    });
+    job->start();
+}
+
+void KeySource::keychainWrite(const QString &entry, const QByteArray &key, StatusCallback done)
+{
+    auto *job = new QKeychain::WritePasswordJob(kService, this);
+    job->setAutoDelete(true);
+    job->setKey(entry);
+    job->setBinaryData(key);
+    connect(job, &QKeychain::Job::finished, this,
+            [done = std::move(done)](QKeychain::Job *finished) {
+                if (finished->error() == QKeychain::NoError)
+                    done(Done{});
+                else
+                    done(Error{u"keychain-unavailable"_s,
+                               u"The key could not be stored in the keychain (%1). %2"_s.arg(
+                                   finished->errorString(), kWhatToDo)});
+            });
+    job->start();
+}
+
+void KeySource::keychainDelete(const QString &entry, StatusCallback done)
+{
+    auto *job = new QKeychain::DeletePasswordJob(kService, this);
+    job->setAutoDelete(true);
+    job->setKey(entry);
+    connect(job, &QKeychain::Job::finished, this,
+            [done = std::move(done)](QKeychain::Job *finished) {
+                if (finished->error() == QKeychain::NoError ||
+                    finished->error() == QKeychain::EntryNotFound)
+                    done(Done{});
+                else
+                    done(Error{u"keychain"_s,
+                               u"The old keychain entry could not be removed (%1)."_s.arg(
+                                   finished->errorString())});
+            });
+    job->start();
+}
+
+Status writeKeyFile(const QString &path, const QByteArray &key)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error{u"key-file"_s,
+                     u"The key file %1 cannot be written: %2."_s.arg(path, file.errorString())};
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(key.toHex() + '\n');
+    if (!file.commit())
+        return Error{u"key-file"_s,
+                     u"The key file %1 cannot be written: %2."_s.arg(path, file.errorString())};
+    return Done{};
+}
+
+Result<QByteArray> readOrCreateKeyFile(const QString &path)
+{
+    if (path.isEmpty())
+        return Error{u"key-file"_s,
+                     u"No key file is configured: set [storage] key-file or pass --key-file."_s};
+    QFile file(path);
+    if (!file.exists()) {
+        const QByteArray key = KeySource::newKey();
+        if (Status written = writeKeyFile(path, key); !written)
+            return written.error();
+        qCWarning(lcAgent).noquote()
+            << "Created a new data key in" << path
+            << "- keep a copy somewhere safe; without it the agent's data is lost";
+        return key;
+    }
+    if (!ownerOnly(path))
+        return Error{
+            u"key-file"_s,
+            u"The key file %1 can be read by other users; the agent does not use it. Run: chmod 600 %1"_s
+                .arg(path)};
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{u"key-file"_s,
+                     u"The key file %1 cannot be read: %2."_s.arg(path, file.errorString())};
+    return decodeKey(file.read(1024), path);
+}
+
+Result<QByteArray> readPassphrase(const QString &source)
+{
+    QByteArray passphrase;
+    if (source == u"-"_s) {
+        char line[1024];
+        if (std::fgets(line, sizeof line, stdin))
+            passphrase = QByteArray(line);
+    } else {
+        QFile file(source);
+        if (source.isEmpty() || !file.open(QIODevice::ReadOnly))
+            return Error{
+                u"passphrase"_s,
+                u"The passphrase file '%1' cannot be read; check --passphrase-file."_s.arg(source)};
+        passphrase = file.readLine(1024);
+    }
+    while (passphrase.endsWith('\n') || passphrase.endsWith('\r'))
+        passphrase.chop(1);
+    if (passphrase.size() < kMinPassphrase)
+        return Error{u"passphrase"_s,
+                     u"The passphrase is shorter than %1 characters; choose a longer one."_s.arg(
+                         kMinPassphrase)};
+    return passphrase;
+}
+
+Result<QByteArray> deriveKeyFromPassphrase(const QByteArray &passphrase, const QString &paramsFile,
+                                           bool fresh)
+{
+    QByteArray salt;
+    int iterations = kPbkdf2Iterations;
+    QFile file(paramsFile);
+    if (!fresh && file.open(QIODevice::ReadOnly)) {
+        const QJsonObject params = QJsonDocument::fromJson(file.readAll()).object();
+        salt = QByteArray::fromBase64(params.value(u"salt"_s).toString().toLatin1());
+        iterations = params.value(u"iterations"_s).toInt();
+        if (params.value(u"kdf"_s).toString() != u"pbkdf2-sha256"_s || salt.size() < 16 ||
+            iterations < 100000)
+            return Error{
+                u"passphrase"_s,
+                u"The key parameters in %1 are damaged; restore the file from your backup."_s.arg(
+                    paramsFile)};
+    } else {
+        salt = KeySource::newKey().left(16);
+        QSaveFile out(paramsFile);
+        const QJsonObject params{{u"kdf"_s, u"pbkdf2-sha256"_s},
+                                 {u"iterations"_s, iterations},
+                                 {u"salt"_s, QString::fromLatin1(salt.toBase64())}};
+        if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(params).toJson()) < 0 ||
+            !out.commit())
+            return Error{u"passphrase"_s, u"The key parameters %1 cannot be written: %2."_s.arg(
+                                              paramsFile, out.errorString())};
+        QFile::setPermissions(paramsFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+    return QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, passphrase, salt,
+                                              iterations, kKeySize);
+}
+
+} // namespace sak

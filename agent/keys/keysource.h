@@ -1,0 +1,74 @@
+#pragma once
+
+#include "result.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace sak {
+
+// Where the database key comes from: the OS keychain by default; a key file or a passphrase
+// only when the operator chose one explicitly (a kiosk without a secret service).
+enum class KeyProtection
+{
+    Keychain,
+    KeyFile,
+    Passphrase
+};
+
+QString protectionName(KeyProtection protection);        // "keychain", "key-file", "passphrase"
+QString protectionDescription(KeyProtection protection); // a sentence for the log and status
+
+struct KeySourceOptions
+{
+    KeyProtection protection = KeyProtection::Keychain;
+    QString entry;          // the keychain entry (one per agent)
+    QString keyFile;        // for KeyFile
+    QString passphraseFile; // for Passphrase: a file, or "-" for standard input
+    QString kdfParamsFile;  // for Passphrase: where the salt and iteration count are kept
+};
+
+// Gets the 32-byte data key (creating it on first use) and replaces it for rotation. Keychain
+// access is asynchronous, so both operations finish with a callback on this object's thread.
+class KeySource : public QObject
+{
+    Q_OBJECT
+public:
+    using KeyCallback = std::function<void(Result<QByteArray>)>;
+    using StatusCallback = std::function<void(Status)>;
+
+    explicit KeySource(KeySourceOptions options, QObject *parent = nullptr);
+
+    KeyProtection protection() const { return m_options.protection; }
+
+    // The current key; created and stored when there is none yet.
+    void load(KeyCallback done);
+    // The key to rotate to, kept aside as "next" before the database is re-keyed, so that a
+    // crash in between loses nothing: load() falls back to it (loadNext()).
+    void prepareNext(KeyCallback done);
+    void loadNext(KeyCallback done);
+    // Makes the next key the current one, after the database was re-keyed.
+    void commitNext(StatusCallback done);
+
+    static QByteArray newKey();
+
+private:
+    void keychainRead(const QString &entry,
+                      std::function<void(Result<QByteArray>, bool missing)> done);
+    void keychainWrite(const QString &entry, const QByteArray &key, StatusCallback done);
+    void keychainDelete(const QString &entry, StatusCallback done);
+
+    KeySourceOptions m_options;
+};
+
+// Key files and passphrases, without the keychain (also used by tests directly).
+Result<QByteArray> readOrCreateKeyFile(const QString &path);
+Status writeKeyFile(const QString &path, const QByteArray &key);
+Result<QByteArray> readPassphrase(const QString &source); // a file, or "-" for stdin
+Result<QByteArray> deriveKeyFromPassphrase(const QByteArray &passphrase, const QString &paramsFile,
+                                           bool fresh);
+
+} // namespace sak
