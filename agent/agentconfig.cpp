@@ -94,6 +94,43 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
     if (config.dataDir.isEmpty())
         config.dataDir = defaultDataDir;
 
+    config.keyFile = path(u"storage/key-file"_s);
+    const QString passphrase = values.value(u"storage/passphrase-file"_s).trimmed();
+    config.passphraseFile = passphrase == u"-"_s ? passphrase : path(u"storage/passphrase-file"_s);
+    QString keySource = values.value(u"storage/key-source"_s).trimmed();
+    if (keySource.isEmpty() && !config.keyFile.isEmpty() && config.passphraseFile.isEmpty())
+        keySource = u"key-file"_s;
+    if (keySource.isEmpty() && !config.passphraseFile.isEmpty() && config.keyFile.isEmpty())
+        keySource = u"passphrase"_s;
+    if (keySource.isEmpty() || keySource == u"keychain"_s)
+        config.keyProtection = KeyProtection::Keychain;
+    else if (keySource == u"key-file"_s)
+        config.keyProtection = KeyProtection::KeyFile;
+    else if (keySource == u"passphrase"_s)
+        config.keyProtection = KeyProtection::Passphrase;
+    else
+        return configError(
+            u"[storage] key-source is '%1'; it must be keychain, key-file or passphrase."_s.arg(
+                keySource));
+
+    const QString profileStorage =
+        values.value(u"whatsapp/profile-storage"_s, u"vault"_s).trimmed();
+    if (profileStorage != u"vault"_s && profileStorage != u"persistent"_s)
+        return configError(
+            u"[whatsapp] profile-storage is '%1'; it must be vault or persistent."_s.arg(
+                profileStorage));
+    config.persistentProfile = profileStorage == u"persistent"_s;
+    for (auto [key, target] : {std::pair{u"whatsapp/seal-after"_s, &config.sealAfterSeconds},
+                               std::pair{u"whatsapp/seal-every"_s, &config.sealEverySeconds}}) {
+        if (!values.contains(key))
+            continue;
+        bool ok = false;
+        *target = values.value(key).toInt(&ok);
+        if (!ok || *target < 1 || *target > 86400)
+            return configError(u"[whatsapp] %1 must be a number of seconds from 1 to 86400."_s.arg(
+                key.section(u'/', 1)));
+    }
+
     if (Status valid = config.validate(); !valid)
         return valid.error();
     return config;
@@ -134,6 +171,14 @@ Status AgentConfig::validate() const
     }
     if (dataDir.isEmpty())
         return configError(u"No data directory: set [storage] data-dir or pass --data-dir."_s);
+    if (keyProtection == KeyProtection::KeyFile && keyFile.isEmpty())
+        return configError(
+            u"The key source is a key file, but none is named: set [storage] key-file or pass --key-file."_s);
+    if (keyProtection == KeyProtection::Passphrase && passphraseFile.isEmpty())
+        return configError(
+            u"The key source is a passphrase, but no passphrase file is named: pass --passphrase-file PATH (or - for standard input)."_s);
+    if (!keyFile.isEmpty() && !passphraseFile.isEmpty())
+        return configError(u"Both a key file and a passphrase file are set; choose one."_s);
     return Done{};
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "keysource.h"
 #include "result.h"
 
 #include <QHash>
@@ -23,6 +24,19 @@ struct AgentConfig
     QStringList whatsAppSpkiPins;
     QString userAgent; // empty: a desktop Chrome string derived from the engine's own
     QString dataDir;
+
+    // The database key: the OS keychain unless a key file or a passphrase is chosen explicitly.
+    KeyProtection keyProtection = KeyProtection::Keychain;
+    QString keyFile;
+    QString passphraseFile; // a file, or "-" for standard input
+
+    // vault: the WhatsApp profile runs in RAM and is sealed into the encrypted store;
+    // persistent: a plain profile directory on disk (weaker; for systems without RAM storage).
+    bool persistentProfile = false;
+    int sealAfterSeconds = 60;  // connected this long before the first seal
+    int sealEverySeconds = 600; // then again this often
+
+    QString storePath() const { return dataDir + QStringLiteral("/agent.db"); }
 
     // The keys of the INI file, in "group/name" form; command-line overrides use the same keys.
     static const QStringList &keys();

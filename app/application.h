@@ -1,34 +1,60 @@
 #pragma once
 
 #include "agentconfig.h"
+#include "messagetypes.h"
 #include "result.h"
 
 #include <QObject>
+#include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace sak {
 
 class CloudClient;
+class KeySource;
 class MainWindow;
 class ProfileManager;
 class RelayPipeline;
+class SessionVault;
+class Store;
 class WebBridge;
 
-// The one place that knows both worlds: it builds the core, the bridge and (unless headless)
-// the window from the configuration and wires them together.
+struct RunOptions
+{
+    bool headless = false;
+    bool resetCorruptStore = false; // the user agreed to set a damaged database aside
+};
+
+// The one place that knows every part: it gets the key, opens the encrypted store, restores
+// the WhatsApp session, builds the core, the bridge and (unless headless) the window, and at a
+// clean exit seals the session back. A fatal error is printed and ends the application with 2.
 class Application : public QObject
 {
     Q_OBJECT
 public:
-    Application(AgentConfig config, bool headless, QObject *parent = nullptr);
+    Application(AgentConfig config, RunOptions options, QObject *parent = nullptr);
     ~Application() override;
 
-    Status start();
+    // Both run inside the event loop (keychain access is asynchronous).
+    void start();
+    // The key-rotation command: re-keys the store with a fresh key, then exits.
+    void rotateKey();
 
 private:
+    void openStore(std::function<void()> next);
+    Status startSession();
+    void onSessionState(SessionState state);
+    void sealNow();
+    void shutDown();
+    void fail(const Error &error);
+
     AgentConfig m_config;
-    bool m_headless;
+    RunOptions m_options;
+    std::unique_ptr<KeySource> m_keys;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<SessionVault> m_vault;
     // Declared in the order of dependence, so that they are destroyed the other way round:
     // the window lets go of the page, the bridge's page goes before its profile.
     std::unique_ptr<CloudClient> m_cloud;
@@ -38,6 +64,8 @@ private:
 #ifdef SAK_WITH_WIDGETS
     std::unique_ptr<MainWindow> m_window;
 #endif
+    QTimer m_sealTimer;
+    bool m_shutDown = false;
 };
 
 } // namespace sak

@@ -1,6 +1,7 @@
 #include "agentconfig.h"
 #include "application.h"
 #include "logging.h"
+#include "unixsignals.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -152,6 +153,9 @@ int main(int argc, char *argv[])
         if (!o.configKey.isEmpty() && parser.isSet(o.option))
             overrides.insert(o.configKey, parser.value(o.option));
     }
+    if (parser.isSet(u"persistent-profile"_s))
+        overrides.insert(u"whatsapp/profile-storage"_s, u"persistent"_s);
+    const sak::RunOptions run{headless, parser.isSet(u"reset-corrupt-store"_s)};
     const bool explicitConfig = parser.isSet(u"config"_s);
     const QString iniPath =
         explicitConfig ? parser.value(u"config"_s)
@@ -162,6 +166,13 @@ int main(int argc, char *argv[])
         QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
     if (!config)
         return fail(config.error().message);
+
+    if (parser.isSet(u"rotate-key"_s)) {
+        QCoreApplication app(argc, argv);
+        sak::Application agent(std::move(config).value(), run);
+        agent.rotateKey();
+        return app.exec();
+    }
 
     if (!config.value().whatsAppSpkiPins.isEmpty()) {
         // Chromium reads its switches once, before the application object exists.
@@ -202,8 +213,12 @@ int main(int argc, char *argv[])
         app = std::make_unique<QGuiApplication>(qtArgc, qtArgv.data());
     QGuiApplication::setQuitOnLastWindowClosed(!headless);
 
-    sak::Application agent(std::move(config).value(), headless);
-    if (const auto started = agent.start(); !started)
-        return fail(started.error().message);
+    sak::UnixSignals signals;
+    QObject::connect(&signals, &sak::UnixSignals::terminationRequested, app.get(), [](int number) {
+        qCInfo(lcAgent) << "Signal" << number << "received: sealing the session and stopping";
+        QCoreApplication::quit();
+    });
+    sak::Application agent(std::move(config).value(), run);
+    agent.start();
     return app->exec();
 }

@@ -11,9 +11,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
 
-ProfileManager::ProfileManager(const QString &dataDir, const QString &userAgent, QObject *parent)
+ProfileManager::ProfileManager(const QString &userAgent, QObject *parent)
     : QObject(parent)
-    , m_dataDir(dataDir)
     , m_userAgent(userAgent)
 {}
 
@@ -24,12 +23,12 @@ QString ProfileManager::desktopUserAgent(const QString &engineUserAgent)
     return ua.remove(qtToken).simplified();
 }
 
-QWebEngineProfile *ProfileManager::profile(const QString &account)
+QWebEngineProfile *ProfileManager::profile(const QString &account, const QString &directory)
 {
     if (auto *existing = m_profiles.value(account))
         return existing;
 
-    const QString root = QDir(m_dataDir).absoluteFilePath(u"profiles/"_s + account);
+    const QString root = QDir(directory).absolutePath();
     QDir().mkpath(root);
     // Owner-only: the profile holds a logged-in WhatsApp session.
     QFile::setPermissions(root,

@@ -25,8 +25,9 @@ private Q_SLOTS:
         m_stub = test::startStub();
         QVERIFY(m_stub);
         QVERIFY(m_dir.isValid());
-        m_profiles = std::make_unique<ProfileManager>(m_dir.path(), QString());
-        m_bridge = std::make_unique<WebBridge>(m_profiles->profile(u"test"_s), waUrl());
+        m_profiles = std::make_unique<ProfileManager>(QString());
+        m_bridge =
+            std::make_unique<WebBridge>(m_profiles->profile(u"test"_s, m_dir.path()), waUrl());
     }
 
     void cleanupTestCase()
@@ -37,7 +38,7 @@ private Q_SLOTS:
 
     void userAgentHasNoQtToken()
     {
-        const QString ua = m_profiles->profile(u"test"_s)->httpUserAgent();
+        const QString ua = m_profiles->profile(u"test"_s, m_dir.path())->httpUserAgent();
         QVERIFY(!ua.contains(u"QtWebEngine"_s));
         QVERIFY(ua.contains(u"Chrome/"_s));
         QCOMPARE(

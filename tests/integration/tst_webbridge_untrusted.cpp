@@ -22,9 +22,9 @@ private Q_SLOTS:
         auto stub = test::startStub();
         QVERIFY(stub);
         QTemporaryDir dir;
-        ProfileManager profiles(dir.path(), QString());
+        ProfileManager profiles{QString()};
         {
-            WebBridge bridge(profiles.profile(u"untrusted"_s),
+            WebBridge bridge(profiles.profile(u"untrusted"_s, dir.path()),
                              QUrl(u"https://127.0.0.1:%1/wa/"_s.arg(stub->httpsPort())));
             QSignalSpy loaded(bridge.page(), &QWebEnginePage::loadFinished);
             QSignalSpy problems(&bridge, &WhatsAppSession::healthProblem);

@@ -267,13 +267,42 @@
   Cmd.refreshQR = startQr;
   document.getElementById('reload-qr').addEventListener('click', startQr);
 
+  // ---- The device's session, kept like the real page keeps it: in IndexedDB and localStorage ----
+  const idb = (mode, action) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('wawc', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('user');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('user', mode);
+      const request = action(tx.objectStore('user'));
+      tx.oncomplete = () => { open.result.close(); resolve(request.result); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+  const session = {
+    // Both halves must be there: a profile with only one of them is not a session.
+    async load() {
+      const stored = localStorage.getItem('sim-token') || '';
+      const indexed = await idb('readonly', (s) => s.get('token')).catch(() => undefined);
+      return stored && stored === indexed ? stored : '';
+    },
+    async save(token) {
+      localStorage.setItem('sim-token', token);
+      await idb('readwrite', (s) => s.put(token, 'token'));
+    },
+    async clear() {
+      localStorage.removeItem('sim-token');
+      await idb('readwrite', (s) => s.delete('token')).catch(() => undefined);
+    },
+  };
+
   // ---- Talking to the simulated WhatsApp servers ----
   const hello = async () => {
     Socket.set('state', 'OPENING');
-    const answer = await api('hello', { method: 'POST', body: JSON.stringify({ pageId, token: localStorage.getItem('sim-token') || '' }) });
+    const answer = await api('hello', { method: 'POST', body: JSON.stringify({ pageId, token: await session.load() }) });
     me = createWid(answer.me);
     if (!answer.paired) {
-      localStorage.removeItem('sim-token');
+      await session.clear();
       startQr();
       render();
       return;
@@ -289,9 +318,8 @@
   const handle = (event) => {
     switch (event.type) {
       case 'paired':
-        localStorage.setItem('sim-token', event.token);
         Socket.set('state', 'PAIRING');
-        setTimeout(() => hello().catch(console.error), 300);
+        session.save(event.token).then(() => setTimeout(() => hello().catch(console.error), 300), console.error);
         break;
       case 'msg': {
         const m = event.msg;
@@ -310,9 +338,8 @@
         break;
       }
       case 'logout':
-        localStorage.removeItem('sim-token');
         Cmd.trigger('logout');
-        location.assign('/wa/?post_logout=1');
+        session.clear().finally(() => location.assign('/wa/?post_logout=1'));
         return;
       case 'reset':
         hello().catch(console.error);
