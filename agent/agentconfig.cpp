@@ -28,9 +28,21 @@ bool isValidPin(const QString &pin)
 const QStringList &AgentConfig::keys()
 {
     static const QStringList all{
-        u"cloud/url"_s,          u"cloud/ca-file"_s,       u"cloud/tenant-id"_s,
-        u"cloud/agent-id"_s,     u"whatsapp/url"_s,        u"whatsapp/account"_s,
-        u"whatsapp/spki-pins"_s, u"whatsapp/user-agent"_s, u"storage/data-dir"_s,
+        u"cloud/url"_s,
+        u"cloud/ca-file"_s,
+        u"cloud/tenant-id"_s,
+        u"cloud/agent-id"_s,
+        u"whatsapp/url"_s,
+        u"whatsapp/account"_s,
+        u"whatsapp/spki-pins"_s,
+        u"whatsapp/user-agent"_s,
+        u"storage/data-dir"_s,
+        u"storage/key-source"_s,
+        u"storage/key-file"_s,
+        u"storage/passphrase-file"_s,
+        u"whatsapp/profile-storage"_s,
+        u"whatsapp/seal-after"_s,
+        u"whatsapp/seal-every"_s,
     };
     return all;
 }

@@ -67,6 +67,28 @@ const std::vector<Option> &options()
              u"Where the agent keeps its data (default: ~/.local/share/SAK/sak-agent)."_s,
              u"dir"_s),
          u"storage/data-dir"_s},
+        {QCommandLineOption(
+             u"key-file"_s,
+             u"Opt-in instead of the keychain: keep the data key in this owner-only file (created if missing)."_s,
+             u"file"_s),
+         u"storage/key-file"_s},
+        {QCommandLineOption(
+             u"passphrase-file"_s,
+             u"Opt-in instead of the keychain: derive the data key from the passphrase in this file (- reads standard input)."_s,
+             u"file"_s),
+         u"storage/passphrase-file"_s},
+        {QCommandLineOption(
+             u"persistent-profile"_s,
+             u"Keep the WhatsApp profile unencrypted on disk instead of sealing it (weaker; for systems without RAM storage)."_s),
+         {}},
+        {QCommandLineOption(
+             u"reset-corrupt-store"_s,
+             u"If the database is damaged, move it aside (it is kept) and start with an empty one."_s),
+         {}},
+        {QCommandLineOption(
+             u"rotate-key"_s,
+             u"Re-encrypt the database with a new data key, update the key source, and exit."_s),
+         {}},
     };
     return all;
 }
@@ -213,11 +235,12 @@ int main(int argc, char *argv[])
         app = std::make_unique<QGuiApplication>(qtArgc, qtArgv.data());
     QGuiApplication::setQuitOnLastWindowClosed(!headless);
 
-    sak::UnixSignals signals;
-    QObject::connect(&signals, &sak::UnixSignals::terminationRequested, app.get(), [](int number) {
-        qCInfo(lcAgent) << "Signal" << number << "received: sealing the session and stopping";
-        QCoreApplication::quit();
-    });
+    sak::UnixSignals termination;
+    QObject::connect(
+        &termination, &sak::UnixSignals::terminationRequested, app.get(), [](int number) {
+            qCInfo(lcAgent) << "Signal" << number << "received: sealing the session and stopping";
+            QCoreApplication::quit();
+        });
     sak::Application agent(std::move(config).value(), run);
     agent.start();
     return app->exec();

@@ -72,3 +72,5 @@ Result<QByteArray> deriveKeyFromPassphrase(const QByteArray &passphrase, const Q
                                            bool fresh);
 
 } // namespace sak
+
+Q_DECLARE_METATYPE(sak::KeyProtection)

@@ -1,18 +1,13 @@
+#include "processharness.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
-#ifdef Q_OS_UNIX
-#include <unistd.h>
-#endif
-
 using namespace Qt::Literals::StringLiterals;
+using sak::test::AgentProcess;
+using sak::test::StubProcess;
 
 // The whole product as a user runs it: sak-cloud-stub and sak-agent --headless as separate
 // processes, a customer typing into the simulated WhatsApp, the reply coming back.
@@ -23,67 +18,18 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const QString bin = qEnvironmentVariable("SAK_BIN_DIR");
-        const QString certs = QStringLiteral(SAK_TEST_CERT_DIR);
-        QVERIFY2(!bin.isEmpty(), "SAK_BIN_DIR must name build/bin");
-
-        m_stub.setProcessChannelMode(QProcess::MergedChannels);
-        m_stub.start(bin + u"/sak-cloud-stub"_s,
-                     {u"--port"_s, u"0"_s, u"--control-port"_s, u"0"_s, u"--cert"_s,
-                      certs + u"/server.pem"_s, u"--key"_s, certs + u"/server.key"_s});
-        QVERIFY(m_stub.waitForStarted());
-        static const QRegularExpression httpsPort(u"https://127\\.0\\.0\\.1:(\\d+)/v1/"_s);
-        static const QRegularExpression controlPort(u"http://127\\.0\\.0\\.1:(\\d+)/customer"_s);
-        QByteArray banner;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                banner += m_stub.readAll();
-                return controlPort.match(QString::fromUtf8(banner)).hasMatch();
-            },
-            15000));
-        m_https = httpsPort.match(QString::fromUtf8(banner)).captured(1).toInt();
-        m_control = controlPort.match(QString::fromUtf8(banner)).captured(1).toInt();
-        QVERIFY(m_https > 0 && m_control > 0);
-
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"QT_LOGGING_RULES"_s, u"sak.*.info=true"_s);
-#ifdef Q_OS_UNIX
-        if (geteuid() == 0)
-            env.insert(u"QTWEBENGINE_DISABLE_SANDBOX"_s, u"1"_s); // root test runs only
-#endif
-        m_agent.setProcessEnvironment(env);
-        m_agent.setProcessChannelMode(QProcess::MergedChannels);
-        connect(&m_agent, &QProcess::readyRead, this, [this] { m_agentLog += m_agent.readAll(); });
-        QFile pin(certs + u"/server.spki"_s);
-        QVERIFY(pin.open(QIODevice::ReadOnly));
-        m_agent.start(bin + u"/sak-agent"_s,
-                      {u"--headless"_s, u"--cloud-url"_s, u"https://127.0.0.1:%1"_s.arg(m_https),
-                       u"--ca-file"_s, certs + u"/ca.pem"_s, u"--tenant-id"_s, u"e2e-shop"_s,
-                       u"--agent-id"_s, u"e2e-pc"_s, u"--whatsapp-url"_s,
-                       u"https://127.0.0.1:%1/wa/"_s.arg(m_https), u"--whatsapp-spki-pins"_s,
-                       QString::fromLatin1(pin.readAll().trimmed()), u"--data-dir"_s,
-                       m_dir.path()});
-        QVERIFY(m_agent.waitForStarted());
-
+        QVERIFY(m_stub.start());
+        m_agent = std::make_unique<AgentProcess>(m_stub, m_dir.filePath(u"data"_s),
+                                                 m_dir.filePath(u"run"_s));
+        QVERIFY(m_agent->start());
         // The page shows a QR; the shop owner scans it.
-        QVERIFY2(QTest::qWaitFor(
-                     [&] { return control(u"/control/state"_s)[u"pages"_s].toArray().size() > 0; },
-                     60000),
-                 m_agentLog.constData());
+        QVERIFY2(m_agent->waitForLog("-> needs-pairing", 60000), m_agent->log().constData());
         QVERIFY(QTest::qWaitFor(
             [&] { return control(u"/control/scan"_s, "{}").contains(u"pageId"_s); }, 15000));
-        QVERIFY2(QTest::qWaitFor([&] { return m_agentLog.contains("-> connected"); }, 30000),
-                 m_agentLog.constData());
+        QVERIFY2(m_agent->waitForLog("-> connected", 30000), m_agent->log().constData());
     }
 
-    void cleanupTestCase()
-    {
-        for (QProcess *p : {&m_agent, &m_stub}) {
-            p->terminate();
-            if (!p->waitForFinished(10000))
-                p->kill();
-        }
-    }
+    void cleanupTestCase() { QCOMPARE(m_agent->terminate(), 0); }
 
     void customerMessageIsAnsweredInTheChat()
     {
@@ -104,7 +50,7 @@ private Q_SLOTS:
                          return !received.isEmpty();
                      },
                      20000),
-                 m_agentLog.constData());
+                 m_agent->log().constData());
         QCOMPARE(received[u"agentId"_s].toString(), u"e2e-pc"_s);
         QCOMPARE(received[u"chatId"_s].toString(), u"491701234567@c.us"_s);
         QCOMPARE(received[u"body"_s].toString(), u"Hi! How much is a cappuccino?"_s);
@@ -119,24 +65,24 @@ private Q_SLOTS:
                          return !reply.isEmpty();
                      },
                      20000),
-                 m_agentLog.constData());
+                 m_agent->log().constData());
         QCOMPARE(reply[u"body"_s].toString(), u"Cappuccino costs 3.10 EUR."_s);
         QCOMPARE(reply[u"sendCount"_s].toInt(), 1);
         const QString waId = reply[u"id"_s].toString();
 
         // Its acks reach the agent, which reports them to the cloud; the customer reads it.
         QVERIFY2(QTest::qWaitFor([&] { return reported(waId).contains(u"delivered"_s); }, 20000),
-                 m_agentLog.constData());
+                 m_agent->log().constData());
         control(u"/control/read"_s, R"({"chatId":"491701234567@c.us"})");
         QVERIFY2(QTest::qWaitFor([&] { return reported(waId).contains(u"read"_s); }, 20000),
-                 m_agentLog.constData());
+                 m_agent->log().constData());
         QCOMPARE(reported(waId), QStringList({u"sent"_s, u"delivered"_s, u"read"_s}));
 
         // Every hop is in the agent's log.
         for (const char *hop : {"[1 captured]", "[2 to cloud]", "[3 replies]", "[4 sending]",
                                 "[5 sent]", "[6 ack]", "[7 status]"})
-            QVERIFY2(m_agentLog.contains(hop), hop);
-        QVERIFY2(!m_agentLog.contains("Hi! How much is a cappuccino?"),
+            QVERIFY2(m_agent->log().contains(hop), hop);
+        QVERIFY2(!m_agent->log().contains("Hi! How much is a cappuccino?"),
                  "message bodies must not be logged at info level");
     }
 
@@ -148,13 +94,13 @@ private Q_SLOTS:
         const QString id = injected[u"serialized"_s].toString();
         QVERIFY(!id.isEmpty());
         QVERIFY2(QTest::qWaitFor([&] { return !replyIn(u"491702222222@c.us"_s).isEmpty(); }, 20000),
-                 m_agentLog.constData());
+                 m_agent->log().constData());
         QTest::qWait(2000); // time for a duplicate to show up, if there were one
         int relayed = 0;
         for (const auto m : control(u"/admin/inbound?tenant=e2e-shop"_s)[u"messages"_s].toArray())
             relayed += m[u"id"_s].toString() == id ? 1 : 0;
         QCOMPARE(relayed, 1);
-        QCOMPARE(m_agentLog.count(QByteArray("[1 captured] message " + id.toUtf8())), 1);
+        QCOMPARE(m_agent->log().count(QByteArray("[1 captured] message " + id.toUtf8())), 1);
         int replies = 0;
         for (const auto m :
              control(u"/control/chat?id=491702222222%40c.us"_s)[u"messages"_s].toArray())
@@ -167,15 +113,7 @@ private Q_SLOTS:
 private:
     QJsonObject control(const QString &path, const QByteArray &body = {})
     {
-        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_control).arg(path)));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-        QNetworkReply *reply =
-            body.isNull() ? m_network.get(request) : m_network.post(request, body);
-        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
-            qWarning("control API did not answer %s", qPrintable(path));
-        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-        reply->deleteLater();
-        return answer;
+        return m_stub.control(path, body);
     }
 
     QJsonObject replyIn(const QString &chatId)
@@ -197,12 +135,8 @@ private:
     }
 
     QTemporaryDir m_dir;
-    QProcess m_stub;
-    QProcess m_agent;
-    QByteArray m_agentLog;
-    int m_https = 0;
-    int m_control = 0;
-    QNetworkAccessManager m_network;
+    StubProcess m_stub;
+    std::unique_ptr<AgentProcess> m_agent;
 };
 
 QTEST_GUILESS_MAIN(TestEndToEnd)

@@ -82,6 +82,18 @@ private Q_SLOTS:
         QTest::newRow("pin too short")
             << u"whatsapp/spki-pins"_s << u"AAAA"_s << u"not a key pin"_s;
         QTest::newRow("unknown key") << u"cloud/colour"_s << u"blue"_s << u"Unknown setting"_s;
+        QTest::newRow("unknown key source")
+            << u"storage/key-source"_s << u"usb"_s << u"keychain, key-file or passphrase"_s;
+        QTest::newRow("key file source without file")
+            << u"storage/key-source"_s << u"key-file"_s << u"--key-file"_s;
+        QTest::newRow("passphrase source without file")
+            << u"storage/key-source"_s << u"passphrase"_s << u"--passphrase-file"_s;
+        QTest::newRow("unknown profile storage")
+            << u"whatsapp/profile-storage"_s << u"cloud"_s << u"vault or persistent"_s;
+        QTest::newRow("seal-after not a number")
+            << u"whatsapp/seal-after"_s << u"soon"_s << u"seal-after must be"_s;
+        QTest::newRow("seal-every zero")
+            << u"whatsapp/seal-every"_s << u"0"_s << u"seal-every must be"_s;
     }
     void errors()
     {
@@ -94,6 +106,43 @@ private Q_SLOTS:
         QVERIFY(!config);
         QCOMPARE(config.error().code, u"config"_s);
         QVERIFY2(config.error().message.contains(messagePart), qPrintable(config.error().message));
+    }
+
+    void keySourceFollowsTheOptInThatIsGiven_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<KeyProtection>("protection");
+        QTest::newRow("default") << QString() << QString() << KeyProtection::Keychain;
+        QTest::newRow("key file") << u"storage/key-file"_s << u"/run/credentials/sak/key"_s
+                                  << KeyProtection::KeyFile;
+        QTest::newRow("passphrase on stdin")
+            << u"storage/passphrase-file"_s << u"-"_s << KeyProtection::Passphrase;
+    }
+    void keySourceFollowsTheOptInThatIsGiven()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QFETCH(KeyProtection, protection);
+        auto overrides = minimal();
+        if (!key.isEmpty())
+            overrides.insert(key, value);
+        const auto config = AgentConfig::resolve(QString(), false, overrides, u"/tmp/x"_s);
+        QVERIFY2(config, config ? "" : qPrintable(config.error().message));
+        QCOMPARE(config.value().keyProtection, protection);
+        QVERIFY(!config.value().persistentProfile);
+        QCOMPARE(config.value().sealAfterSeconds, 60);
+    }
+
+    void bothKeyOptInsAreAnError()
+    {
+        auto overrides = minimal();
+        overrides.insert(u"storage/key-file"_s, u"/k"_s);
+        overrides.insert(u"storage/passphrase-file"_s, u"/p"_s);
+        overrides.insert(u"storage/key-source"_s, u"key-file"_s);
+        const auto config = AgentConfig::resolve(QString(), false, overrides, u"/tmp/x"_s);
+        QVERIFY(!config);
+        QVERIFY(config.error().message.contains(u"choose one"_s));
     }
 
     void explicitFileMustExist()

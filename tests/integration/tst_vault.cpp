@@ -1,0 +1,117 @@
+#include "processharness.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using sak::test::AgentProcess;
+using sak::test::StubProcess;
+
+// The WhatsApp session sealed at rest, with the real agent, the real keychain (a private GNOME
+// Keyring) and the simulator, which keeps its "paired" state in IndexedDB and localStorage as
+// the real page does. One paired session goes through a clean exit, a crash and a "reboot".
+class TestVault : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(m_stub.start());
+        QFile ini(m_dir.filePath(u"agent.ini"_s));
+        QVERIFY(ini.open(QIODevice::WriteOnly));
+        ini.write("[whatsapp]\nseal-after=1\nseal-every=2\n");
+    }
+
+    void pairedSessionSurvivesACleanExit()
+    {
+        AgentProcess agent = newAgent();
+        QVERIFY(agent.start());
+        QVERIFY2(agent.waitForLog("-> needs-pairing", 60000), agent.log().constData());
+        QVERIFY(agent.log().contains("The data key is kept in the system keychain"));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return m_stub.control(u"/control/scan"_s, "{}").contains(u"pageId"_s); }, 15000));
+        QVERIFY2(agent.waitForLog("-> connected", 30000), agent.log().constData());
+        QCOMPARE(agent.terminate(), 0);
+        QVERIFY(agent.log().contains("Sealed the WhatsApp session"));
+        QVERIFY2(!QFileInfo::exists(profileDir()), "the RAM copy must be wiped at exit");
+        QCOMPARE(plaintextSessionFiles(), QStringList());
+
+        AgentProcess again = newAgent();
+        QVERIFY(again.start());
+        QVERIFY2(again.waitForLog("-> connected", 60000), again.log().constData());
+        QVERIFY(again.log().contains("Restored the sealed WhatsApp session"));
+        QVERIFY2(!again.log().contains("needs-pairing"),
+                 "a restored session must not ask for a QR");
+        QCOMPARE(again.terminate(), 0);
+    }
+
+    void sessionSurvivesAKillAndAReboot()
+    {
+        {
+            AgentProcess agent = newAgent();
+            QVERIFY(agent.start());
+            QVERIFY2(agent.waitForLog("-> connected", 60000), agent.log().constData());
+            // Sealed while running (seal-after=1), then killed without any clean-up.
+            QVERIFY2(agent.waitForLog("Sealed the WhatsApp session", 20000),
+                     agent.log().constData());
+            agent.kill9();
+        }
+        QVERIFY2(QFileInfo::exists(profileDir()), "the RAM copy survives a crash of the agent");
+        QCOMPARE(plaintextSessionFiles(), QStringList());
+        {
+            AgentProcess afterCrash = newAgent();
+            QVERIFY(afterCrash.start());
+            QVERIFY2(afterCrash.waitForLog("-> connected", 60000), afterCrash.log().constData());
+            QVERIFY(afterCrash.log().contains("survived a crash"));
+            QVERIFY(!afterCrash.log().contains("needs-pairing"));
+            afterCrash.kill9();
+        }
+        // A reboot empties the RAM directory: the last seal is all there is.
+        QVERIFY(QDir(m_dir.filePath(u"run"_s)).removeRecursively());
+        AgentProcess afterReboot = newAgent();
+        QVERIFY(afterReboot.start());
+        QVERIFY2(afterReboot.waitForLog("-> connected", 60000), afterReboot.log().constData());
+        QVERIFY(afterReboot.log().contains("Restored the sealed WhatsApp session"));
+        QVERIFY(!afterReboot.log().contains("needs-pairing"));
+        QCOMPARE(afterReboot.terminate(), 0);
+        QCOMPARE(plaintextSessionFiles(), QStringList());
+    }
+
+private:
+    AgentProcess newAgent()
+    {
+        return AgentProcess(m_stub, dataDir(), m_dir.filePath(u"run"_s),
+                            {u"--config"_s, m_dir.filePath(u"agent.ini"_s)});
+    }
+    QString dataDir() const { return m_dir.filePath(u"data"_s); }
+    QString profileDir() const { return m_dir.filePath(u"run/sak-agent/e2e-pc/default"_s); }
+
+    // Anything of the browser's session on the persistent disk: its directories, or the
+    // simulator's session key in any file.
+    QStringList plaintextSessionFiles() const
+    {
+        QStringList found;
+        QDirIterator it(dataDir(), QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            if (path.contains(u"IndexedDB"_s) || path.contains(u"Local Storage"_s)) {
+                found.append(path);
+                continue;
+            }
+            QFile file(path);
+            if (file.open(QIODevice::ReadOnly) && file.readAll().contains("sim-token"))
+                found.append(path);
+        }
+        return found;
+    }
+
+    QTemporaryDir m_dir;
+    StubProcess m_stub;
+};
+
+QTEST_GUILESS_MAIN(TestVault)
+#include "tst_vault.moc"

@@ -1,0 +1,134 @@
+#include "processharness.h"
+
+#include "testenv.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QTest>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::test {
+namespace {
+QString binary(const QString &name)
+{
+    return qEnvironmentVariable("SAK_BIN_DIR") + u'/' + name;
+}
+} // namespace
+
+StubProcess::StubProcess() = default;
+
+StubProcess::~StubProcess()
+{
+    m_process.terminate();
+    if (!m_process.waitForFinished(10000))
+        m_process.kill();
+}
+
+bool StubProcess::start()
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.start(binary(u"sak-cloud-stub"_s),
+                    {u"--port"_s, u"0"_s, u"--control-port"_s, u"0"_s, u"--cert"_s,
+                     certPath(u"server.pem"_s), u"--key"_s, certPath(u"server.key"_s)});
+    if (!m_process.waitForStarted())
+        return false;
+    static const QRegularExpression httpsPort(u"https://127\\.0\\.0\\.1:(\\d+)/v1/"_s);
+    static const QRegularExpression controlPort(u"http://127\\.0\\.0\\.1:(\\d+)/customer"_s);
+    QByteArray banner;
+    if (!QTest::qWaitFor(
+            [&] {
+                banner += m_process.readAll();
+                return controlPort.match(QString::fromUtf8(banner)).hasMatch();
+            },
+            15000))
+        return false;
+    m_https = httpsPort.match(QString::fromUtf8(banner)).captured(1).toInt();
+    m_control = controlPort.match(QString::fromUtf8(banner)).captured(1).toInt();
+    return m_https > 0 && m_control > 0;
+}
+
+QJsonObject StubProcess::control(const QString &path, const QByteArray &body)
+{
+    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_control).arg(path)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply *reply = body.isNull() ? m_network.get(request) : m_network.post(request, body);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
+        qWarning("control API did not answer %s", qPrintable(path));
+    const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+    reply->deleteLater();
+    return answer;
+}
+
+AgentProcess::AgentProcess(StubProcess &stub, QString dataDir, QString runtimeDir,
+                           QStringList extraArguments)
+    : m_stub(stub)
+    , m_dataDir(std::move(dataDir))
+    , m_runtimeDir(std::move(runtimeDir))
+    , m_extra(std::move(extraArguments))
+{}
+
+AgentProcess::~AgentProcess()
+{
+    if (m_process.state() != QProcess::NotRunning)
+        terminate();
+    if (m_process.state() != QProcess::NotRunning)
+        kill9();
+}
+
+bool AgentProcess::start()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_LOGGING_RULES"_s, u"sak.*.info=true"_s);
+    env.insert(u"XDG_RUNTIME_DIR"_s, m_runtimeDir);
+#ifdef Q_OS_UNIX
+    if (geteuid() == 0)
+        env.insert(u"QTWEBENGINE_DISABLE_SANDBOX"_s, u"1"_s); // root test runs only
+#endif
+    m_process.setProcessEnvironment(env);
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_log.clear();
+    QObject::connect(&m_process, &QProcess::readyRead, &m_process,
+                     [this] { m_log += m_process.readAll(); });
+    const QString https = u"https://127.0.0.1:%1"_s.arg(m_stub.httpsPort());
+    m_process.start(binary(u"sak-agent"_s),
+                    QStringList{u"--headless"_s, u"--cloud-url"_s, https, u"--ca-file"_s,
+                                certPath(u"ca.pem"_s), u"--tenant-id"_s, u"e2e-shop"_s,
+                                u"--agent-id"_s, u"e2e-pc"_s, u"--whatsapp-url"_s,
+                                https + u"/wa/"_s, u"--whatsapp-spki-pins"_s, serverPin(),
+                                u"--data-dir"_s, m_dataDir} +
+                        m_extra);
+    return m_process.waitForStarted();
+}
+
+bool AgentProcess::waitForLog(const QByteArray &text, int timeoutMs)
+{
+    return QTest::qWaitFor(
+               [&] { return m_log.contains(text) || m_process.state() == QProcess::NotRunning; },
+               timeoutMs) &&
+           m_log.contains(text);
+}
+
+int AgentProcess::terminate()
+{
+    m_process.terminate();
+    if (!m_process.waitForFinished(30000))
+        return -1;
+    m_log += m_process.readAll();
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+void AgentProcess::kill9()
+{
+    m_process.kill();
+    m_process.waitForFinished(10000);
+    m_log += m_process.readAll();
+}
+
+} // namespace sak::test

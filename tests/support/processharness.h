@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+// The product's executables as a user runs them, for the end-to-end tests: sak-cloud-stub on
+// free ports, and sak-agent --headless against it with a data and a runtime directory of the
+// test's own.
+namespace sak::test {
+
+class StubProcess
+{
+public:
+    StubProcess();
+    ~StubProcess();
+
+    bool start();
+    int httpsPort() const { return m_https; }
+    // A call to the control or admin API; a null body is a GET.
+    QJsonObject control(const QString &path, const QByteArray &body = {});
+
+private:
+    QProcess m_process;
+    QNetworkAccessManager m_network;
+    int m_https = 0;
+    int m_control = 0;
+};
+
+class AgentProcess
+{
+public:
+    AgentProcess(StubProcess &stub, QString dataDir, QString runtimeDir,
+                 QStringList extraArguments = {});
+    ~AgentProcess();
+
+    bool start();
+    bool waitForLog(const QByteArray &text, int timeoutMs);
+    // SIGTERM, and the exit code (-1 when it did not exit cleanly in time).
+    int terminate();
+    void kill9();
+
+    const QByteArray &log() const { return m_log; }
+
+private:
+    StubProcess &m_stub;
+    QString m_dataDir;
+    QString m_runtimeDir;
+    QStringList m_extra;
+    QProcess m_process;
+    QByteArray m_log;
+};
+
+} // namespace sak::test
