@@ -21,6 +21,16 @@ sak_build
 sak_webengine_env
 
 demo=$SAK_ROOT/.demo
+if [[ -z ${SAK_DEMO_SESSION:-} ]]; then
+    # The agent keeps its data key in the desktop keychain. The demo gives it a private session
+    # bus with a GNOME Keyring of its own (kept in .demo/), so that it runs the same on a
+    # desktop, a server or a CI box and leaves the user's own keyrings alone.
+    export SAK_DEMO_SESSION=1
+    exec dbus-run-session -- "$0" "$@"
+fi
+mkdir -p "$demo/keyring"
+printf 'sak-demo' | XDG_DATA_HOME=$demo/keyring gnome-keyring-daemon --unlock --components=secrets >/dev/null \
+    || sak_die "gnome-keyring-daemon could not start a keyring for the demo."
 "$SAK_ROOT/scripts/make-certs.sh" "$demo/certs" >/dev/null
 https_port=${SAK_DEMO_PORT:-8443}
 control_port=${SAK_DEMO_CONTROL_PORT:-8080}
