@@ -173,6 +173,9 @@ Status Application::startSession()
     if (!m_options.headless) {
         m_window = std::make_unique<MainWindow>(m_bridge->page(), m_bridge.get());
         m_window->setCloudState(tr("Cloud: %1").arg(m_config.cloudUrl.host()));
+        const bool weaker =
+            m_keys->protection() == KeyProtection::KeyFile || m_config.persistentProfile;
+        m_window->setProtection(protectionDescription(m_keys->protection()), weaker);
         connect(m_pipeline.get(), &RelayPipeline::inboundFailed, m_window.get(),
                 [this](const QString &, const Error &error) {
                     m_window->setCloudState(error.message);

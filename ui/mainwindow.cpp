@@ -41,11 +41,13 @@ MainWindow::MainWindow(QWebEnginePage *page, WhatsAppSession *session, QWidget *
     , m_view(new QWebEngineView(this))
     , m_sessionLabel(new QLabel(this))
     , m_cloudLabel(new QLabel(this))
+    , m_protectionLabel(new QLabel(this))
 {
     setWindowTitle(tr("SAK Desktop Agent"));
     m_view->setPage(page);
     setCentralWidget(m_view);
     statusBar()->addWidget(m_sessionLabel, 1);
+    statusBar()->addPermanentWidget(m_protectionLabel);
     statusBar()->addPermanentWidget(m_cloudLabel);
     showSessionState(session->state());
     connect(session, &WhatsAppSession::stateChanged, this, &MainWindow::showSessionState);
@@ -57,6 +59,13 @@ MainWindow::MainWindow(QWebEnginePage *page, WhatsAppSession *session, QWidget *
 void MainWindow::setCloudState(const QString &text)
 {
     m_cloudLabel->setText(text);
+}
+
+void MainWindow::setProtection(const QString &text, bool weaker)
+{
+    m_protectionLabel->setText(weaker ? tr("Weaker protection") : tr("Encrypted"));
+    m_protectionLabel->setToolTip(text);
+    m_protectionLabel->setStyleSheet(weaker ? u"color: #b00020; font-weight: bold"_s : QString());
 }
 
 void MainWindow::showSessionState(SessionState state)

@@ -21,6 +21,8 @@ public:
     MainWindow(QWebEnginePage *page, WhatsAppSession *session, QWidget *parent = nullptr);
 
     void setCloudState(const QString &text);
+    // Which protection the data is under; a weaker one is shown as a warning.
+    void setProtection(const QString &text, bool weaker);
 
 private:
     void showSessionState(SessionState state);
@@ -28,6 +30,7 @@ private:
     QWebEngineView *m_view;
     QLabel *m_sessionLabel;
     QLabel *m_cloudLabel;
+    QLabel *m_protectionLabel;
 };
 
 } // namespace sak

@@ -102,7 +102,7 @@ void KeySource::load(KeyCallback done)
         done(readOrCreateKeyFile(m_options.keyFile));
         return;
     case KeyProtection::Passphrase: {
-        auto passphrase = readPassphrase(m_options.passphraseFile);
+        auto passphrase = this->passphrase();
         done(passphrase
                  ? deriveKeyFromPassphrase(passphrase.value(), m_options.kdfParamsFile, false)
                  : Result<QByteArray>(passphrase.error()));
@@ -139,7 +139,7 @@ void KeySource::prepareNext(KeyCallback done)
         return;
     }
     case KeyProtection::Passphrase: {
-        auto passphrase = readPassphrase(m_options.passphraseFile);
+        auto passphrase = this->passphrase();
         done(passphrase ? deriveKeyFromPassphrase(passphrase.value(),
                                                   m_options.kdfParamsFile + u".next"_s, true)
                         : Result<QByteArray>(passphrase.error()));
@@ -176,7 +176,7 @@ void KeySource::loadNext(KeyCallback done)
             done(Error{u"key-missing"_s, u"No pending key."_s});
             return;
         }
-        auto passphrase = readPassphrase(m_options.passphraseFile);
+        auto passphrase = this->passphrase();
         done(passphrase ? deriveKeyFromPassphrase(passphrase.value(),
                                                   m_options.kdfParamsFile + u".next"_s, false)
                         : Result<QByteArray>(passphrase.error()));
@@ -228,6 +228,17 @@ void KeySource::commitNext(StatusCallback done)
         });
         return;
     }
+}
+
+Result<QByteArray> KeySource::passphrase()
+{
+    if (m_passphrase.isEmpty()) {
+        auto read = readPassphrase(m_options.passphraseFile);
+        if (!read)
+            return read.error();
+        m_passphrase = read.value();
+    }
+    return m_passphrase;
 }
 
 void KeySource::keychainRead(const QString &entry,

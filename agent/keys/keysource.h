@@ -61,7 +61,11 @@ private:
     void keychainWrite(const QString &entry, const QByteArray &key, StatusCallback done);
     void keychainDelete(const QString &entry, StatusCallback done);
 
+    // Read once: standard input can be read only once, and rotation needs it twice.
+    Result<QByteArray> passphrase();
+
     KeySourceOptions m_options;
+    QByteArray m_passphrase;
 };
 
 // Key files and passphrases, without the keychain (also used by tests directly).

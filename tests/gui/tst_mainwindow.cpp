@@ -43,6 +43,10 @@ private Q_SLOTS:
         QVERIFY(labelText().contains(u"WhatsApp Web changed"_s));
         window.setCloudState(u"Cloud: example"_s);
         QVERIFY(labelText().contains(u"Cloud: example"_s));
+        window.setProtection(u"key file"_s, true);
+        QVERIFY(labelText().contains(u"Weaker protection"_s));
+        window.setProtection(u"keychain"_s, false);
+        QVERIFY(labelText().contains(u"Encrypted"_s));
     }
 };
 
