@@ -30,7 +30,7 @@ const QString kWhatToDo = u"On a desktop, log in to a session where GNOME Keyrin
                           "the agent's user can read, "
                           "e.g. a systemd credential or removable media) or --passphrase-file PATH "
                           "(or - for standard input). "
-                          "See README, \"Keys\"."_s;
+                          "See the README, \"Keys, encryption and the WhatsApp session\"."_s;
 
 bool ownerOnly(const QString &path)
 {
