@@ -3,6 +3,7 @@
 // ratio isolates the cost of encryption.
 
 #include "database.h"
+#include "keysource.h"
 #include "sessionvault.h"
 #include "store.h"
 
@@ -137,8 +138,7 @@ int main(int argc, char *argv[])
     QTemporaryDir dir(QDir::currentPath() + u"/sak-bench-XXXXXX"_s); // on the disk the build is on
     if (!dir.isValid())
         return 1;
-    QByteArray key(32, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), 8);
+    const QByteArray key = KeySource::newKey();
 
     std::printf(
         "sak-bench-store: SQLite %s, WAL, synchronous=FULL, 4096-byte pages, 16 MiB cache\n",

@@ -80,6 +80,24 @@ private Q_SLOTS:
         QCOMPARE(plaintextSessionFiles(), QStringList());
     }
 
+    // The documented alternative where no RAM directory exists: a plain profile on disk and a
+    // key file, both said to be weaker.
+    void persistentProfileAndKeyFileAreReportedAsWeaker()
+    {
+        const QString data = m_dir.filePath(u"persistent"_s);
+        AgentProcess agent(
+            m_stub, data, m_dir.filePath(u"run-persistent"_s),
+            {u"--persistent-profile"_s, u"--key-file"_s, m_dir.filePath(u"agent.key"_s)});
+        QVERIFY(agent.start());
+        QVERIFY2(agent.waitForLog("-> needs-pairing", 60000), agent.log().constData());
+        QVERIFY(agent.log().contains("WEAKER PROTECTION: the data key is a file"));
+        QVERIFY(agent.log().contains("WEAKER: the WhatsApp profile is kept unencrypted on disk"));
+        QVERIFY(QFileInfo::exists(data + u"/profiles/default/storage"_s));
+        QVERIFY(!QFileInfo::exists(m_dir.filePath(u"run-persistent/sak-agent"_s)));
+        QCOMPARE(agent.terminate(), 0);
+        QVERIFY(!agent.log().contains("Sealed the WhatsApp session"));
+    }
+
 private:
     AgentProcess newAgent()
     {

@@ -1,3 +1,4 @@
+#include "keysource.h"
 #include "store.h"
 
 #include <QCryptographicHash>
@@ -5,7 +6,6 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,13 +18,6 @@ using namespace Qt::Literals::StringLiterals;
 using namespace sak;
 
 namespace {
-
-QByteArray randomKey()
-{
-    QByteArray key(Store::kKeySize, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), key.size() / 4);
-    return key;
-}
 
 QByteArray fileHash(const QString &path)
 {
@@ -95,7 +88,7 @@ private Q_SLOTS:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        m_key = randomKey();
+        m_key = KeySource::newKey();
     }
 
     void createsAnEncryptedOwnerOnlyDatabase()
@@ -147,7 +140,7 @@ private Q_SLOTS:
     {
         QVERIFY(open());
         const QByteArray before = fileHash(dbPath());
-        const auto wrong = Store::open({dbPath(), randomKey()});
+        const auto wrong = Store::open({dbPath(), KeySource::newKey()});
         QVERIFY(!wrong);
         QCOMPARE(wrong.error().code, u"store-wrong-key"_s);
         QVERIFY(wrong.error().message.contains(u"different key"_s));
@@ -160,7 +153,7 @@ private Q_SLOTS:
         QVERIFY(open());
         QVERIFY(QFile::remove(Store::keyCheckPath(dbPath())));
         const QByteArray before = fileHash(dbPath());
-        const auto wrong = Store::open({dbPath(), randomKey()});
+        const auto wrong = Store::open({dbPath(), KeySource::newKey()});
         QVERIFY(!wrong);
         QCOMPARE(wrong.error().code, u"store-unreadable"_s);
         QCOMPARE(fileHash(dbPath()), before);
@@ -226,7 +219,7 @@ private Q_SLOTS:
 
     void rekeyKeepsTheDataUnderTheNewKey()
     {
-        const QByteArray newKey = randomKey();
+        const QByteArray newKey = KeySource::newKey();
         {
             auto store = open();
             QVERIFY(store);
