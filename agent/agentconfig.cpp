@@ -161,10 +161,9 @@ Status AgentConfig::validate() const
         whatsAppUrl.host().isEmpty())
         return configError(
             u"The WhatsApp URL '%1' is not an https:// URL."_s.arg(whatsAppUrl.toString()));
-    if (tenantId.isEmpty() || agentId.isEmpty())
-        return configError(
-            u"The tenant id and agent id are not set: set [cloud] tenant-id and agent-id or pass --tenant-id and --agent-id."_s);
-    if (!cloud::isValidAccountId(tenantId) || !cloud::isValidAccountId(agentId))
+    // The ids come from pairing; when given here they must match what the agent was paired as.
+    if ((!tenantId.isEmpty() && !cloud::isValidAccountId(tenantId)) ||
+        (!agentId.isEmpty() && !cloud::isValidAccountId(agentId)))
         return configError(
             u"The tenant id and agent id must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
     if (!cloud::isValidAccountId(account))

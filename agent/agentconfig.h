@@ -15,6 +15,7 @@ struct AgentConfig
 {
     QUrl cloudUrl;
     QString caFile; // extra CA certificates (PEM) trusted for the cloud, besides the system's
+    // Optional: the agent's identity comes from pairing; if set, it must match the pairing.
     QString tenantId;
     QString agentId;
     QUrl whatsAppUrl{QStringLiteral("https://web.whatsapp.com/")};

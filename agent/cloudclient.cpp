@@ -1,6 +1,7 @@
 #include "cloudclient.h"
 
 #include "logging.h"
+#include "signing.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -38,11 +39,37 @@ Status CloudClient::configure(const CloudClientOptions &options)
     return Done{};
 }
 
-void CloudClient::postInbound(const InboundMessage &message, InboundCallback done)
+void CloudClient::pair(const QString &code, const QString &agentName, CredentialsCallback done)
 {
     const QByteArray body =
-        cloud::encode(cloud::InboundRequest{m_options.tenantId, m_options.agentId, message});
-    post(u"/v1/inbound"_s, body, [done = std::move(done)](Result<QByteArray> reply) {
+        cloud::encode(cloud::PairRequest{code, agentName, QStringLiteral(SAK_VERSION)});
+    post(u"/v1/pair"_s, body, false, [done = std::move(done)](Result<QByteArray> reply) {
+        done(reply ? cloud::decodeCredentials(reply.value())
+                   : Result<cloud::Credentials>(reply.error()));
+    });
+}
+
+void CloudClient::rotateCredentials(CredentialsCallback done)
+{
+    post(u"/v1/credentials/rotate"_s, "{}", true,
+         [done = std::move(done)](Result<QByteArray> reply) {
+             done(reply ? cloud::decodeCredentials(reply.value())
+                        : Result<cloud::Credentials>(reply.error()));
+         });
+}
+
+void CloudClient::unpair(StatusCallback done)
+{
+    post(u"/v1/unpair"_s, "{}", true, [done = std::move(done)](Result<QByteArray> reply) {
+        done(reply ? Status(Done{}) : Status(reply.error()));
+    });
+}
+
+void CloudClient::postInbound(const InboundMessage &message, InboundCallback done)
+{
+    const QByteArray body = cloud::encode(
+        cloud::InboundRequest{m_credentials.tenantId, m_credentials.agentId, message});
+    post(u"/v1/inbound"_s, body, true, [done = std::move(done)](Result<QByteArray> reply) {
         if (!reply) {
             done(reply.error());
             return;
@@ -53,11 +80,11 @@ void CloudClient::postInbound(const InboundMessage &message, InboundCallback don
 
 void CloudClient::postStatus(cloud::StatusReport report, StatusCallback done)
 {
-    report.tenantId = m_options.tenantId;
-    report.agentId = m_options.agentId;
+    report.tenantId = m_credentials.tenantId;
+    report.agentId = m_credentials.agentId;
     if (report.timestamp == 0)
         report.timestamp = QDateTime::currentSecsSinceEpoch();
-    post(u"/v1/status"_s, cloud::encode(report),
+    post(u"/v1/status"_s, cloud::encode(report), true,
          [done = std::move(done)](Result<QByteArray> reply) {
              if (!reply)
                  done(reply.error());
@@ -66,9 +93,21 @@ void CloudClient::postStatus(cloud::StatusReport report, StatusCallback done)
          });
 }
 
-void CloudClient::post(const QString &path, const QByteArray &body,
+void CloudClient::post(const QString &path, const QByteArray &body, bool sign,
                        std::function<void(Result<QByteArray>)> done)
 {
+    if (sign && !m_credentials.isValid()) {
+        // Answered on the next turn of the event loop, like every other outcome.
+        QMetaObject::invokeMethod(
+            this,
+            [done = std::move(done)] {
+                done(Error{
+                    u"not-paired"_s,
+                    u"This agent is not paired with the cloud: run sak-agent --pair CODE with a code from the dashboard."_s});
+            },
+            Qt::QueuedConnection);
+        return;
+    }
     QUrl url = m_options.baseUrl;
     url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + path);
     QNetworkRequest request(url);
@@ -77,6 +116,15 @@ void CloudClient::post(const QString &path, const QByteArray &body,
     request.setRawHeader("User-Agent", "sak-agent/" SAK_VERSION);
     request.setSslConfiguration(m_ssl);
     request.setTransferTimeout(int(m_options.timeout.count()));
+    if (sign) {
+        const auto signature =
+            signing::sign(m_credentials.secret, "POST", url.path(QUrl::FullyEncoded).toUtf8(), body,
+                          QDateTime::currentSecsSinceEpoch());
+        request.setRawHeader(signing::kTokenHeader, m_credentials.token.toUtf8());
+        request.setRawHeader(signing::kTimestampHeader, signature.timestamp);
+        request.setRawHeader(signing::kNonceHeader, signature.nonce);
+        request.setRawHeader(signing::kSignatureHeader, signature.value);
+    }
 
     QNetworkReply *reply = m_network.post(request, body);
     connect(reply, &QNetworkReply::finished, this, [reply, url, done = std::move(done)] {

@@ -17,8 +17,6 @@ struct CloudClientOptions
 {
     QUrl baseUrl;   // https://host:port, the protocol's paths are appended
     QString caFile; // PEM CA certificates trusted in addition to the system's; may be empty
-    QString tenantId;
-    QString agentId;
     std::chrono::milliseconds timeout{15000};
 };
 
@@ -34,8 +32,20 @@ public:
     // Loads the CA file; fails with a sentence naming the file when it holds no certificate.
     Status configure(const CloudClientOptions &options);
 
+    // The device credentials from pairing; every request but pairing is signed with them.
+    void setCredentials(const cloud::Credentials &credentials) { m_credentials = credentials; }
+    const cloud::Credentials &credentials() const { return m_credentials; }
+
     using InboundCallback = std::function<void(Result<cloud::InboundResponse>)>;
     using StatusCallback = std::function<void(Status)>;
+    using CredentialsCallback = std::function<void(Result<cloud::Credentials>)>;
+
+    // POST /v1/pair: exchanges a pairing code for device credentials (not signed).
+    void pair(const QString &code, const QString &agentName, CredentialsCallback done);
+    // POST /v1/credentials/rotate: a new signing secret (the old one stays valid meanwhile).
+    void rotateCredentials(CredentialsCallback done);
+    // POST /v1/unpair: the cloud forgets this device.
+    void unpair(StatusCallback done);
 
     // POST /v1/inbound: hands a customer's message to the cloud and gets the replies.
     void postInbound(const InboundMessage &message, InboundCallback done);
@@ -45,12 +55,13 @@ public:
     const CloudClientOptions &options() const { return m_options; }
 
 private:
-    void post(const QString &path, const QByteArray &body,
+    void post(const QString &path, const QByteArray &body, bool sign,
               std::function<void(Result<QByteArray>)> done);
 
     QNetworkAccessManager m_network;
     QSslConfiguration m_ssl;
     CloudClientOptions m_options;
+    cloud::Credentials m_credentials;
 };
 
 } // namespace sak

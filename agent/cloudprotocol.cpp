@@ -35,6 +35,59 @@ bool isValidAccountId(const QString &id)
     return pattern.match(id).hasMatch();
 }
 
+QByteArray encode(const PairRequest &request)
+{
+    const Json body = {{"v", kProtocolVersion},
+                       {"code", json::str(request.code)},
+                       {"agentName", json::str(request.agentName)},
+                       {"agentVersion", json::str(request.agentVersion)}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const Credentials &credentials)
+{
+    const Json body = {{"v", kProtocolVersion},
+                       {"tenantId", json::str(credentials.tenantId)},
+                       {"agentId", json::str(credentials.agentId)},
+                       {"token", json::str(credentials.token)},
+                       {"secret", credentials.secret.toBase64().toStdString()}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<PairRequest> decodePairRequest(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const auto code = json::string(root.value(), "code", 32);
+    const auto name = json::optionalString(root.value(), "agentName", 128);
+    const auto version = json::optionalString(root.value(), "agentVersion", 32);
+    if (!code || code->isEmpty() || !name || !version)
+        return invalid(u"A pairing request needs a 'code' (at most 32 characters)."_s);
+    return PairRequest{*code, *name, *version};
+}
+
+Result<Credentials> decodeCredentials(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return Error{u"bad-response"_s, u"The cloud's pairing answer is not JSON."_s};
+    const Json &r = root.value();
+    const auto tenant = json::string(r, "tenantId", 64);
+    const auto agent = json::string(r, "agentId", 64);
+    const auto token = json::string(r, "token", 256);
+    const auto secret = json::string(r, "secret", 256);
+    if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent) || !token ||
+        token->isEmpty() || !secret)
+        return Error{u"bad-response"_s,
+                     u"The cloud's pairing answer lacks tenantId, agentId, token or secret."_s};
+    Credentials credentials{*tenant, *agent, *token, QByteArray::fromBase64(secret->toLatin1())};
+    if (!credentials.isValid())
+        return Error{u"bad-response"_s,
+                     u"The cloud sent a signing secret shorter than 32 bytes."_s};
+    return credentials;
+}
+
 QByteArray encode(const InboundRequest &request)
 {
     const InboundMessage &m = request.message;

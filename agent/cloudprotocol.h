@@ -49,6 +49,33 @@ struct StatusReport
     qint64 timestamp{};
 };
 
+// Pairing: a short code from the cloud dashboard, exchanged once for device credentials.
+struct PairRequest
+{
+    QString code;
+    QString agentName; // e.g. the computer's name, shown in the dashboard
+    QString agentVersion;
+};
+
+// What the agent needs to talk to the cloud; kept only in the encrypted store.
+struct Credentials
+{
+    QString tenantId;
+    QString agentId;
+    QString token;     // identifies the device; sent with every request
+    QByteArray secret; // signs requests (HMAC-SHA256); never sent again after pairing
+
+    bool isValid() const
+    {
+        return !tenantId.isEmpty() && !agentId.isEmpty() && !token.isEmpty() && secret.size() >= 32;
+    }
+};
+
+QByteArray encode(const PairRequest &request);
+QByteArray encode(const Credentials &credentials);
+Result<PairRequest> decodePairRequest(const QByteArray &bytes);
+Result<Credentials> decodeCredentials(const QByteArray &bytes);
+
 QByteArray encode(const InboundRequest &request);
 QByteArray encode(const InboundResponse &response);
 QByteArray encode(const StatusReport &report);

@@ -18,6 +18,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QSysInfo>
 #include <QTimer>
 
 #include <cstdio>
@@ -25,6 +27,9 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
+namespace {
+const QString kCredentialsSetting = u"cloud-credentials"_s;
+} // namespace
 
 Application::Application(AgentConfig config, RunOptions options, QObject *parent)
     : QObject(parent)
@@ -33,7 +38,8 @@ Application::Application(AgentConfig config, RunOptions options, QObject *parent
 {
     KeySourceOptions keys;
     keys.protection = m_config.keyProtection;
-    keys.entry = u"data-key/%1/%2"_s.arg(m_config.tenantId, m_config.agentId);
+    // One key per agent installation, named after its data directory.
+    keys.entry = u"data-key:"_s + QDir(m_config.dataDir).absolutePath();
     keys.keyFile = m_config.keyFile;
     keys.passphraseFile = m_config.passphraseFile;
     keys.kdfParamsFile = m_config.dataDir + u"/key-params.json"_s;
@@ -68,43 +74,48 @@ void Application::openStore(std::function<void()> next)
     }
     QFile::setPermissions(m_config.dataDir,
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    m_keys->load([this, next = std::move(next)](Result<QByteArray> key) {
-        if (!key) {
-            fail(key.error());
-            return;
-        }
-        auto store = Store::open({m_config.storePath(), key.value(), m_options.resetCorruptStore});
-        if (store) {
-            m_store = std::move(store).value();
-            next();
-            return;
-        }
-        if (store.error().code != u"store-wrong-key"_s) {
-            fail(store.error());
-            return;
-        }
-        // A key rotation may have been cut short after the database was re-keyed: the key
-        // set aside as "next" then opens it, and becomes the current one.
-        const Error original = store.error();
-        m_keys->loadNext([this, next, original](Result<QByteArray> pending) {
-            auto retried = pending ? Store::open({m_config.storePath(), pending.value(),
-                                                  m_options.resetCorruptStore})
-                                   : Result<std::unique_ptr<Store>>(original);
-            if (!retried) {
-                fail(original);
+    // A database that exists needs its own key: a new one would not open it.
+    const bool firstRun = !QFileInfo::exists(m_config.storePath());
+    m_keys->load(
+        [this, next = std::move(next)](Result<QByteArray> key) {
+            if (!key) {
+                fail(key.error());
                 return;
             }
-            qCWarning(lcAgent) << "Finishing a key rotation that was interrupted";
-            m_store = std::move(retried).value();
-            m_keys->commitNext([this, next](Status committed) {
-                if (!committed) {
-                    fail(committed.error());
+            auto store =
+                Store::open({m_config.storePath(), key.value(), m_options.resetCorruptStore});
+            if (store) {
+                m_store = std::move(store).value();
+                next();
+                return;
+            }
+            if (store.error().code != u"store-wrong-key"_s) {
+                fail(store.error());
+                return;
+            }
+            // A key rotation may have been cut short after the database was re-keyed: the key
+            // set aside as "next" then opens it, and becomes the current one.
+            const Error original = store.error();
+            m_keys->loadNext([this, next, original](Result<QByteArray> pending) {
+                auto retried = pending ? Store::open({m_config.storePath(), pending.value(),
+                                                      m_options.resetCorruptStore})
+                                       : Result<std::unique_ptr<Store>>(original);
+                if (!retried) {
+                    fail(original);
                     return;
                 }
-                next();
+                qCWarning(lcAgent) << "Finishing a key rotation that was interrupted";
+                m_store = std::move(retried).value();
+                m_keys->commitNext([this, next](Status committed) {
+                    if (!committed) {
+                        fail(committed.error());
+                        return;
+                    }
+                    next();
+                });
             });
-        });
-    });
+        },
+        firstRun);
 }
 
 void Application::start()
@@ -122,13 +133,46 @@ void Application::start()
     });
 }
 
-Status Application::startSession()
+Result<cloud::Credentials> Application::storedCredentials()
+{
+    const auto stored = m_store->setting(kCredentialsSetting);
+    if (!stored)
+        return stored.error();
+    if (!stored.value())
+        return Error{
+            u"not-paired"_s,
+            u"This agent is not paired with the cloud yet: create a pairing code in the cloud dashboard and run sak-agent --pair CODE (with the same --cloud-url and --data-dir)."_s};
+    auto credentials = cloud::decodeCredentials(*stored.value());
+    if (!credentials)
+        return Error{
+            u"not-paired"_s,
+            u"The stored cloud credentials are damaged; pair the agent again with sak-agent --pair CODE."_s};
+    const auto &c = credentials.value();
+    if ((!m_config.tenantId.isEmpty() && m_config.tenantId != c.tenantId) ||
+        (!m_config.agentId.isEmpty() && m_config.agentId != c.agentId))
+        return Error{
+            u"config"_s,
+            u"This agent is paired as %1 of tenant %2, but the configuration says %3 of tenant %4. Remove the ids from the configuration, or pair again."_s
+                .arg(c.agentId, c.tenantId, m_config.agentId, m_config.tenantId)};
+    return credentials;
+}
+
+Status Application::makeCloudClient()
 {
     m_cloud = std::make_unique<CloudClient>();
-    if (Status configured = m_cloud->configure(
-            {m_config.cloudUrl, m_config.caFile, m_config.tenantId, m_config.agentId});
-        !configured)
+    return m_cloud->configure({m_config.cloudUrl, m_config.caFile});
+}
+
+Status Application::startSession()
+{
+    auto credentials = storedCredentials();
+    if (!credentials)
+        return credentials.error();
+    if (Status configured = makeCloudClient(); !configured)
         return configured;
+    m_cloud->setCredentials(credentials.value());
+    m_config.tenantId = credentials.value().tenantId;
+    m_config.agentId = credentials.value().agentId;
 
     QString profileDir;
     if (m_config.persistentProfile) {
@@ -241,6 +285,95 @@ void Application::shutDown()
         m_vault.reset();
     }
     m_store.reset();
+}
+
+void Application::runCommand(std::function<void()> command)
+{
+    QTimer::singleShot(0, this, [this, command = std::move(command)] {
+        openStore([this, command] {
+            if (Status configured = makeCloudClient(); !configured) {
+                fail(configured.error());
+                return;
+            }
+            command();
+        });
+    });
+}
+
+void Application::pair(const QString &code)
+{
+    runCommand([this, code] {
+        m_cloud->pair(code, QSysInfo::machineHostName(),
+                      [this](Result<cloud::Credentials> credentials) {
+                          if (!credentials) {
+                              fail(credentials.error());
+                              return;
+                          }
+                          if (Status saved = m_store->setSetting(
+                                  kCredentialsSetting, cloud::encode(credentials.value()));
+                              !saved) {
+                              fail(saved.error());
+                              return;
+                          }
+                          std::printf("sak-agent: paired with %s as %s of tenant %s.\n",
+                                      qPrintable(m_config.cloudUrl.host()),
+                                      qPrintable(credentials.value().agentId),
+                                      qPrintable(credentials.value().tenantId));
+                          QCoreApplication::exit(0);
+                      });
+    });
+}
+
+void Application::unpair()
+{
+    runCommand([this] {
+        auto credentials = storedCredentials();
+        if (!credentials) {
+            fail(credentials.error());
+            return;
+        }
+        m_cloud->setCredentials(credentials.value());
+        m_cloud->unpair([this](Status done) {
+            // Forgotten locally even when the cloud cannot be told: the shop asked for it.
+            if (Status removed = m_store->removeSetting(kCredentialsSetting); !removed) {
+                fail(removed.error());
+                return;
+            }
+            if (!done)
+                std::printf("sak-agent: unpaired here; the cloud could not be told (%s). Remove "
+                            "the agent in the dashboard too.\n",
+                            qPrintable(done.error().message));
+            else
+                std::printf("sak-agent: unpaired; the cloud forgot this agent.\n");
+            QCoreApplication::exit(0);
+        });
+    });
+}
+
+void Application::rotateCredentials()
+{
+    runCommand([this] {
+        auto credentials = storedCredentials();
+        if (!credentials) {
+            fail(credentials.error());
+            return;
+        }
+        m_cloud->setCredentials(credentials.value());
+        m_cloud->rotateCredentials([this](Result<cloud::Credentials> rotated) {
+            if (!rotated) {
+                fail(rotated.error());
+                return;
+            }
+            if (Status saved =
+                    m_store->setSetting(kCredentialsSetting, cloud::encode(rotated.value()));
+                !saved) {
+                fail(saved.error());
+                return;
+            }
+            std::printf("sak-agent: the signing secret was rotated.\n");
+            QCoreApplication::exit(0);
+        });
+    });
 }
 
 void Application::rotateKey()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agentconfig.h"
+#include "cloudprotocol.h"
 #include "messagetypes.h"
 #include "result.h"
 
@@ -39,12 +40,19 @@ public:
 
     // Both run inside the event loop (keychain access is asynchronous).
     void start();
-    // The key-rotation command: re-keys the store with a fresh key, then exits.
+    // Commands that run once and exit: re-key the store with a fresh key; pair with the cloud
+    // (a code from the dashboard); unpair; rotate the signing secret.
     void rotateKey();
+    void pair(const QString &code);
+    void unpair();
+    void rotateCredentials();
 
 private:
     void openStore(std::function<void()> next);
     Status startSession();
+    Status makeCloudClient();
+    Result<cloud::Credentials> storedCredentials();
+    void runCommand(std::function<void()> command);
     void onSessionState(SessionState state);
     void sealNow();
     void shutDown();

@@ -89,6 +89,17 @@ const std::vector<Option> &options()
              u"rotate-key"_s,
              u"Re-encrypt the database with a new data key, update the key source, and exit."_s),
          {}},
+        {QCommandLineOption(
+             u"pair"_s,
+             u"Pair with the cloud using a code from its dashboard, store the credentials, and exit."_s,
+             u"code"_s),
+         {}},
+        {QCommandLineOption(u"unpair"_s,
+                            u"Forget the cloud credentials (and tell the cloud), and exit."_s),
+         {}},
+        {QCommandLineOption(u"rotate-credentials"_s,
+                            u"Get a new signing secret from the cloud, and exit."_s),
+         {}},
     };
     return all;
 }
@@ -189,10 +200,21 @@ int main(int argc, char *argv[])
     if (!config)
         return fail(config.error().message);
 
-    if (parser.isSet(u"rotate-key"_s)) {
+    // Commands: run once without any browser, then exit.
+    for (const QString &command :
+         {u"rotate-key"_s, u"pair"_s, u"unpair"_s, u"rotate-credentials"_s}) {
+        if (!parser.isSet(command))
+            continue;
         QCoreApplication app(argc, argv);
         sak::Application agent(std::move(config).value(), run);
-        agent.rotateKey();
+        if (command == u"rotate-key"_s)
+            agent.rotateKey();
+        else if (command == u"pair"_s)
+            agent.pair(parser.value(command));
+        else if (command == u"unpair"_s)
+            agent.unpair();
+        else
+            agent.rotateCredentials();
         return app.exec();
     }
 

@@ -12,12 +12,28 @@ CloudService::CloudService(ReplyEngine engine)
     : m_engine(std::move(engine))
 {}
 
-CloudService::Answer CloudService::handleInbound(const QByteArray &body)
+namespace {
+// A device speaks only for its own tenant and agent id.
+std::optional<CloudService::Answer> mismatch(const DeviceRegistry::Device &device,
+                                             const QString &tenantId, const QString &agentId)
+{
+    if (tenantId == device.tenantId && agentId == device.agentId)
+        return std::nullopt;
+    return CloudService::Answer{
+        403, cloud::encodeError(u"tenant-mismatch"_s,
+                                u"These credentials belong to another tenant or agent."_s)};
+}
+} // namespace
+
+CloudService::Answer CloudService::handleInbound(const DeviceRegistry::Device &device,
+                                                 const QByteArray &body)
 {
     auto request = cloud::decodeInboundRequest(body);
     if (!request)
         return {400, cloud::encodeError(request.error().code, request.error().message)};
     const cloud::InboundRequest &r = request.value();
+    if (auto refused = mismatch(device, r.tenantId, r.agentId))
+        return *refused;
     const QString key = r.tenantId + u'\n' + r.message.id;
     if (const auto it = m_answers.constFind(key); it != m_answers.cend()) {
         qCInfo(lcStub).noquote() << "Repeat of inbound" << r.message.id << "for tenant"
@@ -42,12 +58,15 @@ CloudService::Answer CloudService::handleInbound(const QByteArray &body)
     return {200, answer};
 }
 
-CloudService::Answer CloudService::handleStatus(const QByteArray &body)
+CloudService::Answer CloudService::handleStatus(const DeviceRegistry::Device &device,
+                                                const QByteArray &body)
 {
     auto report = cloud::decodeStatusReport(body);
     if (!report)
         return {400, cloud::encodeError(report.error().code, report.error().message)};
     const cloud::StatusReport &s = report.value();
+    if (auto refused = mismatch(device, s.tenantId, s.agentId))
+        return *refused;
     qCInfo(lcStub).noquote() << "Status" << s.state << "of" << s.clientId << "for tenant"
                              << s.tenantId;
     m_status[s.tenantId].append(s);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cloudprotocol.h"
+#include "deviceregistry.h"
 #include "replyengine.h"
 
 #include <QHash>
@@ -21,8 +22,11 @@ public:
         QByteArray body;
     };
 
-    Answer handleInbound(const QByteArray &body);
-    Answer handleStatus(const QByteArray &body);
+    // Both for a device whose request signature was verified already.
+    Answer handleInbound(const DeviceRegistry::Device &device, const QByteArray &body);
+    Answer handleStatus(const DeviceRegistry::Device &device, const QByteArray &body);
+
+    DeviceRegistry &devices() { return m_devices; }
 
     // What the cloud received for a tenant, oldest first.
     QList<cloud::InboundRequest> inbound(const QString &tenantId) const
@@ -36,6 +40,7 @@ public:
 
 private:
     ReplyEngine m_engine;
+    DeviceRegistry m_devices;
     QHash<QString, QList<cloud::InboundRequest>> m_inbound;
     QHash<QString, QList<cloud::StatusReport>> m_status;
     // Idempotency: (tenant, message id) -> the first answer, returned again for repeats.

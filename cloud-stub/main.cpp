@@ -42,7 +42,10 @@ int main(int argc, char *argv[])
         u"business-number"_s,
         u"Phone number of the simulated business account (default 15550100200)."_s, u"digits"_s,
         u"15550100200"_s);
-    parser.addOptions({address, port, controlPort, cert, key, rules, business});
+    const QCommandLineOption state(
+        u"state-file"_s,
+        u"Keep paired devices in this JSON file, so that they survive a restart."_s, u"file"_s);
+    parser.addOptions({address, port, controlPort, cert, key, rules, business, state});
     parser.process(app);
 
     auto fail = [](const QString &message) {
@@ -67,6 +70,7 @@ int main(int argc, char *argv[])
     options.keyFile = parser.value(key);
     options.rulesFile = parser.value(rules);
     options.businessNumber = parser.value(business);
+    options.stateFile = parser.value(state);
 
     sak::stub::StubServer server;
     if (const auto started = server.start(options); !started)

@@ -3,8 +3,10 @@
 #include "cloudprotocol.h"
 #include "logging.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QHttpServer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QMetaEnum>
 #include <QSslCertificate>
@@ -87,6 +89,11 @@ Status StubServer::start(const StubOptions &options)
     if (!rules)
         return rules.error();
     m_cloud = std::make_unique<CloudService>(std::move(rules).value());
+    m_stateFile = options.stateFile;
+    if (!m_stateFile.isEmpty()) {
+        if (Status loaded = m_cloud->devices().load(m_stateFile); !loaded)
+            return loaded;
+    }
     m_simulator = new WhatsAppSimulator(options.businessNumber, this);
 
     QFile certFile(options.certFile);
@@ -131,17 +138,71 @@ Status StubServer::start(const StubOptions &options)
     return Done{};
 }
 
+void StubServer::signedRoute(const QString &path, SignedHandler handler)
+{
+    m_https->route(path, QHttpServerRequest::Method::Post,
+                   [this, handler](const QHttpServerRequest &request) {
+                       const signing::Signature signature{request.value(signing::kTimestampHeader),
+                                                          request.value(signing::kNonceHeader),
+                                                          request.value(signing::kSignatureHeader)};
+                       const auto device = m_cloud->devices().authenticate(
+                           "POST", request.url().path(QUrl::FullyEncoded).toUtf8(), request.body(),
+                           request.value(signing::kTokenHeader), signature,
+                           QDateTime::currentSecsSinceEpoch());
+                       if (!device) {
+                           qCWarning(lcStub).noquote()
+                               << "Refused" << request.url().path() << "-" << device.error().code;
+                           return errorResponse(device.error(), 401);
+                       }
+                       return handler(device.value(), request);
+                   });
+}
+
+void StubServer::saveState()
+{
+    if (m_stateFile.isEmpty())
+        return;
+    if (Status saved = m_cloud->devices().save(m_stateFile); !saved)
+        qCWarning(lcStub).noquote() << saved.error().message;
+}
+
 void StubServer::addHttpsRoutes()
 {
     using Method = QHttpServerRequest::Method;
-    m_https->route(u"/v1/inbound"_s, Method::Post, [this](const QHttpServerRequest &request) {
-        const auto answer = m_cloud->handleInbound(request.body());
-        return jsonResponse(answer.body, answer.httpStatus);
+    m_https->route(u"/v1/pair"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto pairing = cloud::decodePairRequest(request.body());
+        if (!pairing)
+            return errorResponse(pairing.error(), 400);
+        const auto credentials =
+            m_cloud->devices().pair(pairing.value(), QDateTime::currentSecsSinceEpoch());
+        if (!credentials)
+            return errorResponse(credentials.error(), 404);
+        saveState();
+        return jsonResponse(cloud::encode(credentials.value()));
     });
-    m_https->route(u"/v1/status"_s, Method::Post, [this](const QHttpServerRequest &request) {
-        const auto answer = m_cloud->handleStatus(request.body());
-        return jsonResponse(answer.body, answer.httpStatus);
-    });
+    signedRoute(u"/v1/inbound"_s,
+                [this](const DeviceRegistry::Device &device, const QHttpServerRequest &request) {
+                    const auto answer = m_cloud->handleInbound(device, request.body());
+                    return jsonResponse(answer.body, answer.httpStatus);
+                });
+    signedRoute(u"/v1/status"_s,
+                [this](const DeviceRegistry::Device &device, const QHttpServerRequest &request) {
+                    const auto answer = m_cloud->handleStatus(device, request.body());
+                    return jsonResponse(answer.body, answer.httpStatus);
+                });
+    signedRoute(u"/v1/credentials/rotate"_s,
+                [this](const DeviceRegistry::Device &device, const QHttpServerRequest &) {
+                    const auto rotated = m_cloud->devices().rotate(device.token);
+                    saveState();
+                    return rotated ? jsonResponse(cloud::encode(rotated.value()))
+                                   : errorResponse(rotated.error(), 404);
+                });
+    signedRoute(u"/v1/unpair"_s,
+                [this](const DeviceRegistry::Device &device, const QHttpServerRequest &) {
+                    m_cloud->devices().unpair(device.token);
+                    saveState();
+                    return jsonResponse(QJsonObject{{u"ok"_s, true}});
+                });
 
     m_https->route(u"/wa/api/hello"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
@@ -201,6 +262,27 @@ void StubServer::addControlRoutes()
         return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->sentByBusiness()}});
     });
 
+    m_control->route(
+        u"/admin/pairing-codes"_s, Method::Post, [this](const QHttpServerRequest &request) {
+            const auto body = bodyObject(request);
+            const QString tenant = body ? body->value(u"tenantId"_s).toString() : QString();
+            if (!cloud::isValidAccountId(tenant))
+                return errorResponse(
+                    {u"invalid-request"_s,
+                     u"tenantId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s},
+                    400);
+            return jsonResponse(
+                m_cloud->devices().createPairingCode(tenant, QDateTime::currentSecsSinceEpoch()));
+        });
+    m_control->route(u"/admin/devices"_s, Method::Get, [this] {
+        QJsonArray out;
+        for (const auto &d : m_cloud->devices().devices())
+            out.append(QJsonObject{{u"tenantId"_s, d.tenantId},
+                                   {u"agentId"_s, d.agentId},
+                                   {u"name"_s, d.name},
+                                   {u"secrets"_s, int(d.secrets.size())}});
+        return jsonResponse(QJsonObject{{u"devices"_s, out}});
+    });
     m_control->route(u"/admin/inbound"_s, Method::Get, [this](const QHttpServerRequest &request) {
         QJsonArray out;
         for (const cloud::InboundRequest &r :

@@ -7,9 +7,12 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 class QHttpServer;
+class QHttpServerRequest;
+class QHttpServerResponse;
 
 namespace sak::stub {
 
@@ -22,6 +25,7 @@ struct StubOptions
     QString keyFile;            // its private key (PEM)
     QString rulesFile;          // reply rules (JSON)
     QString businessNumber{QStringLiteral("15550100200")};
+    QString stateFile; // where paired devices are kept across restarts; empty: memory only
 };
 
 // sak-cloud-stub: a local stand-in for the cloud server and for WhatsApp Web, so that the agent
@@ -42,6 +46,11 @@ public:
     WhatsAppSimulator &simulator() { return *m_simulator; }
 
 private:
+    using SignedHandler = std::function<QHttpServerResponse(const DeviceRegistry::Device &,
+                                                            const QHttpServerRequest &)>;
+    // A POST route that answers 401 unless the request is signed by a paired device.
+    void signedRoute(const QString &path, SignedHandler handler);
+    void saveState();
     void addHttpsRoutes();
     void addControlRoutes();
 
@@ -51,6 +60,7 @@ private:
     QHttpServer *m_control = nullptr;
     quint16 m_httpsPort = 0;
     quint16 m_controlPort = 0;
+    QString m_stateFile;
 };
 
 } // namespace sak::stub

@@ -42,15 +42,19 @@ trap cleanup EXIT INT TERM
 
 sak_log "starting sak-cloud-stub"
 "$SAK_BUILD/bin/sak-cloud-stub" --cert "$demo/certs/server.pem" --key "$demo/certs/server.key" \
-    --port "$https_port" --control-port "$control_port" &
+    --port "$https_port" --control-port "$control_port" --state-file "$demo/stub-state.json" &
 pids+=($!)
 for _ in $(seq 50); do curl -fs "$control/control/state" >/dev/null && break; sleep 0.2; done
 curl -fs "$control/control/state" >/dev/null || sak_die "the cloud stub did not start (is port $https_port or $control_port taken? set SAK_DEMO_PORT / SAK_DEMO_CONTROL_PORT)."
 
 agent_args=(--cloud-url "https://127.0.0.1:$https_port" --ca-file "$demo/certs/ca.pem"
-    --tenant-id demo-shop --agent-id demo-pc
     --whatsapp-url "https://127.0.0.1:$https_port/wa/" --whatsapp-spki-pins "$(cat "$demo/certs/server.spki")"
     --data-dir "$demo/data")
+# Pairing, as a shop owner does it: a code from the cloud's dashboard, entered into the agent.
+code=$(curl -fs -X POST "$control/admin/pairing-codes" -H 'Content-Type: application/json' -d '{"tenantId":"demo-shop"}' \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])') || sak_die "the cloud stub gave no pairing code."
+sak_log "pairing the agent with code $code"
+"$SAK_BUILD/bin/sak-agent" --pair "$code" "${agent_args[@]}" || sak_die "pairing failed (see above)."
 [[ $headless -eq 1 ]] && agent_args+=(--headless)
 sak_log "starting sak-agent$([[ $headless -eq 1 ]] && echo ' (headless)')"
 "$SAK_BUILD/bin/sak-agent" "${agent_args[@]}" &

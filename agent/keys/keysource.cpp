@@ -95,10 +95,17 @@ QByteArray KeySource::newKey()
     return key;
 }
 
-void KeySource::load(KeyCallback done)
+void KeySource::load(KeyCallback done, bool createIfMissing)
 {
     switch (m_options.protection) {
     case KeyProtection::KeyFile:
+        if (!createIfMissing && !QFile::exists(m_options.keyFile)) {
+            done(Error{
+                u"key-missing"_s,
+                u"The key file %1 is missing, and the agent's database exists: put the key file back (a new key could not open the database)."_s
+                    .arg(m_options.keyFile)});
+            return;
+        }
         done(readOrCreateKeyFile(m_options.keyFile));
         return;
     case KeyProtection::Passphrase: {
@@ -109,11 +116,18 @@ void KeySource::load(KeyCallback done)
         return;
     }
     case KeyProtection::Keychain:
-        keychainRead(m_options.entry, [this, done = std::move(done)](Result<QByteArray> key,
-                                                                     bool missing) {
+        keychainRead(m_options.entry, [this, createIfMissing, done = std::move(done)](
+                                          Result<QByteArray> key, bool missing) {
             if (!missing) {
                 done(key ? decodeKey(key.value(), u"the keychain entry '%1'"_s.arg(m_options.entry))
                          : key);
+                return;
+            }
+            if (!createIfMissing) {
+                done(Error{
+                    u"key-missing"_s,
+                    u"The keychain has no key for this agent's existing database (entry '%1'). Restore the keychain, or move the data directory away to start afresh."_s
+                        .arg(m_options.entry)});
                 return;
             }
             // First run: a new random key, stored before anyone uses it.

@@ -44,8 +44,9 @@ public:
 
     KeyProtection protection() const { return m_options.protection; }
 
-    // The current key; created and stored when there is none yet.
-    void load(KeyCallback done);
+    // The current key. When there is none yet it is created and stored, if allowed: never
+    // for a database that exists already (a new key could not open it).
+    void load(KeyCallback done, bool createIfMissing = true);
     // The key to rotate to, kept aside as "next" before the database is re-keyed, so that a
     // crash in between loses nothing: load() falls back to it (loadNext()).
     void prepareNext(KeyCallback done);

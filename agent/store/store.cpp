@@ -280,6 +280,35 @@ Status Store::integrityCheck()
     return Done{};
 }
 
+Status Store::setSetting(const QString &key, const QByteArray &value)
+{
+    auto statement =
+        m_database->prepare(u"INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"_s);
+    if (!statement)
+        return statement.error();
+    return statement.value().bind(1, key).bind(2, value).run();
+}
+
+Result<std::optional<QByteArray>> Store::setting(const QString &key)
+{
+    auto statement = m_database->prepare(u"SELECT value FROM settings WHERE key = ?"_s);
+    if (!statement)
+        return statement.error();
+    auto row = statement.value().bind(1, key).step();
+    if (!row)
+        return row.error();
+    return row.value() ? std::optional<QByteArray>(statement.value().blob(0))
+                       : std::optional<QByteArray>();
+}
+
+Status Store::removeSetting(const QString &key)
+{
+    auto statement = m_database->prepare(u"DELETE FROM settings WHERE key = ?"_s);
+    if (!statement)
+        return statement.error();
+    return statement.value().bind(1, key).run();
+}
+
 Status Store::saveSeal(const QString &account, const QByteArray &data)
 {
     auto statement = m_database->prepare(

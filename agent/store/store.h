@@ -42,6 +42,11 @@ public:
     Status rekey(const QByteArray &newKey);
     Status integrityCheck();
 
+    // Small values kept encrypted (e.g. the cloud credentials); nullopt when absent.
+    Status setSetting(const QString &key, const QByteArray &value);
+    Result<std::optional<QByteArray>> setting(const QString &key);
+    Status removeSetting(const QString &key);
+
     Status saveSeal(const QString &account, const QByteArray &data);
     Result<std::optional<QByteArray>> loadSeal(const QString &account);
 

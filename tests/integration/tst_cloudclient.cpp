@@ -2,6 +2,7 @@
 #include "fakesession.h"
 #include "testenv.h"
 
+#include <QDateTime>
 #include <QTcpServer>
 #include <QTest>
 
@@ -16,12 +17,14 @@ private Q_SLOTS:
     {
         m_stub = test::startStub();
         QVERIFY(m_stub);
+        m_credentials = test::pairDevice(*m_stub, u"shop"_s);
     }
 
     void relaysAMessageAndGetsTheReply()
     {
         CloudClient client;
         QVERIFY(client.configure(options(test::certPath(u"ca.pem"_s))));
+        client.setCredentials(m_credentials);
         const auto reply = post(client, test::customerMessage(u"A1"_s, u"491701234567@c.us"_s,
                                                               u"how much is an espresso?"_s));
         QVERIFY2(reply, reply ? "" : qPrintable(reply.error().message));
@@ -44,6 +47,7 @@ private Q_SLOTS:
         QFETCH(QString, caFile);
         CloudClient client;
         QVERIFY(client.configure(options(caFile)));
+        client.setCredentials(m_credentials);
         const qsizetype before = m_stub->cloud().inbound(u"shop"_s).size();
         const auto reply =
             post(client, test::customerMessage(u"T1"_s, u"491701234567@c.us"_s, u"hi"_s));
@@ -61,18 +65,98 @@ private Q_SLOTS:
         QVERIFY(configured.error().message.contains(u"holds no PEM certificate"_s));
     }
 
-    void serverErrorsBecomeReadableErrors()
+    void aDeviceSpeaksOnlyForItsOwnTenant()
     {
-        CloudClient client;
-        auto o = options(test::certPath(u"ca.pem"_s));
-        o.tenantId = u"bad tenant"_s; // refused by the server's validation
-        QVERIFY(client.configure(o));
+        auto credentials = m_credentials;
+        credentials.tenantId = u"another-shop"_s; // signed correctly, but not its tenant
+        auto c = client(credentials);
         const auto reply =
-            post(client, test::customerMessage(u"E1"_s, u"491701234567@c.us"_s, u"hi"_s));
+            post(*c, test::customerMessage(u"E1"_s, u"491701234567@c.us"_s, u"hi"_s));
         QVERIFY(!reply);
-        QCOMPARE(reply.error().code, u"http-400"_s);
-        QVERIFY2(reply.error().message.contains(u"invalid-request"_s),
+        QCOMPARE(reply.error().code, u"http-403"_s);
+        QVERIFY2(reply.error().message.contains(u"tenant-mismatch"_s),
                  qPrintable(reply.error().message));
+        QVERIFY(m_stub->cloud().inbound(u"another-shop"_s).isEmpty());
+    }
+
+    void badCredentialsAreRefused_data()
+    {
+        QTest::addColumn<QString>("token");
+        QTest::addColumn<QByteArray>("secret");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("wrong secret") << QString() << QByteArray(32, 'x') << u"bad-signature"_s;
+        QTest::newRow("unknown token")
+            << u"feedfacefeedface"_s << QByteArray() << u"unknown-token"_s;
+    }
+    void badCredentialsAreRefused()
+    {
+        QFETCH(QString, token);
+        QFETCH(QByteArray, secret);
+        QFETCH(QString, reason);
+        auto credentials = m_credentials;
+        if (!token.isEmpty())
+            credentials.token = token;
+        if (!secret.isEmpty())
+            credentials.secret = secret;
+        auto c = client(credentials);
+        const auto reply =
+            post(*c, test::customerMessage(u"B1"_s, u"491701234567@c.us"_s, u"hi"_s));
+        QVERIFY(!reply);
+        QCOMPARE(reply.error().code, u"http-401"_s);
+        QVERIFY2(reply.error().message.contains(reason), qPrintable(reply.error().message));
+    }
+
+    void unpairedAgentSaysHowToPair()
+    {
+        CloudClient c;
+        QVERIFY(c.configure(options(test::certPath(u"ca.pem"_s))));
+        const auto reply = post(c, test::customerMessage(u"N1"_s, u"491701234567@c.us"_s, u"hi"_s));
+        QVERIFY(!reply);
+        QCOMPARE(reply.error().code, u"not-paired"_s);
+        QVERIFY(reply.error().message.contains(u"--pair"_s));
+    }
+
+    void pairingRotationAndUnpairing()
+    {
+        const QString code =
+            m_stub->cloud()
+                .devices()
+                .createPairingCode(u"pairing-shop"_s, QDateTime::currentSecsSinceEpoch())[u"code"_s]
+                .toString();
+        CloudClient c;
+        QVERIFY(c.configure(options(test::certPath(u"ca.pem"_s))));
+        const auto paired = pairWith(c, code.toLower()); // typed in lower case: still fine
+        QVERIFY2(paired, paired ? "" : qPrintable(paired.error().message));
+        QCOMPARE(paired.value().tenantId, u"pairing-shop"_s);
+        QVERIFY(paired.value().agentId.startsWith(u"agent-"_s));
+        QVERIFY(paired.value().secret.size() >= 32);
+
+        const auto again = pairWith(c, code); // single use
+        QVERIFY(!again);
+        QCOMPARE(again.error().code, u"http-404"_s);
+        QVERIFY(again.error().message.contains(u"unknown or has expired"_s));
+
+        c.setCredentials(paired.value());
+        QVERIFY(post(c, test::customerMessage(u"P1"_s, u"491701234567@c.us"_s, u"hi"_s)));
+
+        // Rotation: the new secret works, and so does the old one until the next rotation.
+        std::optional<Result<cloud::Credentials>> rotated;
+        c.rotateCredentials([&](Result<cloud::Credentials> r) { rotated.emplace(std::move(r)); });
+        QTRY_VERIFY(rotated.has_value());
+        QVERIFY(*rotated);
+        QVERIFY(rotated->value().secret != paired.value().secret);
+        QVERIFY(post(c, test::customerMessage(u"P2"_s, u"491701234567@c.us"_s, u"hi"_s)));
+        c.setCredentials(rotated->value());
+        QVERIFY(post(c, test::customerMessage(u"P3"_s, u"491701234567@c.us"_s, u"hi"_s)));
+
+        std::optional<Status> unpaired;
+        c.unpair([&](Status s) { unpaired = s; });
+        QTRY_VERIFY(unpaired.has_value());
+        QVERIFY(*unpaired);
+        const auto refused =
+            post(c, test::customerMessage(u"P4"_s, u"491701234567@c.us"_s, u"hi"_s));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, u"http-401"_s);
     }
 
     void unreachableServer()
@@ -85,6 +169,7 @@ private Q_SLOTS:
         auto o = options(test::certPath(u"ca.pem"_s));
         o.baseUrl = QUrl(u"https://127.0.0.1:%1"_s.arg(port));
         QVERIFY(client.configure(o));
+        client.setCredentials(m_credentials);
         const auto reply =
             post(client, test::customerMessage(u"U1"_s, u"491701234567@c.us"_s, u"hi"_s));
         QVERIFY(!reply);
@@ -96,6 +181,7 @@ private Q_SLOTS:
     {
         CloudClient client;
         QVERIFY(client.configure(options(test::certPath(u"ca.pem"_s))));
+        client.setCredentials(m_credentials);
         cloud::StatusReport report;
         report.clientId = u"r-1"_s;
         report.waMessageId = u"3EB0AA"_s;
@@ -108,14 +194,24 @@ private Q_SLOTS:
         const auto reports = m_stub->cloud().statusReports(u"shop"_s);
         QCOMPARE(reports.size(), 1);
         QCOMPARE(reports.at(0).state, u"read"_s);
-        QCOMPARE(reports.at(0).agentId, u"pc"_s);
+        QCOMPARE(reports.at(0).agentId, m_credentials.agentId);
     }
 
 private:
+    static Result<cloud::Credentials> pairWith(CloudClient &c, const QString &code)
+    {
+        std::optional<Result<cloud::Credentials>> outcome;
+        c.pair(code, u"test pc"_s,
+               [&](Result<cloud::Credentials> r) { outcome.emplace(std::move(r)); });
+        if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 15000))
+            return Error{u"test"_s, u"no answer"_s};
+        return *outcome;
+    }
+
     CloudClientOptions options(const QString &caFile) const
     {
-        return {QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), caFile, u"shop"_s,
-                u"pc"_s, std::chrono::seconds(10)};
+        return {QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), caFile,
+                std::chrono::seconds(10)};
     }
 
     static Result<cloud::InboundResponse> post(CloudClient &client, const InboundMessage &message)
@@ -128,7 +224,19 @@ private:
         return *outcome;
     }
 
+    // A client configured for the stub with these credentials (the test's device by default).
+    std::unique_ptr<CloudClient>
+    client(std::optional<cloud::Credentials> credentials = std::nullopt)
+    {
+        auto c = std::make_unique<CloudClient>();
+        if (!c->configure(options(test::certPath(u"ca.pem"_s))))
+            return nullptr;
+        c->setCredentials(credentials.value_or(m_credentials));
+        return c;
+    }
+
     std::unique_ptr<stub::StubServer> m_stub;
+    cloud::Credentials m_credentials;
 };
 
 QTEST_GUILESS_MAIN(TestCloudClient)

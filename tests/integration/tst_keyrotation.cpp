@@ -2,6 +2,7 @@
 #include "store.h"
 #include "testenv.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -118,7 +119,7 @@ private:
     QByteArray keychainKey()
     {
         KeySourceOptions options;
-        options.entry = u"data-key/rot-shop/rot-pc"_s;
+        options.entry = u"data-key:"_s + QDir(m_dir->filePath(u"data"_s)).absolutePath();
         KeySource source(options);
         std::optional<Result<QByteArray>> key;
         source.load([&](Result<QByteArray> k) { key.emplace(std::move(k)); });

@@ -105,7 +105,14 @@ private:
                             {u"--config"_s, m_dir.filePath(u"agent.ini"_s)});
     }
     QString dataDir() const { return m_dir.filePath(u"data"_s); }
-    QString profileDir() const { return m_dir.filePath(u"run/sak-agent/e2e-pc/default"_s); }
+    // run/sak-agent/<agent id given at pairing>/default
+    QString profileDir() const
+    {
+        const QDir agents(m_dir.filePath(u"run/sak-agent"_s));
+        const QStringList ids = agents.entryList({u"agent-*"_s}, QDir::Dirs);
+        return ids.size() == 1 ? agents.filePath(ids.constFirst() + u"/default"_s)
+                               : m_dir.filePath(u"run/none"_s);
+    }
 
     // Anything of the browser's session on the persistent disk: its directories, or the
     // simulator's session key in any file.

@@ -82,7 +82,7 @@ AgentProcess::~AgentProcess()
         kill9();
 }
 
-bool AgentProcess::start()
+QProcessEnvironment AgentProcess::environment() const
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"QT_LOGGING_RULES"_s, u"sak.*.info=true"_s);
@@ -91,19 +91,56 @@ bool AgentProcess::start()
     if (geteuid() == 0)
         env.insert(u"QTWEBENGINE_DISABLE_SANDBOX"_s, u"1"_s); // root test runs only
 #endif
-    m_process.setProcessEnvironment(env);
+    return env;
+}
+
+QStringList AgentProcess::arguments() const
+{
+    const QString https = u"https://127.0.0.1:%1"_s.arg(m_stub.httpsPort());
+    return QStringList{u"--cloud-url"_s,
+                       https,
+                       u"--ca-file"_s,
+                       certPath(u"ca.pem"_s),
+                       u"--whatsapp-url"_s,
+                       https + u"/wa/"_s,
+                       u"--whatsapp-spki-pins"_s,
+                       serverPin(),
+                       u"--data-dir"_s,
+                       m_dataDir} +
+           m_extra;
+}
+
+bool AgentProcess::pair()
+{
+    if (m_paired || QFile::exists(m_dataDir + u".paired-by-test"_s))
+        return true;
+    const QString code = m_stub.control(u"/admin/pairing-codes"_s, R"({"tenantId":"e2e-shop"})")
+                             .value(u"code"_s)
+                             .toString();
+    QProcess pairing;
+    pairing.setProcessEnvironment(environment());
+    pairing.setProcessChannelMode(QProcess::MergedChannels);
+    pairing.start(binary(u"sak-agent"_s), QStringList{u"--pair"_s, code} + arguments());
+    if (!pairing.waitForFinished(60000) || pairing.exitCode() != 0) {
+        qWarning("pairing failed: %s", pairing.readAll().constData());
+        return false;
+    }
+    m_log += pairing.readAll();
+    QFile marker(m_dataDir + u".paired-by-test"_s);
+    m_paired = marker.open(QIODevice::WriteOnly);
+    return m_paired;
+}
+
+bool AgentProcess::start()
+{
+    if (!pair())
+        return false;
+    m_process.setProcessEnvironment(environment());
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_log.clear();
     QObject::connect(&m_process, &QProcess::readyRead, &m_process,
                      [this] { m_log += m_process.readAll(); });
-    const QString https = u"https://127.0.0.1:%1"_s.arg(m_stub.httpsPort());
-    m_process.start(binary(u"sak-agent"_s),
-                    QStringList{u"--headless"_s, u"--cloud-url"_s, https, u"--ca-file"_s,
-                                certPath(u"ca.pem"_s), u"--tenant-id"_s, u"e2e-shop"_s,
-                                u"--agent-id"_s, u"e2e-pc"_s, u"--whatsapp-url"_s,
-                                https + u"/wa/"_s, u"--whatsapp-spki-pins"_s, serverPin(),
-                                u"--data-dir"_s, m_dataDir} +
-                        m_extra);
+    m_process.start(binary(u"sak-agent"_s), QStringList{u"--headless"_s} + arguments());
     return m_process.waitForStarted();
 }
 

@@ -36,6 +36,9 @@ public:
                  QStringList extraArguments = {});
     ~AgentProcess();
 
+    // Pairs this agent's data directory with the stub (a code from its admin API, then
+    // sak-agent --pair), unless it is paired already.
+    bool pair();
     bool start();
     bool waitForLog(const QByteArray &text, int timeoutMs);
     // SIGTERM, and the exit code (-1 when it did not exit cleanly in time).
@@ -45,12 +48,16 @@ public:
     const QByteArray &log() const { return m_log; }
 
 private:
+    QStringList arguments() const;
+    QProcessEnvironment environment() const;
+
     StubProcess &m_stub;
     QString m_dataDir;
     QString m_runtimeDir;
     QStringList m_extra;
     QProcess m_process;
     QByteArray m_log;
+    bool m_paired = false;
 };
 
 } // namespace sak::test

@@ -1,5 +1,6 @@
 #include "testenv.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QTest>
 
@@ -40,6 +41,17 @@ std::unique_ptr<stub::StubServer> startStub()
         return nullptr;
     }
     return server;
+}
+
+cloud::Credentials pairDevice(stub::StubServer &stub, const QString &tenantId)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QString code =
+        stub.cloud().devices().createPairingCode(tenantId, now).value(u"code"_s).toString();
+    auto credentials = stub.cloud().devices().pair({code, u"test"_s, u"0"_s}, now);
+    if (!credentials)
+        qFatal("pairing failed: %s", qPrintable(credentials.error().message));
+    return credentials.value();
 }
 
 } // namespace sak::test

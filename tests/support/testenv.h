@@ -18,4 +18,7 @@ std::unique_ptr<stub::StubServer> startStub();
 
 QString rulesPath();
 
+// Pairs a new device of the tenant with the in-process stub, as the agent's --pair does.
+cloud::Credentials pairDevice(stub::StubServer &stub, const QString &tenantId);
+
 } // namespace sak::test

@@ -72,7 +72,6 @@ private Q_SLOTS:
             << u"cloud/url"_s << u"http://cloud.example"_s << u"verified TLS"_s;
         QTest::newRow("whatsapp over http")
             << u"whatsapp/url"_s << u"http://web.whatsapp.com"_s << u"https://"_s;
-        QTest::newRow("no tenant") << u"cloud/tenant-id"_s << QString() << u"--tenant-id"_s;
         QTest::newRow("bad agent id") << u"cloud/agent-id"_s << u"pc 1"_s << u"letters, digits"_s;
         QTest::newRow("bad account") << u"whatsapp/account"_s << u"../x"_s << u"account name"_s;
         QTest::newRow("missing ca file")
