@@ -53,6 +53,8 @@ public:
     void postStatus(cloud::StatusReport report, StatusCallback done);
 
     const CloudClientOptions &options() const { return m_options; }
+    // The TLS settings every connection to the cloud uses (the job channel too).
+    const QSslConfiguration &tlsConfiguration() const { return m_ssl; }
 
 private:
     void post(const QString &path, const QByteArray &body, bool sign,

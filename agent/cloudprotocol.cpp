@@ -35,6 +35,89 @@ bool isValidAccountId(const QString &id)
     return pattern.match(id).hasMatch();
 }
 
+QByteArray encode(const OutboundJob &job)
+{
+    const Json body = {{"clientId", json::str(job.clientId)},
+                       {"chatId", json::str(job.chatId)},
+                       {"content", {{"type", "text"}, {"text", json::str(job.text)}}},
+                       {"priority", job.priority},
+                       {"notBefore", job.notBefore},
+                       {"expiresAt", job.expiresAt}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto clientId = json::string(r, "clientId", bridge::kMaxIdLength);
+    const auto chatId = json::string(r, "chatId", bridge::kMaxIdLength);
+    const auto content = r.find("content");
+    const auto priority = json::integer(r, "priority");
+    const auto notBefore = json::integer(r, "notBefore");
+    const auto expiresAt = json::integer(r, "expiresAt");
+    if (!clientId || clientId->isEmpty() || !chatId || !chatId->contains(u'@') ||
+        content == r.end() || !priority || !notBefore || !expiresAt)
+        return invalid(
+            u"A job needs clientId, chatId, content, priority, notBefore and expiresAt."_s);
+    const auto type = json::string(*content, "type", 16);
+    const auto text = json::string(*content, "text", bridge::kMaxBodyLength);
+    if (!type || *type != u"text"_s)
+        return invalid(u"Only text jobs are supported by this agent (content.type is '%1')."_s.arg(
+            type.value_or(QString())));
+    if (!text || text->isEmpty())
+        return invalid(u"A text job needs content.text (1 to 65536 characters)."_s);
+    return OutboundJob{*clientId,  *chatId,
+                       *text,      int(std::clamp<qint64>(*priority, -1000, 1000)),
+                       *notBefore, *expiresAt};
+}
+
+QByteArray encodeFrame(const SignedFrame &frame)
+{
+    const Json body = {{"type", json::str(frame.type)},
+                       {"payload", frame.payload.toStdString()},
+                       {"ts", frame.timestamp.toStdString()},
+                       {"nonce", frame.nonce.toStdString()},
+                       {"sig", frame.signature.toStdString()}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<SignedFrame> decodeFrame(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto type = json::string(r, "type", 16);
+    const auto payload = json::optionalString(r, "payload", kMaxRequestBytes);
+    const auto ts = json::optionalString(r, "ts", 32);
+    const auto nonce = json::optionalString(r, "nonce", 64);
+    const auto sig = json::optionalString(r, "sig", 128);
+    if (!type || !payload || !ts || !nonce || !sig)
+        return invalid(u"A frame needs type, payload, ts, nonce and sig."_s);
+    return SignedFrame{*type, payload->toUtf8(), ts->toLatin1(), nonce->toLatin1(),
+                       sig->toLatin1()};
+}
+
+QByteArray encodeHello(const QString &token, const QByteArray &timestamp, const QByteArray &nonce,
+                       const QByteArray &signature)
+{
+    const Json body = {{"type", "hello"},
+                       {"token", json::str(token)},
+                       {"ts", timestamp.toStdString()},
+                       {"nonce", nonce.toStdString()},
+                       {"sig", signature.toStdString()}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encodeAck(const QString &clientId)
+{
+    const Json body = {{"type", "ack"}, {"clientId", json::str(clientId)}};
+    return QByteArray::fromStdString(body.dump());
+}
+
 QByteArray encode(const PairRequest &request)
 {
     const Json body = {{"v", kProtocolVersion},
@@ -50,7 +133,8 @@ QByteArray encode(const Credentials &credentials)
                        {"tenantId", json::str(credentials.tenantId)},
                        {"agentId", json::str(credentials.agentId)},
                        {"token", json::str(credentials.token)},
-                       {"secret", credentials.secret.toBase64().toStdString()}};
+                       {"secret", credentials.secret.toBase64().toStdString()},
+                       {"jobsPort", credentials.jobsPort}};
     return QByteArray::fromStdString(body.dump());
 }
 
@@ -81,7 +165,9 @@ Result<Credentials> decodeCredentials(const QByteArray &bytes)
         token->isEmpty() || !secret)
         return Error{u"bad-response"_s,
                      u"The cloud's pairing answer lacks tenantId, agentId, token or secret."_s};
-    Credentials credentials{*tenant, *agent, *token, QByteArray::fromBase64(secret->toLatin1())};
+    const auto jobsPort = json::integer(r, "jobsPort");
+    Credentials credentials{*tenant, *agent, *token, QByteArray::fromBase64(secret->toLatin1()),
+                            jobsPort && *jobsPort > 0 && *jobsPort < 65536 ? int(*jobsPort) : 0};
     if (!credentials.isValid())
         return Error{u"bad-response"_s,
                      u"The cloud sent a signing secret shorter than 32 bytes."_s};

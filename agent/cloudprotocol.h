@@ -64,12 +64,45 @@ struct Credentials
     QString agentId;
     QString token;     // identifies the device; sent with every request
     QByteArray secret; // signs requests (HMAC-SHA256); never sent again after pairing
+    int jobsPort =
+        0; // the job channel's port (wss://<cloud host>:<port>/v1/jobs); 0: the cloud URL's
 
     bool isValid() const
     {
         return !tenantId.isEmpty() && !agentId.isEmpty() && !token.isEmpty() && secret.size() >= 32;
     }
 };
+
+// Outbound work pushed by the cloud over the job channel (a WebSocket at /v1/jobs).
+struct OutboundJob
+{
+    QString clientId; // the idempotency key: a job seen twice is queued once
+    QString chatId;
+    QString text;
+    int priority = 0;     // higher goes first; replies to a waiting customer are above broadcasts
+    qint64 notBefore = 0; // unix seconds; 0: at once
+    qint64 expiresAt = 0; // unix seconds; 0: never
+};
+
+// Frames of the job channel. Every frame from the server is signed like a request
+// (method "PUSH", path "/v1/jobs", body = payload) and verified by the agent.
+struct SignedFrame
+{
+    QString type;       // "job", "welcome", "error"
+    QByteArray payload; // the job (JSON) or the error message
+    QByteArray timestamp;
+    QByteArray nonce;
+    QByteArray signature;
+};
+
+QByteArray encode(const OutboundJob &job);
+Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes);
+QByteArray encodeFrame(const SignedFrame &frame);
+Result<SignedFrame> decodeFrame(const QByteArray &bytes);
+// The agent's first frame: its token, signed (method "GET", path "/v1/jobs", body = token).
+QByteArray encodeHello(const QString &token, const QByteArray &timestamp, const QByteArray &nonce,
+                       const QByteArray &signature);
+QByteArray encodeAck(const QString &clientId);
 
 QByteArray encode(const PairRequest &request);
 QByteArray encode(const Credentials &credentials);

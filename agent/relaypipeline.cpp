@@ -121,6 +121,13 @@ void RelayPipeline::relayHead(const QString &chatId)
     });
 }
 
+void RelayPipeline::enqueueOutbound(const OutboundText &text)
+{
+    qCInfo(lcRelay).noquote() << "[3 job] queued" << text.clientId << "for" << text.chatId;
+    m_outbound.enqueue(text);
+    pumpOutbound();
+}
+
 void RelayPipeline::onStateChanged(SessionState state)
 {
     if (state == SessionState::Connected)

@@ -38,6 +38,9 @@ public:
 
     void setRetryPolicy(const RetryPolicy &policy) { m_retry = policy; }
 
+    // Outbound work from the cloud (already queued durably by the caller), sent in turn.
+    void enqueueOutbound(const OutboundText &text);
+
     qsizetype inboundBacklog() const;
     qsizetype outboundBacklog() const { return m_outbound.size() + (m_inFlight.isEmpty() ? 0 : 1); }
 

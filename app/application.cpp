@@ -1,6 +1,7 @@
 #include "application.h"
 
 #include "cloudclient.h"
+#include "jobchannel.h"
 #include "keysource.h"
 #include "logging.h"
 #include "profilemanager.h"
@@ -197,6 +198,21 @@ Status Application::startSession()
                                            m_config.whatsAppUrl);
     m_pipeline = std::make_unique<RelayPipeline>(m_bridge.get(), m_cloud.get());
 
+    // Outbound work pushed by the cloud: queued durably (with the WhatsApp id it will be sent
+    // under) before it is acknowledged, then sent in turn.
+    m_jobs = std::make_unique<JobChannel>();
+    m_jobs->configure(m_config.cloudUrl, m_cloud->tlsConfiguration(), m_cloud->credentials());
+    m_jobs->setJobHandler([this](const cloud::OutboundJob &job) -> Status {
+        const OutboundText text{job.clientId, job.chatId, job.text, newWhatsAppMessageId()};
+        const auto inserted = m_store->enqueueOutbound(text);
+        if (!inserted)
+            return inserted.error();
+        if (inserted.value())
+            m_pipeline->enqueueOutbound(text);
+        return Done{};
+    });
+    m_jobs->start();
+
     connect(m_bridge.get(), &WhatsAppSession::stateChanged, this, &Application::onSessionState);
     connect(m_bridge.get(), &WhatsAppSession::qrCodeChanged, this, [this](const QString &) {
         if (m_options.headless)
@@ -274,6 +290,7 @@ void Application::shutDown()
 #ifdef SAK_WITH_WIDGETS
     m_window.reset();
 #endif
+    m_jobs.reset();
     m_pipeline.reset();
     m_bridge.reset();
     m_profiles.reset();

@@ -14,6 +14,7 @@
 namespace sak {
 
 class CloudClient;
+class JobChannel;
 class KeySource;
 class MainWindow;
 class ProfileManager;
@@ -69,6 +70,7 @@ private:
     std::unique_ptr<ProfileManager> m_profiles;
     std::unique_ptr<WebBridge> m_bridge;
     std::unique_ptr<RelayPipeline> m_pipeline;
+    std::unique_ptr<JobChannel> m_jobs;
 #ifdef SAK_WITH_WIDGETS
     std::unique_ptr<MainWindow> m_window;
 #endif

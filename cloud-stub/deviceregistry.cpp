@@ -65,7 +65,7 @@ Result<cloud::Credentials> DeviceRegistry::pair(const cloud::PairRequest &reques
     qCInfo(lcStub).noquote() << "Paired" << device.agentId << "(" << device.name << ") with tenant"
                              << device.tenantId;
     return cloud::Credentials{device.tenantId, device.agentId, device.token,
-                              device.secrets.constLast()};
+                              device.secrets.constLast(), m_jobsPort};
 }
 
 Result<DeviceRegistry::Device>
@@ -91,7 +91,8 @@ Result<cloud::Credentials> DeviceRegistry::rotate(const QString &token)
     if (it == m_devices.end())
         return Error{u"unknown-token"_s, u"Unknown device."_s};
     it->secrets = {it->secrets.constLast(), randomBytes(8)};
-    return cloud::Credentials{it->tenantId, it->agentId, it->token, it->secrets.constLast()};
+    return cloud::Credentials{it->tenantId, it->agentId, it->token, it->secrets.constLast(),
+                              m_jobsPort};
 }
 
 void DeviceRegistry::unpair(const QString &token)

@@ -35,6 +35,9 @@ public:
                                 const QByteArray &body, const QByteArray &token,
                                 const signing::Signature &signature, qint64 now);
 
+    // Told to every agent at pairing: where the job channel listens.
+    void setJobsPort(int port) { m_jobsPort = port; }
+
     // A new secret; the previous one stays valid until the next rotation.
     Result<cloud::Credentials> rotate(const QString &token);
     void unpair(const QString &token);
@@ -57,6 +60,7 @@ private:
     QHash<QString, Code> m_codes;
     QHash<QString, Device> m_devices; // by token
     signing::NonceCache m_nonces;
+    int m_jobsPort = 0;
 };
 
 } // namespace sak::stub

@@ -45,7 +45,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption state(
         u"state-file"_s,
         u"Keep paired devices in this JSON file, so that they survive a restart."_s, u"file"_s);
-    parser.addOptions({address, port, controlPort, cert, key, rules, business, state});
+    const QCommandLineOption jobsPort(
+        u"jobs-port"_s,
+        u"Port of the job channel, a secure WebSocket (default 8444; 0 picks a free one)."_s,
+        u"port"_s, u"8444"_s);
+    parser.addOptions({address, port, controlPort, jobsPort, cert, key, rules, business, state});
     parser.process(app);
 
     auto fail = [](const QString &message) {
@@ -64,6 +68,9 @@ int main(int argc, char *argv[])
     bool controlOk = false;
     options.httpsPort = parser.value(port).toUShort(&portOk);
     options.controlPort = parser.value(controlPort).toUShort(&controlOk);
+    bool jobsOk = false;
+    options.jobsPort = parser.value(jobsPort).toUShort(&jobsOk);
+    controlOk = controlOk && jobsOk;
     if (!portOk || !controlOk)
         return fail(u"--port and --control-port take a number from 0 to 65535."_s);
     options.certFile = parser.value(cert);

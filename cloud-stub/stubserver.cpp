@@ -13,6 +13,7 @@
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QUrlQuery>
+#include <QWebSocketServer>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -113,7 +114,9 @@ Status StubServer::start(const StubOptions &options)
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
 
+    m_jobs = new JobHub(m_cloud->devices(), this);
     m_https = new QHttpServer(this);
+
     m_https->sslSetup(tls);
     addHttpsRoutes();
     notFound(m_https);
@@ -124,6 +127,22 @@ Status StubServer::start(const StubOptions &options)
             u"Cannot listen on %1:%2 (HTTPS); is another stub running? Choose another port with --port."_s
                 .arg(options.address.toString())
                 .arg(options.httpsPort)};
+
+    // The job channel: a secure WebSocket server of its own, with the same certificate.
+    m_jobsServer = new QWebSocketServer(u"sak-cloud-stub"_s, QWebSocketServer::SecureMode, this);
+    m_jobsServer->setSslConfiguration(tls);
+    connect(m_jobsServer, &QWebSocketServer::newConnection, this, [this] {
+        while (m_jobsServer->hasPendingConnections())
+            m_jobs->accept(std::unique_ptr<QWebSocket>(m_jobsServer->nextPendingConnection()));
+    });
+    if (!m_jobsServer->listen(options.address, options.jobsPort))
+        return Error{
+            u"listen"_s,
+            u"Cannot listen on %1:%2 (job channel); choose another port with --jobs-port."_s
+                .arg(options.address.toString())
+                .arg(options.jobsPort)};
+    m_jobsPort = m_jobsServer->serverPort();
+    m_cloud->devices().setJobsPort(m_jobsPort);
 
     m_control = new QHttpServer(this);
     addControlRoutes();
@@ -274,6 +293,22 @@ void StubServer::addControlRoutes()
             return jsonResponse(
                 m_cloud->devices().createPairingCode(tenant, QDateTime::currentSecsSinceEpoch()));
         });
+    m_control->route(
+        u"/admin/broadcasts"_s, Method::Post, [this](const QHttpServerRequest &request) {
+            const auto body = bodyObject(request);
+            if (!body)
+                return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+            QStringList chats;
+            for (const auto &chat : body->value(u"chats"_s).toArray())
+                chats.append(chat.toString());
+            const auto created = m_jobs->broadcast(body->value(u"tenantId"_s).toString(), chats,
+                                                   body->value(u"template"_s).toString());
+            return created ? jsonResponse(QJsonObject{{u"jobs"_s, created.value()}})
+                           : errorResponse(created.error(), 400);
+        });
+    m_control->route(u"/admin/jobs"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        return jsonResponse(m_jobs->jobs(request.query().queryItemValue(u"tenant"_s)));
+    });
     m_control->route(u"/admin/devices"_s, Method::Get, [this] {
         QJsonArray out;
         for (const auto &d : m_cloud->devices().devices())

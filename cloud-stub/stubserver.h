@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cloudservice.h"
+#include "jobhub.h"
 #include "result.h"
 #include "whatsappsimulator.h"
 
@@ -11,6 +12,7 @@
 #include <memory>
 
 class QHttpServer;
+class QWebSocketServer;
 class QHttpServerRequest;
 class QHttpServerResponse;
 
@@ -21,6 +23,7 @@ struct StubOptions
     QHostAddress address{QHostAddress::LocalHost};
     quint16 httpsPort = 8443; // cloud protocol (/v1) and WhatsApp simulator (/wa); 0: any free port
     quint16 controlPort = 8080; // loopback HTTP: customer panel, control and admin APIs; 0: any
+    quint16 jobsPort = 8444;    // the job channel (secure WebSocket); 0: any free port
     QString certFile;           // server certificate (PEM), may be followed by its CA chain
     QString keyFile;            // its private key (PEM)
     QString rulesFile;          // reply rules (JSON)
@@ -42,8 +45,10 @@ public:
 
     quint16 httpsPort() const { return m_httpsPort; }
     quint16 controlPort() const { return m_controlPort; }
+    quint16 jobsPort() const { return m_jobsPort; }
     CloudService &cloud() { return *m_cloud; }
     WhatsAppSimulator &simulator() { return *m_simulator; }
+    JobHub &jobs() { return *m_jobs; }
 
 private:
     using SignedHandler = std::function<QHttpServerResponse(const DeviceRegistry::Device &,
@@ -56,10 +61,13 @@ private:
 
     std::unique_ptr<CloudService> m_cloud;
     WhatsAppSimulator *m_simulator = nullptr;
+    JobHub *m_jobs = nullptr;
     QHttpServer *m_https = nullptr;
     QHttpServer *m_control = nullptr;
     quint16 m_httpsPort = 0;
     quint16 m_controlPort = 0;
+    quint16 m_jobsPort = 0;
+    QWebSocketServer *m_jobsServer = nullptr;
     QString m_stateFile;
 };
 

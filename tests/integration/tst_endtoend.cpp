@@ -110,6 +110,36 @@ private Q_SLOTS:
                  u"We are open Monday to Saturday 8:00-19:00 and Sunday 9:00-14:00."_s);
     }
 
+    void broadcastReachesTheChatsAndStatusesFlowBack()
+    {
+        QVERIFY2(m_agent->waitForLog("Job channel open", 20000), m_agent->log().constData());
+        const QJsonObject created =
+            control(u"/admin/broadcasts"_s,
+                    R"({"tenantId":"e2e-shop","chats":["491703333333@c.us","491704444444@c.us"],)"
+                    R"("template":"Hello {name}, our new beans are in!"})");
+        QCOMPARE(created[u"jobs"_s].toInt(), 2);
+        for (const QString &number : {u"491703333333"_s, u"491704444444"_s}) {
+            QJsonObject sent;
+            QVERIFY2(QTest::qWaitFor(
+                         [&] {
+                             sent = replyIn(number + u"@c.us"_s);
+                             return !sent.isEmpty();
+                         },
+                         30000),
+                     m_agent->log().constData());
+            QCOMPARE(sent[u"body"_s].toString(), u"Hello %1, our new beans are in!"_s.arg(number));
+            QCOMPARE(sent[u"sendCount"_s].toInt(), 1);
+            QVERIFY2(
+                QTest::qWaitFor(
+                    [&] { return reported(sent[u"id"_s].toString()).contains(u"delivered"_s); },
+                    20000),
+                m_agent->log().constData());
+        }
+        const QJsonObject jobs = control(u"/admin/jobs?tenant=e2e-shop"_s);
+        QCOMPARE(jobs[u"acknowledged"_s].toArray().size(), 2);
+        QCOMPARE(jobs[u"pending"_s].toArray().size(), 0);
+    }
+
 private:
     QJsonObject control(const QString &path, const QByteArray &body = {})
     {

@@ -35,8 +35,9 @@ bool StubProcess::start()
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.start(binary(u"sak-cloud-stub"_s),
-                    {u"--port"_s, u"0"_s, u"--control-port"_s, u"0"_s, u"--cert"_s,
-                     certPath(u"server.pem"_s), u"--key"_s, certPath(u"server.key"_s)});
+                    {u"--port"_s, u"0"_s, u"--control-port"_s, u"0"_s, u"--jobs-port"_s, u"0"_s,
+                     u"--cert"_s, certPath(u"server.pem"_s), u"--key"_s,
+                     certPath(u"server.key"_s)});
     if (!m_process.waitForStarted())
         return false;
     static const QRegularExpression httpsPort(u"https://127\\.0\\.0\\.1:(\\d+)/v1/"_s);

@@ -32,6 +32,7 @@ std::unique_ptr<stub::StubServer> startStub()
     stub::StubOptions options;
     options.httpsPort = 0;
     options.controlPort = 0;
+    options.jobsPort = 0;
     options.certFile = certPath(u"server.pem"_s);
     options.keyFile = certPath(u"server.key"_s);
     options.rulesFile = rulesPath();

@@ -1,0 +1,171 @@
+#include "jobhub.h"
+
+#include "jsonutil.h"
+#include "logging.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTimer>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::stub {
+namespace {
+constexpr int kHelloTimeoutMs = 10000;
+} // namespace
+
+JobHub::JobHub(DeviceRegistry &devices, QObject *parent)
+    : QObject(parent)
+    , m_devices(devices)
+{}
+
+void JobHub::accept(std::unique_ptr<QWebSocket> owned)
+{
+    QWebSocket *socket = owned.release();
+    socket->setParent(this);
+    if (socket->requestUrl().path() != u"/v1/jobs"_s) {
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"unknown path"_s);
+        socket->deleteLater();
+        return;
+    }
+    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    // The first frame must be the signed hello; nothing is sent before it.
+    connect(
+        socket, &QWebSocket::textMessageReceived, socket,
+        [this, socket](const QString &text) { onHello(socket, text.toUtf8()); },
+        Qt::SingleShotConnection);
+    QTimer::singleShot(kHelloTimeoutMs, socket, [socket] {
+        if (!socket->property("sakToken").isValid())
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"no hello"_s);
+    });
+}
+
+void JobHub::onHello(QWebSocket *socket, const QByteArray &text)
+{
+    const auto hello = json::parse(text);
+    const auto token = json::string(hello, "token", 256);
+    const auto ts = json::string(hello, "ts", 32);
+    const auto nonce = json::string(hello, "nonce", 64);
+    const auto sig = json::string(hello, "sig", 128);
+    const QByteArray tokenBytes = token.value_or(QString()).toUtf8();
+    const auto device = m_devices.authenticate("GET", "/v1/jobs", tokenBytes, tokenBytes,
+                                               {ts.value_or(QString()).toLatin1(),
+                                                nonce.value_or(QString()).toLatin1(),
+                                                sig.value_or(QString()).toLatin1()},
+                                               QDateTime::currentSecsSinceEpoch());
+    if (!device) {
+        qCWarning(lcStub).noquote() << "Refused a job channel:" << device.error().code;
+        socket->sendTextMessage(QString::fromUtf8(
+            cloud::encodeFrame({u"error"_s, device.error().message.toUtf8(), {}, {}, {}})));
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, device.error().code);
+        return;
+    }
+    const QString deviceToken = device.value().token;
+    if (auto previous = m_sockets.value(deviceToken); previous && previous != socket)
+        previous->close(QWebSocketProtocol::CloseCodeNormal, u"replaced"_s);
+    socket->setProperty("sakToken", deviceToken);
+    m_sockets.insert(deviceToken, socket);
+    connect(socket, &QWebSocket::disconnected, this, [this, deviceToken, socket] {
+        if (m_sockets.value(deviceToken) == socket)
+            m_sockets.remove(deviceToken);
+    });
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, deviceToken](const QString &message) {
+                const auto ack = json::parse(message.toUtf8());
+                const auto type = json::string(ack, "type", 16);
+                const auto clientId = json::string(ack, "clientId", 256);
+                if (!type || *type != u"ack"_s || !clientId)
+                    return;
+                for (Job &job : m_jobs) {
+                    if (job.token == deviceToken && job.job.clientId == *clientId)
+                        job.acknowledged = true;
+                }
+            });
+    qCInfo(lcStub).noquote() << "Job channel of" << device.value().agentId << "open";
+    send(socket, deviceToken, u"welcome"_s, "{}");
+    pushPending(deviceToken);
+}
+
+void JobHub::send(QWebSocket *socket, const QString &token, const QString &type,
+                  const QByteArray &payload)
+{
+    const auto signature = signing::sign(m_devices.currentSecret(token), "PUSH", "/v1/jobs",
+                                         payload, QDateTime::currentSecsSinceEpoch());
+    socket->sendTextMessage(QString::fromUtf8(cloud::encodeFrame(
+        {type, payload, signature.timestamp, signature.nonce, signature.value})));
+}
+
+void JobHub::pushPending(const QString &token)
+{
+    QWebSocket *socket = m_sockets.value(token);
+    if (!socket)
+        return;
+    for (const Job &job : std::as_const(m_jobs)) {
+        if (job.token == token && !job.acknowledged)
+            send(socket, token, u"job"_s, cloud::encode(job.job));
+    }
+}
+
+Result<int> JobHub::broadcast(const QString &tenantId, const QStringList &chats,
+                              const QString &textTemplate)
+{
+    static const QRegularExpression phone(u"^[0-9]{6,15}@c\\.us$"_s);
+    if (chats.isEmpty() || chats.size() > 1000 || textTemplate.trimmed().isEmpty() ||
+        textTemplate.size() > 4096)
+        return Error{
+            u"invalid-request"_s,
+            u"A broadcast needs 1 to 1000 chats and a template of 1 to 4096 characters."_s};
+    for (const QString &chat : chats) {
+        if (!phone.match(chat).hasMatch())
+            return Error{u"invalid-request"_s,
+                         u"'%1' is not a phone chat like 491701234567@c.us."_s.arg(chat)};
+    }
+    QStringList tokens;
+    for (const auto &device : m_devices.devices()) {
+        if (device.tenantId == tenantId)
+            tokens.append(device.token);
+    }
+    if (tokens.isEmpty())
+        return Error{u"no-agent"_s,
+                     u"Tenant %1 has no paired agent to send through."_s.arg(tenantId)};
+    const QString batch = QString::number(QRandomGenerator::global()->generate(), 16);
+    int created = 0;
+    for (const QString &chat : chats) {
+        // One agent sends each message: the tenant's first.
+        cloud::OutboundJob job{u"b-%1-%2"_s.arg(batch).arg(created),
+                               chat,
+                               QString(textTemplate).replace(u"{name}"_s, chat.section(u'@', 0, 0)),
+                               0,
+                               0,
+                               0};
+        m_jobs.append(Job{tokens.constFirst(), job, false});
+        ++created;
+    }
+    pushPending(tokens.constFirst());
+    qCInfo(lcStub).noquote() << "Broadcast of" << created << "message(s) for tenant" << tenantId;
+    return created;
+}
+
+QJsonObject JobHub::jobs(const QString &tenantId) const
+{
+    QJsonArray pending;
+    QJsonArray acknowledged;
+    QSet<QString> tokens;
+    for (const auto &device : m_devices.devices()) {
+        if (device.tenantId == tenantId)
+            tokens.insert(device.token);
+    }
+    for (const Job &job : m_jobs) {
+        if (!tokens.contains(job.token))
+            continue;
+        const QJsonObject o{{u"clientId"_s, job.job.clientId},
+                            {u"chatId"_s, job.job.chatId},
+                            {u"text"_s, job.job.text}};
+        (job.acknowledged ? acknowledged : pending).append(o);
+    }
+    return {{u"pending"_s, pending}, {u"acknowledged"_s, acknowledged}};
+}
+
+} // namespace sak::stub

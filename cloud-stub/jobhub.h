@@ -1,0 +1,53 @@
+#pragma once
+
+#include "cloudprotocol.h"
+#include "deviceregistry.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QWebSocket>
+
+namespace sak::stub {
+
+// The cloud's end of the job channel: authenticates each agent's WebSocket by its signed
+// hello, pushes the jobs created for its device (signed), and keeps every job until the agent
+// acknowledges it, sending the rest again when the agent comes back.
+class JobHub : public QObject
+{
+    Q_OBJECT
+public:
+    JobHub(DeviceRegistry &devices, QObject *parent = nullptr);
+
+    // Takes a WebSocket that arrived on the HTTPS listener.
+    void accept(std::unique_ptr<QWebSocket> socket);
+
+    // A broadcast: one job per chat, to the tenant's agents; {name} in the template is replaced
+    // by the chat's number. Answers the number of jobs, or an error for bad input.
+    Result<int> broadcast(const QString &tenantId, const QStringList &chats,
+                          const QString &textTemplate);
+
+    QJsonObject jobs(const QString &tenantId) const; // pending and acknowledged, for tests
+    int connectedAgents() const { return int(m_sockets.size()); }
+
+private:
+    struct Job
+    {
+        QString token;
+        cloud::OutboundJob job;
+        bool acknowledged = false;
+    };
+
+    void onHello(QWebSocket *socket, const QByteArray &text);
+    void send(QWebSocket *socket, const QString &token, const QString &type,
+              const QByteArray &payload);
+    void pushPending(const QString &token);
+
+    DeviceRegistry &m_devices;
+    QHash<QString, QPointer<QWebSocket>> m_sockets; // by device token
+    QList<Job> m_jobs;
+};
+
+} // namespace sak::stub
