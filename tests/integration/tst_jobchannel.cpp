@@ -31,7 +31,8 @@ private Q_SLOTS:
     {
         const auto credentials = test::pairDevice(*m_stub, u"jobs-shop"_s);
         JobChannel channel;
-        channel.configure(QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), m_tls, credentials);
+        channel.configure(QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), m_tls,
+                          credentials);
         channel.setRetryPolicy({std::chrono::milliseconds(10), std::chrono::milliseconds(50), 0});
         QList<cloud::OutboundJob> queued;
         bool diskFull = true; // the first delivery cannot be queued
@@ -46,7 +47,10 @@ private Q_SLOTS:
         QVERIFY(ready.wait(10000));
         QVERIFY(channel.isReady());
 
-        QCOMPARE(m_stub->jobs().broadcast(u"jobs-shop"_s, {u"491705555555@c.us"_s}, u"Hi {name}!"_s).value(), 1);
+        QCOMPARE(m_stub->jobs()
+                     .broadcast(u"jobs-shop"_s, {u"491705555555@c.us"_s}, u"Hi {name}!"_s)
+                     .value(),
+                 1);
         QTRY_COMPARE(m_stub->jobs().jobs(u"jobs-shop"_s)[u"pending"_s].toArray().size(), 1);
         QTest::qWait(300);
         QCOMPARE(m_stub->jobs().jobs(u"jobs-shop"_s)[u"acknowledged"_s].toArray().size(), 0);
@@ -67,7 +71,8 @@ private Q_SLOTS:
         auto credentials = test::pairDevice(*m_stub, u"jobs-shop"_s);
         credentials.secret = QByteArray(32, 'w');
         JobChannel channel;
-        channel.configure(QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), m_tls, credentials);
+        channel.configure(QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), m_tls,
+                          credentials);
         QSignalSpy ready(&channel, &JobChannel::readyChanged);
         channel.start();
         QVERIFY(!ready.wait(1500));
@@ -89,25 +94,36 @@ private Q_SLOTS:
 
         const QByteArray secret(32, 'g');
         const QByteArray forged(32, 'f');
-        auto frame = [](const QByteArray &signingSecret, const QString &type, const QByteArray &payload) {
-            const auto s = signing::sign(signingSecret, "PUSH", "/v1/jobs", payload, QDateTime::currentSecsSinceEpoch());
-            return QString::fromUtf8(cloud::encodeFrame({type, payload, s.timestamp, s.nonce, s.value}));
+        auto frame = [](const QByteArray &signingSecret, const QString &type,
+                        const QByteArray &payload) {
+            const auto s = signing::sign(signingSecret, "PUSH", "/v1/jobs", payload,
+                                         QDateTime::currentSecsSinceEpoch());
+            return QString::fromUtf8(
+                cloud::encodeFrame({type, payload, s.timestamp, s.nonce, s.value}));
         };
-        const QByteArray job = cloud::encode(cloud::OutboundJob{u"forged-1"_s, u"491706666666@c.us"_s, u"Send money to…"_s, 0, 0, 0});
-        const QByteArray genuine = cloud::encode(cloud::OutboundJob{u"genuine-1"_s, u"491706666666@c.us"_s, u"Hello"_s, 0, 0, 0});
+        const QByteArray job = cloud::encode(cloud::OutboundJob{
+            u"forged-1"_s, u"491706666666@c.us"_s, u"Send money to…"_s, 0, 0, 0});
+        const QByteArray genuine = cloud::encode(
+            cloud::OutboundJob{u"genuine-1"_s, u"491706666666@c.us"_s, u"Hello"_s, 0, 0, 0});
         connect(&server, &QWebSocketServer::newConnection, this, [&] {
             QWebSocket *socket = server.nextPendingConnection();
-            connect(socket, &QWebSocket::textMessageReceived, socket, [&, socket](const QString &) {
-                socket->sendTextMessage(frame(forged, u"welcome"_s, "{}"));
-                socket->sendTextMessage(frame(forged, u"job"_s, job));
-                socket->sendTextMessage(QString::fromUtf8(cloud::encodeFrame({u"job"_s, job, {}, {}, {}}))); // unsigned
-                socket->sendTextMessage(frame(secret, u"job"_s, genuine));
-            }, Qt::SingleShotConnection);
+            connect(
+                socket, &QWebSocket::textMessageReceived, socket,
+                [&, socket](const QString &) {
+                    socket->sendTextMessage(frame(forged, u"welcome"_s, "{}"));
+                    socket->sendTextMessage(frame(forged, u"job"_s, job));
+                    socket->sendTextMessage(QString::fromUtf8(
+                        cloud::encodeFrame({u"job"_s, job, {}, {}, {}}))); // unsigned
+                    socket->sendTextMessage(frame(secret, u"job"_s, genuine));
+                },
+                Qt::SingleShotConnection);
         });
 
         JobChannel channel;
         QUrl url(u"https://127.0.0.1"_s);
-        channel.configure(url, m_tls, cloud::Credentials{u"t"_s, u"a"_s, u"token"_s, secret, server.serverPort()});
+        channel.configure(
+            url, m_tls,
+            cloud::Credentials{u"t"_s, u"a"_s, u"token"_s, secret, server.serverPort()});
         QStringList handled;
         channel.setJobHandler([&](const cloud::OutboundJob &j) -> Status {
             handled.append(j.clientId);
