@@ -148,10 +148,17 @@ void CloudClient::post(const QString &path, const QByteArray &body, bool sign,
         }
         if (status < 200 || status > 299) {
             const auto serverError = cloud::decodeError(payload);
-            done(Error{u"http-%1"_s.arg(status),
-                       serverError ? u"The cloud refused the request (%1): %2"_s.arg(
-                                         serverError->code, serverError->message)
-                                   : u"The cloud answered HTTP %1."_s.arg(status)});
+            Error refusal{u"http-%1"_s.arg(status),
+                          serverError ? u"The cloud refused the request (%1): %2"_s.arg(
+                                            serverError->code, serverError->message)
+                                      : u"The cloud answered HTTP %1."_s.arg(status)};
+            if (status == 429 || status == 503) {
+                bool numeric = false;
+                const int seconds = reply->rawHeader("Retry-After").trimmed().toInt(&numeric);
+                if (numeric && seconds > 0)
+                    refusal.retryAfterSeconds = std::min(seconds, 3600);
+            }
+            done(refusal);
             return;
         }
         done(payload);

@@ -101,7 +101,11 @@ void RelayPipeline::relayHead(const QString &chatId)
                 relayHead(chatId);
                 return;
             }
-            const auto delay = m_retry.delayFor(head.attempts);
+            // The server's Retry-After wins over our own back-off.
+            const auto delay = result.error().retryAfterSeconds > 0
+                                   ? std::chrono::milliseconds(
+                                         std::chrono::seconds(result.error().retryAfterSeconds))
+                                   : m_retry.delayFor(head.attempts);
             qCWarning(lcRelay).noquote()
                 << "Relaying" << message.id << "failed (attempt" << head.attempts
                 << "):" << result.error().message << "- retrying in" << delay.count() << "ms";

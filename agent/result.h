@@ -14,6 +14,8 @@ struct Error
 {
     QString code;
     QString message;
+    int retryAfterSeconds =
+        0; // a server's Retry-After (429/503): wait this long before trying again
 };
 
 // The outcome of an operation that can fail. Errors travel as values; nothing here throws.

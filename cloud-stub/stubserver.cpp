@@ -159,22 +159,34 @@ Status StubServer::start(const StubOptions &options)
 
 void StubServer::signedRoute(const QString &path, SignedHandler handler)
 {
-    m_https->route(path, QHttpServerRequest::Method::Post,
-                   [this, handler](const QHttpServerRequest &request) {
-                       const signing::Signature signature{request.value(signing::kTimestampHeader),
-                                                          request.value(signing::kNonceHeader),
-                                                          request.value(signing::kSignatureHeader)};
-                       const auto device = m_cloud->devices().authenticate(
-                           "POST", request.url().path(QUrl::FullyEncoded).toUtf8(), request.body(),
-                           request.value(signing::kTokenHeader), signature,
-                           QDateTime::currentSecsSinceEpoch());
-                       if (!device) {
-                           qCWarning(lcStub).noquote()
-                               << "Refused" << request.url().path() << "-" << device.error().code;
-                           return errorResponse(device.error(), 401);
-                       }
-                       return handler(device.value(), request);
-                   });
+    m_https->route(
+        path, QHttpServerRequest::Method::Post, [this, handler](const QHttpServerRequest &request) {
+            if (m_fault.remaining > 0) {
+                --m_fault.remaining;
+                qCWarning(lcStub).noquote() << "Injected fault: answering" << request.url().path()
+                                            << "with" << m_fault.status;
+                auto response =
+                    errorResponse({u"injected-fault"_s,
+                                   u"The server is busy (injected fault); try again later."_s},
+                                  m_fault.status);
+                if (m_fault.retryAfter > 0)
+                    response.setHeader("Retry-After", QByteArray::number(m_fault.retryAfter));
+                return response;
+            }
+            const signing::Signature signature{request.value(signing::kTimestampHeader),
+                                               request.value(signing::kNonceHeader),
+                                               request.value(signing::kSignatureHeader)};
+            const auto device = m_cloud->devices().authenticate(
+                "POST", request.url().path(QUrl::FullyEncoded).toUtf8(), request.body(),
+                request.value(signing::kTokenHeader), signature,
+                QDateTime::currentSecsSinceEpoch());
+            if (!device) {
+                qCWarning(lcStub).noquote()
+                    << "Refused" << request.url().path() << "-" << device.error().code;
+                return errorResponse(device.error(), 401);
+            }
+            return handler(device.value(), request);
+        });
 }
 
 void StubServer::saveState()
@@ -308,6 +320,16 @@ void StubServer::addControlRoutes()
         });
     m_control->route(u"/admin/jobs"_s, Method::Get, [this](const QHttpServerRequest &request) {
         return jsonResponse(m_jobs->jobs(request.query().queryItemValue(u"tenant"_s)));
+    });
+    m_control->route(u"/admin/faults"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        const int status = body ? body->value(u"status"_s).toInt() : 0;
+        if (status < 400 || status > 599)
+            return errorResponse(
+                {u"invalid-request"_s, u"status must be an HTTP error status (400-599)."_s}, 400);
+        injectFault(status, body->value(u"retryAfter"_s).toInt(),
+                    std::max(1, body->value(u"count"_s).toInt(1)));
+        return jsonResponse(QJsonObject{{u"ok"_s, true}});
     });
     m_control->route(u"/admin/devices"_s, Method::Get, [this] {
         QJsonArray out;

@@ -50,6 +50,13 @@ public:
     WhatsAppSimulator &simulator() { return *m_simulator; }
     JobHub &jobs() { return *m_jobs; }
 
+    // Fault injection: the next `count` signed requests are answered with `status` (and a
+    // Retry-After of `retryAfter` seconds when set) instead of being served.
+    void injectFault(int status, int retryAfter, int count)
+    {
+        m_fault = {status, retryAfter, count};
+    }
+
 private:
     using SignedHandler = std::function<QHttpServerResponse(const DeviceRegistry::Device &,
                                                             const QHttpServerRequest &)>;
@@ -69,6 +76,12 @@ private:
     quint16 m_jobsPort = 0;
     QWebSocketServer *m_jobsServer = nullptr;
     QString m_stateFile;
+    struct Fault
+    {
+        int status = 0;
+        int retryAfter = 0;
+        int remaining = 0;
+    } m_fault;
 };
 
 } // namespace sak::stub

@@ -176,6 +176,18 @@ private Q_SLOTS:
         QCOMPARE(m_pipeline->inboundBacklog(), 1);
     }
 
+    void theCloudsRetryAfterIsObeyed()
+    {
+        // Our own back-off would wait a minute; the server says one second, and that is used.
+        m_pipeline->setRetryPolicy({std::chrono::seconds(60), std::chrono::seconds(60), 5});
+        m_session->setState(SessionState::Connected);
+        m_stub->injectFault(429, 1, 1);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        m_session->receive(customerMessage(u"R1"_s, u"491701234567@c.us"_s, u"latte?"_s));
+        QVERIFY(relayed.wait(15000));
+        QCOMPARE(m_stub->cloud().inbound(tenant()).size(), 1);
+    }
+
     void retryDelaysStayWithinTheirCeiling()
     {
         const RetryPolicy policy{std::chrono::milliseconds(100), std::chrono::milliseconds(1000),
