@@ -49,6 +49,16 @@ void CloudClient::pair(const QString &code, const QString &agentName, Credential
     });
 }
 
+void CloudClient::postHeartbeat(cloud::Heartbeat heartbeat, StatusCallback done)
+{
+    heartbeat.tenantId = m_credentials.tenantId;
+    heartbeat.agentId = m_credentials.agentId;
+    post(u"/v1/heartbeat"_s, cloud::encode(heartbeat), true,
+         [done = std::move(done)](Result<QByteArray> reply) {
+             done(reply ? Status(Done{}) : Status(reply.error()));
+         });
+}
+
 void CloudClient::rotateCredentials(CredentialsCallback done)
 {
     post(u"/v1/credentials/rotate"_s, "{}", true,

@@ -40,6 +40,8 @@ public:
     using StatusCallback = std::function<void(Status)>;
     using CredentialsCallback = std::function<void(Result<cloud::Credentials>)>;
 
+    // POST /v1/heartbeat: the agent's state, periodically and on every session change.
+    void postHeartbeat(cloud::Heartbeat heartbeat, StatusCallback done);
     // POST /v1/pair: exchanges a pairing code for device credentials (not signed).
     void pair(const QString &code, const QString &agentName, CredentialsCallback done);
     // POST /v1/credentials/rotate: a new signing secret (the old one stays valid meanwhile).

@@ -35,6 +35,48 @@ bool isValidAccountId(const QString &id)
     return pattern.match(id).hasMatch();
 }
 
+QByteArray encode(const Heartbeat &h)
+{
+    const Json body = {
+        {"v", kProtocolVersion},
+        {"tenantId", json::str(h.tenantId)},
+        {"agentId", json::str(h.agentId)},
+        {"session", json::str(h.session)},
+        {"health", json::str(h.health)},
+        {"protection", json::str(h.protection)},
+        {"queues", {{"inbound", h.inboundBacklog}, {"outbound", h.outboundBacklog}}},
+        {"versions",
+         {{"agent", json::str(h.agentVersion)}, {"whatsappWeb", json::str(h.whatsAppVersion)}}}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto tenant = json::string(r, "tenantId", 64);
+    const auto agent = json::string(r, "agentId", 64);
+    const auto session = json::string(r, "session", 32);
+    const auto health = json::string(r, "health", 1024);
+    const auto protection = json::string(r, "protection", 32);
+    const auto queues = r.find("queues");
+    const auto versions = r.find("versions");
+    if (!tenant || !agent || !session || !health || !protection || queues == r.end() ||
+        versions == r.end())
+        return invalid(
+            u"A heartbeat needs tenantId, agentId, session, health, protection, queues and versions."_s);
+    const auto inbound = json::integer(*queues, "inbound");
+    const auto outbound = json::integer(*queues, "outbound");
+    const auto agentVersion = json::string(*versions, "agent", 32);
+    const auto webVersion = json::optionalString(*versions, "whatsappWeb", 64);
+    if (!inbound || !outbound || !agentVersion || !webVersion)
+        return invalid(u"A heartbeat's queues and versions are malformed."_s);
+    return Heartbeat{*tenant,  *agent,    *session,      *health,    *protection,
+                     *inbound, *outbound, *agentVersion, *webVersion};
+}
+
 QByteArray encode(const OutboundJob &job)
 {
     const Json body = {{"clientId", json::str(job.clientId)},

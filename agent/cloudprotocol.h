@@ -104,6 +104,23 @@ QByteArray encodeHello(const QString &token, const QByteArray &timestamp, const 
                        const QByteArray &signature);
 QByteArray encodeAck(const QString &clientId);
 
+// The agent's periodic report of itself (and on every change of the WhatsApp session).
+struct Heartbeat
+{
+    QString tenantId;
+    QString agentId;
+    QString session;    // the agent's session state (connected, needs-pairing, ...)
+    QString health;     // "ok", or what is wrong, in a sentence
+    QString protection; // keychain, key-file or passphrase
+    qint64 inboundBacklog = 0;
+    qint64 outboundBacklog = 0;
+    QString agentVersion;
+    QString whatsAppVersion;
+};
+
+QByteArray encode(const Heartbeat &heartbeat);
+Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes);
+
 QByteArray encode(const PairRequest &request);
 QByteArray encode(const Credentials &credentials);
 Result<PairRequest> decodePairRequest(const QByteArray &bytes);

@@ -213,6 +213,14 @@ Status Application::startSession()
     });
     m_jobs->start();
 
+    connect(m_bridge.get(), &WhatsAppSession::healthProblem, this, [this](const QString &problem) {
+        m_health = problem;
+        sendHeartbeat();
+    });
+    m_heartbeatTimer.setInterval(std::chrono::seconds(60));
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &Application::sendHeartbeat);
+    m_heartbeatTimer.start();
+
     connect(m_bridge.get(), &WhatsAppSession::stateChanged, this, &Application::onSessionState);
     connect(m_bridge.get(), &WhatsAppSession::qrCodeChanged, this, [this](const QString &) {
         if (m_options.headless)
@@ -258,6 +266,9 @@ Status Application::startSession()
 
 void Application::onSessionState(SessionState state)
 {
+    if (state == SessionState::Connected)
+        m_health.clear();
+    sendHeartbeat();
     if (!m_vault)
         return;
     // Sealed once the session has been connected for a while (a fresh pairing is still being
@@ -268,6 +279,24 @@ void Application::onSessionState(SessionState state)
     } else {
         m_sealTimer.stop();
     }
+}
+
+void Application::sendHeartbeat()
+{
+    if (!m_cloud || !m_bridge || !m_pipeline)
+        return;
+    cloud::Heartbeat heartbeat;
+    heartbeat.session = sessionStateName(m_bridge->state());
+    heartbeat.health = m_health.isEmpty() ? u"ok"_s : m_health;
+    heartbeat.protection = protectionName(m_keys->protection());
+    heartbeat.inboundBacklog = m_pipeline->inboundBacklog();
+    heartbeat.outboundBacklog = m_pipeline->outboundBacklog();
+    heartbeat.agentVersion = QStringLiteral(SAK_VERSION);
+    heartbeat.whatsAppVersion = m_bridge->whatsAppVersion();
+    m_cloud->postHeartbeat(heartbeat, [](Status sent) {
+        if (!sent)
+            qCWarning(lcCloud).noquote() << "Heartbeat not delivered:" << sent.error().message;
+    });
 }
 
 void Application::sealNow()
@@ -285,8 +314,11 @@ void Application::shutDown()
         return;
     m_shutDown = true;
     m_sealTimer.stop();
-    // The browser writes the session's last changes when its profile goes away (on the next
-    // turns of the event loop); only then is it sealed, and the RAM copy removed.
+    m_heartbeatTimer.stop();
+    if (m_bridge)
+        disconnect(m_bridge.get(), nullptr, this, nullptr); // it reports its own teardown
+        // The browser writes the session's last changes when its profile goes away (on the next
+        // turns of the event loop); only then is it sealed, and the RAM copy removed.
 #ifdef SAK_WITH_WIDGETS
     m_window.reset();
 #endif

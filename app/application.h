@@ -56,6 +56,7 @@ private:
     void runCommand(std::function<void()> command);
     void onSessionState(SessionState state);
     void sealNow();
+    void sendHeartbeat();
     void shutDown();
     void fail(const Error &error);
 
@@ -75,6 +76,8 @@ private:
     std::unique_ptr<MainWindow> m_window;
 #endif
     QTimer m_sealTimer;
+    QTimer m_heartbeatTimer;
+    QString m_health; // what is wrong with the WhatsApp page, empty when nothing
     bool m_shutDown = false;
 };
 

@@ -73,4 +73,26 @@ CloudService::Answer CloudService::handleStatus(const DeviceRegistry::Device &de
     return {200, QByteArrayLiteral("{\"ok\":true}")};
 }
 
+CloudService::Answer CloudService::handleHeartbeat(const DeviceRegistry::Device &device,
+                                                   const QByteArray &body)
+{
+    auto heartbeat = cloud::decodeHeartbeat(body);
+    if (!heartbeat)
+        return {400, cloud::encodeError(heartbeat.error().code, heartbeat.error().message)};
+    if (auto refused = mismatch(device, heartbeat.value().tenantId, heartbeat.value().agentId))
+        return *refused;
+    m_heartbeats.insert(device.agentId, heartbeat.value());
+    return {200, QByteArrayLiteral("{\"ok\":true}")};
+}
+
+QList<cloud::Heartbeat> CloudService::heartbeats(const QString &tenantId) const
+{
+    QList<cloud::Heartbeat> out;
+    for (const auto &h : m_heartbeats) {
+        if (h.tenantId == tenantId)
+            out.append(h);
+    }
+    return out;
+}
+
 } // namespace sak::stub

@@ -26,7 +26,11 @@ public:
     Answer handleInbound(const DeviceRegistry::Device &device, const QByteArray &body);
     Answer handleStatus(const DeviceRegistry::Device &device, const QByteArray &body);
 
+    Answer handleHeartbeat(const DeviceRegistry::Device &device, const QByteArray &body);
+
     DeviceRegistry &devices() { return m_devices; }
+    // The last heartbeat of each agent of a tenant.
+    QList<cloud::Heartbeat> heartbeats(const QString &tenantId) const;
 
     // What the cloud received for a tenant, oldest first.
     QList<cloud::InboundRequest> inbound(const QString &tenantId) const
@@ -41,6 +45,7 @@ public:
 private:
     ReplyEngine m_engine;
     DeviceRegistry m_devices;
+    QHash<QString, cloud::Heartbeat> m_heartbeats; // by agent id
     QHash<QString, QList<cloud::InboundRequest>> m_inbound;
     QHash<QString, QList<cloud::StatusReport>> m_status;
     // Idempotency: (tenant, message id) -> the first answer, returned again for repeats.

@@ -228,6 +228,11 @@ void StubServer::addHttpsRoutes()
                     return rotated ? jsonResponse(cloud::encode(rotated.value()))
                                    : errorResponse(rotated.error(), 404);
                 });
+    signedRoute(u"/v1/heartbeat"_s,
+                [this](const DeviceRegistry::Device &device, const QHttpServerRequest &request) {
+                    const auto answer = m_cloud->handleHeartbeat(device, request.body());
+                    return jsonResponse(answer.body, answer.httpStatus);
+                });
     signedRoute(u"/v1/unpair"_s,
                 [this](const DeviceRegistry::Device &device, const QHttpServerRequest &) {
                     m_cloud->devices().unpair(device.token);
@@ -330,6 +335,20 @@ void StubServer::addControlRoutes()
         injectFault(status, body->value(u"retryAfter"_s).toInt(),
                     std::max(1, body->value(u"count"_s).toInt(1)));
         return jsonResponse(QJsonObject{{u"ok"_s, true}});
+    });
+    m_control->route(u"/admin/agents"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        QJsonArray out;
+        for (const auto &h : m_cloud->heartbeats(request.query().queryItemValue(u"tenant"_s))) {
+            out.append(QJsonObject{{u"agentId"_s, h.agentId},
+                                   {u"session"_s, h.session},
+                                   {u"health"_s, h.health},
+                                   {u"protection"_s, h.protection},
+                                   {u"inboundBacklog"_s, h.inboundBacklog},
+                                   {u"outboundBacklog"_s, h.outboundBacklog},
+                                   {u"agentVersion"_s, h.agentVersion},
+                                   {u"whatsappVersion"_s, h.whatsAppVersion}});
+        }
+        return jsonResponse(QJsonObject{{u"agents"_s, out}});
     });
     m_control->route(u"/admin/devices"_s, Method::Get, [this] {
         QJsonArray out;

@@ -140,6 +140,24 @@ private Q_SLOTS:
         QCOMPARE(jobs[u"pending"_s].toArray().size(), 0);
     }
 
+    void heartbeatsTellTheCloudHowTheAgentIs()
+    {
+        QJsonObject agent;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         const QJsonArray agents =
+                             control(u"/admin/agents?tenant=e2e-shop"_s)[u"agents"_s].toArray();
+                         agent = agents.isEmpty() ? QJsonObject() : agents.at(0).toObject();
+                         return agent[u"session"_s].toString() == u"connected"_s;
+                     },
+                     20000),
+                 QJsonDocument(agent).toJson().constData());
+        QCOMPARE(agent[u"health"_s].toString(), u"ok"_s);
+        QCOMPARE(agent[u"protection"_s].toString(), u"keychain"_s);
+        QVERIFY(agent[u"whatsappVersion"_s].toString().startsWith(u"2.3000."_s));
+        QCOMPARE(agent[u"agentVersion"_s].toString(), QStringLiteral(SAK_VERSION));
+    }
+
 private:
     QJsonObject control(const QString &path, const QByteArray &body = {})
     {
