@@ -24,6 +24,15 @@ JobChannel::JobChannel(QObject *parent)
     });
 }
 
+JobChannel::~JobChannel()
+{
+    // The socket outlives the timer as a member and reports its closing: it must not find a
+    // half-destroyed channel to reconnect.
+    m_running = false;
+    disconnect(&m_socket, nullptr, this, nullptr);
+    m_socket.abort();
+}
+
 void JobChannel::configure(const QUrl &cloudUrl, const QSslConfiguration &tls,
                            const cloud::Credentials &credentials)
 {

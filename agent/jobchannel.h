@@ -26,6 +26,7 @@ public:
     using JobHandler = std::function<Status(const cloud::OutboundJob &job)>;
 
     explicit JobChannel(QObject *parent = nullptr);
+    ~JobChannel() override;
 
     void configure(const QUrl &cloudUrl, const QSslConfiguration &tls,
                    const cloud::Credentials &credentials);

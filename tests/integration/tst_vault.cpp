@@ -34,7 +34,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor(
             [&] { return m_stub.control(u"/control/scan"_s, "{}").contains(u"pageId"_s); }, 15000));
         QVERIFY2(agent.waitForLog("-> connected", 30000), agent.log().constData());
-        QCOMPARE(agent.terminate(), 0);
+        QVERIFY2(agent.terminate() == 0, agent.log().right(3000).constData());
         QVERIFY(agent.log().contains("Sealed the WhatsApp session"));
         QVERIFY2(!QFileInfo::exists(profileDir()), "the RAM copy must be wiped at exit");
         QCOMPARE(plaintextSessionFiles(), QStringList());
@@ -45,7 +45,7 @@ private Q_SLOTS:
         QVERIFY(again.log().contains("Restored the sealed WhatsApp session"));
         QVERIFY2(!again.log().contains("needs-pairing"),
                  "a restored session must not ask for a QR");
-        QCOMPARE(again.terminate(), 0);
+        QVERIFY2(again.terminate() == 0, again.log().right(3000).constData());
     }
 
     void sessionSurvivesAKillAndAReboot()
@@ -76,7 +76,7 @@ private Q_SLOTS:
         QVERIFY2(afterReboot.waitForLog("-> connected", 60000), afterReboot.log().constData());
         QVERIFY(afterReboot.log().contains("Restored the sealed WhatsApp session"));
         QVERIFY(!afterReboot.log().contains("needs-pairing"));
-        QCOMPARE(afterReboot.terminate(), 0);
+        QVERIFY2(afterReboot.terminate() == 0, afterReboot.log().right(3000).constData());
         QCOMPARE(plaintextSessionFiles(), QStringList());
     }
 
@@ -94,7 +94,7 @@ private Q_SLOTS:
         QVERIFY(agent.log().contains("WEAKER: the WhatsApp profile is kept unencrypted on disk"));
         QVERIFY(QFileInfo::exists(data + u"/profiles/default/storage"_s));
         QVERIFY(!QFileInfo::exists(m_dir.filePath(u"run-persistent/sak-agent"_s)));
-        QCOMPARE(agent.terminate(), 0);
+        QVERIFY2(agent.terminate() == 0, agent.log().right(3000).constData());
         QVERIFY(!agent.log().contains("Sealed the WhatsApp session"));
     }
 

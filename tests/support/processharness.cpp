@@ -156,10 +156,16 @@ bool AgentProcess::waitForLog(const QByteArray &text, int timeoutMs)
 int AgentProcess::terminate()
 {
     m_process.terminate();
-    if (!m_process.waitForFinished(30000))
-        return -1;
+    const bool exited = m_process.waitForFinished(30000);
     m_log += m_process.readAll();
-    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    const int code =
+        exited && m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    if (code != 0) {
+        // The end of the agent's log says why; a test's failure message would cut it short.
+        for (const QByteArray &line : m_log.right(4000).split('\n'))
+            qWarning("agent: %s", line.constData());
+    }
+    return code;
 }
 
 void AgentProcess::kill9()
