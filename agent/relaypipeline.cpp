@@ -154,6 +154,7 @@ void RelayPipeline::pumpOutbound()
         m_sent.remove(m_sentOrder.dequeue());
     qCInfo(lcRelay).noquote() << "[4 sending] reply" << text.clientId << "to" << text.chatId << "as"
                               << text.waMessageId;
+    Q_EMIT sendStarted(text.clientId, text.waMessageId);
     m_session->sendText(text);
 }
 

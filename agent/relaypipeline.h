@@ -47,6 +47,7 @@ public:
 Q_SIGNALS:
     void inboundRelayed(const QString &messageId, int replyCount);
     void inboundFailed(const QString &messageId, const sak::Error &error);
+    void sendStarted(const QString &clientId, const QString &waMessageId);
     void replySent(const QString &clientId, const QString &waMessageId);
     void deliveryStateChanged(const QString &clientId, const QString &state);
 

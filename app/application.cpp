@@ -211,6 +211,17 @@ Status Application::startSession()
             m_pipeline->enqueueOutbound(text);
         return Done{};
     });
+    // The outbox's states follow the sends, so that a restart knows what is left to send and
+    // what may have gone out already.
+    connect(m_pipeline.get(), &RelayPipeline::sendStarted, this,
+            [this](const QString &clientId) { m_store->setOutboundState(clientId, u"sending"_s); });
+    connect(m_pipeline.get(), &RelayPipeline::replySent, this,
+            [this](const QString &clientId) { m_store->setOutboundState(clientId, u"sent"_s); });
+    connect(m_pipeline.get(), &RelayPipeline::deliveryStateChanged, this,
+            [this](const QString &clientId, const QString &state) {
+                m_store->setOutboundState(clientId, state);
+            });
+    resumeOutbox();
     m_jobs->start();
 
     connect(m_bridge.get(), &WhatsAppSession::healthProblem, this, [this](const QString &problem) {
@@ -279,6 +290,26 @@ void Application::onSessionState(SessionState state)
     } else {
         m_sealTimer.stop();
     }
+}
+
+void Application::resumeOutbox()
+{
+    // A send cut short by a crash may or may not have reached WhatsApp: never sent blindly again.
+    if (const auto interrupted = m_store->outboundInState(u"sending"_s);
+        interrupted && !interrupted.value().isEmpty()) {
+        for (const OutboundText &text : interrupted.value())
+            m_store->setOutboundState(text.clientId, u"unknown"_s);
+        qCWarning(lcRelay) << interrupted.value().size()
+                           << "message(s) were being sent when the agent stopped; they are marked "
+                              "unknown and not sent again";
+    }
+    const auto queued = m_store->outboundInState(u"queued"_s);
+    if (!queued) {
+        qCWarning(lcRelay).noquote() << "The outbox cannot be read:" << queued.error().message;
+        return;
+    }
+    for (const OutboundText &text : queued.value())
+        m_pipeline->enqueueOutbound(text);
 }
 
 void Application::sendHeartbeat()

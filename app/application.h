@@ -57,6 +57,7 @@ private:
     void onSessionState(SessionState state);
     void sealNow();
     void sendHeartbeat();
+    void resumeOutbox();
     void shutDown();
     void fail(const Error &error);
 

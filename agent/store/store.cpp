@@ -380,4 +380,31 @@ Result<bool> Store::enqueueOutbound(const OutboundText &text)
     return m_database->changes() == 1;
 }
 
+Status Store::setOutboundState(const QString &clientId, const QString &state)
+{
+    auto statement = m_database->prepare(u"UPDATE outbox SET state = ? WHERE client_id = ?"_s);
+    if (!statement)
+        return statement.error();
+    return statement.value().bind(1, state).bind(2, clientId).run();
+}
+
+Result<QList<OutboundText>> Store::outboundInState(const QString &state)
+{
+    auto statement = m_database->prepare(
+        u"SELECT client_id, chat_id, body, wa_message_id FROM outbox WHERE state = ? ORDER BY created_at, rowid"_s);
+    if (!statement)
+        return statement.error();
+    statement.value().bind(1, state);
+    QList<OutboundText> items;
+    for (;;) {
+        auto row = statement.value().step();
+        if (!row)
+            return row.error();
+        if (!row.value())
+            return items;
+        const Statement &s = statement.value();
+        items.append(OutboundText{s.text(0), s.text(1), s.text(2), s.text(3)});
+    }
+}
+
 } // namespace sak

@@ -55,6 +55,11 @@ public:
     Result<qsizetype> journalSize();
     // Queues an outbound text; false when its client id is queued already.
     Result<bool> enqueueOutbound(const OutboundText &text);
+    // Moves an outbox item to a state (queued, sending, sent, delivered, read, failed, unknown);
+    // unknown client ids are ignored.
+    Status setOutboundState(const QString &clientId, const QString &state);
+    // The outbox items in a state, oldest first.
+    Result<QList<OutboundText>> outboundInState(const QString &state);
 
     // The key check kept next to the database: an HMAC of a constant under the key, so that
     // a wrong key can be told from a damaged file without revealing anything of the key.

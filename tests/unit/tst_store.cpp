@@ -136,6 +136,30 @@ private Q_SLOTS:
         QVERIFY(store->integrityCheck());
     }
 
+    void outboxStatesSurviveAReopen()
+    {
+        {
+            auto store = open();
+            QVERIFY(store);
+            for (int i = 0; i < 3; ++i)
+                QVERIFY(store
+                            ->enqueueOutbound({u"c%1"_s.arg(i), u"1@c.us"_s, u"text %1"_s.arg(i),
+                                               u"3EB0%1"_s.arg(i)})
+                            .value());
+            QVERIFY(store->setOutboundState(u"c0"_s, u"sent"_s));
+            QVERIFY(store->setOutboundState(u"c1"_s, u"sending"_s));
+            QVERIFY(store->setOutboundState(u"nobody"_s, u"sent"_s)); // unknown ids are ignored
+        }
+        auto store = open();
+        const auto queued = store->outboundInState(u"queued"_s);
+        QVERIFY(queued);
+        QCOMPARE(queued.value().size(), 1);
+        QCOMPARE(queued.value().at(0),
+                 (OutboundText{u"c2"_s, u"1@c.us"_s, u"text 2"_s, u"3EB02"_s}));
+        QCOMPARE(store->outboundInState(u"sending"_s).value().size(), 1);
+        QCOMPARE(store->outboundInState(u"sent"_s).value().at(0).waMessageId, u"3EB00"_s);
+    }
+
     void wrongKeyIsNamedAndTouchesNothing()
     {
         QVERIFY(open());
