@@ -380,6 +380,19 @@ void Application::runCommand(std::function<void()> command)
     });
 }
 
+void Application::runPairedCommand(std::function<void()> command)
+{
+    runCommand([this, command = std::move(command)] {
+        auto credentials = storedCredentials();
+        if (!credentials) {
+            fail(credentials.error());
+            return;
+        }
+        m_cloud->setCredentials(credentials.value());
+        command();
+    });
+}
+
 void Application::pair(const QString &code)
 {
     runCommand([this, code] {
@@ -406,13 +419,7 @@ void Application::pair(const QString &code)
 
 void Application::unpair()
 {
-    runCommand([this] {
-        auto credentials = storedCredentials();
-        if (!credentials) {
-            fail(credentials.error());
-            return;
-        }
-        m_cloud->setCredentials(credentials.value());
+    runPairedCommand([this] {
         m_cloud->unpair([this](Status done) {
             // Forgotten locally even when the cloud cannot be told: the shop asked for it.
             if (Status removed = m_store->removeSetting(kCredentialsSetting); !removed) {
@@ -432,13 +439,7 @@ void Application::unpair()
 
 void Application::rotateCredentials()
 {
-    runCommand([this] {
-        auto credentials = storedCredentials();
-        if (!credentials) {
-            fail(credentials.error());
-            return;
-        }
-        m_cloud->setCredentials(credentials.value());
+    runPairedCommand([this] {
         m_cloud->rotateCredentials([this](Result<cloud::Credentials> rotated) {
             if (!rotated) {
                 fail(rotated.error());

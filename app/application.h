@@ -54,6 +54,8 @@ private:
     Status makeCloudClient();
     Result<cloud::Credentials> storedCredentials();
     void runCommand(std::function<void()> command);
+    // The same, for commands that talk to the cloud as the paired agent.
+    void runPairedCommand(std::function<void()> command);
     void onSessionState(SessionState state);
     void sealNow();
     void sendHeartbeat();

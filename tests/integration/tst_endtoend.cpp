@@ -158,6 +158,23 @@ private Q_SLOTS:
         QCOMPARE(agent[u"agentVersion"_s].toString(), QStringLiteral(SAK_VERSION));
     }
 
+    // Last (Qt Test runs the functions in the order they are declared): credentials rotation
+    // and unpairing, as commands, against the stub that paired the agent.
+    void credentialsRotateAndUnpair()
+    {
+        QCOMPARE(m_agent->terminate(), 0);
+        QByteArray output;
+        QCOMPARE(m_agent->runCommand({u"--rotate-credentials"_s}, &output), 0);
+        QVERIFY2(output.contains("signing secret was rotated"), output.constData());
+        QCOMPARE(control(u"/admin/devices"_s)[u"devices"_s].toArray().at(0)[u"secrets"_s].toInt(),
+                 2);
+        QCOMPARE(m_agent->runCommand({u"--unpair"_s}, &output), 0);
+        QVERIFY2(output.contains("the cloud forgot this agent"), output.constData());
+        QVERIFY(control(u"/admin/devices"_s)[u"devices"_s].toArray().isEmpty());
+        QVERIFY(m_agent->runCommand({u"--unpair"_s}, &output) != 0); // nothing left to unpair
+        QVERIFY2(output.contains("not paired"), output.constData());
+    }
+
 private:
     QJsonObject control(const QString &path, const QByteArray &body = {})
     {

@@ -132,6 +132,19 @@ bool AgentProcess::pair()
     return m_paired;
 }
 
+int AgentProcess::runCommand(const QStringList &command, QByteArray *output)
+{
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(binary(u"sak-agent"_s), command + arguments());
+    if (!process.waitForFinished(60000))
+        return -1;
+    if (output)
+        *output = process.readAll();
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
 bool AgentProcess::start()
 {
     if (!pair())
@@ -155,6 +168,9 @@ bool AgentProcess::waitForLog(const QByteArray &text, int timeoutMs)
 
 int AgentProcess::terminate()
 {
+    if (m_process.state() == QProcess::NotRunning &&
+        m_process.exitStatus() == QProcess::NormalExit && !m_log.isEmpty())
+        return m_process.exitCode(); // stopped already
     m_process.terminate();
     const bool exited = m_process.waitForFinished(30000);
     m_log += m_process.readAll();

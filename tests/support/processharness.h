@@ -40,6 +40,8 @@ public:
     // sak-agent --pair), unless it is paired already.
     bool pair();
     bool start();
+    // Runs a one-shot command of sak-agent (e.g. --unpair) on the same data; its exit code.
+    int runCommand(const QStringList &command, QByteArray *output = nullptr);
     bool waitForLog(const QByteArray &text, int timeoutMs);
     // SIGTERM, and the exit code (-1 when it did not exit cleanly in time).
     int terminate();
