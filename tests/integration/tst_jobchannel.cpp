@@ -23,8 +23,7 @@ private Q_SLOTS:
     {
         m_stub = test::startStub();
         QVERIFY(m_stub);
-        m_tls = QSslConfiguration::defaultConfiguration();
-        m_tls.addCaCertificates(QSslCertificate::fromPath(test::certPath(u"ca.pem"_s)));
+        m_tls = test::trustingTestCa();
     }
 
     void jobsAreAcknowledgedOnlyOnceQueued()

@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QSslCertificate>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -19,6 +20,13 @@ QString serverPin()
     if (!file.open(QIODevice::ReadOnly))
         qFatal("Test certificates are missing: build the sak_test_certs target");
     return QString::fromLatin1(file.readAll().trimmed());
+}
+
+QSslConfiguration trustingTestCa()
+{
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.addCaCertificates(QSslCertificate::fromPath(certPath(u"ca.pem"_s)));
+    return tls;
 }
 
 QString rulesPath()

@@ -2,6 +2,7 @@
 
 #include "stubserver.h"
 
+#include <QSslConfiguration>
 #include <QString>
 
 #include <memory>
@@ -11,6 +12,8 @@ namespace sak::test {
 
 QString certPath(const QString &name); // e.g. "ca.pem", "server.pem"
 QString serverPin();                   // the stub key's SPKI pin (base64)
+// TLS settings that trust the test CA (and the system's), as the agent's --ca-file does.
+QSslConfiguration trustingTestCa();
 
 // Starts the stub on free loopback ports with the test certificate and the bundled rules;
 // fails the calling test when it cannot.
