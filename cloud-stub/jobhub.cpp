@@ -130,20 +130,24 @@ Result<int> JobHub::broadcast(const QString &tenantId, const QStringList &chats,
     if (tokens.isEmpty())
         return Error{u"no-agent"_s,
                      u"Tenant %1 has no paired agent to send through."_s.arg(tenantId)};
+    // One agent sends the broadcast: one whose channel is open, if any (an agent that was paired
+    // again leaves its old device behind).
+    const auto connected = std::find_if(tokens.cbegin(), tokens.cend(),
+                                        [this](const QString &t) { return m_sockets.value(t); });
+    const QString target = connected != tokens.cend() ? *connected : tokens.constFirst();
     const QString batch = QString::number(QRandomGenerator::global()->generate(), 16);
     int created = 0;
     for (const QString &chat : chats) {
-        // One agent sends each message: the tenant's first.
         cloud::OutboundJob job{u"b-%1-%2"_s.arg(batch).arg(created),
                                chat,
                                QString(textTemplate).replace(u"{name}"_s, chat.section(u'@', 0, 0)),
                                0,
                                0,
                                0};
-        m_jobs.append(Job{tokens.constFirst(), job, false});
+        m_jobs.append(Job{target, job, false});
         ++created;
     }
-    pushPending(tokens.constFirst());
+    pushPending(target);
     qCInfo(lcStub).noquote() << "Broadcast of" << created << "message(s) for tenant" << tenantId;
     return created;
 }

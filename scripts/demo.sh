@@ -34,6 +34,7 @@ printf 'sak-demo' | XDG_DATA_HOME=$demo/keyring gnome-keyring-daemon --unlock --
 "$SAK_ROOT/scripts/make-certs.sh" "$demo/certs" >/dev/null
 https_port=${SAK_DEMO_PORT:-8443}
 control_port=${SAK_DEMO_CONTROL_PORT:-8080}
+jobs_port=${SAK_DEMO_JOBS_PORT:-8444}
 control=http://127.0.0.1:$control_port
 
 pids=()
@@ -42,10 +43,10 @@ trap cleanup EXIT INT TERM
 
 sak_log "starting sak-cloud-stub"
 "$SAK_BUILD/bin/sak-cloud-stub" --cert "$demo/certs/server.pem" --key "$demo/certs/server.key" \
-    --port "$https_port" --control-port "$control_port" --state-file "$demo/stub-state.json" &
+    --port "$https_port" --control-port "$control_port" --jobs-port "$jobs_port" --state-file "$demo/stub-state.json" &
 pids+=($!)
 for _ in $(seq 50); do curl -fs "$control/control/state" >/dev/null && break; sleep 0.2; done
-curl -fs "$control/control/state" >/dev/null || sak_die "the cloud stub did not start (is port $https_port or $control_port taken? set SAK_DEMO_PORT / SAK_DEMO_CONTROL_PORT)."
+curl -fs "$control/control/state" >/dev/null || sak_die "the cloud stub did not start (is port $https_port, $control_port or $jobs_port taken? set SAK_DEMO_PORT / SAK_DEMO_CONTROL_PORT / SAK_DEMO_JOBS_PORT)."
 
 agent_args=(--cloud-url "https://127.0.0.1:$https_port" --ca-file "$demo/certs/ca.pem"
     --whatsapp-url "https://127.0.0.1:$https_port/wa/" --whatsapp-spki-pins "$(cat "$demo/certs/server.spki")"
