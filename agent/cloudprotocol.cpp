@@ -27,6 +27,17 @@ Result<Json> parseObject(const QByteArray &bytes)
     return root;
 }
 
+// The tenant and agent ids every agent request carries.
+Result<std::pair<QString, QString>> accountIds(const Json &r)
+{
+    const auto tenant = json::string(r, "tenantId", 64);
+    const auto agent = json::string(r, "agentId", 64);
+    if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
+        return invalid(
+            u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+    return std::pair{*tenant, *agent};
+}
+
 } // namespace
 
 bool isValidAccountId(const QString &id)
@@ -276,11 +287,9 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
     if (!root)
         return root.error();
     const Json &r = root.value();
-    const auto tenant = json::string(r, "tenantId", 64);
-    const auto agent = json::string(r, "agentId", 64);
-    if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
-        return invalid(
-            u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+    const auto ids = accountIds(r);
+    if (!ids)
+        return ids.error();
     const auto it = r.find("message");
     if (it == r.end() || !it->is_object())
         return invalid(u"The member 'message' must be an object."_s);
@@ -297,7 +306,7 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
     if (!type || !body || !author || !name || !t)
         return invalid(
             u"message.type, message.body and message.t must be present with the right types."_s);
-    return InboundRequest{*tenant, *agent,
+    return InboundRequest{ids.value().first, ids.value().second,
                           InboundMessage{*id, *chatId, *author, *type, *body, *t, *name}};
 }
 
@@ -335,23 +344,22 @@ Result<StatusReport> decodeStatusReport(const QByteArray &bytes)
     if (!root)
         return root.error();
     const Json &r = root.value();
-    const auto tenant = json::string(r, "tenantId", 64);
-    const auto agent = json::string(r, "agentId", 64);
+    const auto ids = accountIds(r);
+    if (!ids)
+        return ids.error();
     const auto clientId = json::string(r, "clientId", bridge::kMaxIdLength);
     const auto waId = json::string(r, "waMessageId", bridge::kMaxIdLength);
     const auto chatId = json::string(r, "chatId", bridge::kMaxIdLength);
     const auto state = json::string(r, "state", 32);
     const auto detail = json::optionalString(r, "detail", 1024);
     const auto t = json::integer(r, "t");
-    if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
-        return invalid(
-            u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
     if (!clientId || !waId || !chatId || !state || !detail || !t)
         return invalid(u"clientId, waMessageId, chatId, state, detail and t are required."_s);
     static const QStringList states{u"sent"_s, u"delivered"_s, u"read"_s, u"played"_s, u"failed"_s};
     if (!states.contains(*state))
         return invalid(u"state must be one of %1."_s.arg(states.join(u", "_s)));
-    return StatusReport{*tenant, *agent, *clientId, *waId, *chatId, *state, *detail, *t};
+    return StatusReport{
+        ids.value().first, ids.value().second, *clientId, *waId, *chatId, *state, *detail, *t};
 }
 
 std::optional<Error> decodeError(const QByteArray &bytes)

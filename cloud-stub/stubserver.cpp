@@ -189,6 +189,15 @@ void StubServer::signedRoute(const QString &path, SignedHandler handler)
         });
 }
 
+StubServer::SignedHandler StubServer::served(ServiceHandler handler)
+{
+    return
+        [this, handler](const DeviceRegistry::Device &device, const QHttpServerRequest &request) {
+            const auto answer = (m_cloud.get()->*handler)(device, request.body());
+            return jsonResponse(answer.body, answer.httpStatus);
+        };
+}
+
 void StubServer::saveState()
 {
     if (m_stateFile.isEmpty())
@@ -211,16 +220,8 @@ void StubServer::addHttpsRoutes()
         saveState();
         return jsonResponse(cloud::encode(credentials.value()));
     });
-    signedRoute(u"/v1/inbound"_s,
-                [this](const DeviceRegistry::Device &device, const QHttpServerRequest &request) {
-                    const auto answer = m_cloud->handleInbound(device, request.body());
-                    return jsonResponse(answer.body, answer.httpStatus);
-                });
-    signedRoute(u"/v1/status"_s,
-                [this](const DeviceRegistry::Device &device, const QHttpServerRequest &request) {
-                    const auto answer = m_cloud->handleStatus(device, request.body());
-                    return jsonResponse(answer.body, answer.httpStatus);
-                });
+    signedRoute(u"/v1/inbound"_s, served(&CloudService::handleInbound));
+    signedRoute(u"/v1/status"_s, served(&CloudService::handleStatus));
     signedRoute(u"/v1/credentials/rotate"_s,
                 [this](const DeviceRegistry::Device &device, const QHttpServerRequest &) {
                     const auto rotated = m_cloud->devices().rotate(device.token);
@@ -228,11 +229,7 @@ void StubServer::addHttpsRoutes()
                     return rotated ? jsonResponse(cloud::encode(rotated.value()))
                                    : errorResponse(rotated.error(), 404);
                 });
-    signedRoute(u"/v1/heartbeat"_s,
-                [this](const DeviceRegistry::Device &device, const QHttpServerRequest &request) {
-                    const auto answer = m_cloud->handleHeartbeat(device, request.body());
-                    return jsonResponse(answer.body, answer.httpStatus);
-                });
+    signedRoute(u"/v1/heartbeat"_s, served(&CloudService::handleHeartbeat));
     signedRoute(u"/v1/unpair"_s,
                 [this](const DeviceRegistry::Device &device, const QHttpServerRequest &) {
                     m_cloud->devices().unpair(device.token);

@@ -62,6 +62,10 @@ private:
                                                             const QHttpServerRequest &)>;
     // A POST route that answers 401 unless the request is signed by a paired device.
     void signedRoute(const QString &path, SignedHandler handler);
+    using ServiceHandler = CloudService::Answer (CloudService::*)(const DeviceRegistry::Device &,
+                                                                  const QByteArray &);
+    // A signed route answered by one of the cloud service's handlers.
+    SignedHandler served(ServiceHandler handler);
     void saveState();
     void addHttpsRoutes();
     void addControlRoutes();
