@@ -1,6 +1,7 @@
 #include "agentconfig.h"
 
 #include "cloudprotocol.h"
+#include "keypins.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -16,13 +17,6 @@ Error configError(const QString &message)
     return Error{u"config"_s, message};
 }
 
-bool isValidPin(const QString &pin)
-{
-    const auto decoded =
-        QByteArray::fromBase64Encoding(pin.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    return decoded && decoded.decoded.size() == 32;
-}
-
 } // namespace
 
 const QStringList &AgentConfig::keys()
@@ -32,6 +26,7 @@ const QStringList &AgentConfig::keys()
         u"cloud/ca-file"_s,
         u"cloud/tenant-id"_s,
         u"cloud/agent-id"_s,
+        u"cloud/spki-pins"_s,
         u"whatsapp/url"_s,
         u"whatsapp/account"_s,
         u"whatsapp/spki-pins"_s,
@@ -99,6 +94,8 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
         config.whatsAppUrl = QUrl(values.value(u"whatsapp/url"_s).trimmed(), QUrl::StrictMode);
     if (values.contains(u"whatsapp/account"_s))
         config.account = values.value(u"whatsapp/account"_s).trimmed();
+    for (const QString &pin : values.value(u"cloud/spki-pins"_s).split(u',', Qt::SkipEmptyParts))
+        config.cloudSpkiPins.append(pin.trimmed());
     for (const QString &pin : values.value(u"whatsapp/spki-pins"_s).split(u',', Qt::SkipEmptyParts))
         config.whatsAppSpkiPins.append(pin.trimmed());
     config.userAgent = values.value(u"whatsapp/user-agent"_s).trimmed();
@@ -174,8 +171,8 @@ Status AgentConfig::validate() const
         return configError(
             u"The CA file %1 cannot be read; check the path given as [cloud] ca-file or --ca-file."_s
                 .arg(caFile));
-    for (const QString &pin : whatsAppSpkiPins) {
-        if (!isValidPin(pin))
+    for (const QString &pin : cloudSpkiPins + whatsAppSpkiPins) {
+        if (!keypins::isValid(pin))
             return configError(
                 u"'%1' is not a key pin: a pin is the base64 SHA-256 of a certificate's SubjectPublicKeyInfo (scripts/make-certs.sh prints one)."_s
                     .arg(pin));

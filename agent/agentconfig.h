@@ -15,6 +15,9 @@ struct AgentConfig
 {
     QUrl cloudUrl;
     QString caFile; // extra CA certificates (PEM) trusted for the cloud, besides the system's
+    // Optional SHA-256 pins (base64) of the cloud server's keys: when set, a connection whose
+    // certificate chain carries none of them is refused even though a CA vouches for it.
+    QStringList cloudSpkiPins;
     // Optional: the agent's identity comes from pairing; if set, it must match the pairing.
     QString tenantId;
     QString agentId;

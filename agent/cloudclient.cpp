@@ -1,5 +1,6 @@
 #include "cloudclient.h"
 
+#include "keypins.h"
 #include "logging.h"
 #include "signing.h"
 
@@ -137,7 +138,25 @@ void CloudClient::post(const QString &path, const QByteArray &body, bool sign,
     }
 
     QNetworkReply *reply = m_network.post(request, body);
+    if (!m_options.spkiPins.isEmpty()) {
+        // Emitted after the handshake and before any byte of the request leaves: a server
+        // without a pinned key never sees the token, the signature or the body.
+        connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
+            if (keypins::chainMatches(reply->sslConfiguration().peerCertificateChain(),
+                                      m_options.spkiPins))
+                return;
+            reply->setProperty("sakPinMismatch", true);
+            reply->abort();
+        });
+    }
     connect(reply, &QNetworkReply::finished, this, [reply, url, done = std::move(done)] {
+        if (reply->property("sakPinMismatch").toBool()) {
+            done(Error{
+                u"tls-pin"_s,
+                u"The cloud server %1 presented a key that is not pinned: it may not be your cloud server. Check [cloud] spki-pins (or --cloud-spki-pins) against the server's key."_s
+                    .arg(url.host())});
+            return;
+        }
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray payload = reply->readAll();
         const auto error = reply->error();

@@ -18,6 +18,7 @@ struct CloudClientOptions
     QUrl baseUrl;   // https://host:port, the protocol's paths are appended
     QString caFile; // PEM CA certificates trusted in addition to the system's; may be empty
     std::chrono::milliseconds timeout{15000};
+    QStringList spkiPins; // when set, the server's chain must carry one of these keys
 };
 
 // Speaks the cloud protocol over HTTPS. TLS is always verified: against the system's CAs and,

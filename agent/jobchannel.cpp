@@ -1,5 +1,6 @@
 #include "jobchannel.h"
 
+#include "keypins.h"
 #include "logging.h"
 
 #include <QDateTime>
@@ -34,8 +35,9 @@ JobChannel::~JobChannel()
 }
 
 void JobChannel::configure(const QUrl &cloudUrl, const QSslConfiguration &tls,
-                           const cloud::Credentials &credentials)
+                           const cloud::Credentials &credentials, const QStringList &pins)
 {
+    m_pins = pins;
     m_url = cloudUrl;
     m_url.setScheme(u"wss"_s);
     m_url.setPath(u"/v1/jobs"_s);
@@ -68,6 +70,14 @@ void JobChannel::setReady(bool ready)
 
 void JobChannel::onConnected()
 {
+    // Checked before the hello: a server without a pinned key never sees a signature.
+    if (!keypins::chainMatches(m_socket.sslConfiguration().peerCertificateChain(), m_pins)) {
+        qCWarning(lcCloud).noquote()
+            << "The job channel's server presented a key that is not pinned; closing it. Check "
+               "[cloud] spki-pins against the server's key.";
+        m_socket.abort();
+        return;
+    }
     const QByteArray token = m_credentials.token.toUtf8();
     const auto signature = signing::sign(m_credentials.secret, "GET", "/v1/jobs", token,
                                          QDateTime::currentSecsSinceEpoch());

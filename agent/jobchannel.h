@@ -28,8 +28,9 @@ public:
     explicit JobChannel(QObject *parent = nullptr);
     ~JobChannel() override;
 
+    // `pins`: the cloud's key pins (see keypins.h); empty for none.
     void configure(const QUrl &cloudUrl, const QSslConfiguration &tls,
-                   const cloud::Credentials &credentials);
+                   const cloud::Credentials &credentials, const QStringList &pins = {});
     void setJobHandler(JobHandler handler) { m_handler = std::move(handler); }
     void setRetryPolicy(const RetryPolicy &policy) { m_retry = policy; }
 
@@ -49,6 +50,7 @@ private:
     QWebSocket m_socket;
     QUrl m_url;
     cloud::Credentials m_credentials;
+    QStringList m_pins;
     JobHandler m_handler;
     RetryPolicy m_retry{std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 0};
     QTimer m_reconnect;

@@ -161,7 +161,9 @@ Result<cloud::Credentials> Application::storedCredentials()
 Status Application::makeCloudClient()
 {
     m_cloud = std::make_unique<CloudClient>();
-    return m_cloud->configure({m_config.cloudUrl, m_config.caFile});
+    return m_cloud->configure({.baseUrl = m_config.cloudUrl,
+                               .caFile = m_config.caFile,
+                               .spkiPins = m_config.cloudSpkiPins});
 }
 
 Status Application::startSession()
@@ -201,7 +203,8 @@ Status Application::startSession()
     // Outbound work pushed by the cloud: queued durably (with the WhatsApp id it will be sent
     // under) before it is acknowledged, then sent in turn.
     m_jobs = std::make_unique<JobChannel>();
-    m_jobs->configure(m_config.cloudUrl, m_cloud->tlsConfiguration(), m_cloud->credentials());
+    m_jobs->configure(m_config.cloudUrl, m_cloud->tlsConfiguration(), m_cloud->credentials(),
+                      m_config.cloudSpkiPins);
     m_jobs->setJobHandler([this](const cloud::OutboundJob &job) -> Status {
         const OutboundText text{job.clientId, job.chatId, job.text, newWhatsAppMessageId()};
         const auto inserted = m_store->enqueueOutbound(text);

@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QNetworkProxyFactory>
 #include <QStandardPaths>
 #ifdef SAK_WITH_WIDGETS
 #include <QApplication>
@@ -41,6 +42,11 @@ const std::vector<Option> &options()
                             u"Extra CA certificates (PEM) trusted for the cloud server."_s,
                             u"file"_s),
          u"cloud/ca-file"_s},
+        {QCommandLineOption(
+             u"cloud-spki-pins"_s,
+             u"Key pins (base64 SHA-256 of SubjectPublicKeyInfo) of the cloud server; comma-separated. When set, a server without one of these keys is refused."_s,
+             u"pins"_s),
+         u"cloud/spki-pins"_s},
         {QCommandLineOption(u"tenant-id"_s, u"Tenant (shop) id at the cloud."_s, u"id"_s),
          u"cloud/tenant-id"_s},
         {QCommandLineOption(u"agent-id"_s, u"This agent's id at the cloud."_s, u"id"_s),
@@ -199,6 +205,10 @@ int main(int argc, char *argv[])
         QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
     if (!config)
         return fail(config.error().message);
+
+    // The cloud is reached through the proxy the system is set up with (environment on Linux,
+    // the Internet settings on Windows), like every other program of the shop's PC.
+    QNetworkProxyFactory::setUseSystemConfiguration(true);
 
     // Commands: run once without any browser, then exit.
     for (const QString &command :

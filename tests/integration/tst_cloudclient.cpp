@@ -1,8 +1,10 @@
 #include "cloudclient.h"
 #include "fakesession.h"
+#include "keypins.h"
 #include "testenv.h"
 
 #include <QDateTime>
+#include <QSslCertificate>
 #include <QTcpServer>
 #include <QTest>
 
@@ -55,6 +57,52 @@ private Q_SLOTS:
         QCOMPARE(reply.error().code, u"tls"_s);
         QVERIFY2(reply.error().message.contains(u"--ca-file"_s), qPrintable(reply.error().message));
         QCOMPARE(m_stub->cloud().inbound(u"shop"_s).size(), before);
+    }
+
+    // A pin narrows the trust to the pinned keys: the server's own key or its CA's key passes,
+    // another key (a server some CA vouches for, but not ours) is refused before the request.
+    void pinnedKeys_data()
+    {
+        QTest::addColumn<QString>("pin");
+        QTest::addColumn<bool>("accepted");
+        const auto ca = QSslCertificate::fromPath(test::certPath(u"ca.pem"_s));
+        QTest::newRow("the server's key") << test::serverPin() << true;
+        QTest::newRow("the CA's key") << QString::fromLatin1(keypins::pinOf(ca.value(0))) << true;
+        QTest::newRow("another key")
+            << QString::fromLatin1(QByteArray(32, 'k').toBase64()) << false;
+    }
+    void pinnedKeys()
+    {
+        QFETCH(QString, pin);
+        QFETCH(bool, accepted);
+        CloudClient client;
+        auto o = options(test::certPath(u"ca.pem"_s));
+        o.spkiPins = {pin};
+        QVERIFY(client.configure(o));
+        client.setCredentials(m_credentials);
+        const qsizetype before = m_stub->cloud().inbound(u"shop"_s).size();
+        const auto reply =
+            post(client,
+                 test::customerMessage(u"P-%1"_s.arg(QString::fromLatin1(QTest::currentDataTag())),
+                                       u"491701234567@c.us"_s, u"hi"_s));
+        if (accepted) {
+            QVERIFY2(reply, reply ? "" : qPrintable(reply.error().message));
+            QCOMPARE(m_stub->cloud().inbound(u"shop"_s).size(), before + 1);
+        } else {
+            QVERIFY(!reply);
+            QCOMPARE(reply.error().code, u"tls-pin"_s);
+            QVERIFY2(reply.error().message.contains(u"spki-pins"_s),
+                     qPrintable(reply.error().message));
+            QCOMPARE(m_stub->cloud().inbound(u"shop"_s).size(), before);
+        }
+    }
+
+    // Our pin computation agrees with OpenSSL's (scripts/make-certs.sh wrote server.spki).
+    void pinOfTheServerCertificateMatchesOpenSsl()
+    {
+        const auto chain = QSslCertificate::fromPath(test::certPath(u"server.crt"_s));
+        QVERIFY(!chain.isEmpty());
+        QCOMPARE(QString::fromLatin1(keypins::pinOf(chain.at(0))), test::serverPin());
     }
 
     void caFileWithoutCertificatesIsAConfigError()
@@ -211,7 +259,7 @@ private:
     CloudClientOptions options(const QString &caFile) const
     {
         return {QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), caFile,
-                std::chrono::seconds(10)};
+                std::chrono::seconds(10), {}};
     }
 
     static Result<cloud::InboundResponse> post(CloudClient &client, const InboundMessage &message)

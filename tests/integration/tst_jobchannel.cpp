@@ -65,6 +65,32 @@ private Q_SLOTS:
         QCOMPARE(m_stub->jobs().jobs(u"jobs-shop"_s)[u"pending"_s].toArray().size(), 0);
     }
 
+    void aServerWithoutThePinnedKeyNeverSeesTheHello_data()
+    {
+        QTest::addColumn<QString>("pin");
+        QTest::addColumn<bool>("opens");
+        QTest::newRow("pinned") << test::serverPin() << true;
+        QTest::newRow("another key")
+            << QString::fromLatin1(QByteArray(32, 'k').toBase64()) << false;
+    }
+    void aServerWithoutThePinnedKeyNeverSeesTheHello()
+    {
+        QFETCH(QString, pin);
+        QFETCH(bool, opens);
+        const auto credentials = test::pairDevice(*m_stub, u"pin-shop"_s);
+        JobChannel channel;
+        channel.configure(QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), m_tls,
+                          credentials, {pin});
+        channel.setRetryPolicy({std::chrono::milliseconds(200), std::chrono::milliseconds(400), 0});
+        QSignalSpy ready(&channel, &JobChannel::readyChanged);
+        channel.start();
+        QCOMPARE(ready.wait(opens ? 10000 : 1500), opens);
+        QCOMPARE(channel.isReady(), opens);
+        QCOMPARE(m_stub->jobs().connectedAgents(), opens ? 1 : 0);
+        channel.stop();
+        QTRY_COMPARE(m_stub->jobs().connectedAgents(), 0);
+    }
+
     void aChannelWithUnknownCredentialsIsRefused()
     {
         auto credentials = test::pairDevice(*m_stub, u"jobs-shop"_s);

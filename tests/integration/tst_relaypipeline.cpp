@@ -28,7 +28,9 @@ private Q_SLOTS:
         m_session = std::make_unique<test::FakeSession>();
         m_cloud = std::make_unique<CloudClient>();
         QVERIFY(m_cloud->configure({QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())),
-                                    test::certPath(u"ca.pem"_s), std::chrono::seconds(10)}));
+                                    test::certPath(u"ca.pem"_s),
+                                    std::chrono::seconds(10),
+                                    {}}));
         m_cloud->setCredentials(test::pairDevice(*m_stub, u"tenant-%1"_s.arg(++m_round)));
         m_pipeline = std::make_unique<RelayPipeline>(m_session.get(), m_cloud.get());
     }
@@ -149,7 +151,9 @@ private Q_SLOTS:
         const quint16 port = closed.serverPort();
         closed.close();
         QVERIFY(m_cloud->configure({QUrl(u"https://127.0.0.1:%1"_s.arg(port)),
-                                    test::certPath(u"ca.pem"_s), std::chrono::seconds(5)}));
+                                    test::certPath(u"ca.pem"_s),
+                                    std::chrono::seconds(5),
+                                    {}}));
         m_pipeline->setRetryPolicy(
             {std::chrono::milliseconds(5), std::chrono::milliseconds(20), 3});
         m_session->setState(SessionState::Connected);
