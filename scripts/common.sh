@@ -7,6 +7,7 @@ SAK_BUILD=${SAK_BUILD:-$SAK_ROOT/build}
 # Everything the build, the tests and the demo need, from Debian 12's archive.
 SAK_PACKAGES=(
     cmake ninja-build g++ pkg-config git ca-certificates openssl curl python3
+    clang-14 libclang-rt-14-dev
     qt6-base-dev qt6-base-dev-tools qt6-webengine-dev libqt6webenginecore6-bin
     qt6-webchannel-dev qt6-httpserver-dev qt6-websockets-dev qt6-l10n-tools
     qtkeychain-qt6-dev libsqlcipher-dev libssl-dev nlohmann-json3-dev libqrencode-dev
