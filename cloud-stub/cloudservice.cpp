@@ -3,6 +3,7 @@
 #include "logging.h"
 
 #include <QCryptographicHash>
+#include <QJsonArray>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -93,6 +94,42 @@ QList<cloud::Heartbeat> CloudService::heartbeats(const QString &tenantId) const
             out.append(h);
     }
     return out;
+}
+
+QJsonObject CloudService::snapshot() const
+{
+    QJsonArray inbound;
+    for (const auto &requests : m_inbound) {
+        for (const cloud::InboundRequest &r : requests)
+            inbound.append(QString::fromUtf8(cloud::encode(r)));
+    }
+    QJsonArray status;
+    for (const auto &reports : m_status) {
+        for (const cloud::StatusReport &r : reports)
+            status.append(QString::fromUtf8(cloud::encode(r)));
+    }
+    QJsonObject answers;
+    for (auto it = m_answers.cbegin(); it != m_answers.cend(); ++it)
+        answers.insert(it.key(), QString::fromUtf8(it.value()));
+    return {{u"inbound"_s, inbound}, {u"status"_s, status}, {u"answers"_s, answers}};
+}
+
+void CloudService::restore(const QJsonObject &snapshot)
+{
+    m_inbound.clear();
+    m_status.clear();
+    m_answers.clear();
+    for (const auto &value : snapshot.value(u"inbound"_s).toArray()) {
+        if (const auto r = cloud::decodeInboundRequest(value.toString().toUtf8()))
+            m_inbound[r.value().tenantId].append(r.value());
+    }
+    for (const auto &value : snapshot.value(u"status"_s).toArray()) {
+        if (const auto r = cloud::decodeStatusReport(value.toString().toUtf8()))
+            m_status[r.value().tenantId].append(r.value());
+    }
+    const QJsonObject answers = snapshot.value(u"answers"_s).toObject();
+    for (auto it = answers.constBegin(); it != answers.constEnd(); ++it)
+        m_answers.insert(it.key(), it.value().toString().toUtf8());
 }
 
 } // namespace sak::stub

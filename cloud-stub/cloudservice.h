@@ -5,6 +5,7 @@
 #include "replyengine.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 
 namespace sak::stub {
@@ -41,6 +42,11 @@ public:
     {
         return m_status.value(tenantId);
     }
+
+    // What the cloud received and answered survives a restart (so that a repeated request is
+    // still answered as the first time); devices are kept by the registry.
+    QJsonObject snapshot() const;
+    void restore(const QJsonObject &snapshot);
 
 private:
     ReplyEngine m_engine;

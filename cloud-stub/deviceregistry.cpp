@@ -106,7 +106,7 @@ QByteArray DeviceRegistry::currentSecret(const QString &token) const
     return it == m_devices.cend() ? QByteArray() : it->secrets.constLast();
 }
 
-Status DeviceRegistry::save(const QString &path) const
+QJsonArray DeviceRegistry::snapshot() const
 {
     QJsonArray devices;
     for (const Device &d : m_devices) {
@@ -119,23 +119,12 @@ Status DeviceRegistry::save(const QString &path) const
                                    {u"secrets"_s, secrets},
                                    {u"name"_s, d.name}});
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(QJsonDocument(QJsonObject{{u"devices"_s, devices}}).toJson()) < 0 ||
-        !file.commit())
-        return Error{u"state"_s, u"The stub's state file %1 cannot be written."_s.arg(path)};
-    return Done{};
+    return devices;
 }
 
-Status DeviceRegistry::load(const QString &path)
+void DeviceRegistry::restore(const QJsonArray &devices)
 {
-    QFile file(path);
-    if (!file.exists())
-        return Done{};
-    if (!file.open(QIODevice::ReadOnly))
-        return Error{u"state"_s, u"The stub's state file %1 cannot be read."_s.arg(path)};
-    const QJsonArray devices =
-        QJsonDocument::fromJson(file.readAll()).object().value(u"devices"_s).toArray();
+    m_devices.clear();
     for (const auto &value : devices) {
         const QJsonObject o = value.toObject();
         Device d{o[u"tenantId"_s].toString(),
@@ -148,7 +137,6 @@ Status DeviceRegistry::load(const QString &path)
         if (!d.token.isEmpty() && !d.secrets.isEmpty())
             m_devices.insert(d.token, d);
     }
-    return Done{};
 }
 
 } // namespace sak::stub

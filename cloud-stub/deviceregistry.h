@@ -5,6 +5,7 @@
 #include "signing.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 
@@ -47,8 +48,8 @@ public:
     QList<Device> devices() const { return m_devices.values(); }
 
     // Devices survive a restart of the stub (the cloud would not forget them either).
-    Status load(const QString &path);
-    Status save(const QString &path) const;
+    QJsonArray snapshot() const;
+    void restore(const QJsonArray &snapshot);
 
 private:
     struct Code

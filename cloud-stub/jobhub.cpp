@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTimer>
@@ -170,6 +171,43 @@ QJsonObject JobHub::jobs(const QString &tenantId) const
         (job.acknowledged ? acknowledged : pending).append(o);
     }
     return {{u"pending"_s, pending}, {u"acknowledged"_s, acknowledged}};
+}
+
+QJsonArray JobHub::snapshot() const
+{
+    QJsonArray out;
+    for (const Job &job : m_jobs) {
+        out.append(QJsonObject{{u"token"_s, job.token},
+                               {u"job"_s, QJsonDocument::fromJson(cloud::encode(job.job)).object()},
+                               {u"acknowledged"_s, job.acknowledged}});
+    }
+    return out;
+}
+
+void JobHub::restore(const QJsonArray &snapshot)
+{
+    m_jobs.clear();
+    for (const auto &value : snapshot) {
+        const QJsonObject o = value.toObject();
+        const auto job = cloud::decodeOutboundJob(
+            QJsonDocument(o.value(u"job"_s).toObject()).toJson(QJsonDocument::Compact));
+        if (!job) {
+            qCWarning(lcStub).noquote() << "Dropped a stored job:" << job.error().message;
+            continue;
+        }
+        m_jobs.append(
+            Job{o.value(u"token"_s).toString(), job.value(), o.value(u"acknowledged"_s).toBool()});
+    }
+}
+
+void JobHub::dropConnections()
+{
+    const auto sockets = m_sockets.values();
+    m_sockets.clear();
+    for (const auto &socket : sockets) {
+        if (socket)
+            socket->abort();
+    }
 }
 
 } // namespace sak::stub

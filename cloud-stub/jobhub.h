@@ -32,6 +32,12 @@ public:
     QJsonObject jobs(const QString &tenantId) const; // pending and acknowledged, for tests
     int connectedAgents() const { return int(m_sockets.size()); }
 
+    // Jobs survive a restart of the stub; the unacknowledged ones go out again on reconnect.
+    QJsonArray snapshot() const;
+    void restore(const QJsonArray &snapshot);
+    // Closes every agent's channel at once, as a crashed server or a dropped network would.
+    void dropConnections();
+
 private:
     struct Job
     {

@@ -1,5 +1,6 @@
 #include "logging.h"
 #include "stubserver.h"
+#include "unixsignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -79,6 +80,11 @@ int main(int argc, char *argv[])
     options.businessNumber = parser.value(business);
     options.stateFile = parser.value(state);
 
+    // A stop (SIGTERM, Ctrl+C) ends the event loop, so that the server writes its state file
+    // before it goes: a restarted stub goes on where this one stopped.
+    sak::UnixSignals termination;
+    QObject::connect(&termination, &sak::UnixSignals::terminationRequested, &app,
+                     [] { QCoreApplication::quit(); });
     sak::stub::StubServer server;
     if (const auto started = server.start(options); !started)
         return fail(started.error().message);
@@ -86,10 +92,13 @@ int main(int argc, char *argv[])
     const QString host = options.address.toString();
     std::printf("sak-cloud-stub %s ready\n"
                 "  cloud API           https://%s:%u/v1/\n"
+                "  job channel         wss://%s:%u/v1/jobs\n"
                 "  WhatsApp simulator  https://%s:%u/wa/\n"
+                "  admin page          http://127.0.0.1:%u/admin\n"
                 "  customer panel      http://127.0.0.1:%u/customer\n",
                 SAK_VERSION, qPrintable(host), server.httpsPort(), qPrintable(host),
-                server.httpsPort(), server.controlPort());
+                server.jobsPort(), qPrintable(host), server.httpsPort(), server.controlPort(),
+                server.controlPort());
     std::fflush(stdout);
     return app.exec();
 }

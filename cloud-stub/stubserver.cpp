@@ -4,14 +4,18 @@
 #include "logging.h"
 
 #include <QDateTime>
+#include <QEventLoop>
 #include <QFile>
 #include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMetaEnum>
+#include <QRandomGenerator>
+#include <QSaveFile>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocketServer>
 
@@ -21,6 +25,9 @@ namespace sak::stub {
 namespace {
 
 using HttpStatus = QHttpServerResponse::StatusCode;
+
+constexpr int kSaveIntervalMs = 250;
+constexpr qsizetype kRecordedRequests = 5000;
 
 QHttpServerResponse jsonResponse(const QByteArray &body, int status = 200)
 {
@@ -82,7 +89,11 @@ StubServer::StubServer(QObject *parent)
     : QObject(parent)
 {}
 
-StubServer::~StubServer() = default;
+StubServer::~StubServer()
+{
+    if (m_cloud)
+        saveState();
+}
 
 Status StubServer::start(const StubOptions &options)
 {
@@ -90,12 +101,16 @@ Status StubServer::start(const StubOptions &options)
     if (!rules)
         return rules.error();
     m_cloud = std::make_unique<CloudService>(std::move(rules).value());
+    m_simulator = new WhatsAppSimulator(options.businessNumber, this);
+    m_jobs = new JobHub(m_cloud->devices(), this);
     m_stateFile = options.stateFile;
     if (!m_stateFile.isEmpty()) {
-        if (Status loaded = m_cloud->devices().load(m_stateFile); !loaded)
+        if (Status loaded = loadState(); !loaded)
             return loaded;
+        m_saveTimer = new QTimer(this);
+        connect(m_saveTimer, &QTimer::timeout, this, &StubServer::saveState);
+        m_saveTimer->start(kSaveIntervalMs);
     }
-    m_simulator = new WhatsAppSimulator(options.businessNumber, this);
 
     QFile certFile(options.certFile);
     QFile keyFile(options.keyFile);
@@ -114,7 +129,6 @@ Status StubServer::start(const StubOptions &options)
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
 
-    m_jobs = new JobHub(m_cloud->devices(), this);
     m_https = new QHttpServer(this);
 
     m_https->sslSetup(tls);
@@ -157,35 +171,67 @@ Status StubServer::start(const StubOptions &options)
     return Done{};
 }
 
+std::optional<QHttpServerResponse> StubServer::injectedFault(const QHttpServerRequest &request)
+{
+    const bool due = m_faults.remaining > 0 ||
+                     (m_faults.errorRate > 0 &&
+                      QRandomGenerator::global()->generateDouble() < m_faults.errorRate);
+    if (!due || m_faults.status == 0)
+        return std::nullopt;
+    if (m_faults.remaining > 0)
+        --m_faults.remaining;
+    qCWarning(lcStub).noquote() << "Injected fault: answering" << request.url().path() << "with"
+                                << m_faults.status;
+    auto response = errorResponse(
+        {u"injected-fault"_s, u"The server is busy (injected fault); try again later."_s},
+        m_faults.status);
+    if (m_faults.retryAfter > 0)
+        response.setHeader("Retry-After", QByteArray::number(m_faults.retryAfter));
+    return response;
+}
+
+void StubServer::record(const QString &path, const QString &agentId, int status)
+{
+    m_requests.append({QDateTime::currentMSecsSinceEpoch(), path, agentId, status});
+    if (m_requests.size() > kRecordedRequests)
+        m_requests.removeFirst();
+}
+
 void StubServer::signedRoute(const QString &path, SignedHandler handler)
 {
     m_https->route(
         path, QHttpServerRequest::Method::Post, [this, handler](const QHttpServerRequest &request) {
-            if (m_fault.remaining > 0) {
-                --m_fault.remaining;
-                qCWarning(lcStub).noquote() << "Injected fault: answering" << request.url().path()
-                                            << "with" << m_fault.status;
-                auto response =
-                    errorResponse({u"injected-fault"_s,
-                                   u"The server is busy (injected fault); try again later."_s},
-                                  m_fault.status);
-                if (m_fault.retryAfter > 0)
-                    response.setHeader("Retry-After", QByteArray::number(m_fault.retryAfter));
-                return response;
+            QHttpServerResponse response = [&] {
+                if (auto fault = injectedFault(request)) {
+                    record(request.url().path(), QString(), int(fault->statusCode()));
+                    return std::move(*fault);
+                }
+                const signing::Signature signature{request.value(signing::kTimestampHeader),
+                                                   request.value(signing::kNonceHeader),
+                                                   request.value(signing::kSignatureHeader)};
+                const auto device = m_cloud->devices().authenticate(
+                    "POST", request.url().path(QUrl::FullyEncoded).toUtf8(), request.body(),
+                    request.value(signing::kTokenHeader), signature,
+                    QDateTime::currentSecsSinceEpoch());
+                if (!device) {
+                    qCWarning(lcStub).noquote()
+                        << "Refused" << request.url().path() << "-" << device.error().code;
+                    record(request.url().path(), QString(), 401);
+                    return errorResponse(device.error(), 401);
+                }
+                QHttpServerResponse served = handler(device.value(), request);
+                record(request.url().path(), device.value().agentId, int(served.statusCode()));
+                return served;
+            }();
+            if (m_faults.latencyMs > 0) {
+                // QtHttpServer 6.4 cannot answer after the handler returned (its responder
+                // keeps a reference to the request), so the answer waits in a local event
+                // loop: other requests are served meanwhile.
+                QEventLoop wait;
+                QTimer::singleShot(m_faults.latencyMs, &wait, &QEventLoop::quit);
+                wait.exec();
             }
-            const signing::Signature signature{request.value(signing::kTimestampHeader),
-                                               request.value(signing::kNonceHeader),
-                                               request.value(signing::kSignatureHeader)};
-            const auto device = m_cloud->devices().authenticate(
-                "POST", request.url().path(QUrl::FullyEncoded).toUtf8(), request.body(),
-                request.value(signing::kTokenHeader), signature,
-                QDateTime::currentSecsSinceEpoch());
-            if (!device) {
-                qCWarning(lcStub).noquote()
-                    << "Refused" << request.url().path() << "-" << device.error().code;
-                return errorResponse(device.error(), 401);
-            }
-            return handler(device.value(), request);
+            return response;
         });
 }
 
@@ -198,12 +244,51 @@ StubServer::SignedHandler StubServer::served(ServiceHandler handler)
         };
 }
 
+Status StubServer::loadState()
+{
+    QFile file(m_stateFile);
+    if (!file.exists())
+        return Done{};
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{
+            u"state"_s,
+            u"The stub's state file %1 cannot be read; check its permissions or choose another --state-file."_s
+                .arg(m_stateFile)};
+    m_savedState = file.readAll();
+    QJsonParseError error{};
+    const QJsonObject state = QJsonDocument::fromJson(m_savedState, &error).object();
+    if (error.error != QJsonParseError::NoError)
+        return Error{
+            u"state"_s,
+            u"The stub's state file %1 is not valid JSON (%2); move it away to start afresh."_s.arg(
+                m_stateFile, error.errorString())};
+    m_cloud->devices().restore(state.value(u"devices"_s).toArray());
+    m_cloud->restore(state.value(u"cloud"_s).toObject());
+    m_jobs->restore(state.value(u"jobs"_s).toArray());
+    m_simulator->restore(state.value(u"whatsapp"_s).toObject());
+    qCInfo(lcStub).noquote() << "State restored from" << m_stateFile;
+    return Done{};
+}
+
 void StubServer::saveState()
 {
     if (m_stateFile.isEmpty())
         return;
-    if (Status saved = m_cloud->devices().save(m_stateFile); !saved)
-        qCWarning(lcStub).noquote() << saved.error().message;
+    const QByteArray state =
+        QJsonDocument(QJsonObject{{u"devices"_s, m_cloud->devices().snapshot()},
+                                  {u"cloud"_s, m_cloud->snapshot()},
+                                  {u"jobs"_s, m_jobs->snapshot()},
+                                  {u"whatsapp"_s, m_simulator->snapshot()}})
+            .toJson(QJsonDocument::Compact);
+    if (state == m_savedState)
+        return;
+    QSaveFile file(m_stateFile);
+    if (!file.open(QIODevice::WriteOnly) || file.write(state) < 0 || !file.commit()) {
+        qCWarning(lcStub).noquote()
+            << "The stub's state file" << m_stateFile << "cannot be written:" << file.errorString();
+        return;
+    }
+    m_savedState = state;
 }
 
 void StubServer::addHttpsRoutes()
@@ -244,7 +329,9 @@ void StubServer::addHttpsRoutes()
         return jsonResponse(m_simulator->hello(*body));
     });
     m_https->route(u"/wa/api/poll"_s, Method::Get, [this](const QHttpServerRequest &request) {
-        return jsonResponse(m_simulator->poll(request.query().queryItemValue(u"pageId"_s)));
+        const QUrlQuery query = request.query();
+        return jsonResponse(m_simulator->poll(query.queryItemValue(u"pageId"_s),
+                                              query.queryItemValue(u"ack"_s).toLongLong()));
     });
     m_https->route(u"/wa/api/send"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
@@ -325,13 +412,42 @@ void StubServer::addControlRoutes()
     });
     m_control->route(u"/admin/faults"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
-        const int status = body ? body->value(u"status"_s).toInt() : 0;
-        if (status < 400 || status > 599)
+        if (!body)
+            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+        Faults faults;
+        faults.status = body->value(u"status"_s).toInt();
+        faults.retryAfter = body->value(u"retryAfter"_s).toInt();
+        faults.errorRate = body->value(u"errorRate"_s).toDouble();
+        faults.latencyMs = body->value(u"latencyMs"_s).toInt();
+        faults.remaining = body->contains(u"count"_s) ? body->value(u"count"_s).toInt() : 0;
+        if (faults.status != 0 && (faults.status < 400 || faults.status > 599))
             return errorResponse(
                 {u"invalid-request"_s, u"status must be an HTTP error status (400-599)."_s}, 400);
-        injectFault(status, body->value(u"retryAfter"_s).toInt(),
-                    std::max(1, body->value(u"count"_s).toInt(1)));
+        if ((faults.remaining > 0 || faults.errorRate > 0) && faults.status == 0)
+            return errorResponse(
+                {u"invalid-request"_s, u"count and errorRate need a status to answer with."_s},
+                400);
+        if (faults.errorRate < 0 || faults.errorRate > 1 || faults.latencyMs < 0 ||
+            faults.latencyMs > 120000 || faults.retryAfter < 0 || faults.remaining < 0)
+            return errorResponse(
+                {u"invalid-request"_s,
+                 u"errorRate must be 0-1, latencyMs 0-120000, retryAfter and count not negative."_s},
+                400);
+        if (faults.status != 0 && faults.remaining == 0 && faults.errorRate == 0)
+            faults.remaining = 1;
+        setFaults(faults);
+        if (body->value(u"dropConnections"_s).toBool())
+            m_jobs->dropConnections();
         return jsonResponse(QJsonObject{{u"ok"_s, true}});
+    });
+    m_control->route(u"/admin/requests"_s, Method::Get, [this] {
+        QJsonArray out;
+        for (const RequestRecord &r : std::as_const(m_requests))
+            out.append(QJsonObject{{u"timeMs"_s, r.timeMs},
+                                   {u"path"_s, r.path},
+                                   {u"agentId"_s, r.agentId},
+                                   {u"status"_s, r.status}});
+        return jsonResponse(QJsonObject{{u"requests"_s, out}});
     });
     m_control->route(u"/admin/agents"_s, Method::Get, [this](const QHttpServerRequest &request) {
         QJsonArray out;

@@ -6,15 +6,17 @@
 #include "whatsappsimulator.h"
 
 #include <QHostAddress>
+#include <QHttpServerResponse>
 #include <QObject>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QHttpServer;
 class QWebSocketServer;
 class QHttpServerRequest;
-class QHttpServerResponse;
+class QTimer;
 
 namespace sak::stub {
 
@@ -50,12 +52,37 @@ public:
     WhatsAppSimulator &simulator() { return *m_simulator; }
     JobHub &jobs() { return *m_jobs; }
 
-    // Fault injection: the next `count` signed requests are answered with `status` (and a
-    // Retry-After of `retryAfter` seconds when set) instead of being served.
+    // Fault injection, for tests and demos of bad days.
+    struct Faults
+    {
+        int status = 0;       // answer signed requests with this HTTP error...
+        int retryAfter = 0;   // ...with this Retry-After (seconds) when set...
+        int remaining = 0;    // ...for the next this many requests...
+        double errorRate = 0; // ...or, at random, this fraction of all of them
+        int latencyMs = 0;    // every signed request answered this much later
+    };
+    void setFaults(const Faults &faults) { m_faults = faults; }
+    // The next `count` signed requests are answered with `status` (and a Retry-After of
+    // `retryAfter` seconds when set) instead of being served.
     void injectFault(int status, int retryAfter, int count)
     {
-        m_fault = {status, retryAfter, count};
+        m_faults.status = status;
+        m_faults.retryAfter = retryAfter;
+        m_faults.remaining = count;
     }
+
+    // Every signed request, as the cloud saw it (the newest 5,000), for tests.
+    struct RequestRecord
+    {
+        qint64 timeMs = 0;
+        QString path;
+        QString agentId; // empty when the request was not authenticated
+        int status = 0;
+    };
+    const QList<RequestRecord> &requests() const { return m_requests; }
+
+    // Writes the state file now (it is also written shortly after every change, and at exit).
+    void saveState();
 
 private:
     using SignedHandler = std::function<QHttpServerResponse(const DeviceRegistry::Device &,
@@ -66,7 +93,10 @@ private:
                                                                   const QByteArray &);
     // A signed route answered by one of the cloud service's handlers.
     SignedHandler served(ServiceHandler handler);
-    void saveState();
+    Status loadState();
+    void record(const QString &path, const QString &agentId, int status);
+    // An injected fault for this request, if one is due.
+    std::optional<QHttpServerResponse> injectedFault(const QHttpServerRequest &request);
     void addHttpsRoutes();
     void addControlRoutes();
 
@@ -80,12 +110,10 @@ private:
     quint16 m_jobsPort = 0;
     QWebSocketServer *m_jobsServer = nullptr;
     QString m_stateFile;
-    struct Fault
-    {
-        int status = 0;
-        int retryAfter = 0;
-        int remaining = 0;
-    } m_fault;
+    QByteArray m_savedState; // what the file holds, to write only changes
+    QTimer *m_saveTimer = nullptr;
+    Faults m_faults;
+    QList<RequestRecord> m_requests;
 };
 
 } // namespace sak::stub

@@ -69,11 +69,17 @@ void WhatsAppSimulator::prunePages()
     }
 }
 
+void WhatsAppSimulator::post(Page &page, QJsonObject event)
+{
+    event.insert(u"seq"_s, ++page.seq);
+    page.events.append(event);
+}
+
 void WhatsAppSimulator::toPairedPages(const QJsonObject &event)
 {
     for (Page &page : m_pages) {
         if (page.paired)
-            page.events.append(event);
+            post(page, event);
     }
 }
 
@@ -84,21 +90,29 @@ QJsonObject WhatsAppSimulator::hello(const QJsonObject &request)
     const QString token = request.value(u"token"_s).toString();
     Page &page = m_pages[pageId];
     page.lastSeenMs = nowMs();
-    page.events = {};
-    page.paired = !token.isEmpty() && m_tokens.contains(token);
-    page.token = page.paired ? token : QString();
+    const bool paired = !token.isEmpty() && m_tokens.contains(token);
+    // A paired page coming back keeps what is queued for it; any other starts afresh.
+    if (!paired || !page.paired || page.token != token) {
+        page.events = {};
+        page.acked = page.seq;
+    }
+    page.paired = paired;
+    page.token = paired ? token : QString();
 
-    QJsonObject answer{{u"me"_s, businessWid()}, {u"paired"_s, page.paired}};
+    // The page takes the events that follow this number.
+    QJsonObject answer{
+        {u"me"_s, businessWid()}, {u"paired"_s, page.paired}, {u"seq"_s, page.acked}};
     if (page.paired) {
-        // History as the phone syncs it; what no page has seen yet arrives as new messages.
+        QSet<QString> queued;
+        for (const auto &event : std::as_const(page.events))
+            queued.insert(event[u"msg"_s][u"id"_s].toString());
+        // History as the phone syncs it; what no page has received yet arrives as new messages.
         QJsonArray history;
-        for (Message &m : m_messages) {
-            if (m.delivered || m.fromMe) {
+        for (const Message &m : std::as_const(m_messages)) {
+            if (m.delivered || m.fromMe)
                 history.append(toJson(m, true));
-            } else {
-                m.delivered = true;
-                page.events.append(QJsonObject{{u"type"_s, u"msg"_s}, {u"msg"_s, toJson(m, true)}});
-            }
+            else if (!queued.contains(m.id))
+                post(page, QJsonObject{{u"type"_s, u"msg"_s}, {u"msg"_s, toJson(m, true)}});
         }
         answer.insert(u"history"_s, history);
         qCInfo(lcStub).noquote() << "Simulator: paired page" << pageId << "connected";
@@ -108,15 +122,31 @@ QJsonObject WhatsAppSimulator::hello(const QJsonObject &request)
     return answer;
 }
 
-QJsonObject WhatsAppSimulator::poll(const QString &pageId)
+QJsonObject WhatsAppSimulator::poll(const QString &pageId, qint64 ack)
 {
     auto it = m_pages.find(pageId);
     if (it == m_pages.end())
         return {{u"events"_s, QJsonArray{QJsonObject{{u"type"_s, u"reset"_s}}}}};
     it->lastSeenMs = nowMs();
-    QJsonArray events = it->events;
-    it->events = {};
-    return {{u"events"_s, events}};
+    it->acked = std::clamp(ack, it->acked, it->seq);
+    ack = it->acked;
+    // What the page acknowledged is gone from its queue; a message counts as delivered only
+    // then (a restart of the network loses the queue, never a message).
+    QJsonArray pending;
+    for (const auto &event : std::as_const(it->events)) {
+        const QJsonObject e = event.toObject();
+        if (e.value(u"seq"_s).toInteger() > ack) {
+            pending.append(e);
+            continue;
+        }
+        if (e.value(u"type"_s).toString() != u"msg"_s)
+            continue;
+        if (const auto m = m_byId.constFind(e.value(u"msg"_s).toObject().value(u"id"_s).toString());
+            m != m_byId.cend())
+            m_messages[*m].delivered = true;
+    }
+    it->events = pending;
+    return {{u"events"_s, pending}};
 }
 
 Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
@@ -132,6 +162,10 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
         return invalid(u"id, to and body are required."_s);
 
     if (const auto known = m_byId.constFind(id); known != m_byId.cend()) {
+        // The page uploading again a message the network may not have received (its connection
+        // dropped) is not a second send; WhatsApp's servers take a message id once.
+        if (request.value(u"resend"_s).toBool())
+            return QJsonObject{{u"ok"_s, true}, {u"t"_s, m_messages[*known].t}};
         ++m_messages[*known].sendCount;
         qCWarning(lcStub).noquote() << "Simulator: message" << id << "was sent again ("
                                     << m_messages[*known].sendCount << "times)";
@@ -193,7 +227,6 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
     prunePages();
     for (const Page &page : std::as_const(m_pages))
         anyPaired = anyPaired || (page.paired && nowMs() - page.lastSeenMs < kPageAliveMs);
-    m.delivered = anyPaired;
     if (anyPaired) {
         toPairedPages(
             QJsonObject{{u"type"_s, u"msg"_s},
@@ -228,7 +261,7 @@ Result<QJsonObject> WhatsAppSimulator::scan()
     page.paired = true;
     page.token = randomHex(8);
     m_tokens.insert(page.token);
-    page.events.append(QJsonObject{{u"type"_s, u"paired"_s}, {u"token"_s, page.token}});
+    post(page, QJsonObject{{u"type"_s, u"paired"_s}, {u"token"_s, page.token}});
     qCInfo(lcStub).noquote() << "Simulator: QR of page" << newest << "scanned";
     return QJsonObject{{u"pageId"_s, newest}};
 }
@@ -238,7 +271,7 @@ Result<QJsonObject> WhatsAppSimulator::logout()
     int n = 0;
     for (Page &page : m_pages) {
         if (page.paired) {
-            page.events.append(QJsonObject{{u"type"_s, u"logout"_s}});
+            post(page, QJsonObject{{u"type"_s, u"logout"_s}});
             page.paired = false;
             ++n;
         }
@@ -291,6 +324,48 @@ QJsonArray WhatsAppSimulator::sentByBusiness() const
             out.append(toJson(m, false));
     }
     return out;
+}
+
+QJsonObject WhatsAppSimulator::snapshot() const
+{
+    QJsonArray messages;
+    for (const Message &m : m_messages) {
+        QJsonObject o = toJson(m, false);
+        o.insert(u"delivered"_s, m.delivered);
+        messages.append(o);
+    }
+    QJsonArray tokens;
+    for (const QString &token : m_tokens)
+        tokens.append(token);
+    return {{u"messages"_s, messages}, {u"sessions"_s, tokens}};
+}
+
+void WhatsAppSimulator::restore(const QJsonObject &snapshot)
+{
+    m_messages.clear();
+    m_byId.clear();
+    m_tokens.clear();
+    for (const auto &value : snapshot.value(u"messages"_s).toArray()) {
+        const QJsonObject o = value.toObject();
+        Message m;
+        m.id = o.value(u"id"_s).toString();
+        m.chatId = o.value(u"chatId"_s).toString();
+        m.fromMe = o.value(u"fromMe"_s).toBool();
+        m.body = o.value(u"body"_s).toString();
+        m.t = o.value(u"t"_s).toInteger();
+        m.ack = o.value(u"ack"_s).toInt();
+        m.sendCount = o.value(u"sendCount"_s).toInt();
+        m.senderName = o.value(u"senderName"_s).toString();
+        m.delivered = o.value(u"delivered"_s).toBool();
+        if (m.id.isEmpty() || m_byId.contains(m.id))
+            continue;
+        m_byId.insert(m.id, m_messages.size());
+        m_messages.append(m);
+        if (m.fromMe && m.ack < 2) // the delivery the restart interrupted
+            QTimer::singleShot(kDeliveredAfterMs, this, [this, id = m.id] { setAck(id, 2); });
+    }
+    for (const auto &token : snapshot.value(u"sessions"_s).toArray())
+        m_tokens.insert(token.toString());
 }
 
 } // namespace sak::stub

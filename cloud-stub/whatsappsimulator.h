@@ -21,7 +21,10 @@ public:
 
     // Page API (HTTPS, /wa/api/...), used only by the simulated page.
     QJsonObject hello(const QJsonObject &request);
-    QJsonObject poll(const QString &pageId);
+    // The page's events after `ack`, the sequence number of the last one it processed: events
+    // are kept (and sent again) until the page acknowledges them, so a lost answer loses
+    // nothing.
+    QJsonObject poll(const QString &pageId, qint64 ack);
     Result<QJsonObject> send(const QJsonObject &request);
 
     // Control API (loopback HTTP, /control/...), used by tests, the demo and the customer panel.
@@ -34,6 +37,11 @@ public:
     QJsonArray sentByBusiness() const;
 
     QString businessWid() const { return m_business + QStringLiteral("@c.us"); }
+
+    // The "phone network" survives a restart of the stub: chats and paired sessions. Pages are
+    // not kept; they say hello again.
+    QJsonObject snapshot() const;
+    void restore(const QJsonObject &snapshot);
 
 private:
     struct Message
@@ -52,9 +60,12 @@ private:
     {
         QString token;
         qint64 lastSeenMs = 0;
-        QJsonArray events;
+        QJsonArray events; // not acknowledged yet, each with its "seq"
+        qint64 seq = 0;    // of the newest event
+        qint64 acked = 0;  // the newest event the page acknowledged
         bool paired = false;
     };
+    static void post(Page &page, QJsonObject event);
 
     static QJsonObject toJson(const Message &m, bool forPage);
     void toPairedPages(const QJsonObject &event);

@@ -3,6 +3,7 @@
 #include "testenv.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,6 +11,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslCertificate>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -176,6 +178,128 @@ private Q_SLOTS:
         QCOMPARE(control(u"/customer"_s).status, 200);
     }
 
+    void faultsAreValidated_data()
+    {
+        QTest::addColumn<QByteArray>("faults");
+        QTest::newRow("not an error status") << QByteArray(R"({"status":200})");
+        QTest::newRow("a rate without a status") << QByteArray(R"({"errorRate":0.5})");
+        QTest::newRow("a rate above 1") << QByteArray(R"({"status":503,"errorRate":2})");
+        QTest::newRow("negative latency") << QByteArray(R"({"latencyMs":-1})");
+        QTest::newRow("not JSON") << QByteArray("latency please");
+    }
+    void faultsAreValidated()
+    {
+        QFETCH(QByteArray, faults);
+        const auto answer = control(u"/admin/faults"_s, faults);
+        QCOMPARE(answer.status, 400);
+        QVERIFY(!answer.json[u"error"_s][u"message"_s].toString().isEmpty());
+    }
+
+    void injectedErrorsAndTheRequestLog()
+    {
+        QCOMPARE(control(u"/admin/faults"_s, R"({"status":503,"retryAfter":7,"count":2})").status,
+                 200);
+        const auto first =
+            https(u"/v1/inbound"_s, inboundBody(u"idem"_s, u"false_1234567@c.us_F1"_s));
+        const auto second =
+            https(u"/v1/inbound"_s, inboundBody(u"idem"_s, u"false_1234567@c.us_F1"_s));
+        const auto third =
+            https(u"/v1/inbound"_s, inboundBody(u"idem"_s, u"false_1234567@c.us_F1"_s));
+        QCOMPARE(first.status, 503);
+        QCOMPARE(second.status, 503);
+        QCOMPARE(third.status, 200);
+        QCOMPARE(first.json[u"error"_s][u"code"_s].toString(), u"injected-fault"_s);
+
+        // Every signed request is on record, the refused ones too.
+        const QJsonArray log = control(u"/admin/requests"_s).json[u"requests"_s].toArray();
+        QVERIFY(log.size() >= 3);
+        const auto last = [&](int back) {
+            return log.at(log.size() - back).toObject();
+        };
+        QCOMPARE(last(3)[u"status"_s].toInt(), 503);
+        QCOMPARE(last(2)[u"status"_s].toInt(), 503);
+        QCOMPARE(last(1)[u"status"_s].toInt(), 200);
+        QCOMPARE(last(1)[u"path"_s].toString(), u"/v1/inbound"_s);
+        QCOMPARE(last(1)[u"agentId"_s].toString(), credentialsFor(u"idem"_s).agentId);
+    }
+
+    // Added latency holds up the answer, not the server: other requests are served meanwhile.
+    void latencyDelaysAnswersWithoutBlockingTheServer()
+    {
+        QCOMPARE(control(u"/admin/faults"_s, R"({"latencyMs":1500})").status, 200);
+        const QByteArray body = inboundBody(u"idem"_s, u"false_1234567@c.us_L1"_s);
+        QNetworkRequest r(QUrl(u"https://127.0.0.1:%1/v1/inbound"_s.arg(m_stub->httpsPort())));
+        r.setSslConfiguration(m_tls);
+        r.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        setSignature(r, credentialsFor(u"idem"_s),
+                     signing::sign(credentialsFor(u"idem"_s).secret, "POST", "/v1/inbound", body,
+                                   QDateTime::currentSecsSinceEpoch()));
+        QElapsedTimer clock;
+        clock.start();
+        QNetworkReply *slow = m_network.post(r, body);
+        QCOMPARE(control(u"/control/state"_s).status, 200);
+        QVERIFY(!slow->isFinished());
+        QVERIFY(QTest::qWaitFor([slow] { return slow->isFinished(); }, 10000));
+        QVERIFY(clock.elapsed() >= 1500);
+        QCOMPARE(slow->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        slow->deleteLater();
+        QCOMPARE(control(u"/admin/faults"_s, "{}").status, 200); // faults off
+    }
+
+    // With a state file, a new stub goes on where the previous one stopped: devices, answers
+    // given (a repeated request is still answered as the first time), jobs not acknowledged.
+    void stateSurvivesARestart()
+    {
+        QTemporaryDir dir;
+        const QString stateFile = dir.filePath(u"state.json"_s);
+        auto first = test::startStub(stateFile);
+        QVERIFY(first);
+        const auto device = test::pairDevice(*first, u"restart-shop"_s);
+        const QByteArray body =
+            cloud::encode(cloud::InboundRequest{u"restart-shop"_s, device.agentId,
+                                                InboundMessage{u"false_1234567@c.us_R1"_s,
+                                                               u"1234567@c.us"_s,
+                                                               {},
+                                                               u"chat"_s,
+                                                               u"how much is a latte?"_s,
+                                                               1,
+                                                               {}}});
+        const auto answered = signedPost(*first, device, u"/v1/inbound"_s, body);
+        QCOMPARE(answered.status, 200);
+        QCOMPARE(
+            first->jobs().broadcast(u"restart-shop"_s, {u"491705555555@c.us"_s}, u"Hi"_s).value(),
+            1);
+        first.reset(); // written at the end, like at SIGTERM
+
+        auto second = test::startStub(stateFile);
+        QVERIFY(second);
+        const auto again = signedPost(*second, device, u"/v1/inbound"_s, body);
+        QCOMPARE(again.status, 200);
+        QCOMPARE(again.body, answered.body);
+        QCOMPARE(second->cloud().inbound(u"restart-shop"_s).size(), 1);
+        QCOMPARE(second->jobs().jobs(u"restart-shop"_s)[u"pending"_s].toArray().size(), 1);
+    }
+
+    void aDamagedStateFileIsRefusedWithAnExplanation()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(u"state.json"_s));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{ not json");
+        file.close();
+        stub::StubServer server;
+        stub::StubOptions options;
+        options.httpsPort = options.controlPort = options.jobsPort = 0;
+        options.certFile = test::certPath(u"server.pem"_s);
+        options.keyFile = test::certPath(u"server.key"_s);
+        options.rulesFile = test::rulesPath();
+        options.stateFile = file.fileName();
+        const auto started = server.start(options);
+        QVERIFY(!started);
+        QVERIFY2(started.error().message.contains(u"move it away"_s),
+                 qPrintable(started.error().message));
+    }
+
 private:
     struct Answer
     {
@@ -183,6 +307,17 @@ private:
         QByteArray body;
         QJsonObject json;
     };
+
+    Answer signedPost(stub::StubServer &server, const cloud::Credentials &device,
+                      const QString &path, const QByteArray &body)
+    {
+        QNetworkRequest r(QUrl(u"https://127.0.0.1:%1%2"_s.arg(server.httpsPort()).arg(path)));
+        r.setSslConfiguration(m_tls);
+        setSignature(r, device,
+                     signing::sign(device.secret, "POST", path.toUtf8(), body,
+                                   QDateTime::currentSecsSinceEpoch()));
+        return request(r, body);
+    }
 
     Answer request(QNetworkRequest request, const std::optional<QByteArray> &body)
     {

@@ -31,28 +31,65 @@ StubProcess::~StubProcess()
         m_process.kill();
 }
 
-bool StubProcess::start()
+bool StubProcess::start(const QString &stateFile)
+{
+    m_stateFile = stateFile;
+    m_https = m_control = m_jobs = 0;
+    return launch();
+}
+
+bool StubProcess::restart(int downtimeMs)
+{
+    m_process.terminate();
+    const bool stopped =
+        m_process.waitForFinished(10000) && m_process.exitStatus() == QProcess::NormalExit;
+    m_log += m_process.readAll();
+    if (!stopped)
+        return false;
+    QTest::qWait(downtimeMs);
+    return launch();
+}
+
+bool StubProcess::launch()
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
-    m_process.start(binary(u"sak-cloud-stub"_s),
-                    {u"--port"_s, u"0"_s, u"--control-port"_s, u"0"_s, u"--jobs-port"_s, u"0"_s,
-                     u"--cert"_s, certPath(u"server.pem"_s), u"--key"_s,
-                     certPath(u"server.key"_s)});
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_LOGGING_RULES"_s, u"sak.*.info=true"_s);
+    m_process.setProcessEnvironment(env);
+    QStringList arguments{
+        u"--port"_s,      QString::number(m_https), u"--control-port"_s, QString::number(m_control),
+        u"--jobs-port"_s, QString::number(m_jobs),  u"--cert"_s,         certPath(u"server.pem"_s),
+        u"--key"_s,       certPath(u"server.key"_s)};
+    if (!m_stateFile.isEmpty())
+        arguments << u"--state-file"_s << m_stateFile;
+    m_process.start(binary(u"sak-cloud-stub"_s), arguments);
     if (!m_process.waitForStarted())
         return false;
     static const QRegularExpression httpsPort(u"https://127\\.0\\.0\\.1:(\\d+)/v1/"_s);
+    static const QRegularExpression jobsPort(u"wss://127\\.0\\.0\\.1:(\\d+)/v1/jobs"_s);
     static const QRegularExpression controlPort(u"http://127\\.0\\.0\\.1:(\\d+)/customer"_s);
     QByteArray banner;
     if (!QTest::qWaitFor(
             [&] {
-                banner += m_process.readAll();
+                const QByteArray more = m_process.readAll();
+                banner += more;
+                m_log += more;
                 return controlPort.match(QString::fromUtf8(banner)).hasMatch();
             },
-            15000))
+            15000)) {
+        qWarning("the stub did not start: %s", banner.constData());
         return false;
+    }
     m_https = httpsPort.match(QString::fromUtf8(banner)).captured(1).toInt();
+    m_jobs = jobsPort.match(QString::fromUtf8(banner)).captured(1).toInt();
     m_control = controlPort.match(QString::fromUtf8(banner)).captured(1).toInt();
-    return m_https > 0 && m_control > 0;
+    return m_https > 0 && m_control > 0 && m_jobs > 0;
+}
+
+QByteArray StubProcess::log()
+{
+    m_log += m_process.readAll();
+    return m_log;
 }
 
 QJsonObject StubProcess::control(const QString &path, const QByteArray &body)

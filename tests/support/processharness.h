@@ -17,16 +17,27 @@ public:
     StubProcess();
     ~StubProcess();
 
-    bool start();
+    // Starts on free ports; with a state file, what the stub knows survives restart().
+    bool start(const QString &stateFile = {});
+    // Stops the stub (SIGTERM, it writes its state) and, after `downtimeMs`, starts it again on
+    // the same ports.
+    bool restart(int downtimeMs = 0);
     int httpsPort() const { return m_https; }
+    // Everything the stub printed, across restarts.
+    QByteArray log();
     // A call to the control or admin API; a null body is a GET.
     QJsonObject control(const QString &path, const QByteArray &body = {});
 
 private:
     QProcess m_process;
     QNetworkAccessManager m_network;
+    bool launch();
+
+    QString m_stateFile;
+    QByteArray m_log;
     int m_https = 0;
     int m_control = 0;
+    int m_jobs = 0;
 };
 
 class AgentProcess

@@ -34,7 +34,7 @@ QString rulesPath()
     return QStringLiteral(SAK_SOURCE_DIR) + u"/cloud-stub/data/rules.json"_s;
 }
 
-std::unique_ptr<stub::StubServer> startStub()
+std::unique_ptr<stub::StubServer> startStub(const QString &stateFile)
 {
     auto server = std::make_unique<stub::StubServer>();
     stub::StubOptions options;
@@ -44,6 +44,7 @@ std::unique_ptr<stub::StubServer> startStub()
     options.certFile = certPath(u"server.pem"_s);
     options.keyFile = certPath(u"server.key"_s);
     options.rulesFile = rulesPath();
+    options.stateFile = stateFile;
     const auto started = server->start(options);
     if (!started) {
         qWarning("stub did not start: %s", qPrintable(started.error().message));

@@ -17,7 +17,7 @@ QSslConfiguration trustingTestCa();
 
 // Starts the stub on free loopback ports with the test certificate and the bundled rules;
 // fails the calling test when it cannot.
-std::unique_ptr<stub::StubServer> startStub();
+std::unique_ptr<stub::StubServer> startStub(const QString &stateFile = {});
 
 QString rulesPath();
 

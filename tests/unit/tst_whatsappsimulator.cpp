@@ -25,7 +25,7 @@ private Q_SLOTS:
         WhatsAppSimulator sim(u"15550100200"_s);
         QCOMPARE(sim.hello({{u"pageId"_s, u"p1"_s}}).value(u"paired"_s).toBool(), false);
         QVERIFY(sim.scan());
-        const QJsonArray events = sim.poll(u"p1"_s).value(u"events"_s).toArray();
+        const QJsonArray events = sim.poll(u"p1"_s, 0).value(u"events"_s).toArray();
         QCOMPARE(events.size(), 1);
         QCOMPARE(events.at(0)[u"type"_s].toString(), u"paired"_s);
         const QString token = events.at(0)[u"token"_s].toString();
@@ -47,9 +47,51 @@ private Q_SLOTS:
         QCOMPARE(injected.value()[u"delivered"_s].toBool(), false);
         sim.hello({{u"pageId"_s, u"p1"_s}});
         QVERIFY(sim.scan());
-        const QString token = sim.poll(u"p1"_s)[u"events"_s].toArray().at(0)[u"token"_s].toString();
-        sim.hello({{u"pageId"_s, u"p1"_s}, {u"token"_s, token}});
-        const QJsonArray events = sim.poll(u"p1"_s)[u"events"_s].toArray();
+        const QJsonArray paired = sim.poll(u"p1"_s, 0)[u"events"_s].toArray();
+        const QString token = paired.at(0)[u"token"_s].toString();
+        const qint64 seq = paired.at(0)[u"seq"_s].toInteger();
+        const auto hello = sim.hello({{u"pageId"_s, u"p1"_s}, {u"token"_s, token}});
+        QCOMPARE(hello[u"seq"_s].toInteger(), 0); // nothing acknowledged yet
+        const QJsonArray events = sim.poll(u"p1"_s, seq)[u"events"_s].toArray();
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.at(0)[u"msg"_s][u"body"_s].toString(), u"hi"_s);
+    }
+
+    // Events stay queued until the page acknowledges them: an answer lost on the way (the
+    // network restarted) loses nothing, and a message counts as delivered only once taken.
+    void eventsAreSentUntilAcknowledged()
+    {
+        WhatsAppSimulator sim(u"15550100200"_s);
+        sim.hello({{u"pageId"_s, u"p1"_s}});
+        QVERIFY(sim.scan());
+        const QJsonArray paired = sim.poll(u"p1"_s, 0)[u"events"_s].toArray();
+        const qint64 pairedSeq = paired.at(0)[u"seq"_s].toInteger();
+        QVERIFY(sim.inject({{u"chatId"_s, u"491701234567@c.us"_s}, {u"body"_s, u"hi"_s}}));
+        const QJsonArray first = sim.poll(u"p1"_s, pairedSeq)[u"events"_s].toArray();
+        QCOMPARE(first.size(), 1);
+        const QJsonArray again = sim.poll(u"p1"_s, pairedSeq)[u"events"_s].toArray();
+        QCOMPARE(again, first); // not acknowledged: sent again
+        QCOMPARE(sim.snapshot()[u"messages"_s][0][u"delivered"_s].toBool(), false);
+        QVERIFY(
+            sim.poll(u"p1"_s, first.at(0)[u"seq"_s].toInteger())[u"events"_s].toArray().isEmpty());
+        QCOMPARE(sim.snapshot()[u"messages"_s][0][u"delivered"_s].toBool(), true);
+    }
+
+    // Chats and sessions survive a restart; an undelivered message reaches the next page.
+    void snapshotRestoresChatsAndSessions()
+    {
+        WhatsAppSimulator before(u"15550100200"_s);
+        before.hello({{u"pageId"_s, u"p1"_s}});
+        QVERIFY(before.scan());
+        const QString token =
+            before.poll(u"p1"_s, 0)[u"events"_s].toArray().at(0)[u"token"_s].toString();
+        QVERIFY(before.inject({{u"chatId"_s, u"491701234567@c.us"_s}, {u"body"_s, u"hi"_s}}));
+
+        WhatsAppSimulator after(u"15550100200"_s);
+        after.restore(before.snapshot());
+        const auto hello = after.hello({{u"pageId"_s, u"p9"_s}, {u"token"_s, token}});
+        QVERIFY(hello[u"paired"_s].toBool());
+        const QJsonArray events = after.poll(u"p9"_s, 0)[u"events"_s].toArray();
         QCOMPARE(events.size(), 1);
         QCOMPARE(events.at(0)[u"msg"_s][u"body"_s].toString(), u"hi"_s);
     }
@@ -78,7 +120,7 @@ private Q_SLOTS:
         WhatsAppSimulator sim(u"15550100200"_s);
         sim.hello({{u"pageId"_s, u"p1"_s}});
         QVERIFY(sim.scan());
-        sim.poll(u"p1"_s);
+        const qint64 seq = sim.poll(u"p1"_s, 0)[u"events"_s][0][u"seq"_s].toInteger();
         const QJsonObject send{{u"pageId"_s, u"p1"_s},
                                {u"id"_s, u"3EB0AA"_s},
                                {u"to"_s, u"491701234567@c.us"_s},
@@ -90,7 +132,7 @@ private Q_SLOTS:
         QTRY_COMPARE(sim.sentByBusiness().at(0)[u"ack"_s].toInt(), 2);
         QVERIFY(sim.markRead(u"491701234567@c.us"_s));
         QCOMPARE(sim.sentByBusiness().at(0)[u"ack"_s].toInt(), 3);
-        const QJsonArray events = sim.poll(u"p1"_s)[u"events"_s].toArray();
+        const QJsonArray events = sim.poll(u"p1"_s, seq)[u"events"_s].toArray();
         QCOMPARE(events.size(), 2);
         QCOMPARE(events.at(1)[u"ack"_s].toInt(), 3);
     }

@@ -158,13 +158,21 @@
   const api = async (path, options) => {
     const response = await fetch('/wa/api/' + path, Object.assign({ headers: { 'Content-Type': 'application/json' } }, options));
     const body = await response.json();
-    if (!response.ok) throw new Error((body.error && body.error.message) || response.statusText);
+    if (!response.ok) {
+      const error = new Error((body.error && body.error.message) || response.statusText);
+      error.refused = true; // the server answered no, as opposed to not answering at all
+      error.code = body.error && body.error.code;
+      throw error;
+    }
     return body;
   };
+  // Uploads that found no connection; retried, like WhatsApp's own outbox, once it is back.
+  const waitingForConnection = [];
 
   const ensureChat = (wid) => Chat.get(wid) || Chat.add({ id: wid, name: wid.user, t: Math.floor(Date.now() / 1000), unreadCount: 0 });
 
   const pageId = hex(8);
+  let lastSeq = 0; // of the last event from the server that was processed
   let me = null;
   let qrTimer = null;
 
@@ -200,16 +208,27 @@
       addAndSendMsgToChat: (chat, attributes) => {
         const msg = Msg.add(Object.assign({}, attributes, { ack: 0 }));
         const msgPromise = Promise.resolve(msg);
-        const sendPromise = api('send', {
-          method: 'POST',
-          body: JSON.stringify({ pageId, id: msg.id.id, to: chat.id._serialized, body: msg.body }),
-        }).then(() => {
-          if (msg.ack < 1) msg.set('ack', 1);
-          return { messageSendResult: 'OK' };
-        }, (e) => {
-          console.warn('simulator: send failed: ' + e.message);
-          msg.set('ack', -1);
-          return { messageSendResult: 'ERROR' };
+        // Offline, the message stays pending (the clock) and goes out when the connection is
+        // back; the promise settles only then, as WhatsApp's does.
+        const sendPromise = new Promise((resolve) => {
+          const upload = (resend) => api('send', {
+            method: 'POST',
+            body: JSON.stringify({ pageId, id: msg.id.id, to: chat.id._serialized, body: msg.body, resend }),
+          }).then(() => {
+            if (msg.ack < 1) msg.set('ack', 1);
+            resolve({ messageSendResult: 'OK' });
+          }, (e) => {
+            // No answer, or a server that no longer knows this page (it restarted): the page
+            // says hello again and the upload goes out after it.
+            if (!e.refused || e.code === 'not-paired') {
+              waitingForConnection.push(() => upload(true));
+              return;
+            }
+            console.warn('simulator: send failed: ' + e.message);
+            msg.set('ack', -1);
+            resolve({ messageSendResult: 'ERROR' });
+          });
+          upload(false);
         });
         render();
         return [msgPromise, sendPromise];
@@ -301,6 +320,7 @@
     Socket.set('state', 'OPENING');
     const answer = await api('hello', { method: 'POST', body: JSON.stringify({ pageId, token: await session.load() }) });
     me = createWid(answer.me);
+    lastSeq = answer.seq || 0;
     if (!answer.paired) {
       await session.clear();
       startQr();
@@ -351,9 +371,17 @@
   let failing = false;
   const poll = async () => {
     try {
-      const answer = await api('poll?pageId=' + pageId);
+      // Acknowledges what was processed: the server keeps every event until then.
+      const answer = await api('poll?pageId=' + pageId + '&ack=' + lastSeq);
       if (failing) { failing = false; await hello(); }
-      for (const event of answer.events) handle(event);
+      for (const event of answer.events) {
+        if (event.seq !== undefined) {
+          if (event.seq <= lastSeq) continue; // seen already; its acknowledgement was lost
+          lastSeq = event.seq;
+        }
+        handle(event);
+      }
+      if (Socket.state === 'CONNECTED') waitingForConnection.splice(0).forEach((retry) => retry());
     } catch (e) {
       if (!failing && Socket.state === 'CONNECTED') Socket.set('state', 'TIMEOUT');
       failing = true;
