@@ -22,22 +22,12 @@ Error configError(const QString &message)
 const QStringList &AgentConfig::keys()
 {
     static const QStringList all{
-        u"cloud/url"_s,
-        u"cloud/ca-file"_s,
-        u"cloud/tenant-id"_s,
-        u"cloud/agent-id"_s,
-        u"cloud/spki-pins"_s,
-        u"whatsapp/url"_s,
-        u"whatsapp/account"_s,
-        u"whatsapp/spki-pins"_s,
-        u"whatsapp/user-agent"_s,
-        u"storage/data-dir"_s,
-        u"storage/key-source"_s,
-        u"storage/key-file"_s,
-        u"storage/passphrase-file"_s,
-        u"whatsapp/profile-storage"_s,
-        u"whatsapp/seal-after"_s,
-        u"whatsapp/seal-every"_s,
+        u"cloud/url"_s,           u"cloud/ca-file"_s,           u"cloud/tenant-id"_s,
+        u"cloud/agent-id"_s,      u"cloud/spki-pins"_s,         u"cloud/jobs-transport"_s,
+        u"whatsapp/url"_s,        u"whatsapp/account"_s,        u"whatsapp/spki-pins"_s,
+        u"whatsapp/user-agent"_s, u"storage/data-dir"_s,        u"storage/key-source"_s,
+        u"storage/key-file"_s,    u"storage/passphrase-file"_s, u"whatsapp/profile-storage"_s,
+        u"whatsapp/seal-after"_s, u"whatsapp/seal-every"_s,
     };
     return all;
 }
@@ -121,6 +111,12 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
         return configError(
             u"[storage] key-source is '%1'; it must be keychain, key-file or passphrase."_s.arg(
                 keySource));
+
+    config.jobsTransport = values.value(u"cloud/jobs-transport"_s, u"auto"_s).trimmed();
+    if (!QStringList{u"auto"_s, u"websocket"_s, u"poll"_s}.contains(config.jobsTransport))
+        return configError(
+            u"[cloud] jobs-transport is '%1'; it must be auto, websocket or poll."_s.arg(
+                config.jobsTransport));
 
     const QString profileStorage =
         values.value(u"whatsapp/profile-storage"_s, u"vault"_s).trimmed();

@@ -18,6 +18,9 @@ struct AgentConfig
     // Optional SHA-256 pins (base64) of the cloud server's keys: when set, a connection whose
     // certificate chain carries none of them is refused even though a CA vouches for it.
     QStringList cloudSpkiPins;
+    // How outbound work arrives: "auto" (a WebSocket, long-polling where it cannot be held),
+    // "websocket" or "poll".
+    QString jobsTransport{QStringLiteral("auto")};
     // Optional: the agent's identity comes from pairing; if set, it must match the pairing.
     QString tenantId;
     QString agentId;

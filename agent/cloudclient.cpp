@@ -104,8 +104,22 @@ void CloudClient::postStatus(cloud::StatusReport report, StatusCallback done)
          });
 }
 
+void CloudClient::pollJobs(const cloud::JobsPoll &poll, FramesCallback done)
+{
+    // The server holds the answer up to the wait; the usual timeout comes on top of it.
+    const auto timeout = std::chrono::seconds(poll.waitSeconds) + m_options.timeout;
+    post(
+        u"/v1/jobs/poll"_s, cloud::encode(poll), true,
+        [done = std::move(done)](Result<QByteArray> reply) {
+            done(reply ? cloud::decodeFrames(reply.value())
+                       : Result<QList<cloud::SignedFrame>>(reply.error()));
+        },
+        std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+}
+
 void CloudClient::post(const QString &path, const QByteArray &body, bool sign,
-                       std::function<void(Result<QByteArray>)> done)
+                       std::function<void(Result<QByteArray>)> done,
+                       std::chrono::milliseconds timeout)
 {
     if (sign && !m_credentials.isValid()) {
         // Answered on the next turn of the event loop, like every other outcome.
@@ -126,7 +140,7 @@ void CloudClient::post(const QString &path, const QByteArray &body, bool sign,
     request.setRawHeader("Accept", "application/json");
     request.setRawHeader("User-Agent", "sak-agent/" SAK_VERSION);
     request.setSslConfiguration(m_ssl);
-    request.setTransferTimeout(int(m_options.timeout.count()));
+    request.setTransferTimeout(int((timeout.count() > 0 ? timeout : m_options.timeout).count()));
     if (sign) {
         const auto signature =
             signing::sign(m_credentials.secret, "POST", url.path(QUrl::FullyEncoded).toUtf8(), body,

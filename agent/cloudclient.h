@@ -55,13 +55,19 @@ public:
     // POST /v1/status: reports an outbound item's state change.
     void postStatus(cloud::StatusReport report, StatusCallback done);
 
+    using FramesCallback = std::function<void(Result<QList<cloud::SignedFrame>>)>;
+    // POST /v1/jobs/poll: the job channel's fallback; the frames still need verifying.
+    void pollJobs(const cloud::JobsPoll &poll, FramesCallback done);
+
     const CloudClientOptions &options() const { return m_options; }
     // The TLS settings every connection to the cloud uses (the job channel too).
     const QSslConfiguration &tlsConfiguration() const { return m_ssl; }
 
 private:
+    // `timeout`: how long the answer may take; zero for the configured one.
     void post(const QString &path, const QByteArray &body, bool sign,
-              std::function<void(Result<QByteArray>)> done);
+              std::function<void(Result<QByteArray>)> done,
+              std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
     QNetworkAccessManager m_network;
     QSslConfiguration m_ssl;

@@ -171,6 +171,67 @@ QByteArray encodeAck(const QString &clientId)
     return QByteArray::fromStdString(body.dump());
 }
 
+QByteArray encode(const JobsPoll &poll)
+{
+    Json acks = Json::array();
+    for (const QString &id : poll.acks)
+        acks.push_back(json::str(id));
+    const Json body = {{"acks", acks}, {"wait", poll.waitSeconds}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<JobsPoll> decodeJobsPoll(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto wait = json::integer(r, "wait");
+    const auto acks = r.find("acks");
+    if (!wait || *wait < 0 || *wait > kMaxPollWaitSeconds || acks == r.end() || !acks->is_array() ||
+        qsizetype(acks->size()) > kMaxAcksPerPoll)
+        return invalid(
+            u"A poll needs wait (0 to %1 seconds) and acks (a list of at most %2 client ids)."_s
+                .arg(kMaxPollWaitSeconds)
+                .arg(kMaxAcksPerPoll));
+    JobsPoll poll;
+    poll.waitSeconds = int(*wait);
+    for (const Json &id : *acks) {
+        if (!id.is_string() || id.get_ref<const std::string &>().empty() ||
+            qsizetype(id.get_ref<const std::string &>().size()) > bridge::kMaxIdLength)
+            return invalid(u"Every acknowledged id must be a non-empty string."_s);
+        poll.acks.append(QString::fromStdString(id.get<std::string>()));
+    }
+    return poll;
+}
+
+QByteArray encodeFrames(const QList<SignedFrame> &frames)
+{
+    Json list = Json::array();
+    for (const SignedFrame &frame : frames)
+        list.push_back(Json::parse(encodeFrame(frame).toStdString(), nullptr, false));
+    const Json body = {{"frames", list}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<QList<SignedFrame>> decodeFrames(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const auto frames = root.value().find("frames");
+    if (frames == root.value().end() || !frames->is_array())
+        return invalid(u"A poll answer needs frames (a list)."_s);
+    QList<SignedFrame> out;
+    for (const Json &frame : *frames) {
+        auto decoded = decodeFrame(QByteArray::fromStdString(frame.dump()));
+        if (!decoded)
+            return decoded.error();
+        out.append(std::move(decoded).value());
+    }
+    return out;
+}
+
 QByteArray encode(const PairRequest &request)
 {
     const Json body = {{"v", kProtocolVersion},

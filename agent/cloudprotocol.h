@@ -104,6 +104,21 @@ QByteArray encodeHello(const QString &token, const QByteArray &timestamp, const 
                        const QByteArray &signature);
 QByteArray encodeAck(const QString &clientId);
 
+// The long-poll fallback of the job channel, for networks that cannot hold a WebSocket:
+// POST /v1/jobs/poll (signed) acknowledges jobs and waits up to `waitSeconds` for more; the
+// answer carries the same signed frames as the socket.
+inline constexpr int kMaxPollWaitSeconds = 25;
+inline constexpr qsizetype kMaxAcksPerPoll = 500;
+struct JobsPoll
+{
+    QStringList acks; // client ids queued durably since the last poll
+    int waitSeconds = kMaxPollWaitSeconds;
+};
+QByteArray encode(const JobsPoll &poll);
+Result<JobsPoll> decodeJobsPoll(const QByteArray &bytes);
+QByteArray encodeFrames(const QList<SignedFrame> &frames);
+Result<QList<SignedFrame>> decodeFrames(const QByteArray &bytes);
+
 // The agent's periodic report of itself (and on every change of the WhatsApp session).
 struct Heartbeat
 {

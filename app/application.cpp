@@ -204,7 +204,11 @@ Status Application::startSession()
     // under) before it is acknowledged, then sent in turn.
     m_jobs = std::make_unique<JobChannel>();
     m_jobs->configure(m_config.cloudUrl, m_cloud->tlsConfiguration(), m_cloud->credentials(),
-                      m_config.cloudSpkiPins);
+                      m_config.cloudSpkiPins, m_cloud.get());
+    m_jobs->setTransport(m_config.jobsTransport == u"poll"_s ? JobChannel::Transport::Poll
+                         : m_config.jobsTransport == u"websocket"_s
+                             ? JobChannel::Transport::WebSocket
+                             : JobChannel::Transport::Auto);
     m_jobs->setJobHandler([this](const cloud::OutboundJob &job) -> Status {
         const OutboundText text{job.clientId, job.chatId, job.text, newWhatsAppMessageId()};
         const auto inserted = m_store->enqueueOutbound(text);

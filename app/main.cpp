@@ -47,6 +47,11 @@ const std::vector<Option> &options()
              u"Key pins (base64 SHA-256 of SubjectPublicKeyInfo) of the cloud server; comma-separated. When set, a server without one of these keys is refused."_s,
              u"pins"_s),
          u"cloud/spki-pins"_s},
+        {QCommandLineOption(
+             u"jobs-transport"_s,
+             u"How outbound work arrives: auto (WebSocket, long-poll where it cannot be held), websocket or poll."_s,
+             u"mode"_s),
+         u"cloud/jobs-transport"_s},
         {QCommandLineOption(u"tenant-id"_s, u"Tenant (shop) id at the cloud."_s, u"id"_s),
          u"cloud/tenant-id"_s},
         {QCommandLineOption(u"agent-id"_s, u"This agent's id at the cloud."_s, u"id"_s),

@@ -15,6 +15,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace sak::stub {
 namespace {
 constexpr int kHelloTimeoutMs = 10000;
+// A device that long-polled this recently counts as connected (a poll waits up to 25 s).
+constexpr qint64 kPollerAliveMs = 60000;
 } // namespace
 
 JobHub::JobHub(DeviceRegistry &devices, QObject *parent)
@@ -79,23 +81,53 @@ void JobHub::onHello(QWebSocket *socket, const QByteArray &text)
                 const auto clientId = json::string(ack, "clientId", 256);
                 if (!type || *type != u"ack"_s || !clientId)
                     return;
-                for (Job &job : m_jobs) {
-                    if (job.token == deviceToken && job.job.clientId == *clientId)
-                        job.acknowledged = true;
-                }
+                acknowledge(deviceToken, *clientId);
             });
     qCInfo(lcStub).noquote() << "Job channel of" << device.value().agentId << "open";
     send(socket, deviceToken, u"welcome"_s, "{}");
     pushPending(deviceToken);
 }
 
-void JobHub::send(QWebSocket *socket, const QString &token, const QString &type,
-                  const QByteArray &payload)
+void JobHub::acknowledge(const QString &token, const QString &clientId)
+{
+    for (Job &job : m_jobs) {
+        if (job.token == token && job.job.clientId == clientId)
+            job.acknowledged = true;
+    }
+}
+
+cloud::SignedFrame JobHub::signedFrame(const QString &token, const QString &type,
+                                       const QByteArray &payload) const
 {
     const auto signature = signing::sign(m_devices.currentSecret(token), "PUSH", "/v1/jobs",
                                          payload, QDateTime::currentSecsSinceEpoch());
-    socket->sendTextMessage(QString::fromUtf8(cloud::encodeFrame(
-        {type, payload, signature.timestamp, signature.nonce, signature.value})));
+    return {type, payload, signature.timestamp, signature.nonce, signature.value};
+}
+
+void JobHub::send(QWebSocket *socket, const QString &token, const QString &type,
+                  const QByteArray &payload)
+{
+    socket->sendTextMessage(
+        QString::fromUtf8(cloud::encodeFrame(signedFrame(token, type, payload))));
+}
+
+QList<cloud::SignedFrame> JobHub::poll(const QString &token, const QStringList &acks)
+{
+    m_lastPollMs.insert(token, QDateTime::currentMSecsSinceEpoch());
+    for (const QString &id : acks)
+        acknowledge(token, id);
+    QList<cloud::SignedFrame> frames;
+    for (const Job &job : std::as_const(m_jobs)) {
+        if (job.token == token && !job.acknowledged)
+            frames.append(signedFrame(token, u"job"_s, cloud::encode(job.job)));
+    }
+    return frames;
+}
+
+bool JobHub::hasPending(const QString &token) const
+{
+    return std::any_of(m_jobs.cbegin(), m_jobs.cend(),
+                       [&](const Job &job) { return job.token == token && !job.acknowledged; });
 }
 
 void JobHub::pushPending(const QString &token)
@@ -133,8 +165,11 @@ Result<int> JobHub::broadcast(const QString &tenantId, const QStringList &chats,
                      u"Tenant %1 has no paired agent to send through."_s.arg(tenantId)};
     // One agent sends the broadcast: one whose channel is open, if any (an agent that was paired
     // again leaves its old device behind).
-    const auto connected = std::find_if(tokens.cbegin(), tokens.cend(),
-                                        [this](const QString &t) { return m_sockets.value(t); });
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const auto connected =
+        std::find_if(tokens.cbegin(), tokens.cend(), [this, now](const QString &t) {
+            return m_sockets.value(t) || now - m_lastPollMs.value(t) < kPollerAliveMs;
+        });
     const QString target = connected != tokens.cend() ? *connected : tokens.constFirst();
     const QString batch = QString::number(QRandomGenerator::global()->generate(), 16);
     int created = 0;
@@ -149,6 +184,7 @@ Result<int> JobHub::broadcast(const QString &tenantId, const QStringList &chats,
         ++created;
     }
     pushPending(target);
+    Q_EMIT jobsQueued(target);
     qCInfo(lcStub).noquote() << "Broadcast of" << created << "message(s) for tenant" << tenantId;
     return created;
 }

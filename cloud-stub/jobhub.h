@@ -29,6 +29,11 @@ public:
     Result<int> broadcast(const QString &tenantId, const QStringList &chats,
                           const QString &textTemplate);
 
+    // The long-poll fallback: takes the device's acknowledgements and answers its
+    // unacknowledged jobs, signed as on the socket.
+    QList<cloud::SignedFrame> poll(const QString &token, const QStringList &acks);
+    bool hasPending(const QString &token) const;
+
     QJsonObject jobs(const QString &tenantId) const; // pending and acknowledged, for tests
     int connectedAgents() const { return int(m_sockets.size()); }
 
@@ -37,6 +42,10 @@ public:
     void restore(const QJsonArray &snapshot);
     // Closes every agent's channel at once, as a crashed server or a dropped network would.
     void dropConnections();
+
+Q_SIGNALS:
+    // New jobs wait for this device (a long-poll may answer now).
+    void jobsQueued(const QString &token);
 
 private:
     struct Job
@@ -49,10 +58,14 @@ private:
     void onHello(QWebSocket *socket, const QByteArray &text);
     void send(QWebSocket *socket, const QString &token, const QString &type,
               const QByteArray &payload);
+    cloud::SignedFrame signedFrame(const QString &token, const QString &type,
+                                   const QByteArray &payload) const;
+    void acknowledge(const QString &token, const QString &clientId);
     void pushPending(const QString &token);
 
     DeviceRegistry &m_devices;
     QHash<QString, QPointer<QWebSocket>> m_sockets; // by device token
+    QHash<QString, qint64> m_lastPollMs;            // by device token, for the long-poll
     QList<Job> m_jobs;
 };
 

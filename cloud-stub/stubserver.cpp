@@ -315,6 +315,27 @@ void StubServer::addHttpsRoutes()
                                    : errorResponse(rotated.error(), 404);
                 });
     signedRoute(u"/v1/heartbeat"_s, served(&CloudService::handleHeartbeat));
+    signedRoute(u"/v1/jobs/poll"_s, [this](const DeviceRegistry::Device &device,
+                                           const QHttpServerRequest &request) {
+        const auto poll = cloud::decodeJobsPoll(request.body());
+        if (!poll)
+            return errorResponse(poll.error(), 400);
+        const QString token = device.token;
+        m_jobs->poll(token, poll.value().acks);
+        if (!m_jobs->hasPending(token) && poll.value().waitSeconds > 0) {
+            // Held until a job comes or the wait is over (a local event loop: see the
+            // latency fault for why QtHttpServer 6.4 needs one).
+            QEventLoop wait;
+            QTimer::singleShot(std::chrono::seconds(poll.value().waitSeconds), &wait,
+                               &QEventLoop::quit);
+            connect(m_jobs, &JobHub::jobsQueued, &wait, [&wait, token](const QString &queued) {
+                if (queued == token)
+                    wait.quit();
+            });
+            wait.exec();
+        }
+        return jsonResponse(cloud::encodeFrames(m_jobs->poll(token, {})));
+    });
     signedRoute(u"/v1/unpair"_s,
                 [this](const DeviceRegistry::Device &device, const QHttpServerRequest &) {
                     m_cloud->devices().unpair(device.token);

@@ -32,6 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(frame);
     if (frame)
         check(decodeOutboundJob(frame.value().payload)); // a frame carries a job
+    check(decodeJobsPoll(bytes));
+    check(decodeFrames(bytes));
     (void)decodeError(bytes);
     // What decodes must encode and decode again to the same thing.
     if (const auto job = decodeOutboundJob(bytes); job) {

@@ -1,3 +1,4 @@
+#include "cloudclient.h"
 #include "jobchannel.h"
 #include "testenv.h"
 
@@ -7,6 +8,7 @@
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslKey>
+#include <QTcpServer>
 #include <QTest>
 #include <QWebSocketServer>
 
@@ -159,6 +161,58 @@ private Q_SLOTS:
         QTest::qWait(200);
         QCOMPARE(handled, QStringList{u"genuine-1"_s});
         QVERIFY(!channel.isReady()); // the forged welcome did not open it
+        channel.stop();
+    }
+
+    // Where the socket cannot be held, jobs still come: by the long-poll, forced or as the
+    // fallback after the socket failed in a row; acknowledged with the next poll.
+    void longPollDeliversJobs_data()
+    {
+        QTest::addColumn<bool>("socketBlocked");
+        QTest::newRow("polling chosen") << false;
+        QTest::newRow("fallback after socket failures") << true;
+    }
+    void longPollDeliversJobs()
+    {
+        QFETCH(bool, socketBlocked);
+        const QString tenant = socketBlocked ? u"fallback-shop"_s : u"poll-shop"_s;
+        auto credentials = test::pairDevice(*m_stub, tenant);
+        if (socketBlocked) {
+            QTcpServer closed; // a port nobody listens on once closed
+            QVERIFY(closed.listen(QHostAddress::LocalHost));
+            credentials.jobsPort = closed.serverPort();
+        }
+        CloudClient cloud;
+        QVERIFY(cloud.configure({QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())),
+                                 test::certPath(u"ca.pem"_s),
+                                 std::chrono::seconds(10),
+                                 {}}));
+        cloud.setCredentials(credentials);
+        JobChannel channel;
+        channel.configure(QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), m_tls,
+                          credentials, {}, &cloud);
+        channel.setTransport(socketBlocked ? JobChannel::Transport::Auto
+                                           : JobChannel::Transport::Poll);
+        channel.setRetryPolicy({std::chrono::milliseconds(10), std::chrono::milliseconds(50), 0});
+        channel.setPollWaitSeconds(2);
+        QStringList queued;
+        channel.setJobHandler([&](const cloud::OutboundJob &job) -> Status {
+            queued.append(job.clientId);
+            return Done{};
+        });
+        channel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(channel.isReady(), 15000);
+        QVERIFY(channel.isPolling());
+
+        QCOMPARE(m_stub->jobs()
+                     .broadcast(tenant, {u"491707777777@c.us"_s, u"491707777778@c.us"_s},
+                                u"Hi {name}!"_s)
+                     .value(),
+                 2);
+        QTRY_COMPARE_WITH_TIMEOUT(queued.size(), 2, 10000); // a waiting poll answers at once
+        QTRY_COMPARE_WITH_TIMEOUT(m_stub->jobs().jobs(tenant)[u"acknowledged"_s].toArray().size(),
+                                  2, 10000);
+        QCOMPARE(queued.size(), 2); // each once
         channel.stop();
     }
 

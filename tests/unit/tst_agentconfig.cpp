@@ -87,6 +87,10 @@ private Q_SLOTS:
             << u"storage/key-source"_s << u"key-file"_s << u"--key-file"_s;
         QTest::newRow("passphrase source without file")
             << u"storage/key-source"_s << u"passphrase"_s << u"--passphrase-file"_s;
+        QTest::newRow("unknown jobs transport")
+            << u"cloud/jobs-transport"_s << u"carrier-pigeon"_s << u"auto, websocket or poll"_s;
+        QTest::newRow("a cloud pin that is not one")
+            << u"cloud/spki-pins"_s << u"abc"_s << u"is not a key pin"_s;
         QTest::newRow("unknown profile storage")
             << u"whatsapp/profile-storage"_s << u"cloud"_s << u"vault or persistent"_s;
         QTest::newRow("seal-after not a number")

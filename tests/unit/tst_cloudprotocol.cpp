@@ -101,6 +101,43 @@ private Q_SLOTS:
         QVERIFY(!decodeError(R"({"error":"flat"})"));
     }
 
+    void jobsPollRoundTrip()
+    {
+        const cloud::JobsPoll poll{{u"b-1"_s, u"b-2"_s}, 20};
+        const auto decoded = cloud::decodeJobsPoll(cloud::encode(poll));
+        QVERIFY(decoded);
+        QCOMPARE(decoded.value().acks, poll.acks);
+        QCOMPARE(decoded.value().waitSeconds, 20);
+        const cloud::SignedFrame frame{u"job"_s, "{}", "1700000000", "n1", "sig"};
+        const auto frames = cloud::decodeFrames(cloud::encodeFrames({frame, frame}));
+        QVERIFY(frames);
+        QCOMPARE(frames.value().size(), 2);
+        QCOMPARE(frames.value().at(1).nonce, QByteArray("n1"));
+    }
+
+    void rejectsBadPolls_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("no wait") << QByteArray(R"({"acks":[]})");
+        QTest::newRow("wait too long") << QByteArray(R"({"acks":[],"wait":26})");
+        QTest::newRow("negative wait") << QByteArray(R"({"acks":[],"wait":-1})");
+        QTest::newRow("acks not a list") << QByteArray(R"({"acks":"b-1","wait":1})");
+        QTest::newRow("an ack not a string") << QByteArray(R"({"acks":[1],"wait":1})");
+        QTest::newRow("an empty ack") << QByteArray(R"({"acks":[""],"wait":1})");
+        QByteArray many = R"({"wait":1,"acks":[)";
+        for (qsizetype i = 0; i <= cloud::kMaxAcksPerPoll; ++i)
+            many += QByteArray(i ? "," : "") + "\"x\"";
+        QTest::newRow("too many acks") << many + "]}";
+    }
+    void rejectsBadPolls()
+    {
+        QFETCH(QByteArray, body);
+        const auto poll = cloud::decodeJobsPoll(body);
+        QVERIFY(!poll);
+        QCOMPARE(poll.error().code, u"invalid-request"_s);
+        QVERIFY(!poll.error().message.isEmpty());
+    }
+
     void accountIds_data()
     {
         QTest::addColumn<QString>("id");
