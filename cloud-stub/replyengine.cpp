@@ -80,6 +80,23 @@ Result<ReplyEngine> ReplyEngine::fromJson(const QByteArray &bytes)
         return rulesError(u"'price' needs 'itemReply'"_s);
     engine.m_priceReply = *priceReply;
 
+    if (!rule("order", engine.m_orderQuestion))
+        return rulesError(u"'order' needs 'keywords' (strings) and 'reply'"_s);
+    const auto orderReply = json::string(root.at("order"), "statusReply", 4000);
+    const auto unknownOrder = json::string(root.at("order"), "unknownReply", 4000);
+    const auto orders = root.at("order").find("orders");
+    if (!orderReply || !unknownOrder || orders == root.at("order").end() || !orders->is_object())
+        return rulesError(
+            u"'order' needs 'statusReply', 'unknownReply' and 'orders' (number: status)"_s);
+    engine.m_orderReply = *orderReply;
+    engine.m_unknownOrderReply = *unknownOrder;
+    for (auto it = orders->begin(); it != orders->end(); ++it) {
+        if (!it.value().is_string())
+            return rulesError(u"every order's status must be a string"_s);
+        engine.m_orders.insert(QString::fromStdString(it.key()),
+                               QString::fromStdString(it.value().get<std::string>()));
+    }
+
     const auto catalog = root.find("catalog");
     if (catalog == root.end() || !catalog->is_array())
         return rulesError(u"'catalog' must be a list"_s);
@@ -100,8 +117,26 @@ bool ReplyEngine::matches(const QList<QRegularExpression> &patterns, const QStri
                        [&](const QRegularExpression &p) { return p.match(text).hasMatch(); });
 }
 
+QString ReplyEngine::orderReply(const QString &text) const
+{
+    // An order number is what a customer copies from the confirmation: digits, maybe after '#'.
+    static const QRegularExpression number(u"#?\\b(\\d{3,10})\\b"_s);
+    auto matches = number.globalMatch(text);
+    while (matches.hasNext()) {
+        const QString candidate = matches.next().captured(1);
+        if (const auto status = m_orders.constFind(candidate); status != m_orders.cend())
+            return QString(m_orderReply)
+                .replace(u"{order}"_s, candidate)
+                .replace(u"{status}"_s, *status);
+        return QString(m_unknownOrderReply).replace(u"{order}"_s, candidate);
+    }
+    return m_orderQuestion.reply;
+}
+
 QString ReplyEngine::replyTo(const QString &text, const QString &senderName) const
 {
+    if (matches(m_orderQuestion.patterns, text))
+        return orderReply(text);
     QStringList prices;
     for (const Item &item : m_catalog) {
         if (matches(item.patterns, text))

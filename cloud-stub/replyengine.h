@@ -2,6 +2,7 @@
 
 #include "result.h"
 
+#include <QHash>
 #include <QList>
 #include <QRegularExpression>
 #include <QString>
@@ -9,7 +10,8 @@
 namespace sak::stub {
 
 // The stub's stand-in for the cloud's AI: deterministic answers from a rules file (greeting,
-// catalog prices, opening hours, fallback), so tests and demos know what reply to expect.
+// catalog prices, order status, opening hours, fallback), so tests and demos know what reply
+// to expect.
 class ReplyEngine
 {
 public:
@@ -33,12 +35,17 @@ private:
     };
 
     static bool matches(const QList<QRegularExpression> &patterns, const QString &text);
+    QString orderReply(const QString &text) const;
 
     QString m_shop;
     Rule m_greeting;
     Rule m_hours;
     Rule m_priceQuestion; // asks for a price without naming a known item
-    QString m_priceReply; // "{item} costs {price}."
+    Rule m_orderQuestion; // asks about an order without a number we know
+    QString m_orderReply; // "{order}" and "{status}" are filled in
+    QString m_unknownOrderReply;
+    QHash<QString, QString> m_orders; // order number -> status
+    QString m_priceReply;             // "{item} costs {price}."
     QList<Item> m_catalog;
     QString m_fallback;
 };

@@ -375,6 +375,8 @@ void StubServer::addControlRoutes()
         response.setHeader("Location", "/customer");
         return response;
     });
+    m_control->route(u"/admin"_s, Method::Get,
+                     [] { return staticFile(u"admin.html"_s, "text/html; charset=utf-8"); });
     m_control->route(u"/customer"_s, Method::Get,
                      [] { return staticFile(u"customer.html"_s, "text/html; charset=utf-8"); });
     m_control->route(u"/control/inject"_s, Method::Post, [this](const QHttpServerRequest &request) {

@@ -176,6 +176,9 @@ private Q_SLOTS:
         QCOMPARE(scan.status, 409);
         QVERIFY(scan.json[u"error"_s][u"message"_s].toString().contains(u"QR"_s));
         QCOMPARE(control(u"/customer"_s).status, 200);
+        const auto admin = control(u"/admin"_s);
+        QCOMPARE(admin.status, 200);
+        QVERIFY(admin.body.contains("Create a pairing code"));
     }
 
     void faultsAreValidated_data()

@@ -1,6 +1,9 @@
 #include "replyengine.h"
 #include "testenv.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -28,7 +31,19 @@ private Q_SLOTS:
             << u"We are open Monday to Saturday 8:00-19:00 and Sunday 9:00-14:00."_s;
         QTest::newRow("greeting with name")
             << u"hello there"_s
-            << u"Hello Ana! Welcome to Casa Verde Coffee. Ask me for a price (\"how much is a latte?\") or our opening hours."_s;
+            << u"Hello Ana! Welcome to Casa Verde Coffee. Ask me for a price (\"how much is a latte?\"), about your order, or our opening hours."_s;
+        QTest::newRow("order status")
+            << u"where is my order #1042?"_s
+            << u"Order #1042 is out for delivery and should arrive today."_s;
+        QTest::newRow("order number without #")
+            << u"status of order 1043 please"_s
+            << u"Order #1043 is being prepared; it will be ready for pickup at 15:00."_s;
+        QTest::newRow("unknown order")
+            << u"my order 99999 has not arrived"_s
+            << u"I cannot find order #99999. Please check the number in your confirmation message."_s;
+        QTest::newRow("order without a number")
+            << u"Hi, where is my delivery?"_s
+            << u"I can check that for you: what is your order number? It is in your confirmation message."_s;
         QTest::newRow("hi is a word, not a substring")
             << u"this is nothing"_s
             << u"Thanks for your message! Someone from Casa Verde Coffee will get back to you soon. You can also ask for prices or our opening hours."_s;
@@ -56,6 +71,13 @@ private Q_SLOTS:
         QTest::newRow("no fallback") << QByteArray(R"({"shop":"x"})");
         QTest::newRow("keywords not strings")
             << QByteArray(R"({"shop":"x","fallback":"f","greeting":{"keywords":[1],"reply":"r"}})");
+        QFile bundled(test::rulesPath());
+        QVERIFY(bundled.open(QIODevice::ReadOnly));
+        auto rules = QJsonDocument::fromJson(bundled.readAll()).object();
+        auto order = rules[u"order"_s].toObject();
+        order.remove(u"orders"_s);
+        rules[u"order"_s] = order;
+        QTest::newRow("order rule without orders") << QJsonDocument(rules).toJson();
     }
     void invalidRules()
     {
