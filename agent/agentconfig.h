@@ -1,6 +1,7 @@
 #pragma once
 
 #include "keysource.h"
+#include "pacer.h"
 #include "result.h"
 
 #include <QHash>
@@ -42,6 +43,9 @@ struct AgentConfig
     bool persistentProfile = false;
     int sealAfterSeconds = 60;  // connected this long before the first seal
     int sealEverySeconds = 600; // then again this often
+
+    // [pacing]: the anti-ban rules (see pacer.h for each number's meaning and default).
+    PacingPolicy pacing;
 
     QString storePath() const { return dataDir + QStringLiteral("/agent.db"); }
 

@@ -126,6 +126,25 @@ QByteArray sendTextCommand(const QString &requestId, const OutboundText &text)
     return QByteArray::fromStdString(command.dump());
 }
 
+QByteArray markSeenCommand(const QString &chatId)
+{
+    const json::Json command = {{"cmd", "markSeen"}, {"chatId", json::str(chatId)}};
+    return QByteArray::fromStdString(command.dump());
+}
+
+QByteArray typingCommand(const QString &chatId, bool typing)
+{
+    const json::Json command = {
+        {"cmd", "typing"}, {"chatId", json::str(chatId)}, {"typing", typing}};
+    return QByteArray::fromStdString(command.dump());
+}
+
+QByteArray catchUpCommand(qint64 since)
+{
+    const json::Json command = {{"cmd", "catchUp"}, {"since", since}};
+    return QByteArray::fromStdString(command.dump());
+}
+
 SessionState mapPageState(const QString &pageState, bool hasSynced)
 {
     if (pageState == u"UNPAIRED"_s || pageState == u"UNPAIRED_IDLE"_s)

@@ -60,6 +60,9 @@ Result<Event> parseEvent(const QByteArray &json);
 
 // The command that asks the page agent to send a text with a given message id.
 QByteArray sendTextCommand(const QString &requestId, const OutboundText &text);
+QByteArray markSeenCommand(const QString &chatId);
+QByteArray typingCommand(const QString &chatId, bool typing);
+QByteArray catchUpCommand(qint64 since);
 
 // Maps WhatsApp Web's Socket.state onto the agent's session state.
 SessionState mapPageState(const QString &pageState, bool hasSynced);

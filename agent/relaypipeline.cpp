@@ -1,20 +1,54 @@
 #include "relaypipeline.h"
 
+#include "clock.h"
 #include "cloudclient.h"
 #include "logging.h"
+#include "store/store.h"
 #include "whatsappsession.h"
 
+#include <QPointer>
 #include <QRandomGenerator>
-#include <QTimer>
+
+#include <limits>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
 namespace {
-// Enough to recognise a duplicate capture or a late ack; the durable store keeps the rest.
-constexpr qsizetype kRememberedIds = 10000;
-// Below every ack level, -1 (error) included: nothing has been heard of the message yet.
-constexpr int kNoAckYet = -2;
+constexpr int kParallelRelays = 8;   // chats relayed to the cloud at once
+constexpr int kParallelReports = 16; // status reports in flight at once
+constexpr int kDueBatch = 64;
+constexpr qint64 kHourMs = 3600 * 1000;
+constexpr qint64 kCatchUpMarginSeconds = 300;
+constexpr int kReplyPriority = 100; // a customer who wrote is waiting: before any broadcast
+const QString kPausedSetting = u"sending-paused"_s;
+const QString kAccountSinceSetting = u"account-connected-at"_s;
+
+// Transient trouble (no answer, overload, a server error) is waited out; a refusal (4xx) is
+// counted towards the dead letter.
+bool isRefusal(const Error &error)
+{
+    return error.code.startsWith(u"http-4"_s) && error.code != u"http-429"_s &&
+           error.code != u"http-408"_s;
+}
+
+QString ackState(int ack)
+{
+    switch (ack) {
+    case int(Ack::Error):
+        return outbox::kFailed;
+    case int(Ack::Server):
+        return outbox::kSent;
+    case int(Ack::Device):
+        return outbox::kDelivered;
+    case int(Ack::Read):
+        return outbox::kRead;
+    case int(Ack::Played):
+        return outbox::kPlayed;
+    default:
+        return {};
+    }
+}
 } // namespace
 
 std::chrono::milliseconds RetryPolicy::delayFor(int attempt) const
@@ -23,35 +57,67 @@ std::chrono::milliseconds RetryPolicy::delayFor(int attempt) const
     return std::chrono::milliseconds(QRandomGenerator::global()->bounded(ceiling + 1));
 }
 
-RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, QObject *parent)
+RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store *store,
+                             const Clock *clock, QObject *parent)
     : QObject(parent)
     , m_session(session)
     , m_cloud(cloud)
+    , m_store(store)
+    , m_clock(clock)
 {
+    qRegisterMetaType<sak::Backlog>();
+    for (QTimer *timer : {&m_inboundTimer, &m_outboundTimer, &m_statusTimer, &m_typingTimer}) {
+        timer->setSingleShot(true);
+        // Never early: a coarse timer may fire 5 % before a Retry-After or a pacing gap ends.
+        timer->setTimerType(Qt::PreciseTimer);
+    }
+    connect(&m_inboundTimer, &QTimer::timeout, this, &RelayPipeline::pumpInbound);
+    connect(&m_outboundTimer, &QTimer::timeout, this, &RelayPipeline::pumpOutbound);
+    connect(&m_statusTimer, &QTimer::timeout, this, &RelayPipeline::pumpStatus);
+    connect(&m_stuckTimer, &QTimer::timeout, this, &RelayPipeline::checkStuck);
     connect(m_session, &WhatsAppSession::messageReceived, this, &RelayPipeline::onMessage);
     connect(m_session, &WhatsAppSession::stateChanged, this, &RelayPipeline::onStateChanged);
     connect(m_session, &WhatsAppSession::sendFinished, this, &RelayPipeline::onSendFinished);
     connect(m_session, &WhatsAppSession::ackChanged, this, &RelayPipeline::onAck);
 }
 
-qsizetype RelayPipeline::inboundBacklog() const
+RelayPipeline::~RelayPipeline() = default;
+
+qint64 RelayPipeline::now() const
 {
-    qsizetype n = 0;
-    for (const auto &queue : m_inbound)
-        n += queue.size();
-    return n;
+    return m_clock->nowMs();
 }
 
-bool RelayPipeline::rememberInbound(const QString &id)
+void RelayPipeline::setPacing(const PacingPolicy &policy)
 {
-    if (m_seenIds.contains(id))
-        return false;
-    m_seenIds.insert(id);
-    m_seenOrder.enqueue(id);
-    if (m_seenOrder.size() > kRememberedIds)
-        m_seenIds.remove(m_seenOrder.dequeue());
-    return true;
+    m_pacer = Pacer(policy);
 }
+
+void RelayPipeline::storeFailed(const char *what, const Error &error)
+{
+    // Nothing is lost: what could not be written is still where it was (the page, the cloud's
+    // queue), and the stage runs again on the next event or timer.
+    qCCritical(lcRelay).noquote() << "The encrypted store failed while" << what << ":"
+                                  << error.message;
+}
+
+void RelayPipeline::start()
+{
+    if (const auto paused = m_store->numberSetting(kPausedSetting); paused && paused.value())
+        m_paused = *paused.value() != 0;
+    if (m_paused)
+        qCWarning(lcRelay) << "Sending is paused (by the operator); resume to send";
+    m_started = true;
+    m_stuckTimer.start(std::max<qint64>(1000, m_stuckAfter.count() / 4));
+    if (m_session->state() == SessionState::Connected)
+        resolveInterrupted();
+    refreshBacklog();
+    pumpInbound();
+    pumpOutbound();
+    pumpStatus();
+}
+
+// --- [1] capture ---
 
 void RelayPipeline::onMessage(const InboundMessage &message)
 {
@@ -65,148 +131,493 @@ void RelayPipeline::onMessage(const InboundMessage &message)
                         << "(only text is relayed yet)";
         return;
     }
-    if (!rememberInbound(message.id)) {
-        qCInfo(lcRelay) << "Duplicate capture of" << message.id << "ignored";
+    const auto journaled = m_store->journalInbound(message);
+    if (!journaled) {
+        storeFailed("journaling a message", journaled.error());
+        return;
+    }
+    if (!journaled.value()) {
+        qCDebug(lcRelay) << "Message" << message.id << "is in the journal already";
         return;
     }
     qCInfo(lcRelay).noquote() << "[1 captured] message" << message.id << "from" << message.chatId;
-    auto &queue = m_inbound[message.chatId];
-    queue.enqueue(PendingInbound{message, 0});
-    if (queue.size() == 1)
-        relayHead(message.chatId);
+    refreshBacklog();
+    pumpInbound();
 }
 
-void RelayPipeline::relayHead(const QString &chatId)
+// --- [2] relay, [3] replies ---
+
+void RelayPipeline::scheduleInbound(qint64 atMs)
 {
-    auto it = m_inbound.find(chatId);
-    if (it == m_inbound.end() || it->isEmpty()) {
-        m_inbound.remove(chatId);
+    const qint64 delay = std::max<qint64>(0, atMs - now());
+    if (!m_inboundTimer.isActive() || m_inboundTimer.remainingTime() > delay)
+        m_inboundTimer.start(int(std::min<qint64>(delay, std::numeric_limits<int>::max())));
+}
+
+void RelayPipeline::pumpInbound()
+{
+    if (!m_started)
+        return;
+    const auto due = m_store->dueInbound(now(), kDueBatch);
+    if (!due) {
+        storeFailed("reading the journal", due.error());
+        scheduleInbound(now() + 5000);
         return;
     }
-    const InboundMessage message = it->head().message;
+    for (const JournalEntry &entry : due.value()) {
+        if (m_relayingChats.size() >= kParallelRelays)
+            return; // the next answer pumps again
+        if (!m_relayingChats.contains(entry.message.chatId))
+            relay(entry);
+    }
+    if (const auto next = m_store->nextInboundDue(); next && next.value() && *next.value() > now())
+        scheduleInbound(*next.value());
+}
+
+void RelayPipeline::relay(const JournalEntry &entry)
+{
+    const InboundMessage message = entry.message;
+    m_relayingChats.insert(message.chatId);
     qCInfo(lcRelay).noquote() << "[2 to cloud] relaying" << message.id;
-    m_cloud->postInbound(message, [this, chatId, message](Result<cloud::InboundResponse> result) {
-        auto queue = m_inbound.find(chatId);
-        if (queue == m_inbound.end() || queue->isEmpty() || queue->head().message.id != message.id)
-            return; // the pipeline was reset meanwhile
-        if (!result) {
-            PendingInbound &head = queue->head();
-            ++head.attempts;
-            if (head.attempts >= m_retry.maxAttempts) {
-                qCWarning(lcRelay).noquote()
-                    << "Giving up on message" << message.id << "after" << head.attempts
-                    << "attempts:" << result.error().message;
-                Q_EMIT inboundFailed(message.id, result.error());
-                queue->dequeue();
-                relayHead(chatId);
-                return;
-            }
-            // The server's Retry-After wins over our own back-off.
-            const auto delay = result.error().retryAfterSeconds > 0
-                                   ? std::chrono::milliseconds(
-                                         std::chrono::seconds(result.error().retryAfterSeconds))
-                                   : m_retry.delayFor(head.attempts);
-            qCWarning(lcRelay).noquote()
-                << "Relaying" << message.id << "failed (attempt" << head.attempts
-                << "):" << result.error().message << "- retrying in" << delay.count() << "ms";
-            QTimer::singleShot(delay, this, [this, chatId] { relayHead(chatId); });
+    QPointer<RelayPipeline> self(this);
+    m_cloud->postInbound(message, [self, entry](Result<cloud::InboundResponse> result) {
+        if (!self)
             return;
+        RelayPipeline &p = *self;
+        const InboundMessage &message = entry.message;
+        p.m_relayingChats.remove(message.chatId);
+        const qint64 now = p.now();
+        if (!result) {
+            const Error &error = result.error();
+            const int attempts = entry.attempts + 1;
+            const bool dead = isRefusal(error) && attempts >= p.m_retry.maxAttempts;
+            // The server's Retry-After wins over our own back-off.
+            const auto delay =
+                error.retryAfterSeconds > 0
+                    ? std::chrono::milliseconds(std::chrono::seconds(error.retryAfterSeconds))
+                    : p.m_retry.delayFor(attempts);
+            if (auto saved =
+                    p.m_store->inboundFailed(message.id, error.message, now + delay.count(), dead);
+                !saved)
+                p.storeFailed("recording a failed relay", saved.error());
+            if (dead) {
+                qCWarning(lcRelay).noquote() << "Message" << message.id << "is a dead letter after"
+                                             << attempts << "refusals:" << error.message;
+                Q_EMIT p.inboundFailed(message.id, error);
+            } else {
+                qCWarning(lcRelay).noquote()
+                    << "Relaying" << message.id << "failed (attempt" << attempts
+                    << "):" << error.message << "- retrying in" << delay.count() << "ms";
+            }
+        } else {
+            QList<OutboxItem> items;
+            for (const cloud::Reply &reply : result.value().replies) {
+                OutboxItem item;
+                item.text =
+                    OutboundText{reply.clientId, reply.chatId, reply.text, newWhatsAppMessageId()};
+                item.kind = outbox::kReply;
+                item.priority = kReplyPriority;
+                item.inReplyTo = message.id;
+                items.append(item);
+            }
+            if (auto saved = p.m_store->inboundRelayed(message.id, items, now); !saved) {
+                p.storeFailed("queuing the replies", saved.error());
+            } else {
+                qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id << "with"
+                                          << items.size() << "reply(ies)";
+                Q_EMIT p.inboundRelayed(message.id, int(items.size()));
+                for (const OutboxItem &item : std::as_const(items))
+                    Q_EMIT p.deliveryStateChanged(item.text.clientId, outbox::kQueued);
+                p.pumpOutbound();
+                p.pumpStatus();
+            }
         }
-        const auto &replies = result.value().replies;
-        qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id << "with"
-                                  << replies.size() << "reply(ies)";
-        for (const cloud::Reply &reply : replies)
-            m_outbound.enqueue(
-                OutboundText{reply.clientId, reply.chatId, reply.text, newWhatsAppMessageId()});
-        Q_EMIT inboundRelayed(message.id, int(replies.size()));
-        queue->dequeue();
-        relayHead(chatId);
-        pumpOutbound();
+        p.refreshBacklog();
+        p.pumpInbound();
     });
 }
 
-void RelayPipeline::enqueueOutbound(const OutboundText &text)
+// --- [3 job] ---
+
+Status RelayPipeline::enqueueJob(const cloud::OutboundJob &job)
 {
-    qCInfo(lcRelay).noquote() << "[3 job] queued" << text.clientId << "for" << text.chatId;
-    m_outbound.enqueue(text);
-    pumpOutbound();
+    OutboxItem item;
+    item.text = OutboundText{job.clientId, job.chatId, job.text, newWhatsAppMessageId()};
+    item.kind = outbox::kJob;
+    item.priority = std::min(job.priority, kReplyPriority - 1);
+    item.notBefore = job.notBefore * 1000;
+    item.expiresAt = job.expiresAt * 1000;
+    const auto inserted = m_store->enqueueOutbound(item, now());
+    if (!inserted)
+        return inserted.error();
+    if (inserted.value()) {
+        qCInfo(lcRelay).noquote() << "[3 job] queued" << job.clientId << "for" << job.chatId;
+        Q_EMIT deliveryStateChanged(job.clientId, outbox::kQueued);
+        refreshBacklog();
+        pumpOutbound();
+        pumpStatus();
+    } else {
+        qCDebug(lcRelay) << "Job" << job.clientId << "is queued already";
+    }
+    return Done{};
 }
 
-void RelayPipeline::onStateChanged(SessionState state)
+// --- [4] send ---
+
+void RelayPipeline::scheduleOutbound(qint64 atMs)
 {
-    if (state == SessionState::Connected)
-        pumpOutbound();
+    const qint64 delay = std::max<qint64>(0, atMs - now());
+    if (!m_outboundTimer.isActive() || m_outboundTimer.remainingTime() > delay)
+        m_outboundTimer.start(int(std::min<qint64>(delay, std::numeric_limits<int>::max())));
 }
 
 void RelayPipeline::pumpOutbound()
 {
-    if (!m_inFlight.isEmpty() || m_outbound.isEmpty())
+    if (!m_started || m_paused || !m_sendingChat.isEmpty() || !m_sendingProblem.isEmpty() ||
+        m_session->state() != SessionState::Connected)
         return;
-    if (m_session->state() != SessionState::Connected) {
-        qCInfo(lcRelay) << m_outbound.size() << "reply(ies) wait until WhatsApp is connected";
+    const qint64 t = now();
+    if (const auto expired = m_store->expireOutbound(t); expired && expired.value() > 0) {
+        qCInfo(lcRelay) << expired.value() << "outbox item(s) expired before they could go";
+        pumpStatus();
+        refreshBacklog();
+    }
+    const auto due = m_store->dueOutbound(t, kDueBatch);
+    if (!due) {
+        storeFailed("reading the outbox", due.error());
+        scheduleOutbound(t + 5000);
         return;
     }
-    const OutboundText text = m_outbound.dequeue();
-    m_inFlight = text.waMessageId;
-    m_sent.insert(text.waMessageId, SentItem{text.clientId, text.chatId, kNoAckYet});
-    m_sentOrder.enqueue(text.waMessageId);
-    if (m_sentOrder.size() > kRememberedIds)
-        m_sent.remove(m_sentOrder.dequeue());
-    qCInfo(lcRelay).noquote() << "[4 sending] reply" << text.clientId << "to" << text.chatId << "as"
-                              << text.waMessageId;
-    Q_EMIT sendStarted(text.clientId, text.waMessageId);
-    m_session->sendText(text);
+    Pacer::Counts counts;
+    if (m_pacer.policy().enabled && !due.value().isEmpty()) {
+        if (const auto n = m_store->sendsSince(t - kHourMs, outbox::kJob))
+            counts.jobsLastHour = n.value();
+        if (const auto n = m_store->sendsSince(t - 24 * kHourMs, outbox::kJob))
+            counts.jobsLastDay = n.value();
+        if (const auto since = m_store->numberSetting(kAccountSinceSetting); since && since.value())
+            counts.accountSinceMs = *since.value();
+    }
+    qint64 earliest = std::numeric_limits<qint64>::max();
+    for (const OutboxItem &item : due.value()) {
+        QString why;
+        const qint64 at = m_pacer.allowedAt(item, t, counts, &why);
+        if (at <= t) {
+            beginSend(item);
+            return;
+        }
+        if (at < earliest) {
+            earliest = at;
+            qCDebug(lcRelay).noquote() << "Outbox item" << item.text.clientId << "waits for" << why;
+        }
+    }
+    if (const auto next = m_store->nextOutboundDue(); next && next.value() && *next.value() > t)
+        earliest = std::min(earliest, *next.value());
+    if (earliest != std::numeric_limits<qint64>::max())
+        scheduleOutbound(earliest);
 }
+
+void RelayPipeline::beginSend(const OutboxItem &item)
+{
+    // Stored as "sending" (with the id the page will use) before anything reaches the page: a
+    // crash from here on is resolved by asking the page for that id.
+    if (!move(item.text.clientId, outbox::kSending))
+        return;
+    m_sendingChat = item.text.chatId;
+    // Like a person: read what the customer wrote, type for a while, then send.
+    const qint64 typing = m_pacer.typingMs(item.text.body.size());
+    if (m_pacer.policy().enabled)
+        m_session->markSeen(item.text.chatId);
+    auto send = [this, item] {
+        if (m_session->state() != SessionState::Connected) {
+            // The session went away while typing: the item waits for it.
+            m_store->retryOutboundLater(item.text.clientId, u"WhatsApp disconnected"_s, now(),
+                                        now());
+            m_sendingChat.clear();
+            return;
+        }
+        if (m_pacer.policy().enabled)
+            m_session->setTyping(item.text.chatId, false);
+        m_inFlightWaId = item.text.waMessageId;
+        m_pacer.sent(item, now());
+        if (auto logged = m_store->logSend(item.text.chatId, item.kind, now()); !logged)
+            storeFailed("logging a send", logged.error());
+        qCInfo(lcRelay).noquote() << "[4 sending]" << item.kind << item.text.clientId << "to"
+                                  << item.text.chatId << "as" << item.text.waMessageId;
+        m_session->sendText(item.text);
+    };
+    if (typing <= 0) {
+        send();
+        return;
+    }
+    m_session->setTyping(item.text.chatId, true);
+    disconnect(&m_typingTimer, &QTimer::timeout, nullptr, nullptr);
+    connect(&m_typingTimer, &QTimer::timeout, this, send);
+    m_typingTimer.start(int(typing));
+}
+
+// --- [5] sent, [6] acks ---
 
 void RelayPipeline::onSendFinished(const QString &waMessageId, bool ok, const QString &error)
 {
-    const auto it = m_sent.constFind(waMessageId);
-    if (it == m_sent.cend())
-        return; // not ours
-    if (ok) {
-        qCInfo(lcRelay).noquote() << "[5 sent] WhatsApp accepted" << waMessageId;
-        Q_EMIT replySent(it->clientId, waMessageId);
-    } else {
-        // Never retried blindly: the message may exist in WhatsApp although the call failed.
-        qCWarning(lcRelay).noquote() << "Sending" << waMessageId << "failed:" << error;
-        reportState(waMessageId, u"failed"_s, error);
-    }
-    if (m_inFlight == waMessageId) {
-        m_inFlight.clear();
+    if (waMessageId != m_inFlightWaId)
+        return; // not ours, or resolved meanwhile
+    m_inFlightWaId.clear();
+    m_sendingChat.clear();
+    const auto item = m_store->outboundByWaId(waMessageId);
+    if (!item || !item.value()) {
         pumpOutbound();
+        return;
     }
+    const OutboxItem &current = *item.value();
+    if (ok) {
+        qCInfo(lcRelay).noquote() << "[5 sent] the page took" << waMessageId;
+        if (current.state == outbox::kSending)
+            m_pendingSince.insert(waMessageId, now()); // until WhatsApp's server acks it
+    } else if (current.state == outbox::kSending) {
+        const int attempts = current.attempts + 1;
+        if (attempts >= m_sendRetry.maxAttempts) {
+            qCWarning(lcRelay).noquote() << "Sending" << current.text.clientId << "failed"
+                                         << attempts << "times; giving up:" << error;
+            move(current.text.clientId, outbox::kFailed, error);
+        } else {
+            // Sent again under the same id: a page that has the message answers "sent"
+            // instead of sending it twice.
+            const auto delay = m_sendRetry.delayFor(attempts);
+            qCWarning(lcRelay).noquote() << "Sending" << current.text.clientId << "failed:" << error
+                                         << "- again in" << delay.count() << "ms";
+            m_store->retryOutboundLater(current.text.clientId, error, now() + delay.count(), now());
+        }
+    }
+    refreshBacklog();
+    pumpOutbound();
 }
 
 void RelayPipeline::onAck(const QString &waMessageId, int ack)
 {
-    auto it = m_sent.find(waMessageId);
-    if (it == m_sent.end() || ack == int(Ack::Pending) || ack == it->ack)
-        return; // not ours, or not news
-    if (ack < it->ack && ack != int(Ack::Error))
-        return; // acks only move forward, except to error
-    it->ack = ack;
-    qCInfo(lcRelay).noquote() << "[6 ack]" << waMessageId << "is" << ackName(ack);
-    reportState(waMessageId, ackName(ack), QString());
+    const QString state = ackState(ack);
+    if (state.isEmpty())
+        return; // pending: not news
+    const auto item = m_store->outboundByWaId(waMessageId);
+    if (!item || !item.value())
+        return; // not ours
+    m_pendingSince.remove(waMessageId);
+    if (!outbox::canMove(item.value()->state, state))
+        return; // acks only move forward
+    qCInfo(lcRelay).noquote() << "[6 ack]" << waMessageId << "is" << state;
+    move(item.value()->text.clientId, state,
+         ack == int(Ack::Error) ? u"WhatsApp reported an error for this message"_s : QString());
+    if (m_sendingProblem.startsWith(u"Messages stay pending"_s) && m_pendingSince.isEmpty())
+        setSendingProblem({}); // WhatsApp took them after all
+    refreshBacklog();
+    pumpOutbound(); // the chat's next message may go now
 }
 
-void RelayPipeline::reportState(const QString &waMessageId, const QString &state,
-                                const QString &detail)
+// --- [7] status reports ---
+
+void RelayPipeline::pumpStatus()
 {
-    const SentItem item = m_sent.value(waMessageId);
-    Q_EMIT deliveryStateChanged(item.clientId, state);
-    cloud::StatusReport report;
-    report.clientId = item.clientId;
-    report.waMessageId = waMessageId;
-    report.chatId = item.chatId;
-    report.state = state;
-    report.detail = detail;
-    m_cloud->postStatus(report, [waMessageId, state](Status result) {
-        if (result)
-            qCInfo(lcRelay).noquote() << "[7 status] cloud knows" << waMessageId << "is" << state;
-        else
-            qCWarning(lcRelay).noquote() << "Reporting" << state << "of" << waMessageId
-                                         << "failed:" << result.error().message;
-    });
+    if (!m_started || m_statusTimer.isActive() || m_postingReports.size() >= kParallelReports)
+        return;
+    const auto pending = m_store->pendingStatusReports(kParallelReports * 2);
+    if (!pending) {
+        storeFailed("reading the status queue", pending.error());
+        return;
+    }
+    for (const StatusRecord &record : pending.value()) {
+        if (m_postingReports.size() >= kParallelReports)
+            break;
+        if (m_postingReports.contains(record.id))
+            continue;
+        m_postingReports.insert(record.id);
+        cloud::StatusReport report;
+        report.clientId = record.clientId;
+        report.waMessageId = record.waMessageId;
+        report.chatId = record.chatId;
+        report.state = record.state;
+        report.detail = record.detail;
+        report.timestamp = record.timestamp;
+        QPointer<RelayPipeline> self(this);
+        m_cloud->postStatus(report, [self, record](Status result) {
+            if (!self)
+                return;
+            RelayPipeline &p = *self;
+            p.m_postingReports.remove(record.id);
+            if (!result) {
+                const auto delay = result.error().retryAfterSeconds > 0
+                                       ? std::chrono::milliseconds(
+                                             std::chrono::seconds(result.error().retryAfterSeconds))
+                                       : p.m_retry.delayFor(p.m_statusAttempt++);
+                qCWarning(lcRelay).noquote()
+                    << "Reporting" << record.state << "of" << record.clientId
+                    << "failed:" << result.error().message << "- again in" << delay.count() << "ms";
+                if (!p.m_statusTimer.isActive())
+                    p.m_statusTimer.start(delay);
+                return;
+            }
+            p.m_statusAttempt = 0;
+            if (auto done = p.m_store->statusReported(record.id); !done)
+                p.storeFailed("clearing a status report", done.error());
+            qCInfo(lcRelay).noquote()
+                << "[7 status] cloud knows" << record.clientId << "is" << record.state;
+            p.pumpStatus();
+        });
+    }
+}
+
+// --- Session changes, crash recovery, stuck sends ---
+
+void RelayPipeline::onStateChanged(SessionState state)
+{
+    if (state != SessionState::Connected || !m_started)
+        return;
+    if (const auto since = m_store->numberSetting(kAccountSinceSetting); since && !since.value())
+        m_store->setNumberSetting(kAccountSinceSetting, now());
+    if (!m_sendingProblem.isEmpty()) {
+        qCInfo(lcRelay) << "WhatsApp reconnected: sending resumes";
+        setSendingProblem({});
+    }
+    resolveInterrupted();
+    // What the page received while this process could not journal it (a crash, a restart).
+    const auto newest = m_store->newestInboundTime();
+    const qint64 since =
+        (newest && newest.value() > 0 ? newest.value() : now() / 1000) - kCatchUpMarginSeconds;
+    m_session->catchUp(since);
+    pumpOutbound();
+}
+
+void RelayPipeline::resolveInterrupted()
+{
+    const auto sending = m_store->outboxItems(outbox::kSending, 1000);
+    if (!sending) {
+        storeFailed("reading interrupted sends", sending.error());
+        return;
+    }
+    const qint64 t = now();
+    for (const OutboxItem &item : sending.value()) {
+        if (item.text.waMessageId == m_inFlightWaId)
+            continue;
+        m_pendingSince.remove(item.text.waMessageId);
+        if (t - item.updatedAt > m_resolveWindow.count()) {
+            // Too long ago for the page's recent history to tell: never sent again blindly.
+            qCWarning(lcRelay).noquote()
+                << "Outbox item" << item.text.clientId
+                << "was being sent when the agent stopped, too long ago to check; it is "
+                   "'unknown' until an operator retries or cancels it";
+            move(item.text.clientId, outbox::kUnknown,
+                 u"interrupted while sending; check the chat, then retry or cancel"_s);
+            continue;
+        }
+        // Asked again under the same id: the page answers "sent" (with its ack) if it has the
+        // message, and sends it if it does not.
+        qCInfo(lcRelay).noquote() << "Resolving the interrupted send of" << item.text.clientId
+                                  << "with the page";
+        m_store->retryOutboundLater(item.text.clientId, u"interrupted; resolved with the page"_s, t,
+                                    t);
+    }
+    refreshBacklog();
+}
+
+void RelayPipeline::checkStuck()
+{
+    if (!m_sendingProblem.isEmpty() || m_pendingSince.isEmpty())
+        return;
+    const qint64 t = now();
+    for (auto it = m_pendingSince.cbegin(); it != m_pendingSince.cend(); ++it) {
+        if (t - it.value() > m_stuckAfter.count()) {
+            setSendingProblem(
+                u"Messages stay pending in WhatsApp (the clock icon) for more than %1 s: the session looks connected but is not. Sending waits until WhatsApp reconnects."_s
+                    .arg(m_stuckAfter.count() / 1000));
+            return;
+        }
+    }
+}
+
+void RelayPipeline::setSendingProblem(const QString &problem)
+{
+    if (problem == m_sendingProblem)
+        return;
+    m_sendingProblem = problem;
+    if (!problem.isEmpty())
+        qCWarning(lcRelay).noquote() << problem;
+    Q_EMIT sendingProblemChanged(problem);
+    if (problem.isEmpty())
+        pumpOutbound();
+}
+
+// --- Operator actions ---
+
+void RelayPipeline::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    if (auto saved = m_store->setNumberSetting(kPausedSetting, paused ? 1 : 0); !saved)
+        storeFailed("saving the pause", saved.error());
+    qCInfo(lcRelay) << (paused ? "Sending paused by the operator" : "Sending resumed");
+    Q_EMIT pausedChanged(paused);
+    if (!paused)
+        pumpOutbound();
+}
+
+Status RelayPipeline::retry(const QString &clientId)
+{
+    Status done = m_store->retryOutbound(clientId, now());
+    if (done) {
+        Q_EMIT deliveryStateChanged(clientId, outbox::kQueued);
+        refreshBacklog();
+        pumpOutbound();
+        pumpStatus();
+    }
+    return done;
+}
+
+Status RelayPipeline::cancel(const QString &clientId)
+{
+    Status done = m_store->cancelOutbound(clientId, now());
+    if (done) {
+        Q_EMIT deliveryStateChanged(clientId, outbox::kCancelled);
+        refreshBacklog();
+        pumpStatus();
+    }
+    return done;
+}
+
+Result<int> RelayPipeline::requeueDeadLetters(const QString &messageId)
+{
+    const auto requeued = m_store->requeueDeadInbound(messageId);
+    if (requeued && requeued.value() > 0) {
+        refreshBacklog();
+        pumpInbound();
+    }
+    return requeued;
+}
+
+// --- Helpers ---
+
+bool RelayPipeline::move(const QString &clientId, const QString &state, const QString &detail)
+{
+    if (auto moved = m_store->setOutboundState(clientId, state, detail, now()); !moved) {
+        qCWarning(lcRelay).noquote() << moved.error().message;
+        return false;
+    }
+    Q_EMIT deliveryStateChanged(clientId, state);
+    pumpStatus();
+    return true;
+}
+
+void RelayPipeline::refreshBacklog()
+{
+    const auto backlog = m_store->backlog();
+    if (!backlog)
+        return;
+    const Backlog &b = backlog.value();
+    if (b.inboundPending == m_backlog.inboundPending && b.inboundDead == m_backlog.inboundDead &&
+        b.outboundQueued == m_backlog.outboundQueued &&
+        b.outboundUnknown == m_backlog.outboundUnknown &&
+        b.outboundFailed == m_backlog.outboundFailed)
+        return;
+    m_backlog = b;
+    Q_EMIT backlogChanged(b);
 }
 
 } // namespace sak

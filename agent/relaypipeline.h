@@ -1,18 +1,23 @@
 #pragma once
 
+#include "cloudprotocol.h"
 #include "messagetypes.h"
+#include "pacer.h"
 #include "result.h"
+#include "store/deliverytypes.h"
 
 #include <QHash>
 #include <QObject>
-#include <QQueue>
 #include <QSet>
+#include <QTimer>
 
 #include <chrono>
 
 namespace sak {
 
+class Clock;
 class CloudClient;
+class Store;
 class WhatsAppSession;
 
 struct RetryPolicy
@@ -25,66 +30,110 @@ struct RetryPolicy
     std::chrono::milliseconds delayFor(int attempt) const;
 };
 
-// The agent's data flow, stage by stage:
-//   page event -> relay to cloud -> replies -> send through the page -> acks -> status to cloud.
-// Inbound messages are relayed in order per chat; replies are sent one at a time, only while
-// the session is connected. This slice keeps its queues in memory; the durable journal and
-// outbox replace them without changing the stages.
+// The agent's data flow, stage by stage, each one durable before the next begins:
+//   [1 captured]  page event -> inbound journal (encrypted store)
+//   [2 to cloud]  journal -> cloud, in order per chat, retried with back-off
+//   [3 replies]   the cloud's replies -> outbox, in the transaction that marks [2] done;
+//   [3 job]       work pushed by the cloud -> outbox (acknowledged to the cloud after that)
+//   [4 sending]   outbox -> paced (seen, typing, gap) -> the page, under an id chosen before
+//   [5 sent]      the page took it; [6 ack] WhatsApp's acks move the item forward
+//   [7 status]    every state change -> cloud, from a durable queue
+// The store is the truth: nothing here is lost when the process dies, and what was being sent
+// at that moment is resolved from the page (its id is known) rather than sent twice.
 class RelayPipeline : public QObject
 {
     Q_OBJECT
 public:
-    RelayPipeline(WhatsAppSession *session, CloudClient *cloud, QObject *parent = nullptr);
+    RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store *store, const Clock *clock,
+                  QObject *parent = nullptr);
+    ~RelayPipeline() override;
 
+    // Inbound relays: transient failures (network, 5xx, 429) are retried without end (the
+    // back-off's cap); a message the cloud refuses `maxAttempts` times becomes a dead letter.
     void setRetryPolicy(const RetryPolicy &policy) { m_retry = policy; }
+    // Sends that fail: retried with this back-off, then the item fails.
+    void setSendRetryPolicy(const RetryPolicy &policy) { m_sendRetry = policy; }
+    void setPacing(const PacingPolicy &policy);
+    // A message still at "pending" (clock icon) this long after the page took it means the
+    // session only looks connected: sending stops until the session recovers.
+    void setStuckAfter(std::chrono::milliseconds after) { m_stuckAfter = after; }
+    // A send interrupted (crash) longer ago than this cannot be resolved from the page's
+    // recent history: it becomes "unknown" for the operator instead of being sent again.
+    void setResolveWindow(std::chrono::milliseconds window) { m_resolveWindow = window; }
 
-    // Outbound work from the cloud (already queued durably by the caller), sent in turn.
-    void enqueueOutbound(const OutboundText &text);
+    // Resolves what a previous run left half-done and starts the stages.
+    void start();
 
-    qsizetype inboundBacklog() const;
-    qsizetype outboundBacklog() const { return m_outbound.size() + (m_inFlight.isEmpty() ? 0 : 1); }
+    // [3 job] Work pushed by the cloud, queued durably (the caller acknowledges it after).
+    Status enqueueJob(const cloud::OutboundJob &job);
+
+    // Operator actions.
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    Status retry(const QString &clientId);
+    Status cancel(const QString &clientId);
+    Result<int> requeueDeadLetters(const QString &messageId = {});
+
+    Backlog backlog() const { return m_backlog; }
+    // Empty while sending works; else what is wrong, in a sentence.
+    QString sendingProblem() const { return m_sendingProblem; }
 
 Q_SIGNALS:
     void inboundRelayed(const QString &messageId, int replyCount);
+    // A message became a dead letter (the cloud kept refusing it).
     void inboundFailed(const QString &messageId, const sak::Error &error);
-    void sendStarted(const QString &clientId, const QString &waMessageId);
-    void replySent(const QString &clientId, const QString &waMessageId);
     void deliveryStateChanged(const QString &clientId, const QString &state);
+    void backlogChanged(const sak::Backlog &backlog);
+    void sendingProblemChanged(const QString &problem);
+    void pausedChanged(bool paused);
 
 private:
-    struct PendingInbound
-    {
-        InboundMessage message;
-        int attempts = 0;
-    };
-    struct SentItem
-    {
-        QString clientId;
-        QString chatId;
-        int ack; // the highest level heard of
-    };
-
     void onMessage(const InboundMessage &message);
-    void relayHead(const QString &chatId);
     void onStateChanged(SessionState state);
+    void pumpInbound();
+    void relay(const JournalEntry &entry);
     void pumpOutbound();
+    void beginSend(const OutboxItem &item);
     void onSendFinished(const QString &waMessageId, bool ok, const QString &error);
     void onAck(const QString &waMessageId, int ack);
-    void reportState(const QString &waMessageId, const QString &state, const QString &detail);
-    bool rememberInbound(const QString &id);
+    void pumpStatus();
+    void resolveInterrupted();
+    void checkStuck();
+    void setSendingProblem(const QString &problem);
+    bool move(const QString &clientId, const QString &state, const QString &detail = {});
+    void refreshBacklog();
+    void storeFailed(const char *what, const Error &error);
+    void scheduleInbound(qint64 atMs);
+    void scheduleOutbound(qint64 atMs);
+    qint64 now() const;
 
     WhatsAppSession *m_session;
     CloudClient *m_cloud;
+    Store *m_store;
+    const Clock *m_clock;
     RetryPolicy m_retry;
+    RetryPolicy m_sendRetry{std::chrono::milliseconds(2000), std::chrono::milliseconds(60000), 5};
+    Pacer m_pacer{PacingPolicy{}};
+    std::chrono::milliseconds m_stuckAfter{60000};
+    std::chrono::milliseconds m_resolveWindow{15 * 60 * 1000};
 
-    QHash<QString, QQueue<PendingInbound>> m_inbound; // per chat, head is being relayed
-    QSet<QString> m_seenIds;
-    QQueue<QString> m_seenOrder; // bounds m_seenIds
-
-    QQueue<OutboundText> m_outbound;
-    QString m_inFlight;              // WhatsApp id of the send in progress
-    QHash<QString, SentItem> m_sent; // by WhatsApp message id
-    QQueue<QString> m_sentOrder;     // bounds m_sent
+    QSet<QString> m_relayingChats; // a request to the cloud is out for these chats
+    QString m_sendingChat;         // the chat of the send in progress (typing or in the page)
+    QString m_inFlightWaId;        // handed to the page, no answer yet
+    QHash<QString, qint64> m_pendingSince; // taken by the page, not yet acked by WhatsApp
+    QSet<qint64> m_postingReports;         // status reports out to the cloud now
+    bool m_paused = false;
+    bool m_started = false;
+    QString m_sendingProblem;
+    Backlog m_backlog;
+    QTimer m_inboundTimer;
+    QTimer m_outboundTimer;
+    QTimer m_statusTimer;
+    QTimer m_typingTimer;
+    QTimer m_stuckTimer;
+    int m_statusAttempt = 0;
 };
 
 } // namespace sak
+
+Q_DECLARE_METATYPE(sak::Backlog)

@@ -21,6 +21,16 @@ public:
     // comes back as sendFinished() with that id; acks follow as ackChanged().
     virtual void sendText(const OutboundText &text) = 0;
 
+    // What a person does around a send: read the customer's messages, then type for a while.
+    // Best effort: a page without these functions just sends.
+    virtual void markSeen(const QString &chatId) = 0;
+    virtual void setTyping(const QString &chatId, bool typing) = 0;
+
+    // Emits messageReceived() again for every customer message the page holds from `since`
+    // (unix seconds) on: after a crash, what the page received but the agent never journaled
+    // is found this way (the journal ignores what it knows).
+    virtual void catchUp(qint64 since) = 0;
+
 Q_SIGNALS:
     void stateChanged(sak::SessionState state);
     void qrCodeChanged(const QString &qr);

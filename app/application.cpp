@@ -198,7 +198,22 @@ Status Application::startSession()
     m_profiles = std::make_unique<ProfileManager>(m_config.userAgent);
     m_bridge = std::make_unique<WebBridge>(m_profiles->profile(m_config.account, profileDir),
                                            m_config.whatsAppUrl);
-    m_pipeline = std::make_unique<RelayPipeline>(m_bridge.get(), m_cloud.get());
+    m_pipeline =
+        std::make_unique<RelayPipeline>(m_bridge.get(), m_cloud.get(), m_store.get(), &m_clock);
+    m_pipeline->setPacing(m_config.pacing);
+    connect(m_pipeline.get(), &RelayPipeline::backlogChanged, this, [this](const Backlog &b) {
+        if (b.outboundUnknown > 0 && b.outboundUnknown != m_reportedUnknown)
+            qCWarning(lcAgent) << b.outboundUnknown
+                               << "outbox item(s) are 'unknown': they were being sent when the "
+                                  "agent stopped; check the chats, then retry or cancel them "
+                                  "(sak-agent --outbox)";
+        m_reportedUnknown = b.outboundUnknown;
+    });
+    connect(m_pipeline.get(), &RelayPipeline::sendingProblemChanged, this,
+            [this](const QString &problem) {
+                m_health = problem;
+                sendHeartbeat();
+            });
 
     // Outbound work pushed by the cloud: queued durably (with the WhatsApp id it will be sent
     // under) before it is acknowledged, then sent in turn.
@@ -209,26 +224,9 @@ Status Application::startSession()
                          : m_config.jobsTransport == u"websocket"_s
                              ? JobChannel::Transport::WebSocket
                              : JobChannel::Transport::Auto);
-    m_jobs->setJobHandler([this](const cloud::OutboundJob &job) -> Status {
-        const OutboundText text{job.clientId, job.chatId, job.text, newWhatsAppMessageId()};
-        const auto inserted = m_store->enqueueOutbound(text);
-        if (!inserted)
-            return inserted.error();
-        if (inserted.value())
-            m_pipeline->enqueueOutbound(text);
-        return Done{};
-    });
-    // The outbox's states follow the sends, so that a restart knows what is left to send and
-    // what may have gone out already.
-    connect(m_pipeline.get(), &RelayPipeline::sendStarted, this,
-            [this](const QString &clientId) { m_store->setOutboundState(clientId, u"sending"_s); });
-    connect(m_pipeline.get(), &RelayPipeline::replySent, this,
-            [this](const QString &clientId) { m_store->setOutboundState(clientId, u"sent"_s); });
-    connect(m_pipeline.get(), &RelayPipeline::deliveryStateChanged, this,
-            [this](const QString &clientId, const QString &state) {
-                m_store->setOutboundState(clientId, state);
-            });
-    resumeOutbox();
+    m_jobs->setJobHandler(
+        [this](const cloud::OutboundJob &job) -> Status { return m_pipeline->enqueueJob(job); });
+    m_pipeline->start();
     m_jobs->start();
 
     connect(m_bridge.get(), &WhatsAppSession::healthProblem, this, [this](const QString &problem) {
@@ -299,26 +297,6 @@ void Application::onSessionState(SessionState state)
     }
 }
 
-void Application::resumeOutbox()
-{
-    // A send cut short by a crash may or may not have reached WhatsApp: never sent blindly again.
-    if (const auto interrupted = m_store->outboundInState(u"sending"_s);
-        interrupted && !interrupted.value().isEmpty()) {
-        for (const OutboundText &text : interrupted.value())
-            m_store->setOutboundState(text.clientId, u"unknown"_s);
-        qCWarning(lcRelay) << interrupted.value().size()
-                           << "message(s) were being sent when the agent stopped; they are marked "
-                              "unknown and not sent again";
-    }
-    const auto queued = m_store->outboundInState(u"queued"_s);
-    if (!queued) {
-        qCWarning(lcRelay).noquote() << "The outbox cannot be read:" << queued.error().message;
-        return;
-    }
-    for (const OutboundText &text : queued.value())
-        m_pipeline->enqueueOutbound(text);
-}
-
 void Application::sendHeartbeat()
 {
     if (!m_cloud || !m_bridge || !m_pipeline)
@@ -327,8 +305,8 @@ void Application::sendHeartbeat()
     heartbeat.session = sessionStateName(m_bridge->state());
     heartbeat.health = m_health.isEmpty() ? u"ok"_s : m_health;
     heartbeat.protection = protectionName(m_keys->protection());
-    heartbeat.inboundBacklog = m_pipeline->inboundBacklog();
-    heartbeat.outboundBacklog = m_pipeline->outboundBacklog();
+    heartbeat.inboundBacklog = m_pipeline->backlog().inboundPending;
+    heartbeat.outboundBacklog = m_pipeline->backlog().outboundQueued;
     heartbeat.agentVersion = QStringLiteral(SAK_VERSION);
     heartbeat.whatsAppVersion = m_bridge->whatsAppVersion();
     m_cloud->postHeartbeat(heartbeat, [](Status sent) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agentconfig.h"
+#include "clock.h"
 #include "cloudprotocol.h"
 #include "messagetypes.h"
 #include "result.h"
@@ -59,7 +60,6 @@ private:
     void onSessionState(SessionState state);
     void sealNow();
     void sendHeartbeat();
-    void resumeOutbox();
     void shutDown();
     void fail(const Error &error);
 
@@ -81,6 +81,8 @@ private:
     QTimer m_sealTimer;
     QTimer m_heartbeatTimer;
     QString m_health; // what is wrong with the WhatsApp page, empty when nothing
+    SystemClock m_clock;
+    qsizetype m_reportedUnknown = 0;
     bool m_shutDown = false;
 };
 

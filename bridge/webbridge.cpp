@@ -158,6 +158,24 @@ void WebBridge::sendText(const OutboundText &text)
     m_facade->sendCommand(bridge::sendTextCommand(text.waMessageId, text));
 }
 
+void WebBridge::markSeen(const QString &chatId)
+{
+    if (m_state == SessionState::Connected)
+        m_facade->sendCommand(bridge::markSeenCommand(chatId));
+}
+
+void WebBridge::setTyping(const QString &chatId, bool typing)
+{
+    if (m_state == SessionState::Connected)
+        m_facade->sendCommand(bridge::typingCommand(chatId, typing));
+}
+
+void WebBridge::catchUp(qint64 since)
+{
+    if (m_state == SessionState::Connected)
+        m_facade->sendCommand(bridge::catchUpCommand(since));
+}
+
 void WebBridge::finishSend(const QString &waMessageId, bool ok, const QString &error)
 {
     QTimer *timer = m_pendingSends.take(waMessageId);

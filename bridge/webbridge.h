@@ -30,6 +30,9 @@ public:
 
     SessionState state() const override { return m_state; }
     void sendText(const OutboundText &text) override;
+    void markSeen(const QString &chatId) override;
+    void setTyping(const QString &chatId, bool typing) override;
+    void catchUp(qint64 since) override;
 
     QString whatsAppVersion() const { return m_version; }
 

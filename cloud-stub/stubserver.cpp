@@ -176,7 +176,8 @@ std::optional<QHttpServerResponse> StubServer::injectedFault(const QHttpServerRe
     const bool due = m_faults.remaining > 0 ||
                      (m_faults.errorRate > 0 &&
                       QRandomGenerator::global()->generateDouble() < m_faults.errorRate);
-    if (!due || m_faults.status == 0)
+    if (!due || m_faults.status == 0 ||
+        (!m_faults.path.isEmpty() && m_faults.path != request.url().path()))
         return std::nullopt;
     if (m_faults.remaining > 0)
         --m_faults.remaining;
@@ -360,6 +361,12 @@ void StubServer::addHttpsRoutes()
             return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
         return resultResponse(m_simulator->send(*body), 409);
     });
+    m_https->route(u"/wa/api/activity"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        if (!body)
+            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+        return resultResponse(m_simulator->activity(*body), 409);
+    });
     m_https->route(u"/wa/"_s, Method::Get,
                    [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
     m_https->route(u"/wa/whatsapp-sim.js"_s, Method::Get, [] {
@@ -401,6 +408,11 @@ void StubServer::addControlRoutes()
         const QString chatId = request.query().queryItemValue(u"id"_s, QUrl::FullyDecoded);
         return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->chat(chatId)}});
     });
+    m_control->route(
+        u"/control/activity"_s, Method::Get, [this](const QHttpServerRequest &request) {
+            const QString chatId = request.query().queryItemValue(u"id"_s, QUrl::FullyDecoded);
+            return jsonResponse(QJsonObject{{u"activity"_s, m_simulator->activityIn(chatId)}});
+        });
     m_control->route(u"/control/sent"_s, Method::Get, [this] {
         return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->sentByBusiness()}});
     });
@@ -442,6 +454,7 @@ void StubServer::addControlRoutes()
         faults.retryAfter = body->value(u"retryAfter"_s).toInt();
         faults.errorRate = body->value(u"errorRate"_s).toDouble();
         faults.latencyMs = body->value(u"latencyMs"_s).toInt();
+        faults.path = body->value(u"path"_s).toString();
         faults.remaining = body->contains(u"count"_s) ? body->value(u"count"_s).toInt() : 0;
         if (faults.status != 0 && (faults.status < 400 || faults.status > 599))
             return errorResponse(

@@ -60,15 +60,17 @@ public:
         int remaining = 0;    // ...for the next this many requests...
         double errorRate = 0; // ...or, at random, this fraction of all of them
         int latencyMs = 0;    // every signed request answered this much later
+        QString path;         // only requests to this path (e.g. /v1/inbound); empty: all
     };
     void setFaults(const Faults &faults) { m_faults = faults; }
     // The next `count` signed requests are answered with `status` (and a Retry-After of
     // `retryAfter` seconds when set) instead of being served.
-    void injectFault(int status, int retryAfter, int count)
+    void injectFault(int status, int retryAfter, int count, const QString &path = {})
     {
         m_faults.status = status;
         m_faults.retryAfter = retryAfter;
         m_faults.remaining = count;
+        m_faults.path = path;
     }
 
     // Every signed request, as the cloud saw it (the newest 5,000), for tests.

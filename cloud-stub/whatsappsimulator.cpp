@@ -183,8 +183,28 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
     m_byId.insert(id, m_messages.size());
     m_messages.append(m);
     qCInfo(lcStub).noquote() << "Simulator: business sent" << id << "to" << to;
+    m_activity[to].append(QJsonObject{{u"what"_s, u"send"_s}, {u"id"_s, id}, {u"tMs"_s, nowMs()}});
     QTimer::singleShot(kDeliveredAfterMs, this, [this, id] { setAck(id, 2); });
     return QJsonObject{{u"ok"_s, true}, {u"t"_s, m.t}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::activity(const QJsonObject &request)
+{
+    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
+    if (page == m_pages.cend() || !page->paired)
+        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    const QString chatId = request.value(u"chatId"_s).toString();
+    const QString what = request.value(u"what"_s).toString();
+    if (!chatId.contains(u'@') ||
+        !QStringList{u"seen"_s, u"composing"_s, u"paused"_s}.contains(what))
+        return invalid(u"chatId and what (seen, composing or paused) are required."_s);
+    m_activity[chatId].append(QJsonObject{{u"what"_s, what}, {u"tMs"_s, nowMs()}});
+    return QJsonObject{{u"ok"_s, true}};
+}
+
+QJsonArray WhatsAppSimulator::activityIn(const QString &chatId) const
+{
+    return m_activity.value(chatId);
 }
 
 void WhatsAppSimulator::setAck(const QString &id, int ack)

@@ -26,6 +26,8 @@ public:
     // nothing.
     QJsonObject poll(const QString &pageId, qint64 ack);
     Result<QJsonObject> send(const QJsonObject &request);
+    // What the business did in a chat besides sending: seen, composing, paused.
+    Result<QJsonObject> activity(const QJsonObject &request);
 
     // Control API (loopback HTTP, /control/...), used by tests, the demo and the customer panel.
     Result<QJsonObject> inject(const QJsonObject &request);
@@ -35,6 +37,8 @@ public:
     QJsonObject state() const;
     QJsonArray chat(const QString &chatId) const;
     QJsonArray sentByBusiness() const;
+    // Everything the business did in a chat, with server times in ms (sends included).
+    QJsonArray activityIn(const QString &chatId) const;
 
     QString businessWid() const { return m_business + QStringLiteral("@c.us"); }
 
@@ -76,6 +80,7 @@ private:
     QHash<QString, Page> m_pages; // by page id
     QSet<QString> m_tokens;       // device tokens of paired pages (their "session")
     QList<Message> m_messages;
+    QHash<QString, QJsonArray> m_activity; // by chat
     QHash<QString, qsizetype> m_byId;
 };
 

@@ -202,14 +202,22 @@ QString Database::libraryVersion()
 
 Transaction::Transaction(Database &database)
     : m_database(database)
-    , m_begun(database.exec(u"BEGIN IMMEDIATE"_s))
+    , m_nested(database.inTransaction())
+    , m_begun(database.exec(m_nested ? u"SAVEPOINT sak_nested"_s : u"BEGIN IMMEDIATE"_s))
     , m_open(m_begun.ok())
 {}
 
 Transaction::~Transaction()
 {
-    if (m_open)
+    if (!m_open)
+        return;
+    if (m_nested) {
+        // Undoes this part only; the outer transaction decides about the rest.
+        m_database.exec(u"ROLLBACK TO sak_nested"_s);
+        m_database.exec(u"RELEASE sak_nested"_s);
+    } else {
         m_database.exec(u"ROLLBACK"_s);
+    }
 }
 
 Status Transaction::commit()
@@ -218,10 +226,17 @@ Status Transaction::commit()
         return m_begun.ok() ? Status(Error{u"store"_s, u"The transaction was committed already."_s})
                             : m_begun;
     m_open = false;
+    if (m_nested)
+        return m_database.exec(u"RELEASE sak_nested"_s);
     Status committed = m_database.exec(u"COMMIT"_s);
     if (!committed)
         m_database.exec(u"ROLLBACK"_s);
     return committed;
+}
+
+bool Database::inTransaction() const
+{
+    return sqlite3_get_autocommit(m_handle) == 0;
 }
 
 } // namespace sak

@@ -68,6 +68,7 @@ public:
 
     // Rows changed by the last INSERT, UPDATE or DELETE.
     int changes() const;
+    bool inTransaction() const;
     int lastErrorCode() const;
     Error lastError(const QString &doing) const;
     const QString &path() const { return m_path; }
@@ -83,7 +84,8 @@ private:
 };
 
 // A transaction that rolls back unless committed. BEGIN IMMEDIATE: the write lock is taken at
-// once, so a commit cannot fail for a lock taken by another writer halfway through.
+// once, so a commit cannot fail for a lock taken by another writer halfway through. Inside
+// another transaction it is a savepoint: its commit or rollback covers its own part.
 class Transaction
 {
 public:
@@ -97,6 +99,7 @@ public:
 
 private:
     Database &m_database;
+    bool m_nested;
     Status m_begun;
     bool m_open = false;
 };

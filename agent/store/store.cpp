@@ -34,6 +34,30 @@ const char *const kMigrations[] = {
     "CREATE TABLE outbox (client_id TEXT PRIMARY KEY, chat_id TEXT NOT NULL, body TEXT NOT NULL,"
     " wa_message_id TEXT NOT NULL UNIQUE, state TEXT NOT NULL DEFAULT 'queued', created_at INTEGER "
     "NOT NULL);",
+    // 3: delivery: retries and dead letters of the journal, priorities, schedules and attempts of
+    // the outbox, the status reports still owed to the cloud, and the send log pacing reads
+    "ALTER TABLE inbound_journal ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE inbound_journal ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE inbound_journal ADD COLUMN last_error TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX inbound_journal_pending ON inbound_journal (state, chat_id);"
+    "ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'job';"
+    "ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN in_reply_to TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX outbox_state_chat ON outbox (state, chat_id);"
+    "CREATE TABLE status_queue (id INTEGER PRIMARY KEY, client_id TEXT NOT NULL, wa_message_id "
+    "TEXT NOT NULL, chat_id TEXT NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL, t INTEGER "
+    "NOT NULL);"
+    "CREATE TABLE send_log (sent_at INTEGER NOT NULL, chat_id TEXT NOT NULL, kind TEXT NOT "
+    "NULL);"
+    "CREATE INDEX send_log_time ON send_log (sent_at);"
+    "UPDATE outbox SET created_at = created_at * 1000;"
+    "UPDATE inbound_journal SET received_at = received_at * 1000;",
 };
 static_assert(std::size(kMigrations) == Store::kLatestVersion);
 
@@ -333,78 +357,6 @@ Result<std::optional<QByteArray>> Store::loadSeal(const QString &account)
     if (!row.value())
         return std::optional<QByteArray>();
     return std::optional<QByteArray>(statement.value().blob(0));
-}
-
-Result<bool> Store::journalInbound(const InboundMessage &m)
-{
-    auto statement = m_database->prepare(
-        u"INSERT OR IGNORE INTO inbound_journal (id, chat_id, author, type, body, t, sender_name, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
-    if (!statement)
-        return statement.error();
-    auto &s = statement.value();
-    s.bind(1, m.id)
-        .bind(2, m.chatId)
-        .bind(3, m.author)
-        .bind(4, m.type)
-        .bind(5, m.body)
-        .bind(6, m.timestamp)
-        .bind(7, m.senderName)
-        .bind(8, QDateTime::currentSecsSinceEpoch());
-    if (auto done = s.run(); !done)
-        return done.error();
-    return m_database->changes() == 1;
-}
-
-Result<qsizetype> Store::journalSize()
-{
-    const auto count = m_database->queryText(u"SELECT count(*) FROM inbound_journal"_s);
-    if (!count)
-        return count.error();
-    return qsizetype(count.value().toLongLong());
-}
-
-Result<bool> Store::enqueueOutbound(const OutboundText &text)
-{
-    auto statement = m_database->prepare(
-        u"INSERT OR IGNORE INTO outbox (client_id, chat_id, body, wa_message_id, created_at) VALUES (?, ?, ?, ?, ?)"_s);
-    if (!statement)
-        return statement.error();
-    auto &s = statement.value();
-    s.bind(1, text.clientId)
-        .bind(2, text.chatId)
-        .bind(3, text.body)
-        .bind(4, text.waMessageId)
-        .bind(5, QDateTime::currentSecsSinceEpoch());
-    if (auto done = s.run(); !done)
-        return done.error();
-    return m_database->changes() == 1;
-}
-
-Status Store::setOutboundState(const QString &clientId, const QString &state)
-{
-    auto statement = m_database->prepare(u"UPDATE outbox SET state = ? WHERE client_id = ?"_s);
-    if (!statement)
-        return statement.error();
-    return statement.value().bind(1, state).bind(2, clientId).run();
-}
-
-Result<QList<OutboundText>> Store::outboundInState(const QString &state)
-{
-    auto statement = m_database->prepare(
-        u"SELECT client_id, chat_id, body, wa_message_id FROM outbox WHERE state = ? ORDER BY created_at, rowid"_s);
-    if (!statement)
-        return statement.error();
-    statement.value().bind(1, state);
-    QList<OutboundText> items;
-    for (;;) {
-        auto row = statement.value().step();
-        if (!row)
-            return row.error();
-        if (!row.value())
-            return items;
-        const Statement &s = statement.value();
-        items.append(OutboundText{s.text(0), s.text(1), s.text(2), s.text(3)});
-    }
 }
 
 } // namespace sak

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deliverytypes.h"
 #include "messagetypes.h"
 #include "result.h"
 
@@ -27,7 +28,7 @@ struct StoreOptions
 class Store
 {
 public:
-    static constexpr int kLatestVersion = 2;
+    static constexpr int kLatestVersion = 3;
     static constexpr qsizetype kKeySize = 32;
 
     ~Store();
@@ -50,16 +51,68 @@ public:
     Status saveSeal(const QString &account, const QByteArray &data);
     Result<std::optional<QByteArray>> loadSeal(const QString &account);
 
+    // --- Inbound journal (storedelivery.cpp) ---
     // Records a captured message; false when its id is known already (a duplicate capture).
     Result<bool> journalInbound(const InboundMessage &message);
     Result<qsizetype> journalSize();
-    // Queues an outbound text; false when its client id is queued already.
-    Result<bool> enqueueOutbound(const OutboundText &text);
-    // Moves an outbox item to a state (queued, sending, sent, delivered, read, failed, unknown);
-    // unknown client ids are ignored.
-    Status setOutboundState(const QString &clientId, const QString &state);
+    // The oldest pending message of every chat whose next attempt is due, oldest chats first.
+    Result<QList<JournalEntry>> dueInbound(qint64 nowMs, int limit);
+    // The cloud answered: the message is relayed and its replies are queued, in one transaction
+    // (a crash leaves either both or neither).
+    Status inboundRelayed(const QString &messageId, const QList<OutboxItem> &replies, qint64 nowMs);
+    // The cloud did not answer: tried again at `nextAttemptAt`, or a dead letter.
+    Status inboundFailed(const QString &messageId, const QString &error, qint64 nextAttemptAt,
+                         bool dead);
+    // An operator's requeue of dead letters (all of them for an empty id); how many.
+    Result<int> requeueDeadInbound(const QString &messageId);
+    // The earliest time a chat's oldest pending message becomes due, if any waits.
+    Result<std::optional<qint64>> nextInboundDue();
+    // The newest capture time (unix seconds) in the journal, 0 when empty.
+    Result<qint64> newestInboundTime();
+
+    // --- Outbox (storedelivery.cpp) ---
+    // Queues an item (and its "queued" report); false when its client id is known already.
+    Result<bool> enqueueOutbound(const OutboxItem &item, qint64 nowMs);
+    Result<bool> enqueueOutbound(const OutboundText &text); // a job, queued now
+    // Every queued item that heads its chat (nothing earlier in the chat waits or is being
+    // sent) and is due, highest priority first, then oldest.
+    Result<QList<OutboxItem>> dueOutbound(qint64 nowMs, int limit);
+    // The earliest time a queued item becomes due, if any waits.
+    Result<std::optional<qint64>> nextOutboundDue();
+    Result<std::optional<OutboxItem>> outboundItem(const QString &clientId);
+    Result<std::optional<OutboxItem>> outboundByWaId(const QString &waMessageId);
+    // Moves an item and owes the cloud a report of it, in one transaction. A move the state
+    // machine does not allow is refused with an error (and changes nothing).
+    Status setOutboundState(const QString &clientId, const QString &state,
+                            const QString &detail = {}, qint64 nowMs = 0);
+    // A send that did not happen: back to queued, tried again at `nextAttemptAt`.
+    Status retryOutboundLater(const QString &clientId, const QString &error, qint64 nextAttemptAt,
+                              qint64 nowMs);
+    // Queued items whose expiry passed become expired; how many.
+    Result<int> expireOutbound(qint64 nowMs);
     // The outbox items in a state, oldest first.
     Result<QList<OutboundText>> outboundInState(const QString &state);
+    Result<QList<OutboxItem>> outboxItems(const QString &state, int limit);
+    // Operator actions: a failed, expired or unknown item goes out again (attempts reset);
+    // a queued one is cancelled.
+    Status retryOutbound(const QString &clientId, qint64 nowMs);
+    Status cancelOutbound(const QString &clientId, qint64 nowMs);
+    Result<Backlog> backlog();
+
+    // --- Status reports owed to the cloud, oldest first ---
+    Result<QList<StatusRecord>> pendingStatusReports(int limit);
+    Status statusReported(qint64 id);
+
+    // --- Send log, for the pacing caps across restarts ---
+    Status logSend(const QString &chatId, const QString &kind, qint64 nowMs);
+    // Sends since a time, of one kind (all kinds for an empty one).
+    Result<int> sendsSince(qint64 sinceMs, const QString &kind = {});
+    // Forgets sends older than a time.
+    Status pruneSendLog(qint64 beforeMs);
+
+    // Settings as numbers (e.g. when the account was first connected, for the warm-up).
+    Result<std::optional<qint64>> numberSetting(const QString &key);
+    Status setNumberSetting(const QString &key, qint64 value);
 
     // The key check kept next to the database: an HMAC of a constant under the key, so that
     // a wrong key can be told from a damaged file without revealing anything of the key.
@@ -68,6 +121,11 @@ public:
 
 private:
     Store(std::unique_ptr<Database> database, QString path, QString cipherVersion);
+    Status queueStatus(const OutboxItem &item, const QString &state, const QString &detail,
+                       qint64 nowMs);
+    Status insertOutbound(const OutboxItem &item, qint64 nowMs, bool *inserted);
+    // `column` is one of ours (client_id, wa_message_id), never input.
+    Result<std::optional<OutboxItem>> outboundWhere(const QString &column, const QString &value);
     Status migrate(int targetVersion);
 
     std::unique_ptr<Database> m_database;

@@ -26,6 +26,13 @@
       'WAWebSendMsgChatAction.addAndSendMsgToChat'],
   ];
 
+  // Nice to have: without them the agent still sends, it only does not look like a person.
+  const OPTIONAL = [
+    ['WAWebUpdateUnreadChatAction', (m) => m && typeof m.sendSeen === 'function'],
+    ['WAWebChatStateBridge', (m) => m && typeof m.sendChatStateComposing === 'function' &&
+      typeof m.sendChatStatePaused === 'function'],
+  ];
+
   const emit = (event) => {
     document.dispatchEvent(new CustomEvent(EVENT, { detail: JSON.stringify(event) }));
   };
@@ -36,20 +43,29 @@
     return typeof wid._serialized === 'string' ? wid._serialized : String(wid);
   };
 
+  // A module by name, or by the same name's default export (some builds export that way).
+  const lookUp = (name, shapeOk) => {
+    let module;
+    try {
+      module = window.require(name);
+    } catch (e) {
+      module = undefined;
+    }
+    if (module && !shapeOk(module) && shapeOk(module.default)) module = module.default;
+    return shapeOk(module) ? module : undefined;
+  };
+
   function findModules() {
     const found = {};
     const missing = [];
     for (const [name, shapeOk, label] of NEEDS) {
-      let module;
-      try {
-        module = window.require(name);
-      } catch (e) {
-        module = undefined;
-      }
-      // Some builds export the function on a default member.
-      if (module && !shapeOk(module) && shapeOk(module.default)) module = module.default;
-      if (shapeOk(module)) found[name] = module;
+      const module = lookUp(name, shapeOk);
+      if (module) found[name] = module;
       else missing.push(label);
+    }
+    for (const [name, shapeOk] of OPTIONAL) {
+      const module = lookUp(name, shapeOk);
+      if (module) found[name] = module;
     }
     return { found, missing };
   }
@@ -132,8 +148,14 @@
         if (!chat) chat = (await FindChat.findOrCreateLatestChat(wid)).chat;
         if (!chat) return result(false, 'chat ' + c.chatId + ' not found');
         const key = new MsgKey({ from: me, to: chat.id, id: c.messageId, selfDir: 'out' });
-        // The id was chosen before the send: if a message with it exists, it was sent already.
-        if (Collections.Msg.get(key._serialized)) return result(true, '');
+        // The id was chosen before the send: if a message with it exists, it was sent already
+        // (the agent asks again after a crash); its ack tells how far it got.
+        const existing = Collections.Msg.get(key._serialized);
+        if (existing) {
+          result(true, '');
+          emit({ kind: 'ack', id: String(c.messageId), ack: Number(existing.ack) });
+          return;
+        }
         const msg = {
           id: key, ack: 0, body: c.body, from: me, to: chat.id, local: true, self: 'out',
           t: Math.floor(Date.now() / 1000), isNewMsg: true, type: 'chat',
@@ -149,6 +171,27 @@
       }
     };
 
+    const findChat = (chatId) => Collections.Chat.get(WidFactory.createWid(chatId));
+    const markSeen = async (c) => {
+      const Unread = modules.WAWebUpdateUnreadChatAction;
+      const chat = findChat(c.chatId);
+      if (Unread && chat) await Unread.sendSeen({ chat });
+    };
+    const typing = async (c) => {
+      const ChatState = modules.WAWebChatStateBridge;
+      if (!ChatState) return;
+      const wid = WidFactory.createWid(c.chatId);
+      await (c.typing ? ChatState.sendChatStateComposing(wid) : ChatState.sendChatStatePaused(wid));
+    };
+    // Customers' messages the page holds from `since` on, again: the agent journals what it
+    // missed (it ignores what it knows).
+    const catchUp = (c) => {
+      for (const m of Collections.Msg.getModelsArray ? Collections.Msg.getModelsArray() : []) {
+        if (m && m.id && !m.id.fromMe && Number.isInteger(m.t) && m.t >= c.since) capture(m);
+      }
+    };
+    const quietly = (promise) => Promise.resolve(promise).catch((e) => console.warn('sak: ' + String((e && e.message) || e)));
+
     document.addEventListener(COMMAND, (e) => {
       if (typeof e.detail !== 'string') return;
       let c;
@@ -160,6 +203,12 @@
       if (c && c.cmd === 'sendText' && typeof c.chatId === 'string' && typeof c.body === 'string' &&
           typeof c.messageId === 'string' && typeof c.requestId === 'string') {
         sendText(c);
+      } else if (c && c.cmd === 'markSeen' && typeof c.chatId === 'string') {
+        quietly(markSeen(c));
+      } else if (c && c.cmd === 'typing' && typeof c.chatId === 'string' && typeof c.typing === 'boolean') {
+        quietly(typing(c));
+      } else if (c && c.cmd === 'catchUp' && Number.isInteger(c.since)) {
+        catchUp(c);
       }
     });
   }

@@ -78,7 +78,7 @@ private Q_SLOTS:
                  m_agent->log().constData());
         QStringList states = reported(waId); // each once; reports may arrive in any order
         states.sort();
-        QCOMPARE(states, QStringList({u"delivered"_s, u"read"_s, u"sent"_s}));
+        QCOMPARE(states, QStringList({u"delivered"_s, u"queued"_s, u"read"_s, u"sending"_s, u"sent"_s}));
 
         // Every hop is in the agent's log.
         for (const char *hop : {"[1 captured]", "[2 to cloud]", "[3 replies]", "[4 sending]",

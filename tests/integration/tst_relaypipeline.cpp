@@ -1,18 +1,21 @@
+#include "clock.h"
 #include "cloudclient.h"
 #include "fakesession.h"
 #include "relaypipeline.h"
+#include "store/store.h"
 #include "testenv.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
-using test::customerMessage;
 
-// The pipeline between a WhatsApp session (played by the test) and the real cloud stub over
-// HTTPS on loopback.
+// The delivery pipeline over a real encrypted store and the stub's real cloud (HTTPS on
+// loopback), with an in-memory WhatsApp session playing the page.
 class TestRelayPipeline : public QObject
 {
     Q_OBJECT
@@ -25,193 +28,340 @@ private Q_SLOTS:
 
     void init()
     {
+        QVERIFY(m_dir.isValid());
+        auto store = Store::open(
+            {m_dir.filePath(u"round-%1.db"_s.arg(++m_round)), QByteArray(Store::kKeySize, 'k')});
+        QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+        m_store = std::move(store).value();
         m_session = std::make_unique<test::FakeSession>();
         m_cloud = std::make_unique<CloudClient>();
-        QVERIFY(m_cloud->configure({QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())),
-                                    test::certPath(u"ca.pem"_s),
-                                    std::chrono::seconds(10),
-                                    {}}));
-        m_cloud->setCredentials(test::pairDevice(*m_stub, u"tenant-%1"_s.arg(++m_round)));
-        m_pipeline = std::make_unique<RelayPipeline>(m_session.get(), m_cloud.get());
+        QVERIFY(m_cloud->configure(cloudOptions(m_stub->httpsPort())));
+        m_cloud->setCredentials(test::pairDevice(*m_stub, tenant()));
+        m_pipeline = std::make_unique<RelayPipeline>(m_session.get(), m_cloud.get(), m_store.get(),
+                                                     &m_clock);
+        m_pipeline->setPacing(PacingPolicy::unpaced());
+        m_pipeline->setRetryPolicy(
+            {std::chrono::milliseconds(5), std::chrono::milliseconds(20), 3});
+        m_pipeline->setSendRetryPolicy(
+            {std::chrono::milliseconds(5), std::chrono::milliseconds(20), 3});
     }
 
     void cleanup()
     {
+        m_stub->setFaults({});
         m_pipeline.reset();
         m_cloud.reset();
         m_session.reset();
+        m_store.reset();
     }
 
-    void customerMessageIsAnsweredThroughTheSession()
+    void customerMessageIsJournaledAnsweredAndSent()
     {
-        m_session->setState(SessionState::Connected);
+        start(SessionState::Connected);
         QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
         m_session->receive(
-            customerMessage(u"M1"_s, u"491701234567@c.us"_s, u"how much is a latte"_s));
+            test::customerMessage(u"A1"_s, u"491701234567@c.us"_s, u"how much is a latte?"_s));
+        // Journaled before anything else happened.
+        QCOMPARE(m_store->journalSize().value(), 1);
         QVERIFY(relayed.wait(10000));
         QTRY_COMPARE(m_session->sent.size(), 1);
-        const OutboundText &text = m_session->sent.at(0);
-        QCOMPARE(text.chatId, u"491701234567@c.us"_s);
+        const OutboundText text = m_session->sent.at(0);
         QCOMPARE(text.body, u"Latte costs 3.40 EUR."_s);
         QVERIFY(text.waMessageId.startsWith(u"3EB0"_s));
-        QVERIFY(text.clientId.startsWith(u"r-"_s));
-        QCOMPARE(m_stub->cloud().inbound(tenant()).size(), 1);
-        QCOMPARE(m_stub->cloud().inbound(tenant()).at(0).message.id,
-                 u"false_491701234567@c.us_M1"_s);
+        // The page's server ack makes it "sent"; the cloud hears queued, sending and sent.
+        QTRY_COMPARE(stateOf(text.clientId), outbox::kSent);
+        // Reports go out in parallel and may arrive in any order; each arrives once.
+        QTRY_COMPARE(sorted(reportedStates(text.clientId)),
+                     QStringList({outbox::kQueued, outbox::kSending, outbox::kSent}));
+        QTRY_COMPARE(m_store->pendingStatusReports(10).value().size(), 0);
     }
 
     void duplicatesAndNonPersonChatsAreNotRelayed()
     {
-        m_session->setState(SessionState::Connected);
+        start(SessionState::Connected);
         QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
-        const InboundMessage message = customerMessage(u"D1"_s, u"491701234567@c.us"_s, u"hi"_s);
+        const auto message = test::customerMessage(u"D1"_s, u"491701234567@c.us"_s, u"hi"_s);
         m_session->receive(message);
-        m_session->receive(message);
-        m_session->receive(customerMessage(u"G1"_s, u"120363025@g.us"_s, u"hi group"_s));
-        m_session->receive(customerMessage(u"S1"_s, u"status@broadcast"_s, u"story"_s));
+        m_session->receive(message); // a second capture (e.g. after decryption)
+        m_session->receive(test::customerMessage(u"G1"_s, u"120363000000@g.us"_s, u"group"_s));
         QVERIFY(relayed.wait(10000));
-        QTest::qWait(300); // nothing more may arrive
+        QTest::qWait(200);
         QCOMPARE(relayed.size(), 1);
-        QCOMPARE(m_stub->cloud().inbound(tenant()).size(), 1);
+        QCOMPARE(m_store->journalSize().value(), 1);
     }
 
+    // Replies wait in the outbox while WhatsApp is not connected, and go when it is.
     void repliesWaitUntilWhatsAppIsConnected()
     {
-        m_session->setState(SessionState::Connecting);
+        start(SessionState::Connecting);
         QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
-        m_session->receive(customerMessage(u"W1"_s, u"491701234567@c.us"_s, u"hello"_s));
+        m_session->receive(test::customerMessage(u"W1"_s, u"491701234567@c.us"_s, u"hello"_s));
         QVERIFY(relayed.wait(10000));
+        QTest::qWait(100);
         QCOMPARE(m_session->sent.size(), 0);
-        QCOMPARE(m_pipeline->outboundBacklog(), 1);
+        QCOMPARE(m_store->backlog().value().outboundQueued, 1);
         m_session->setState(SessionState::Connected);
         QTRY_COMPARE(m_session->sent.size(), 1);
-        QTRY_COMPARE(m_pipeline->outboundBacklog(), 0);
+        QTRY_COMPARE(m_store->backlog().value().outboundQueued, 0);
     }
 
-    void acksAreReportedToTheCloudOnceEach()
+    // Within a chat, the next message waits until WhatsApp took the previous one; replies go
+    // before broadcasts.
+    void orderPerChatAndRepliesFirst()
     {
-        m_session->setState(SessionState::Connected);
-        m_session->receive(customerMessage(u"K1"_s, u"491701234567@c.us"_s, u"espresso?"_s));
-        QTRY_COMPARE_WITH_TIMEOUT(m_session->sent.size(), 1, 10000);
-        const QString id = m_session->sent.at(0).waMessageId;
-        QSignalSpy states(m_pipeline.get(), &RelayPipeline::deliveryStateChanged);
-        m_session->ack(id, 1);
-        m_session->ack(id, 1); // repeated
-        m_session->ack(id, 2);
-        m_session->ack(id, 1); // late, out of order
-        m_session->ack(id, 3);
-        m_session->ack(u"3EB0NOTOURS"_s, 3);
-        QTRY_COMPARE(m_stub->cloud().statusReports(tenant()).size(), 3);
-        QStringList reported;
-        for (const auto &r : m_stub->cloud().statusReports(tenant())) {
-            QCOMPARE(r.waMessageId, id);
-            QCOMPARE(r.clientId, m_session->sent.at(0).clientId);
-            reported.append(r.state);
-        }
-        // Each state once; the reports travel in parallel, so they may arrive in any order (the
-        // protocol orders states, and the cloud keeps the furthest).
-        reported.sort();
-        QCOMPARE(reported, QStringList({u"delivered"_s, u"read"_s, u"sent"_s}));
-        QCOMPARE(states.size(), 3);
-    }
-
-    void failedSendIsReportedAndNotRepeated()
-    {
-        m_session->setState(SessionState::Connected);
-        m_session->autoConfirm = false;
-        m_session->receive(customerMessage(u"F1"_s, u"491701234567@c.us"_s, u"hours?"_s));
-        QTRY_COMPARE_WITH_TIMEOUT(m_session->sent.size(), 1, 10000);
-        m_session->finish(m_session->sent.at(0).waMessageId, false, u"chat not found"_s);
-        QTRY_COMPARE(m_stub->cloud().statusReports(tenant()).size(), 1);
-        QCOMPARE(m_stub->cloud().statusReports(tenant()).at(0).state, u"failed"_s);
-        QCOMPARE(m_stub->cloud().statusReports(tenant()).at(0).detail, u"chat not found"_s);
-        QTest::qWait(200);
-        QCOMPARE(m_session->sent.size(), 1);
-    }
-
-    void repliesAreSentOneAtATimeInOrder()
-    {
-        m_session->setState(SessionState::Connected);
-        m_session->autoConfirm = false;
-        m_session->receive(customerMessage(u"O1"_s, u"491701234567@c.us"_s, u"espresso"_s));
-        m_session->receive(customerMessage(u"O2"_s, u"491701234567@c.us"_s, u"latte"_s));
-        QTRY_COMPARE_WITH_TIMEOUT(m_session->sent.size(), 1, 10000);
-        QTRY_COMPARE(m_pipeline->outboundBacklog(), 2); // one in flight, one waiting
-        QCOMPARE(m_session->sent.size(), 1);
-        QCOMPARE(m_session->sent.at(0).body, u"Espresso costs 2.20 EUR."_s);
-        m_session->finish(m_session->sent.at(0).waMessageId, true);
-        QTRY_COMPARE(m_session->sent.size(), 2);
-        QCOMPARE(m_session->sent.at(1).body, u"Latte costs 3.40 EUR."_s);
-    }
-
-    void cloudOutageIsRetriedThenGivenUp()
-    {
-        QTcpServer closed;
-        QVERIFY(closed.listen(QHostAddress::LocalHost));
-        const quint16 port = closed.serverPort();
-        closed.close();
-        QVERIFY(m_cloud->configure({QUrl(u"https://127.0.0.1:%1"_s.arg(port)),
-                                    test::certPath(u"ca.pem"_s),
-                                    std::chrono::seconds(5),
-                                    {}}));
-        m_pipeline->setRetryPolicy(
-            {std::chrono::milliseconds(5), std::chrono::milliseconds(20), 3});
-        m_session->setState(SessionState::Connected);
-        QSignalSpy failed(m_pipeline.get(), &RelayPipeline::inboundFailed);
-        m_session->receive(customerMessage(u"X1"_s, u"491701234567@c.us"_s, u"hi"_s));
-        QCOMPARE(m_pipeline->inboundBacklog(), 1);
-        QVERIFY(failed.wait(10000));
-        QCOMPARE(failed.at(0).at(0).toString(), u"false_491701234567@c.us_X1"_s);
-        QCOMPARE(failed.at(0).at(1).value<Error>().code, u"network"_s);
-        QCOMPARE(m_pipeline->inboundBacklog(), 0);
-    }
-
-    void aFailingChatDoesNotHoldUpOthers()
-    {
-        // The first chat's message is refused by the cloud (it is too long for the protocol),
-        // the second chat's goes through while the first is still being retried.
-        m_pipeline->setRetryPolicy(
-            {std::chrono::milliseconds(200), std::chrono::milliseconds(200), 50});
-        m_session->setState(SessionState::Connected);
-        InboundMessage bad = customerMessage(u"P1"_s, u"491700000001@c.us"_s, u"x"_s);
-        bad.senderName = QString(300, u'n'); // over the protocol's 256-character limit
+        start(SessionState::Connected);
+        m_session->autoAck = false;
+        m_pipeline->setPaused(true);
+        QVERIFY(m_pipeline->enqueueJob({u"b-1"_s, u"491700000001@c.us"_s, u"first"_s, 0, 0, 0}));
+        QVERIFY(m_pipeline->enqueueJob({u"b-2"_s, u"491700000001@c.us"_s, u"second"_s, 0, 0, 0}));
+        QVERIFY(m_pipeline->enqueueJob({u"b-3"_s, u"491700000002@c.us"_s, u"other"_s, 0, 0, 0}));
         QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
-        m_session->receive(bad);
-        m_session->receive(customerMessage(u"P2"_s, u"491700000002@c.us"_s, u"croissant"_s));
+        m_session->receive(test::customerMessage(u"R1"_s, u"491700000003@c.us"_s, u"hours?"_s));
+        QVERIFY(relayed.wait(10000));
+        m_pipeline->setPaused(false);
+        QTRY_COMPARE(m_session->sent.size(), 2); // the reply, then b-1; b-2 waits for b-1's ack
+        QCOMPARE(m_session->sent.at(0).chatId, u"491700000003@c.us"_s);
+        QCOMPARE(m_session->sent.at(1).clientId, u"b-1"_s);
+        QTRY_COMPARE(m_session->sent.size(), 3);
+        QCOMPARE(m_session->sent.at(2).clientId, u"b-3"_s);
+        QTest::qWait(100);
+        QCOMPARE(m_session->sent.size(), 3);
+        m_session->ack(m_session->sent.at(1).waMessageId, int(Ack::Server));
+        QTRY_COMPARE(m_session->sent.size(), 4);
+        QCOMPARE(m_session->sent.at(3).clientId, u"b-2"_s);
+    }
+
+    // A failing send is retried under the same WhatsApp id, then fails with its reason; it
+    // does not hold up other chats.
+    void failingSendsAreRetriedThenFail()
+    {
+        start(SessionState::Connected);
+        m_session->autoConfirm = false;
+        QVERIFY(m_pipeline->enqueueJob({u"f-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        for (int attempt = 1; attempt <= 3; ++attempt) {
+            QTRY_COMPARE(m_session->sent.size(), attempt);
+            m_session->finish(m_session->sent.last().waMessageId, false, u"chat not found"_s);
+        }
+        QTRY_COMPARE(stateOf(u"f-1"_s), outbox::kFailed);
+        QCOMPARE(m_session->sent.at(0).waMessageId, m_session->sent.at(2).waMessageId);
+        QTRY_VERIFY(reportedStates(u"f-1"_s).contains(outbox::kFailed));
+        QCOMPARE(m_store->outboundItem(u"f-1"_s).value()->lastError, u"chat not found"_s);
+        // The operator retries it: it goes again.
+        m_session->autoConfirm = true;
+        QVERIFY(m_pipeline->retry(u"f-1"_s));
+        QTRY_COMPARE(stateOf(u"f-1"_s), outbox::kSent);
+    }
+
+    void acksMoveItemsForwardOnly()
+    {
+        start(SessionState::Connected);
+        QVERIFY(m_pipeline->enqueueJob({u"a-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QTRY_COMPARE(stateOf(u"a-1"_s), outbox::kSent);
+        const QString id = m_session->sent.at(0).waMessageId;
+        m_session->ack(id, int(Ack::Read));
+        QTRY_COMPARE(stateOf(u"a-1"_s), outbox::kRead);
+        m_session->ack(id, int(Ack::Device)); // late, out of order
+        QTest::qWait(50);
+        QCOMPARE(stateOf(u"a-1"_s), outbox::kRead);
+    }
+
+    // The cloud down: messages wait in the journal (the backlog shows them) and go, in order,
+    // when it is back; a chat the cloud keeps refusing becomes a dead letter and does not hold
+    // up the others.
+    void outageThenRecoveryKeepsOrder()
+    {
+        start(SessionState::Connected);
+        m_stub->setFaults({503, 0, 0, 1.0, 0});
+        for (int i = 0; i < 4; ++i)
+            m_session->receive(test::customerMessage(u"O%1"_s.arg(i), u"491700000009@c.us"_s,
+                                                     u"latte %1?"_s.arg(i)));
+        QTRY_VERIFY(m_store->backlog().value().inboundPending == 4);
+        QTest::qWait(300); // several failed attempts
+        QCOMPARE(m_stub->cloud().inbound(tenant()).size(), 0);
+        m_stub->setFaults({});
+        QTRY_COMPARE_WITH_TIMEOUT(m_stub->cloud().inbound(tenant()).size(), 4, 10000);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(m_stub->cloud().inbound(tenant()).at(i).message.id,
+                     test::customerMessage(u"O%1"_s.arg(i), u"491700000009@c.us"_s, {}).id);
+        QTRY_COMPARE(m_session->sent.size(), 4);
+    }
+
+    void refusedMessagesBecomeDeadLettersAndCanBeRequeued()
+    {
+        start(SessionState::Connected);
+        QSignalSpy dead(m_pipeline.get(), &RelayPipeline::inboundFailed);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        m_stub->injectFault(400, 0, 3, u"/v1/inbound"_s); // refused: the policy's maxAttempts
+        m_session->receive(test::customerMessage(u"P1"_s, u"491700000001@c.us"_s, u"x"_s));
+        QVERIFY(dead.wait(10000));
+        QCOMPARE(dead.at(0).at(0).toString(), u"false_491700000001@c.us_P1"_s);
+        QCOMPARE(m_store->backlog().value().inboundDead, 1);
+        m_session->receive(test::customerMessage(u"P2"_s, u"491700000002@c.us"_s, u"hi"_s));
         QVERIFY(relayed.wait(10000));
         QCOMPARE(relayed.at(0).at(0).toString(), u"false_491700000002@c.us_P2"_s);
-        QCOMPARE(m_pipeline->inboundBacklog(), 1);
+        QCOMPARE(m_pipeline->requeueDeadLetters().value(), 1);
+        QVERIFY(relayed.wait(10000));
+        QCOMPARE(m_store->backlog().value().inboundDead, 0);
     }
 
     void theCloudsRetryAfterIsObeyed()
     {
-        // Our own back-off would wait a minute; the server says one second, and that is used.
-        m_pipeline->setRetryPolicy({std::chrono::seconds(60), std::chrono::seconds(60), 5});
-        m_session->setState(SessionState::Connected);
-        m_stub->injectFault(429, 1, 1);
+        start(SessionState::Connected);
+        m_stub->injectFault(429, 1, 1, u"/v1/inbound"_s);
         QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
-        m_session->receive(customerMessage(u"R1"_s, u"491701234567@c.us"_s, u"latte?"_s));
+        QElapsedTimer clock;
+        clock.start();
+        m_session->receive(test::customerMessage(u"T1"_s, u"491701234567@c.us"_s, u"hi"_s));
         QVERIFY(relayed.wait(15000));
-        QCOMPARE(m_stub->cloud().inbound(tenant()).size(), 1);
+        QVERIFY(clock.elapsed() >= 1000); // not earlier than the server asked
     }
 
-    void retryDelaysStayWithinTheirCeiling()
+    // Status reports the cloud could not take wait in the store and go when it is back.
+    void statusReportsSurviveAnOutage()
     {
-        const RetryPolicy policy{std::chrono::milliseconds(100), std::chrono::milliseconds(1000),
-                                 5};
-        for (int attempt = 0; attempt < 8; ++attempt) {
-            const qint64 ceiling = std::min<qint64>(1000, 100LL << attempt);
-            for (int i = 0; i < 200; ++i) {
-                const auto d = policy.delayFor(attempt).count();
-                QVERIFY(d >= 0 && d <= ceiling);
-            }
-        }
+        start(SessionState::Connected);
+        m_stub->setFaults({503, 0, 0, 1.0, 0});
+        QVERIFY(m_pipeline->enqueueJob({u"s-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QTRY_COMPARE(stateOf(u"s-1"_s), outbox::kSent);
+        QVERIFY(m_store->pendingStatusReports(10).value().size() >= 3);
+        m_stub->setFaults({});
+        QTRY_COMPARE_WITH_TIMEOUT(reportedStates(u"s-1"_s).size(), 3, 10000);
+        QTRY_COMPARE(m_store->pendingStatusReports(10).value().size(), 0);
+    }
+
+    // After a crash, an item left "sending" is asked for again under its id (the page answers
+    // "sent" if it has it); one interrupted too long ago becomes "unknown" and is not sent.
+    void interruptedSendsAreResolved()
+    {
+        OutboxItem recent;
+        recent.text = {u"c-recent"_s, u"491700000001@c.us"_s, u"hi"_s, newWhatsAppMessageId()};
+        OutboxItem old;
+        old.text = {u"c-old"_s, u"491700000002@c.us"_s, u"hi"_s, newWhatsAppMessageId()};
+        const qint64 now = m_clock.nowMs();
+        QVERIFY(m_store->enqueueOutbound(recent, now).value());
+        QVERIFY(m_store->enqueueOutbound(old, now).value());
+        QVERIFY(m_store->setOutboundState(u"c-recent"_s, outbox::kSending, {}, now - 1000));
+        QVERIFY(m_store->setOutboundState(u"c-old"_s, outbox::kSending, {}, now - 3600 * 1000));
+        start(SessionState::Connected);
+        QTRY_COMPARE(stateOf(u"c-recent"_s), outbox::kSent);
+        QCOMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_session->sent.at(0).waMessageId, recent.text.waMessageId); // the same id
+        QCOMPARE(stateOf(u"c-old"_s), outbox::kUnknown);
+        QCOMPARE(m_store->backlog().value().outboundUnknown, 1);
+    }
+
+    // Sends that stay at "pending" mark the session unhealthy and stop sending until it
+    // reconnects.
+    void sendsStuckAtPendingPauseSending()
+    {
+        m_pipeline->setStuckAfter(std::chrono::milliseconds(300));
+        start(SessionState::Connected);
+        m_session->autoAck = false;
+        QSignalSpy problem(m_pipeline.get(), &RelayPipeline::sendingProblemChanged);
+        QVERIFY(m_pipeline->enqueueJob({u"k-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QVERIFY(problem.wait(5000));
+        QVERIFY(m_pipeline->sendingProblem().contains(u"pending"_s));
+        QVERIFY(m_pipeline->enqueueJob({u"k-2"_s, u"491700000002@c.us"_s, u"y"_s, 0, 0, 0}));
+        QTest::qWait(200);
+        QCOMPARE(m_session->sent.size(), 1); // nothing more while unhealthy
+        m_session->autoAck = true;
+        m_session->setState(SessionState::Connecting);
+        m_session->setState(SessionState::Connected); // reconnected
+        QTRY_VERIFY(m_pipeline->sendingProblem().isEmpty());
+        QTRY_COMPARE(stateOf(u"k-2"_s), outbox::kSent);
+        QTRY_COMPARE(stateOf(u"k-1"_s), outbox::kSent); // asked again under its id
+    }
+
+    void pausedStaysPausedAcrossRestarts()
+    {
+        start(SessionState::Connected);
+        m_pipeline->setPaused(true);
+        m_pipeline = std::make_unique<RelayPipeline>(m_session.get(), m_cloud.get(), m_store.get(),
+                                                     &m_clock);
+        m_pipeline->setPacing(PacingPolicy::unpaced());
+        m_pipeline->start();
+        QVERIFY(m_pipeline->isPaused());
+        QVERIFY(m_pipeline->enqueueJob({u"z-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QTest::qWait(100);
+        QCOMPARE(m_session->sent.size(), 0);
+        m_pipeline->setPaused(false);
+        QTRY_COMPARE(m_session->sent.size(), 1);
+    }
+
+    void expiredAndCancelledItemsAreNotSent()
+    {
+        start(SessionState::Connected);
+        m_pipeline->setPaused(true);
+        const qint64 past = m_clock.nowMs() / 1000 - 10;
+        QVERIFY(m_pipeline->enqueueJob({u"e-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, past}));
+        QVERIFY(m_pipeline->enqueueJob({u"e-2"_s, u"491700000002@c.us"_s, u"y"_s, 0, 0, 0}));
+        QVERIFY(m_pipeline->cancel(u"e-2"_s));
+        QVERIFY(!m_pipeline->cancel(u"e-2"_s)); // once cancelled, cannot be cancelled again
+        m_pipeline->setPaused(false);
+        QTRY_COMPARE(stateOf(u"e-1"_s), outbox::kExpired);
+        QCOMPARE(stateOf(u"e-2"_s), outbox::kCancelled);
+        QCOMPARE(m_session->sent.size(), 0);
+        QTRY_VERIFY(reportedStates(u"e-1"_s).contains(outbox::kExpired));
+        QTRY_VERIFY(reportedStates(u"e-2"_s).contains(outbox::kCancelled));
+    }
+
+    // A message the page holds but the agent never journaled (it crashed in between) is
+    // found by the catch-up on connect.
+    void catchUpFindsWhatWasMissed()
+    {
+        const auto missed = test::customerMessage(u"M1"_s, u"491700000001@c.us"_s, u"latte?"_s);
+        m_session->held.append(missed);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        start(SessionState::Connecting);
+        m_session->setState(SessionState::Connected);
+        QVERIFY(relayed.wait(10000));
+        QCOMPARE(relayed.at(0).at(0).toString(), missed.id);
+        QCOMPARE(m_session->catchUps.size(), 1);
     }
 
 private:
+    void start(SessionState state)
+    {
+        m_session->setState(state);
+        m_pipeline->start();
+    }
+
+    static QStringList sorted(QStringList list)
+    {
+        list.sort();
+        return list;
+    }
+
+    QString stateOf(const QString &clientId)
+    {
+        const auto item = m_store->outboundItem(clientId);
+        return item && item.value() ? item.value()->state : QString();
+    }
+
+    QStringList reportedStates(const QString &clientId)
+    {
+        QStringList states;
+        for (const auto &r : m_stub->cloud().statusReports(tenant())) {
+            if (r.clientId == clientId)
+                states.append(r.state);
+        }
+        return states;
+    }
+
+    CloudClientOptions cloudOptions(quint16 port) const
+    {
+        return {QUrl(u"https://127.0.0.1:%1"_s.arg(port)),
+                test::certPath(u"ca.pem"_s),
+                std::chrono::seconds(5),
+                {}};
+    }
+
     QString tenant() const { return u"tenant-%1"_s.arg(m_round); }
 
     std::unique_ptr<stub::StubServer> m_stub;
+    QTemporaryDir m_dir;
+    SystemClock m_clock;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<test::FakeSession> m_session;
     std::unique_ptr<CloudClient> m_cloud;
     std::unique_ptr<RelayPipeline> m_pipeline;

@@ -9,9 +9,25 @@ namespace sak::test {
 void FakeSession::sendText(const OutboundText &text)
 {
     sent.append(text);
+    activity.append(u"send "_s + text.chatId);
     if (autoConfirm) {
         QMetaObject::invokeMethod(
-            this, [this, id = text.waMessageId] { finish(id, true); }, Qt::QueuedConnection);
+            this,
+            [this, id = text.waMessageId] {
+                finish(id, true);
+                if (autoAck)
+                    ack(id, int(Ack::Server));
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void FakeSession::catchUp(qint64 since)
+{
+    catchUps.append(since);
+    for (const InboundMessage &m : std::as_const(held)) {
+        if (m.timestamp >= since)
+            Q_EMIT messageReceived(m);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "whatsappsession.h"
 
 #include <QList>
+#include <QStringList>
 
 namespace sak::test {
 
@@ -16,6 +17,15 @@ public:
 
     SessionState state() const override { return m_state; }
     void sendText(const OutboundText &text) override;
+    void markSeen(const QString &chatId) override
+    {
+        activity.append(QStringLiteral("seen ") + chatId);
+    }
+    void setTyping(const QString &chatId, bool typing) override
+    {
+        activity.append((typing ? QStringLiteral("typing ") : QStringLiteral("paused ")) + chatId);
+    }
+    void catchUp(qint64 since) override;
 
     void setState(SessionState state);
     void receive(const InboundMessage &message) { Q_EMIT messageReceived(message); }
@@ -26,7 +36,11 @@ public:
     void ack(const QString &waMessageId, int level) { Q_EMIT ackChanged(waMessageId, level); }
 
     QList<OutboundText> sent;
-    bool autoConfirm = true; // confirm every send at once, as a healthy page does
+    QStringList activity;       // seen / typing / paused / send, in order
+    QList<InboundMessage> held; // what the page "holds", for catchUp()
+    QList<qint64> catchUps;     // the `since` of every catchUp()
+    bool autoConfirm = true;    // confirm every send at once, as a healthy page does
+    bool autoAck = true;        // ...and WhatsApp's server takes it (one tick)
 
 private:
     SessionState m_state = SessionState::Starting;

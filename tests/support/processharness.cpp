@@ -105,12 +105,26 @@ QJsonObject StubProcess::control(const QString &path, const QByteArray &body)
 }
 
 AgentProcess::AgentProcess(StubProcess &stub, QString dataDir, QString runtimeDir,
-                           QStringList extraArguments)
+                           QStringList extraArguments, QByteArray ini)
     : m_stub(stub)
     , m_dataDir(std::move(dataDir))
     , m_runtimeDir(std::move(runtimeDir))
     , m_extra(std::move(extraArguments))
-{}
+    , m_ini(ini.isNull() ? testPacing() : std::move(ini))
+{
+    QFile file(m_dataDir + u".ini"_s);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(m_ini);
+}
+
+QByteArray AgentProcess::testPacing()
+{
+    // Every rule on, with numbers that let a test send hundreds of messages in seconds.
+    return "[pacing]\nquiet-hours=off\nwarmup-days=0\nhourly-cap=10000\ndaily-cap=100000\n"
+           "per-minute=3000\nchat-per-minute=300\ngap-min-ms=10\ngap-max-ms=60\n"
+           "reply-gap-min-ms=5\nreply-gap-max-ms=30\ntyping-min-ms=10\ntyping-max-ms=60\n"
+           "typing-per-char-ms=1\n";
+}
 
 AgentProcess::~AgentProcess()
 {
@@ -144,7 +158,9 @@ QStringList AgentProcess::arguments() const
                        u"--whatsapp-spki-pins"_s,
                        serverPin(),
                        u"--data-dir"_s,
-                       m_dataDir} +
+                       m_dataDir,
+                       u"--config"_s,
+                       m_dataDir + u".ini"_s} +
            m_extra;
 }
 

@@ -43,8 +43,11 @@ private:
 class AgentProcess
 {
 public:
+    // `ini`: the agent's configuration file (e.g. [pacing]); null for fast test pacing.
     AgentProcess(StubProcess &stub, QString dataDir, QString runtimeDir,
-                 QStringList extraArguments = {});
+                 QStringList extraArguments = {}, QByteArray ini = {});
+    // Fast but real pacing, so that tests see seen, typing and gaps without waiting minutes.
+    static QByteArray testPacing();
     ~AgentProcess();
 
     // Pairs this agent's data directory with the stub (a code from its admin API, then
@@ -68,6 +71,7 @@ private:
     QString m_dataDir;
     QString m_runtimeDir;
     QStringList m_extra;
+    QByteArray m_ini;
     QProcess m_process;
     QByteArray m_log;
     bool m_paired = false;

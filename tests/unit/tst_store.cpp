@@ -146,9 +146,14 @@ private Q_SLOTS:
                             ->enqueueOutbound({u"c%1"_s.arg(i), u"1@c.us"_s, u"text %1"_s.arg(i),
                                                u"3EB0%1"_s.arg(i)})
                             .value());
+            QVERIFY(store->setOutboundState(u"c0"_s, u"sending"_s));
             QVERIFY(store->setOutboundState(u"c0"_s, u"sent"_s));
             QVERIFY(store->setOutboundState(u"c1"_s, u"sending"_s));
-            QVERIFY(store->setOutboundState(u"nobody"_s, u"sent"_s)); // unknown ids are ignored
+            // The state machine refuses what cannot happen, and unknown ids, with a reason.
+            const auto backwards = store->setOutboundState(u"c0"_s, u"sending"_s);
+            QVERIFY(!backwards);
+            QVERIFY(backwards.error().message.contains(u"cannot become sending"_s));
+            QVERIFY(!store->setOutboundState(u"nobody"_s, u"sent"_s));
         }
         auto store = open();
         const auto queued = store->outboundInState(u"queued"_s);
@@ -234,7 +239,7 @@ private Q_SLOTS:
         }
         auto store = open();
         QVERIFY(store);
-        QCOMPARE(store->schemaVersion(), 2);
+        QCOMPARE(store->schemaVersion(), Store::kLatestVersion);
         QCOMPARE(store->loadSeal(u"default"_s).value().value(), QByteArray("sealed at schema 1"));
         QVERIFY(
             store->journalInbound(InboundMessage{u"x"_s, u"1@c.us"_s, {}, u"chat"_s, u"b"_s, 1, {}})

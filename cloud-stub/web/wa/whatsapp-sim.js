@@ -236,6 +236,22 @@
     };
   });
 
+  __d('WAWebUpdateUnreadChatAction', [], (g, r, module) => {
+    module.exports = {
+      sendSeen: async ({ chat }) => {
+        chat.set('unreadCount', 0);
+        await api('activity', { method: 'POST', body: JSON.stringify({ pageId, chatId: chat.id._serialized, what: 'seen' }) });
+      },
+    };
+  });
+  __d('WAWebChatStateBridge', [], (g, r, module) => {
+    const send = (wid, what) => api('activity', { method: 'POST', body: JSON.stringify({ pageId, chatId: keyOf(wid), what }) });
+    module.exports = {
+      sendChatStateComposing: (wid) => send(wid, 'composing'),
+      sendChatStatePaused: (wid) => send(wid, 'paused'),
+    };
+  });
+
   // ---- Pairing: a QR whose ref rotates, then goes idle ----
   const b64 = (n) => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(n))));
   const staticKey = b64(32);
