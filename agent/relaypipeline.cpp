@@ -21,7 +21,6 @@ constexpr int kDueBatch = 64;
 constexpr qint64 kHourMs = 3600 * 1000;
 constexpr qint64 kCatchUpMarginSeconds = 300;
 constexpr int kReplyPriority = 100; // a customer who wrote is waiting: before any broadcast
-const QString kPausedSetting = u"sending-paused"_s;
 const QString kAccountSinceSetting = u"account-connected-at"_s;
 
 // Transient trouble (no answer, overload, a server error) is waited out; a refusal (4xx) is
@@ -74,7 +73,10 @@ RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store
     connect(&m_inboundTimer, &QTimer::timeout, this, &RelayPipeline::pumpInbound);
     connect(&m_outboundTimer, &QTimer::timeout, this, &RelayPipeline::pumpOutbound);
     connect(&m_statusTimer, &QTimer::timeout, this, &RelayPipeline::pumpStatus);
-    connect(&m_stuckTimer, &QTimer::timeout, this, &RelayPipeline::checkStuck);
+    connect(&m_stuckTimer, &QTimer::timeout, this, [this] {
+        checkStuck();
+        followStore();
+    });
     connect(m_session, &WhatsAppSession::messageReceived, this, &RelayPipeline::onMessage);
     connect(m_session, &WhatsAppSession::stateChanged, this, &RelayPipeline::onStateChanged);
     connect(m_session, &WhatsAppSession::sendFinished, this, &RelayPipeline::onSendFinished);
@@ -108,7 +110,7 @@ void RelayPipeline::start()
     if (m_paused)
         qCWarning(lcRelay) << "Sending is paused (by the operator); resume to send";
     m_started = true;
-    m_stuckTimer.start(std::max<qint64>(1000, m_stuckAfter.count() / 4));
+    m_stuckTimer.start(std::clamp<qint64>(m_stuckAfter.count() / 4, 1000, 5000));
     if (m_session->state() == SessionState::Connected)
         resolveInterrupted();
     refreshBacklog();
@@ -530,6 +532,23 @@ void RelayPipeline::checkStuck()
             return;
         }
     }
+}
+
+void RelayPipeline::followStore()
+{
+    if (const auto paused = m_store->numberSetting(kPausedSetting); paused && paused.value()) {
+        const bool nowPaused = *paused.value() != 0;
+        if (nowPaused != m_paused) {
+            m_paused = nowPaused;
+            qCInfo(lcRelay) << (m_paused ? "Sending paused (by the operator)"
+                                         : "Sending resumed (by the operator)");
+            Q_EMIT pausedChanged(m_paused);
+        }
+    }
+    refreshBacklog();
+    pumpInbound();
+    pumpOutbound();
+    pumpStatus();
 }
 
 void RelayPipeline::setSendingProblem(const QString &problem)

@@ -44,6 +44,9 @@ class RelayPipeline : public QObject
 {
     Q_OBJECT
 public:
+    // The store setting that pauses sending (1) or not (0); other processes may set it.
+    static inline const QString kPausedSetting = QStringLiteral("sending-paused");
+
     RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store *store, const Clock *clock,
                   QObject *parent = nullptr);
     ~RelayPipeline() override;
@@ -99,6 +102,9 @@ private:
     void pumpStatus();
     void resolveInterrupted();
     void checkStuck();
+    // Picks up what an operator changed in the store from another process (sak-agent --retry,
+    // --pause-sending, ...).
+    void followStore();
     void setSendingProblem(const QString &problem);
     bool move(const QString &clientId, const QString &state, const QString &detail = {});
     void refreshBacklog();

@@ -442,6 +442,62 @@ void Application::rotateCredentials()
     });
 }
 
+void Application::storeCommand(const QString &command, const QString &argument)
+{
+    QTimer::singleShot(0, this, [this, command, argument] {
+        openStore([this, command, argument] {
+            const qint64 now = m_clock.nowMs();
+            Status done = Done{};
+            if (command == u"check-store"_s) {
+                done = m_store->integrityCheck();
+                if (done)
+                    std::printf("sak-agent: the store is intact (schema %d, SQLCipher %s)\n",
+                                m_store->schemaVersion(), qPrintable(m_store->cipherVersion()));
+            } else if (command == u"outbox"_s) {
+                const auto items = m_store->outboxItems({}, 100000);
+                if (!items) {
+                    fail(items.error());
+                    return;
+                }
+                std::printf("%-10s %-36s %-24s %8s  %s\n", "STATE", "ID", "CHAT", "ATTEMPTS",
+                            "LAST ERROR");
+                for (const OutboxItem &item : items.value())
+                    std::printf("%-10s %-36s %-24s %8d  %s\n", qPrintable(item.state),
+                                qPrintable(item.text.clientId), qPrintable(item.text.chatId),
+                                item.attempts, qPrintable(item.lastError));
+                if (const auto b = m_store->backlog())
+                    std::printf(
+                        "inbound: %lld waiting, %lld dead letter(s); outbound: %lld "
+                        "waiting, %lld unknown, %lld failed\n",
+                        qlonglong(b.value().inboundPending), qlonglong(b.value().inboundDead),
+                        qlonglong(b.value().outboundQueued), qlonglong(b.value().outboundUnknown),
+                        qlonglong(b.value().outboundFailed));
+            } else if (command == u"retry"_s) {
+                done = m_store->retryOutbound(argument, now);
+            } else if (command == u"cancel"_s) {
+                done = m_store->cancelOutbound(argument, now);
+            } else if (command == u"pause-sending"_s || command == u"resume-sending"_s) {
+                done = m_store->setNumberSetting(RelayPipeline::kPausedSetting,
+                                                 command == u"pause-sending"_s ? 1 : 0);
+            } else if (command == u"requeue-dead"_s) {
+                const auto requeued = m_store->requeueDeadInbound({});
+                if (requeued)
+                    std::printf("sak-agent: %d dead letter(s) will be relayed again\n",
+                                requeued.value());
+                done = requeued ? Status(Done{}) : Status(requeued.error());
+            }
+            if (!done) {
+                fail(done.error());
+                return;
+            }
+            if (command != u"check-store"_s && command != u"outbox"_s &&
+                command != u"requeue-dead"_s)
+                std::printf("sak-agent: done (%s %s)\n", qPrintable(command), qPrintable(argument));
+            QCoreApplication::exit(0);
+        });
+    });
+}
+
 void Application::rotateKey()
 {
     QTimer::singleShot(0, this, [this] {

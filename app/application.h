@@ -48,6 +48,8 @@ public:
     void pair(const QString &code);
     void unpair();
     void rotateCredentials();
+    // check-store, outbox, retry, cancel, pause-sending, resume-sending, requeue-dead.
+    void storeCommand(const QString &command, const QString &argument);
 
 private:
     void openStore(std::function<void()> next);

@@ -111,6 +111,28 @@ const std::vector<Option> &options()
         {QCommandLineOption(u"rotate-credentials"_s,
                             u"Get a new signing secret from the cloud, and exit."_s),
          {}},
+        {QCommandLineOption(u"check-store"_s,
+                            u"Check the encrypted database's integrity, and exit."_s),
+         {}},
+        {QCommandLineOption(
+             u"outbox"_s, u"List the outbox (state, id, chat, attempts, last error), and exit."_s),
+         {}},
+        {QCommandLineOption(u"retry"_s,
+                            u"Send a failed, expired or unknown outbox item again, and exit."_s,
+                            u"client-id"_s),
+         {}},
+        {QCommandLineOption(u"cancel"_s, u"Cancel a queued outbox item, and exit."_s,
+                            u"client-id"_s),
+         {}},
+        {QCommandLineOption(
+             u"pause-sending"_s,
+             u"Pause all sending (a running agent follows within seconds), and exit."_s),
+         {}},
+        {QCommandLineOption(u"resume-sending"_s, u"Resume sending, and exit."_s), {}},
+        {QCommandLineOption(
+             u"requeue-dead"_s,
+             u"Relay the cloud's dead letters (inbound messages it refused) again, and exit."_s),
+         {}},
     };
     return all;
 }
@@ -230,6 +252,16 @@ int main(int argc, char *argv[])
             agent.unpair();
         else
             agent.rotateCredentials();
+        return app.exec();
+    }
+    // Commands on the encrypted store: safe while an agent runs (the database takes turns).
+    for (const QString &command : {u"check-store"_s, u"outbox"_s, u"retry"_s, u"cancel"_s,
+                                   u"pause-sending"_s, u"resume-sending"_s, u"requeue-dead"_s}) {
+        if (!parser.isSet(command))
+            continue;
+        QCoreApplication app(argc, argv);
+        sak::Application agent(std::move(config).value(), run);
+        agent.storeCommand(command, parser.value(command));
         return app.exec();
     }
 

@@ -205,8 +205,11 @@ bool AgentProcess::start()
     m_process.setProcessEnvironment(environment());
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_log.clear();
-    QObject::connect(&m_process, &QProcess::readyRead, &m_process,
-                     [this] { m_log += m_process.readAll(); });
+    if (!m_reading) { // once: the process object is started again after a kill
+        QObject::connect(&m_process, &QProcess::readyRead, &m_process,
+                         [this] { m_log += m_process.readAll(); });
+        m_reading = true;
+    }
     m_process.start(binary(u"sak-agent"_s), QStringList{u"--headless"_s} + arguments());
     return m_process.waitForStarted();
 }
@@ -229,12 +232,16 @@ int AgentProcess::terminate()
     m_log += m_process.readAll();
     const int code =
         exited && m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
-    if (code != 0) {
-        // The end of the agent's log says why; a test's failure message would cut it short.
-        for (const QByteArray &line : m_log.right(4000).split('\n'))
-            qWarning("agent: %s", line.constData());
-    }
+    if (code != 0)
+        printLogTail(60); // the end of the agent's log says why
     return code;
+}
+
+void AgentProcess::printLogTail(int lines) const
+{
+    const QList<QByteArray> all = m_log.split('\n');
+    for (qsizetype i = std::max<qsizetype>(0, all.size() - lines); i < all.size(); ++i)
+        qWarning("agent: %s", all.at(i).constData());
 }
 
 void AgentProcess::kill9()

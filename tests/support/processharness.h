@@ -57,11 +57,14 @@ public:
     // Runs a one-shot command of sak-agent (e.g. --unpair) on the same data; its exit code.
     int runCommand(const QStringList &command, QByteArray *output = nullptr);
     bool waitForLog(const QByteArray &text, int timeoutMs);
+    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     // SIGTERM, and the exit code (-1 when it did not exit cleanly in time).
     int terminate();
     void kill9();
 
     const QByteArray &log() const { return m_log; }
+    // The log's last lines as warnings: a test's failure message would cut it short.
+    void printLogTail(int lines) const;
 
 private:
     QStringList arguments() const;
@@ -75,6 +78,7 @@ private:
     QProcess m_process;
     QByteArray m_log;
     bool m_paired = false;
+    bool m_reading = false;
 };
 
 } // namespace sak::test
