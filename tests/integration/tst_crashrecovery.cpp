@@ -28,11 +28,7 @@ private Q_SLOTS:
         m_agent = std::make_unique<AgentProcess>(m_stub, m_dir.filePath(u"data"_s),
                                                  m_dir.filePath(u"run"_s), QStringList{},
                                                  QByteArray("[pacing]\nenabled=false\n"));
-        QVERIFY(m_agent->start());
-        QVERIFY2(m_agent->waitForLog("-> needs-pairing", 60000), m_agent->log().constData());
-        QVERIFY(QTest::qWaitFor(
-            [&] { return m_stub.control(u"/control/scan"_s, "{}").contains(u"pageId"_s); }, 15000));
-        QVERIFY2(m_agent->waitForLog("-> connected", 30000), m_agent->log().constData());
+        QVERIFY(m_agent->startAndScan());
         // Chromium writes a page's storage a few seconds late: a session killed right after
         // pairing can be lost, which is the vault's story (tst_vault), not this test's.
         QTest::qWait(7000);

@@ -21,12 +21,7 @@ private Q_SLOTS:
         QVERIFY(m_stub.start());
         m_agent = std::make_unique<AgentProcess>(m_stub, m_dir.filePath(u"data"_s),
                                                  m_dir.filePath(u"run"_s));
-        QVERIFY(m_agent->start());
-        // The page shows a QR; the shop owner scans it.
-        QVERIFY2(m_agent->waitForLog("-> needs-pairing", 60000), m_agent->log().constData());
-        QVERIFY(QTest::qWaitFor(
-            [&] { return control(u"/control/scan"_s, "{}").contains(u"pageId"_s); }, 15000));
-        QVERIFY2(m_agent->waitForLog("-> connected", 30000), m_agent->log().constData());
+        QVERIFY(m_agent->startAndScan());
     }
 
     void cleanupTestCase() { QCOMPARE(m_agent->terminate(), 0); }
@@ -68,6 +63,12 @@ private Q_SLOTS:
                  m_agent->log().constData());
         QCOMPARE(reply[u"body"_s].toString(), u"Cappuccino costs 3.10 EUR."_s);
         QCOMPARE(reply[u"sendCount"_s].toInt(), 1);
+        // Like a person: the customer's message is marked seen, typing shows, then the reply.
+        QStringList what;
+        for (const auto a :
+             control(u"/control/activity?id=491701234567%40c.us"_s)[u"activity"_s].toArray())
+            what.append(a[u"what"_s].toString());
+        QCOMPARE(what, QStringList({u"seen"_s, u"composing"_s, u"paused"_s, u"send"_s}));
         const QString waId = reply[u"id"_s].toString();
 
         // Its acks reach the agent, which reports them to the cloud; the customer reads it.
@@ -78,7 +79,8 @@ private Q_SLOTS:
                  m_agent->log().constData());
         QStringList states = reported(waId); // each once; reports may arrive in any order
         states.sort();
-        QCOMPARE(states, QStringList({u"delivered"_s, u"queued"_s, u"read"_s, u"sending"_s, u"sent"_s}));
+        QCOMPARE(states,
+                 QStringList({u"delivered"_s, u"queued"_s, u"read"_s, u"sending"_s, u"sent"_s}));
 
         // Every hop is in the agent's log.
         for (const char *hop : {"[1 captured]", "[2 to cloud]", "[3 replies]", "[4 sending]",

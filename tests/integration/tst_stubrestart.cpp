@@ -24,11 +24,7 @@ private Q_SLOTS:
         QVERIFY(m_stub.start(m_dir.filePath(u"stub-state.json"_s)));
         m_agent = std::make_unique<AgentProcess>(m_stub, m_dir.filePath(u"data"_s),
                                                  m_dir.filePath(u"run"_s));
-        QVERIFY(m_agent->start());
-        QVERIFY2(m_agent->waitForLog("-> needs-pairing", 60000), m_agent->log().constData());
-        QVERIFY(QTest::qWaitFor(
-            [&] { return m_stub.control(u"/control/scan"_s, "{}").contains(u"pageId"_s); }, 15000));
-        QVERIFY2(m_agent->waitForLog("-> connected", 30000), m_agent->log().constData());
+        QVERIFY(m_agent->startAndScan());
         QVERIFY2(m_agent->waitForLog("Job channel open", 20000), m_agent->log().constData());
     }
 

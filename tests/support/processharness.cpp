@@ -214,6 +214,19 @@ bool AgentProcess::start()
     return m_process.waitForStarted();
 }
 
+bool AgentProcess::startAndScan()
+{
+    const bool connected =
+        start() && waitForLog("-> needs-pairing", 60000) &&
+        QTest::qWaitFor(
+            [&] { return m_stub.control(u"/control/scan"_s, "{}").contains(u"pageId"_s); },
+            15000) &&
+        waitForLog("-> connected", 30000);
+    if (!connected)
+        printLogTail(60);
+    return connected;
+}
+
 bool AgentProcess::waitForLog(const QByteArray &text, int timeoutMs)
 {
     return QTest::qWaitFor(

@@ -54,6 +54,9 @@ public:
     // sak-agent --pair), unless it is paired already.
     bool pair();
     bool start();
+    // Starts, then plays the shop owner: scans the QR the page shows (through the simulator)
+    // and waits until WhatsApp is connected. Prints the log when it does not get there.
+    bool startAndScan();
     // Runs a one-shot command of sak-agent (e.g. --unpair) on the same data; its exit code.
     int runCommand(const QStringList &command, QByteArray *output = nullptr);
     bool waitForLog(const QByteArray &text, int timeoutMs);
