@@ -139,7 +139,18 @@
       if (m && m.id && m.id.fromMe) emit({ kind: 'ack', id: String(m.id.id), ack: Number(ack) });
     });
 
-    const sendText = async (c) => {
+    // What the agent asks for in a chat happens in the order it asked: "seen", typing, then
+    // the message (each waits until the previous one reached WhatsApp, not for its acks).
+    const chains = new Map();
+    const inOrder = (chatId, step) => {
+      const next = (chains.get(chatId) || Promise.resolve()).then(step, step);
+      const settled = next.then(() => undefined, () => undefined);
+      chains.set(chatId, settled);
+      settled.then(() => { if (chains.get(chatId) === settled) chains.delete(chatId); });
+      return next;
+    };
+
+    const sendText = async (c, started) => {
       const result = (ok, error) => emit({ kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: error || '' });
       try {
         const me = Conn.wid;
@@ -162,6 +173,7 @@
         };
         const [msgPromise, sendPromise] = SendMsg.addAndSendMsgToChat(chat, msg);
         await msgPromise;
+        started();
         const outcome = await sendPromise;
         const code = outcome && outcome.messageSendResult;
         if (code && code !== 'OK') return result(false, 'WhatsApp answered ' + code);
@@ -202,11 +214,14 @@
       }
       if (c && c.cmd === 'sendText' && typeof c.chatId === 'string' && typeof c.body === 'string' &&
           typeof c.messageId === 'string' && typeof c.requestId === 'string') {
-        sendText(c);
+        // The chat's next step waits until the message is in the page, not until it is acked.
+        inOrder(c.chatId, () => new Promise((started) => {
+          sendText(c, started).finally(started);
+        }));
       } else if (c && c.cmd === 'markSeen' && typeof c.chatId === 'string') {
-        quietly(markSeen(c));
+        quietly(inOrder(c.chatId, () => markSeen(c)));
       } else if (c && c.cmd === 'typing' && typeof c.chatId === 'string' && typeof c.typing === 'boolean') {
-        quietly(typing(c));
+        quietly(inOrder(c.chatId, () => typing(c)));
       } else if (c && c.cmd === 'catchUp' && Number.isInteger(c.since)) {
         catchUp(c);
       }

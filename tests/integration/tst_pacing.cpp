@@ -1,4 +1,5 @@
 #include "processharness.h"
+#include "testenv.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -88,10 +89,7 @@ private Q_SLOTS:
         double mean = 0;
         for (double g : gaps)
             mean += g / double(gaps.size());
-        double variance = 0;
-        for (double g : gaps)
-            variance += (g - mean) * (g - mean) / double(gaps.size());
-        const double cv = std::sqrt(variance) / mean;
+        const double cv = sak::test::coefficientOfVariation(gaps);
         qInfo("%lld sends, gaps: mean %.0f ms, coefficient of variation %.2f",
               qlonglong(sends.size()), mean, cv);
         QVERIFY(cv > 0.3);

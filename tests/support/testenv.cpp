@@ -1,5 +1,7 @@
 #include "testenv.h"
 
+#include <cmath>
+
 #include <QDateTime>
 #include <QFile>
 #include <QSslCertificate>
@@ -27,6 +29,19 @@ QSslConfiguration trustingTestCa()
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.addCaCertificates(QSslCertificate::fromPath(certPath(u"ca.pem"_s)));
     return tls;
+}
+
+double coefficientOfVariation(const QList<double> &values)
+{
+    if (values.isEmpty())
+        return 0;
+    double mean = 0;
+    for (double v : values)
+        mean += v / double(values.size());
+    double variance = 0;
+    for (double v : values)
+        variance += (v - mean) * (v - mean) / double(values.size());
+    return mean > 0 ? std::sqrt(variance) / mean : 0;
 }
 
 QString rulesPath()

@@ -21,6 +21,9 @@ std::unique_ptr<stub::StubServer> startStub(const QString &stateFile = {});
 
 QString rulesPath();
 
+// Standard deviation over mean: how irregular a series is (0 for a fixed interval).
+double coefficientOfVariation(const QList<double> &values);
+
 // Pairs a new device of the tenant with the in-process stub, as the agent's --pair does.
 cloud::Credentials pairDevice(stub::StubServer &stub, const QString &tenantId);
 

@@ -1,5 +1,6 @@
 #include "pacer.h"
 #include "relaypipeline.h"
+#include "testenv.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -163,10 +164,7 @@ private Q_SLOTS:
         double mean = 0;
         for (double g : gaps)
             mean += g / double(gaps.size());
-        double variance = 0;
-        for (double g : gaps)
-            variance += (g - mean) * (g - mean) / double(gaps.size());
-        const double cv = std::sqrt(variance) / mean;
+        const double cv = test::coefficientOfVariation(gaps);
         qInfo("job gaps: mean %.0f ms, coefficient of variation %.2f", mean, cv);
         QVERIFY(cv > 0.3);
         pacer.sent(reply(u"9@c.us"_s), t);
