@@ -6,6 +6,7 @@ Q_LOGGING_CATEGORY(lcCloud, "sak.cloud", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcBridge, "sak.bridge", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcPage, "sak.page", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcStub, "sak.stub", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcLatency, "sak.latency", QtInfoMsg)
 
 namespace sak {
 

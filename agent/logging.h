@@ -10,6 +10,10 @@ Q_DECLARE_LOGGING_CATEGORY(lcCloud)  // sak.cloud: HTTPS requests to the cloud s
 Q_DECLARE_LOGGING_CATEGORY(lcBridge) // sak.bridge: the WhatsApp Web page and its injected bridge
 Q_DECLARE_LOGGING_CATEGORY(lcPage)   // sak.page: console output of the WhatsApp Web page
 Q_DECLARE_LOGGING_CATEGORY(lcStub)   // sak.stub: the cloud stub and WhatsApp simulator
+// sak.latency (debug, off by default): per reply, the time the agent itself added between
+// capturing a message and handing the reply to the page, the cloud's time excluded
+// (bench/flow reads it).
+Q_DECLARE_LOGGING_CATEGORY(lcLatency)
 
 namespace sak {
 // The project's log format (time, category, level), unless QT_MESSAGE_PATTERN says otherwise,

@@ -143,6 +143,8 @@ void RelayPipeline::onMessage(const InboundMessage &message)
         return;
     }
     qCInfo(lcRelay).noquote() << "[1 captured] message" << message.id << "from" << message.chatId;
+    if (lcLatency().isDebugEnabled() && m_timings.size() < 100000)
+        m_timings.insert(message.id, Timing{now(), 0});
     refreshBacklog();
     pumpInbound();
 }
@@ -182,13 +184,16 @@ void RelayPipeline::relay(const JournalEntry &entry)
     m_relayingChats.insert(message.chatId);
     qCInfo(lcRelay).noquote() << "[2 to cloud] relaying" << message.id;
     QPointer<RelayPipeline> self(this);
-    m_cloud->postInbound(message, [self, entry](Result<cloud::InboundResponse> result) {
+    const qint64 askedMs = now();
+    m_cloud->postInbound(message, [self, entry, askedMs](Result<cloud::InboundResponse> result) {
         if (!self)
             return;
         RelayPipeline &p = *self;
         const InboundMessage &message = entry.message;
         p.m_relayingChats.remove(message.chatId);
         const qint64 now = p.now();
+        if (const auto timing = p.m_timings.find(message.id); timing != p.m_timings.end())
+            timing->cloudMs += now - askedMs; // retries included: all of it is the cloud's
         if (!result) {
             const Error &error = result.error();
             const int attempts = entry.attempts + 1;
@@ -345,6 +350,12 @@ void RelayPipeline::beginSend(const OutboxItem &item)
             storeFailed("logging a send", logged.error());
         qCInfo(lcRelay).noquote() << "[4 sending]" << item.kind << item.text.clientId << "to"
                                   << item.text.chatId << "as" << item.text.waMessageId;
+        if (const auto timing = m_timings.constFind(item.inReplyTo); timing != m_timings.cend()) {
+            qCDebug(lcLatency).nospace()
+                << "[latency] agent=" << now() - timing->capturedMs - timing->cloudMs
+                << "ms cloud=" << timing->cloudMs << "ms";
+            m_timings.erase(timing);
+        }
         m_session->sendText(item.text);
     };
     if (typing <= 0) {

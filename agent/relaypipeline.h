@@ -127,7 +127,13 @@ private:
     QString m_sendingChat;         // the chat of the send in progress (typing or in the page)
     QString m_inFlightWaId;        // handed to the page, no answer yet
     QHash<QString, qint64> m_pendingSince; // taken by the page, not yet acked by WhatsApp
-    QSet<qint64> m_postingReports;         // status reports out to the cloud now
+    struct Timing
+    {
+        qint64 capturedMs = 0;
+        qint64 cloudMs = 0;
+    };
+    QHash<QString, Timing> m_timings; // by inbound id, while sak.latency is on
+    QSet<qint64> m_postingReports;    // status reports out to the cloud now
     bool m_paused = false;
     bool m_started = false;
     QString m_sendingProblem;

@@ -53,8 +53,10 @@ QJsonObject WhatsAppSimulator::toJson(const Message &m, bool forPage)
                   {u"t"_s, m.t},
                   {u"ack"_s, m.ack},
                   {u"senderName"_s, m.senderName}};
-    if (!forPage)
+    if (!forPage) {
         o.insert(u"sendCount"_s, m.sendCount);
+        o.insert(u"receivedMs"_s, m.receivedMs);
+    }
     return o;
 }
 
@@ -179,6 +181,7 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
     m.t = nowMs() / 1000;
     m.ack = 1;
     m.sendCount = 1;
+    m.receivedMs = nowMs();
     m.delivered = true;
     m_byId.insert(id, m_messages.size());
     m_messages.append(m);
@@ -375,6 +378,7 @@ void WhatsAppSimulator::restore(const QJsonObject &snapshot)
         m.t = o.value(u"t"_s).toInteger();
         m.ack = o.value(u"ack"_s).toInt();
         m.sendCount = o.value(u"sendCount"_s).toInt();
+        m.receivedMs = o.value(u"receivedMs"_s).toInteger();
         m.senderName = o.value(u"senderName"_s).toString();
         m.delivered = o.value(u"delivered"_s).toBool();
         if (m.id.isEmpty() || m_byId.contains(m.id))

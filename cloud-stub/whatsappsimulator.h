@@ -56,7 +56,8 @@ private:
         QString body;
         qint64 t = 0;
         int ack = 0;
-        int sendCount = 0; // how often the page sent this id (more than 1 is a double send)
+        int sendCount = 0;     // how often the page sent this id (more than 1 is a double send)
+        qint64 receivedMs = 0; // when the network took a message of the business
         QString senderName;
         bool delivered = false; // reached a paired page
     };

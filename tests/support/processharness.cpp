@@ -137,7 +137,7 @@ AgentProcess::~AgentProcess()
 QProcessEnvironment AgentProcess::environment() const
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"QT_LOGGING_RULES"_s, u"sak.*.info=true"_s);
+    env.insert(u"QT_LOGGING_RULES"_s, m_logRules);
     env.insert(u"XDG_RUNTIME_DIR"_s, m_runtimeDir);
 #ifdef Q_OS_UNIX
     if (geteuid() == 0)

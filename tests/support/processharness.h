@@ -23,6 +23,7 @@ public:
     // the same ports.
     bool restart(int downtimeMs = 0);
     int httpsPort() const { return m_https; }
+    int controlPort() const { return m_control; }
     // Everything the stub printed, across restarts.
     QByteArray log();
     // A call to the control or admin API; a null body is a GET.
@@ -66,6 +67,8 @@ public:
     void kill9();
 
     const QByteArray &log() const { return m_log; }
+    void setLogRules(const QString &rules) { m_logRules = rules; }
+    qint64 processId() const { return m_process.processId(); }
     // The log's last lines as warnings: a test's failure message would cut it short.
     void printLogTail(int lines) const;
 
@@ -82,6 +85,7 @@ private:
     QByteArray m_log;
     bool m_paired = false;
     bool m_reading = false;
+    QString m_logRules{QStringLiteral("sak.*.info=true")};
 };
 
 } // namespace sak::test
