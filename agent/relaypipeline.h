@@ -123,9 +123,9 @@ private:
     std::chrono::milliseconds m_stuckAfter{60000};
     std::chrono::milliseconds m_resolveWindow{15 * 60 * 1000};
 
-    QSet<QString> m_relayingChats; // a request to the cloud is out for these chats
-    QString m_sendingChat;         // the chat of the send in progress (typing or in the page)
-    QString m_inFlightWaId;        // handed to the page, no answer yet
+    QSet<QString> m_relayingChats;         // a request to the cloud is out for these chats
+    QSet<QString> m_sendingChats;          // chats with a send in progress (typing or in the page)
+    QSet<QString> m_inFlight;              // WhatsApp ids handed to the page, no answer yet
     QHash<QString, qint64> m_pendingSince; // taken by the page, not yet acked by WhatsApp
     struct Timing
     {
