@@ -48,9 +48,12 @@ pids+=($!)
 for _ in $(seq 50); do curl -fs "$control/control/state" >/dev/null && break; sleep 0.2; done
 curl -fs "$control/control/state" >/dev/null || sak_die "the cloud stub did not start (is port $https_port, $control_port or $jobs_port taken? set SAK_DEMO_PORT / SAK_DEMO_CONTROL_PORT / SAK_DEMO_JOBS_PORT)."
 
+# The real pacing rules, except quiet hours: a demo's broadcast should show at any hour (it
+# still leaves with 6-30 s between messages, each after "typing").
+printf '[pacing]\nquiet-hours=off\nwarmup-days=0\n' > "$demo/agent.ini"
 agent_args=(--cloud-url "https://127.0.0.1:$https_port" --ca-file "$demo/certs/ca.pem"
     --whatsapp-url "https://127.0.0.1:$https_port/wa/" --whatsapp-spki-pins "$(cat "$demo/certs/server.spki")"
-    --data-dir "$demo/data")
+    --data-dir "$demo/data" --config "$demo/agent.ini")
 # Pairing, as a shop owner does it: a code from the cloud's dashboard, entered into the agent.
 code=$(curl -fs -X POST "$control/admin/pairing-codes" -H 'Content-Type: application/json' -d '{"tenantId":"demo-shop"}' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])') || sak_die "the cloud stub gave no pairing code."
