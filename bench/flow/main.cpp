@@ -23,6 +23,9 @@
 #include <QWebEngineScript>
 
 #include <algorithm>
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 #include <cstdio>
 
 using namespace Qt::Literals::StringLiterals;
@@ -91,8 +94,17 @@ double percentile(QList<double> values, double p)
 
 int main(int argc, char **argv)
 {
+    // A benchmark runs like the tests: no screen needed, Chromium's sandbox off only for root.
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+#ifdef Q_OS_UNIX
+    if (geteuid() == 0)
+        qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+#endif
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QGuiApplication app(argc, argv);
+    if (!qEnvironmentVariableIsSet("SAK_BIN_DIR")) // sak-agent and the stub sit next to it
+        qputenv("SAK_BIN_DIR", QCoreApplication::applicationDirPath().toLocal8Bit());
     QTemporaryDir dir;
     StubProcess stub;
     if (!dir.isValid() || !stub.start()) {
