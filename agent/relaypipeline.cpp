@@ -352,7 +352,7 @@ void RelayPipeline::beginSend(const OutboxItem &item)
         }
         if (m_pacer.policy().enabled)
             m_session->setTyping(item.text.chatId, false);
-        m_inFlight.insert(item.text.waMessageId);
+        m_inFlight.insert(item.text.waMessageId, item.text.chatId);
         m_pacer.sent(item, now());
         if (auto logged = m_store->logSend(item.text.chatId, item.kind, now()); !logged)
             storeFailed("logging a send", logged.error());
@@ -380,15 +380,18 @@ void RelayPipeline::beginSend(const OutboxItem &item)
 
 void RelayPipeline::onSendFinished(const QString &waMessageId, bool ok, const QString &error)
 {
-    if (!m_inFlight.remove(waMessageId))
+    const auto inFlight = m_inFlight.constFind(waMessageId);
+    if (inFlight == m_inFlight.cend())
         return; // not ours, or resolved meanwhile
+    // The chat is free again, whatever the store says next.
+    m_sendingChats.remove(inFlight.value());
+    m_inFlight.erase(inFlight);
     const auto item = m_store->outboundByWaId(waMessageId);
     if (!item || !item.value()) {
         pumpOutbound();
         return;
     }
     const OutboxItem &current = *item.value();
-    m_sendingChats.remove(current.text.chatId);
     if (ok) {
         qCInfo(lcRelay).noquote() << "[5 sent] the page took" << waMessageId;
         if (current.state == outbox::kSending)

@@ -125,7 +125,7 @@ private:
 
     QSet<QString> m_relayingChats;         // a request to the cloud is out for these chats
     QSet<QString> m_sendingChats;          // chats with a send in progress (typing or in the page)
-    QSet<QString> m_inFlight;              // WhatsApp ids handed to the page, no answer yet
+    QHash<QString, QString> m_inFlight;    // WhatsApp id -> chat: handed to the page, no answer yet
     QHash<QString, qint64> m_pendingSince; // taken by the page, not yet acked by WhatsApp
     struct Timing
     {
