@@ -2,11 +2,8 @@
 
 #include "logging.h"
 
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QRandomGenerator>
-#include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
 
