@@ -416,8 +416,9 @@ Result<StatusReport> decodeStatusReport(const QByteArray &bytes)
     const auto t = json::integer(r, "t");
     if (!clientId || !waId || !chatId || !state || !detail || !t)
         return invalid(u"clientId, waMessageId, chatId, state, detail and t are required."_s);
-    static const QStringList states{u"queued"_s,  u"sending"_s, u"sent"_s,      u"delivered"_s, u"read"_s,
-                                    u"played"_s,  u"failed"_s,  u"expired"_s,   u"cancelled"_s, u"unknown"_s};
+    static const QStringList states{u"queued"_s,    u"sending"_s, u"sent"_s,   u"delivered"_s,
+                                    u"read"_s,      u"played"_s,  u"failed"_s, u"expired"_s,
+                                    u"cancelled"_s, u"unknown"_s};
     if (!states.contains(*state))
         return invalid(u"state must be one of %1."_s.arg(states.join(u", "_s)));
     return StatusReport{

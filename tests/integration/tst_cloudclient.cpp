@@ -258,8 +258,10 @@ private:
 
     CloudClientOptions options(const QString &caFile) const
     {
-        return {QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), caFile,
-                std::chrono::seconds(10), {}};
+        return {QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())),
+                caFile,
+                std::chrono::seconds(10),
+                {}};
     }
 
     static Result<cloud::InboundResponse> post(CloudClient &client, const InboundMessage &message)

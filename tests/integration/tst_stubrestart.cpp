@@ -71,7 +71,8 @@ private Q_SLOTS:
         // ...and the rest follows once it is back.
         const int expected = kBroadcastChats + kCustomers * kMessagesEach;
         const bool allSent = QTest::qWaitFor([&] { return sentCount() >= expected; }, 120000);
-        QVERIFY2(allSent, QByteArray(m_agent->log().right(6000) + m_stub.log().right(3000)).constData());
+        QVERIFY2(allSent,
+                 QByteArray(m_agent->log().right(6000) + m_stub.log().right(3000)).constData());
         QVERIFY(sentAtRestart < expected); // the restart really was mid-stream
         QTest::qWait(2000);                // time for a duplicate to show up, if there were one
 
