@@ -111,11 +111,15 @@ void JobHub::send(QWebSocket *socket, const QString &token, const QString &type,
         QString::fromUtf8(cloud::encodeFrame(signedFrame(token, type, payload))));
 }
 
-QList<cloud::SignedFrame> JobHub::poll(const QString &token, const QStringList &acks)
+void JobHub::takeAcks(const QString &token, const QStringList &acks)
 {
     m_lastPollMs.insert(token, QDateTime::currentMSecsSinceEpoch());
     for (const QString &id : acks)
         acknowledge(token, id);
+}
+
+QList<cloud::SignedFrame> JobHub::pendingFrames(const QString &token) const
+{
     QList<cloud::SignedFrame> frames;
     for (const Job &job : std::as_const(m_jobs)) {
         if (job.token == token && !job.acknowledged)

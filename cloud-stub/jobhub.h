@@ -29,9 +29,10 @@ public:
     Result<int> broadcast(const QString &tenantId, const QStringList &chats,
                           const QString &textTemplate);
 
-    // The long-poll fallback: takes the device's acknowledgements and answers its
-    // unacknowledged jobs, signed as on the socket.
-    QList<cloud::SignedFrame> poll(const QString &token, const QStringList &acks);
+    // The long-poll fallback: a poll brings the device's acknowledgements, and is answered
+    // with its unacknowledged jobs, signed as on the socket.
+    void takeAcks(const QString &token, const QStringList &acks);
+    QList<cloud::SignedFrame> pendingFrames(const QString &token) const;
     bool hasPending(const QString &token) const;
 
     QJsonObject jobs(const QString &tenantId) const; // pending and acknowledged, for tests

@@ -322,7 +322,7 @@ void StubServer::addHttpsRoutes()
         if (!poll)
             return errorResponse(poll.error(), 400);
         const QString token = device.token;
-        m_jobs->poll(token, poll.value().acks);
+        m_jobs->takeAcks(token, poll.value().acks);
         if (!m_jobs->hasPending(token) && poll.value().waitSeconds > 0) {
             // Held until a job comes or the wait is over (a local event loop: see the
             // latency fault for why QtHttpServer 6.4 needs one).
@@ -335,7 +335,7 @@ void StubServer::addHttpsRoutes()
             });
             wait.exec();
         }
-        return jsonResponse(cloud::encodeFrames(m_jobs->poll(token, {})));
+        return jsonResponse(cloud::encodeFrames(m_jobs->pendingFrames(token)));
     });
     signedRoute(u"/v1/unpair"_s,
                 [this](const DeviceRegistry::Device &device, const QHttpServerRequest &) {

@@ -172,7 +172,7 @@ private Q_SLOTS:
     void outageThenRecoveryKeepsOrder()
     {
         start(SessionState::Connected);
-        m_stub->setFaults({503, 0, 0, 1.0, 0});
+        m_stub->setFaults({503, 0, 0, 1.0, 0, {}});
         for (int i = 0; i < 4; ++i)
             m_session->receive(test::customerMessage(u"O%1"_s.arg(i), u"491700000009@c.us"_s,
                                                      u"latte %1?"_s.arg(i)));
@@ -221,7 +221,7 @@ private Q_SLOTS:
     void statusReportsSurviveAnOutage()
     {
         start(SessionState::Connected);
-        m_stub->setFaults({503, 0, 0, 1.0, 0});
+        m_stub->setFaults({503, 0, 0, 1.0, 0, {}});
         QVERIFY(m_pipeline->enqueueJob({u"s-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
         QTRY_COMPARE(stateOf(u"s-1"_s), outbox::kSent);
         QVERIFY(m_store->pendingStatusReports(10).value().size() >= 3);
