@@ -18,6 +18,7 @@ namespace {
 constexpr int kParallelRelays = 8;   // chats relayed to the cloud at once
 constexpr int kParallelReports = 16; // status reports in flight at once
 constexpr int kDueBatch = 64;
+constexpr int kBacklogDelayMs = 200;
 constexpr qint64 kHourMs = 3600 * 1000;
 constexpr qint64 kCatchUpMarginSeconds = 300;
 constexpr int kReplyPriority = 100; // a customer who wrote is waiting: before any broadcast
@@ -76,6 +77,8 @@ RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store
     connect(&m_inboundTimer, &QTimer::timeout, this, &RelayPipeline::pumpInbound);
     connect(&m_outboundTimer, &QTimer::timeout, this, &RelayPipeline::pumpOutbound);
     connect(&m_statusTimer, &QTimer::timeout, this, &RelayPipeline::pumpStatus);
+    m_backlogTimer.setSingleShot(true);
+    connect(&m_backlogTimer, &QTimer::timeout, this, &RelayPipeline::countBacklog);
     connect(&m_stuckTimer, &QTimer::timeout, this, [this] {
         checkStuck();
         followStore();
@@ -116,7 +119,7 @@ void RelayPipeline::start()
     m_stuckTimer.start(std::clamp<qint64>(m_stuckAfter.count() / 4, 1000, 5000));
     if (m_session->state() == SessionState::Connected)
         resolveInterrupted();
-    refreshBacklog();
+    countBacklog();
     pumpInbound();
     pumpOutbound();
     pumpStatus();
@@ -183,12 +186,12 @@ void RelayPipeline::pumpInbound()
 
 void RelayPipeline::relay(const JournalEntry &entry)
 {
-    const InboundMessage message = entry.message;
-    m_relayingChats.insert(message.chatId);
-    qCInfo(lcRelay).noquote() << "[2 to cloud] relaying" << message.id;
+    m_relayingChats.insert(entry.message.chatId);
+    qCInfo(lcRelay).noquote() << "[2 to cloud] relaying" << entry.message.id;
     QPointer<RelayPipeline> self(this);
     const qint64 askedMs = now();
-    m_cloud->postInbound(message, [self, entry, askedMs](Result<cloud::InboundResponse> result) {
+    m_cloud->postInbound(entry.message, [self, entry,
+                                         askedMs](Result<cloud::InboundResponse> result) {
         if (!self)
             return;
         RelayPipeline &p = *self;
@@ -646,6 +649,13 @@ bool RelayPipeline::move(const QString &clientId, const QString &state, const QS
 }
 
 void RelayPipeline::refreshBacklog()
+{
+    // Counting scans the tables; a burst of changes needs one count, not one each.
+    if (!m_backlogTimer.isActive())
+        m_backlogTimer.start(kBacklogDelayMs);
+}
+
+void RelayPipeline::countBacklog()
 {
     const auto backlog = m_store->backlog();
     if (!backlog)

@@ -107,7 +107,8 @@ private:
     void followStore();
     void setSendingProblem(const QString &problem);
     bool move(const QString &clientId, const QString &state, const QString &detail = {});
-    void refreshBacklog();
+    void refreshBacklog(); // soon: changes come in bursts
+    void countBacklog();
     void storeFailed(const char *what, const Error &error);
     void scheduleInbound(qint64 atMs);
     void scheduleOutbound(qint64 atMs);
@@ -143,6 +144,7 @@ private:
     QTimer m_statusTimer;
     QTimer m_typingTimer;
     QTimer m_stuckTimer;
+    QTimer m_backlogTimer; // the backlog is counted at most a few times a second
     int m_statusAttempt = 0;
 };
 
