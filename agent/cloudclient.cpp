@@ -50,14 +50,23 @@ void CloudClient::pair(const QString &code, const QString &agentName, Credential
     });
 }
 
+namespace {
+
+// For requests whose answer is only "done": the body is not needed.
+auto doneOnly(CloudClient::StatusCallback done)
+{
+    return [done = std::move(done)](Result<QByteArray> reply) {
+        done(reply ? Status(Done{}) : Status(reply.error()));
+    };
+}
+
+} // namespace
+
 void CloudClient::postHeartbeat(cloud::Heartbeat heartbeat, StatusCallback done)
 {
     heartbeat.tenantId = m_credentials.tenantId;
     heartbeat.agentId = m_credentials.agentId;
-    post(u"/v1/heartbeat"_s, cloud::encode(heartbeat), true,
-         [done = std::move(done)](Result<QByteArray> reply) {
-             done(reply ? Status(Done{}) : Status(reply.error()));
-         });
+    post(u"/v1/heartbeat"_s, cloud::encode(heartbeat), true, doneOnly(std::move(done)));
 }
 
 void CloudClient::rotateCredentials(CredentialsCallback done)
@@ -71,9 +80,7 @@ void CloudClient::rotateCredentials(CredentialsCallback done)
 
 void CloudClient::unpair(StatusCallback done)
 {
-    post(u"/v1/unpair"_s, "{}", true, [done = std::move(done)](Result<QByteArray> reply) {
-        done(reply ? Status(Done{}) : Status(reply.error()));
-    });
+    post(u"/v1/unpair"_s, "{}", true, doneOnly(std::move(done)));
 }
 
 void CloudClient::postInbound(const InboundMessage &message, InboundCallback done)
@@ -95,13 +102,19 @@ void CloudClient::postStatus(cloud::StatusReport report, StatusCallback done)
     report.agentId = m_credentials.agentId;
     if (report.timestamp == 0)
         report.timestamp = QDateTime::currentSecsSinceEpoch();
-    post(u"/v1/status"_s, cloud::encode(report), true,
-         [done = std::move(done)](Result<QByteArray> reply) {
-             if (!reply)
-                 done(reply.error());
-             else
-                 done(Done{});
-         });
+    post(u"/v1/status"_s, cloud::encode(report), true, doneOnly(std::move(done)));
+}
+
+void CloudClient::postStatusBatch(QList<cloud::StatusReport> reports, StatusCallback done)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (cloud::StatusReport &report : reports) {
+        if (report.timestamp == 0)
+            report.timestamp = now;
+    }
+    const cloud::StatusBatch batch{m_credentials.tenantId, m_credentials.agentId,
+                                   std::move(reports)};
+    post(u"/v1/status/batch"_s, cloud::encode(batch), true, doneOnly(std::move(done)));
 }
 
 void CloudClient::pollJobs(const cloud::JobsPoll &poll, FramesCallback done)

@@ -54,6 +54,9 @@ public:
     void postInbound(const InboundMessage &message, InboundCallback done);
     // POST /v1/status: reports an outbound item's state change.
     void postStatus(cloud::StatusReport report, StatusCallback done);
+    // POST /v1/status/batch: several state changes in one request (at most
+    // cloud::kMaxStatusBatch).
+    void postStatusBatch(QList<cloud::StatusReport> reports, StatusCallback done);
 
     using FramesCallback = std::function<void(Result<QList<cloud::SignedFrame>>)>;
     // POST /v1/jobs/poll: the job channel's fallback; the frames still need verifying.

@@ -38,6 +38,54 @@ Result<std::pair<QString, QString>> accountIds(const Json &r)
     return std::pair{*tenant, *agent};
 }
 
+// The body of a request an agent signs: a JSON object naming a valid tenant and agent.
+struct AccountRequest
+{
+    Json body;
+    QString tenantId;
+    QString agentId;
+};
+
+Result<AccountRequest> accountRequest(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const auto ids = accountIds(root.value());
+    if (!ids)
+        return ids.error();
+    return AccountRequest{std::move(root.value()), ids.value().first, ids.value().second};
+}
+
+// One state change's own members, shared by the single report and the batch.
+Json statusFields(const StatusReport &report)
+{
+    return {
+        {"clientId", json::str(report.clientId)}, {"waMessageId", json::str(report.waMessageId)},
+        {"chatId", json::str(report.chatId)},     {"state", json::str(report.state)},
+        {"detail", json::str(report.detail)},     {"t", report.timestamp},
+    };
+}
+
+Result<StatusReport> statusChange(const Json &r)
+{
+    const auto clientId = json::string(r, "clientId", bridge::kMaxIdLength);
+    const auto waId = json::string(r, "waMessageId", bridge::kMaxIdLength);
+    const auto chatId = json::string(r, "chatId", bridge::kMaxIdLength);
+    const auto state = json::string(r, "state", 32);
+    const auto detail = json::optionalString(r, "detail", 1024);
+    const auto t = json::integer(r, "t");
+    if (!clientId || clientId->isEmpty() || !waId || !chatId || chatId->isEmpty() || !state ||
+        !detail || !t)
+        return invalid(u"clientId, waMessageId, chatId, state, detail and t are required."_s);
+    static const QStringList states{u"queued"_s,    u"sending"_s, u"sent"_s,   u"delivered"_s,
+                                    u"read"_s,      u"played"_s,  u"failed"_s, u"expired"_s,
+                                    u"cancelled"_s, u"unknown"_s};
+    if (!states.contains(*state))
+        return invalid(u"state must be one of %1."_s.arg(states.join(u", "_s)));
+    return StatusReport{{}, {}, *clientId, *waId, *chatId, *state, *detail, *t};
+}
+
 } // namespace
 
 bool isValidAccountId(const QString &id)
@@ -322,16 +370,23 @@ QByteArray encode(const InboundResponse &response)
 
 QByteArray encode(const StatusReport &report)
 {
+    Json body = statusFields(report);
+    body["v"] = kProtocolVersion;
+    body["tenantId"] = json::str(report.tenantId);
+    body["agentId"] = json::str(report.agentId);
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const StatusBatch &batch)
+{
+    Json reports = Json::array();
+    for (const StatusReport &report : batch.reports)
+        reports.push_back(statusFields(report));
     const Json body = {
         {"v", kProtocolVersion},
-        {"tenantId", json::str(report.tenantId)},
-        {"agentId", json::str(report.agentId)},
-        {"clientId", json::str(report.clientId)},
-        {"waMessageId", json::str(report.waMessageId)},
-        {"chatId", json::str(report.chatId)},
-        {"state", json::str(report.state)},
-        {"detail", json::str(report.detail)},
-        {"t", report.timestamp},
+        {"tenantId", json::str(batch.tenantId)},
+        {"agentId", json::str(batch.agentId)},
+        {"reports", std::move(reports)},
     };
     return QByteArray::fromStdString(body.dump());
 }
@@ -344,13 +399,10 @@ QByteArray encodeError(const QString &code, const QString &message)
 
 Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
 {
-    auto root = parseObject(bytes);
-    if (!root)
-        return root.error();
-    const Json &r = root.value();
-    const auto ids = accountIds(r);
-    if (!ids)
-        return ids.error();
+    const auto request = accountRequest(bytes);
+    if (!request)
+        return request.error();
+    const Json &r = request.value().body;
     const auto it = r.find("message");
     if (it == r.end() || !it->is_object())
         return invalid(u"The member 'message' must be an object."_s);
@@ -367,7 +419,7 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
     if (!type || !body || !author || !name || !t)
         return invalid(
             u"message.type, message.body and message.t must be present with the right types."_s);
-    return InboundRequest{ids.value().first, ids.value().second,
+    return InboundRequest{request.value().tenantId, request.value().agentId,
                           InboundMessage{*id, *chatId, *author, *type, *body, *t, *name}};
 }
 
@@ -401,28 +453,39 @@ Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)
 
 Result<StatusReport> decodeStatusReport(const QByteArray &bytes)
 {
-    auto root = parseObject(bytes);
-    if (!root)
-        return root.error();
-    const Json &r = root.value();
-    const auto ids = accountIds(r);
-    if (!ids)
-        return ids.error();
-    const auto clientId = json::string(r, "clientId", bridge::kMaxIdLength);
-    const auto waId = json::string(r, "waMessageId", bridge::kMaxIdLength);
-    const auto chatId = json::string(r, "chatId", bridge::kMaxIdLength);
-    const auto state = json::string(r, "state", 32);
-    const auto detail = json::optionalString(r, "detail", 1024);
-    const auto t = json::integer(r, "t");
-    if (!clientId || !waId || !chatId || !state || !detail || !t)
-        return invalid(u"clientId, waMessageId, chatId, state, detail and t are required."_s);
-    static const QStringList states{u"queued"_s,    u"sending"_s, u"sent"_s,   u"delivered"_s,
-                                    u"read"_s,      u"played"_s,  u"failed"_s, u"expired"_s,
-                                    u"cancelled"_s, u"unknown"_s};
-    if (!states.contains(*state))
-        return invalid(u"state must be one of %1."_s.arg(states.join(u", "_s)));
-    return StatusReport{
-        ids.value().first, ids.value().second, *clientId, *waId, *chatId, *state, *detail, *t};
+    auto request = accountRequest(bytes);
+    if (!request)
+        return request.error();
+    auto report = statusChange(request.value().body);
+    if (report) {
+        report.value().tenantId = request.value().tenantId;
+        report.value().agentId = request.value().agentId;
+    }
+    return report;
+}
+
+Result<StatusBatch> decodeStatusBatch(const QByteArray &bytes)
+{
+    auto request = accountRequest(bytes);
+    if (!request)
+        return request.error();
+    const Json &body = request.value().body;
+    const auto reports = body.find("reports");
+    if (reports == body.end() || !reports->is_array() || reports->empty() ||
+        reports->size() > size_t(kMaxStatusBatch))
+        return invalid(u"reports must be a list of 1 to %1 status changes."_s.arg(kMaxStatusBatch));
+    StatusBatch batch{request.value().tenantId, request.value().agentId, {}};
+    for (const Json &item : *reports) {
+        auto report = item.is_object() ? statusChange(item)
+                                       : Result<StatusReport>(invalid(u"Not an object."_s));
+        if (!report)
+            return invalid(
+                u"reports[%1]: %2"_s.arg(batch.reports.size()).arg(report.error().message));
+        report.value().tenantId = batch.tenantId;
+        report.value().agentId = batch.agentId;
+        batch.reports.append(std::move(report.value()));
+    }
+    return batch;
 }
 
 std::optional<Error> decodeError(const QByteArray &bytes)

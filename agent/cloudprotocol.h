@@ -44,10 +44,20 @@ struct StatusReport
     QString clientId;
     QString waMessageId;
     QString chatId;
-    QString state; // sent, delivered, read, played, failed
+    QString state; // see docs/protocol.md: queued ... unknown
     QString detail;
     qint64 timestamp{};
 };
+
+// Several state changes in one request: the agent's usual way to report, because a busy shop
+// makes four changes per message and one request each would cost more than the message.
+struct StatusBatch
+{
+    QString tenantId;
+    QString agentId;
+    QList<StatusReport> reports; // tenantId/agentId of each are the batch's
+};
+inline constexpr int kMaxStatusBatch = 100;
 
 // Pairing: a short code from the cloud dashboard, exchanged once for device credentials.
 struct PairRequest
@@ -144,11 +154,13 @@ Result<Credentials> decodeCredentials(const QByteArray &bytes);
 QByteArray encode(const InboundRequest &request);
 QByteArray encode(const InboundResponse &response);
 QByteArray encode(const StatusReport &report);
+QByteArray encode(const StatusBatch &batch);
 QByteArray encodeError(const QString &code, const QString &message);
 
 Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes);
 Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes);
 Result<StatusReport> decodeStatusReport(const QByteArray &bytes);
+Result<StatusBatch> decodeStatusBatch(const QByteArray &bytes);
 // The server's error body, if the bytes are one.
 std::optional<Error> decodeError(const QByteArray &bytes);
 

@@ -15,8 +15,10 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
 namespace {
-constexpr int kParallelRelays = 8;   // chats relayed to the cloud at once
-constexpr int kParallelReports = 16; // status reports in flight at once
+constexpr int kParallelRelays = 8; // chats relayed to the cloud at once
+// Status reports go in batches; while one is out, the next fills up, so a busy agent sends
+// few large requests and a quiet one sends each change at once.
+constexpr int kParallelBatches = 2;
 constexpr int kDueBatch = 64;
 constexpr int kBacklogDelayMs = 200;
 constexpr qint64 kHourMs = 3600 * 1000;
@@ -79,6 +81,12 @@ RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store
     connect(&m_statusTimer, &QTimer::timeout, this, &RelayPipeline::pumpStatus);
     m_backlogTimer.setSingleShot(true);
     connect(&m_backlogTimer, &QTimer::timeout, this, &RelayPipeline::countBacklog);
+    for (QTimer *timer : {&m_captureTimer, &m_ackTimer}) {
+        timer->setSingleShot(true);
+        timer->setInterval(0);
+    }
+    connect(&m_captureTimer, &QTimer::timeout, this, &RelayPipeline::journalCaptured);
+    connect(&m_ackTimer, &QTimer::timeout, this, &RelayPipeline::applyAcks);
     connect(&m_stuckTimer, &QTimer::timeout, this, [this] {
         checkStuck();
         followStore();
@@ -139,18 +147,38 @@ void RelayPipeline::onMessage(const InboundMessage &message)
                         << "(only text is relayed yet)";
         return;
     }
-    const auto journaled = m_store->journalInbound(message);
-    if (!journaled) {
-        storeFailed("journaling a message", journaled.error());
-        return;
+    // Journaled at the end of this turn of the event loop, with whatever else the page
+    // delivered in the same burst: one write to disk for all of them.
+    m_captured.append(message);
+    if (!m_captureTimer.isActive())
+        m_captureTimer.start();
+}
+
+void RelayPipeline::journalCaptured()
+{
+    const QList<InboundMessage> captured = std::exchange(m_captured, {});
+    QList<const InboundMessage *> fresh;
+    const bool written = writeTogether("journaling messages", [&] {
+        for (const InboundMessage &message : captured) {
+            const auto journaled = m_store->journalInbound(message);
+            if (!journaled)
+                storeFailed("journaling a message", journaled.error());
+            else if (journaled.value())
+                fresh.append(&message);
+            else
+                qCDebug(lcRelay) << "Message" << message.id << "is in the journal already";
+        }
+    });
+    if (!written)
+        return; // still in the page: the catch-up after the next connect finds it
+    for (const InboundMessage *message : std::as_const(fresh)) {
+        qCInfo(lcRelay).noquote() << "[1 captured] message" << message->id << "from"
+                                  << message->chatId;
+        if (lcLatency().isDebugEnabled() && m_timings.size() < 100000)
+            m_timings.insert(message->id, Timing{now(), 0});
     }
-    if (!journaled.value()) {
-        qCDebug(lcRelay) << "Message" << message.id << "is in the journal already";
+    if (fresh.isEmpty())
         return;
-    }
-    qCInfo(lcRelay).noquote() << "[1 captured] message" << message.id << "from" << message.chatId;
-    if (lcLatency().isDebugEnabled() && m_timings.size() < 100000)
-        m_timings.insert(message.id, Timing{now(), 0});
     refreshBacklog();
     pumpInbound();
 }
@@ -241,7 +269,7 @@ void RelayPipeline::relay(const JournalEntry &entry)
                 Q_EMIT p.inboundRelayed(message.id, int(items.size()));
                 for (const OutboxItem &item : std::as_const(items))
                     Q_EMIT p.deliveryStateChanged(item.text.clientId, outbox::kQueued);
-                p.pumpOutbound();
+                p.scheduleOutbound(p.now()); // once for the whole burst
                 p.pumpStatus();
             }
         }
@@ -267,7 +295,7 @@ Status RelayPipeline::enqueueJob(const cloud::OutboundJob &job)
         qCInfo(lcRelay).noquote() << "[3 job] queued" << job.clientId << "for" << job.chatId;
         Q_EMIT deliveryStateChanged(job.clientId, outbox::kQueued);
         refreshBacklog();
-        pumpOutbound();
+        scheduleOutbound(now());
         pumpStatus();
     } else {
         qCDebug(lcRelay) << "Job" << job.clientId << "is queued already";
@@ -312,15 +340,16 @@ void RelayPipeline::pumpOutbound()
             counts.accountSinceMs = *since.value();
     }
     qint64 earliest = std::numeric_limits<qint64>::max();
+    QList<OutboxItem> ready;
     for (const OutboxItem &item : due.value()) {
         if (m_sendingChats.contains(item.text.chatId))
             continue;
+        if (m_sendingChats.size() + ready.size() >= parallel)
+            break;
         QString why;
         const qint64 at = m_pacer.allowedAt(item, t, counts, &why);
         if (at <= t) {
-            beginSend(item);
-            if (m_sendingChats.size() >= parallel)
-                return;
+            ready.append(item);
             continue;
         }
         if (at < earliest) {
@@ -328,18 +357,29 @@ void RelayPipeline::pumpOutbound()
             qCDebug(lcRelay).noquote() << "Outbox item" << item.text.clientId << "waits for" << why;
         }
     }
+    // Stored as "sending" (with the id the page will use) before anything reaches the page: a
+    // crash from here on is resolved by asking the page for that id. All of them in one write.
+    QList<OutboxItem> starting;
+    const bool written = writeTogether("starting sends", [&] {
+        for (const OutboxItem &item : std::as_const(ready)) {
+            if (move(item.text.clientId, outbox::kSending))
+                starting.append(item);
+        }
+    });
+    if (written) {
+        for (const OutboxItem &item : std::as_const(starting))
+            startSend(item);
+    }
+    if (m_sendingChats.size() >= parallel)
+        return;
     if (const auto next = m_store->nextOutboundDue(); next && next.value() && *next.value() > t)
         earliest = std::min(earliest, *next.value());
     if (earliest != std::numeric_limits<qint64>::max())
         scheduleOutbound(earliest);
 }
 
-void RelayPipeline::beginSend(const OutboxItem &item)
+void RelayPipeline::startSend(const OutboxItem &item)
 {
-    // Stored as "sending" (with the id the page will use) before anything reaches the page: a
-    // crash from here on is resolved by asking the page for that id.
-    if (!move(item.text.clientId, outbox::kSending))
-        return;
     m_sendingChats.insert(item.text.chatId);
     // Like a person: read what the customer wrote, type for a while, then send.
     const qint64 typing = m_pacer.typingMs(item.text.body.size());
@@ -391,7 +431,7 @@ void RelayPipeline::onSendFinished(const QString &waMessageId, bool ok, const QS
     m_inFlight.erase(inFlight);
     const auto item = m_store->outboundByWaId(waMessageId);
     if (!item || !item.value()) {
-        pumpOutbound();
+        scheduleOutbound(now());
         return;
     }
     const OutboxItem &current = *item.value();
@@ -415,46 +455,69 @@ void RelayPipeline::onSendFinished(const QString &waMessageId, bool ok, const QS
         }
     }
     refreshBacklog();
-    pumpOutbound();
+    scheduleOutbound(now());
 }
 
 void RelayPipeline::onAck(const QString &waMessageId, int ack)
 {
-    const QString state = ackState(ack);
-    if (state.isEmpty())
+    if (ackState(ack).isEmpty())
         return; // pending: not news
-    const auto item = m_store->outboundByWaId(waMessageId);
-    if (!item || !item.value())
-        return; // not ours
-    m_pendingSince.remove(waMessageId);
-    if (!outbox::canMove(item.value()->state, state))
-        return; // acks only move forward
-    qCInfo(lcRelay).noquote() << "[6 ack]" << waMessageId << "is" << state;
-    move(item.value()->text.clientId, state,
-         ack == int(Ack::Error) ? u"WhatsApp reported an error for this message"_s : QString());
+    // Acks come in bursts (a chat's messages read at once, delivery after a reconnect):
+    // recorded at the end of this turn of the event loop, together.
+    m_acks.append({waMessageId, ack});
+    if (!m_ackTimer.isActive())
+        m_ackTimer.start();
+}
+
+void RelayPipeline::applyAcks()
+{
+    const auto acks = std::exchange(m_acks, {});
+    bool moved = false;
+    writeTogether("recording acks", [&] {
+        for (const auto &[waMessageId, ack] : acks)
+            moved = applyAck(waMessageId, ack) || moved;
+    });
     if (m_sendingProblem.startsWith(u"Messages stay pending"_s) && m_pendingSince.isEmpty())
         setSendingProblem({}); // WhatsApp took them after all
+    if (!moved)
+        return;
     refreshBacklog();
-    pumpOutbound(); // the chat's next message may go now
+    scheduleOutbound(now()); // a chat's next message may go now (once for the whole burst)
+}
+
+bool RelayPipeline::applyAck(const QString &waMessageId, int ack)
+{
+    const auto item = m_store->outboundByWaId(waMessageId);
+    if (!item || !item.value())
+        return false; // not ours
+    m_pendingSince.remove(waMessageId);
+    const QString state = ackState(ack);
+    if (!outbox::canMove(item.value()->state, state))
+        return false; // acks only move forward
+    qCInfo(lcRelay).noquote() << "[6 ack]" << waMessageId << "is" << state;
+    return move(item.value()->text.clientId, state,
+                ack == int(Ack::Error) ? u"WhatsApp reported an error for this message"_s
+                                       : QString());
 }
 
 // --- [7] status reports ---
 
 void RelayPipeline::pumpStatus()
 {
-    if (!m_started || m_statusTimer.isActive() || m_postingReports.size() >= kParallelReports)
+    if (!m_started || m_statusTimer.isActive() || m_statusBatchesOut >= kParallelBatches)
         return;
-    const auto pending = m_store->pendingStatusReports(kParallelReports * 2);
+    const auto pending =
+        m_store->pendingStatusReports(int(m_postingReports.size()) + cloud::kMaxStatusBatch);
     if (!pending) {
         storeFailed("reading the status queue", pending.error());
         return;
     }
+    QList<qint64> ids;
+    QList<cloud::StatusReport> reports;
     for (const StatusRecord &record : pending.value()) {
-        if (m_postingReports.size() >= kParallelReports)
-            break;
         if (m_postingReports.contains(record.id))
             continue;
-        m_postingReports.insert(record.id);
+        ids.append(record.id);
         cloud::StatusReport report;
         report.clientId = record.clientId;
         report.waMessageId = record.waMessageId;
@@ -462,32 +525,42 @@ void RelayPipeline::pumpStatus()
         report.state = record.state;
         report.detail = record.detail;
         report.timestamp = record.timestamp;
-        QPointer<RelayPipeline> self(this);
-        m_cloud->postStatus(report, [self, record](Status result) {
-            if (!self)
-                return;
-            RelayPipeline &p = *self;
-            p.m_postingReports.remove(record.id);
-            if (!result) {
-                const auto delay = result.error().retryAfterSeconds > 0
-                                       ? std::chrono::milliseconds(
-                                             std::chrono::seconds(result.error().retryAfterSeconds))
-                                       : p.m_retry.delayFor(p.m_statusAttempt++);
-                qCWarning(lcRelay).noquote()
-                    << "Reporting" << record.state << "of" << record.clientId
-                    << "failed:" << result.error().message << "- again in" << delay.count() << "ms";
-                if (!p.m_statusTimer.isActive())
-                    p.m_statusTimer.start(delay);
-                return;
-            }
-            p.m_statusAttempt = 0;
-            if (auto done = p.m_store->statusReported(record.id); !done)
-                p.storeFailed("clearing a status report", done.error());
-            qCInfo(lcRelay).noquote()
-                << "[7 status] cloud knows" << record.clientId << "is" << record.state;
-            p.pumpStatus();
-        });
+        reports.append(std::move(report));
+        if (reports.size() >= cloud::kMaxStatusBatch)
+            break;
     }
+    if (reports.isEmpty())
+        return;
+    for (const qint64 id : std::as_const(ids))
+        m_postingReports.insert(id);
+    ++m_statusBatchesOut;
+    QPointer<RelayPipeline> self(this);
+    m_cloud->postStatusBatch(reports, [self, ids](Status result) {
+        if (!self)
+            return;
+        RelayPipeline &p = *self;
+        --p.m_statusBatchesOut;
+        for (const qint64 id : ids)
+            p.m_postingReports.remove(id);
+        if (!result) {
+            const auto delay = result.error().retryAfterSeconds > 0
+                                   ? std::chrono::milliseconds(
+                                         std::chrono::seconds(result.error().retryAfterSeconds))
+                                   : p.m_retry.delayFor(p.m_statusAttempt++);
+            qCWarning(lcRelay).noquote()
+                << "Reporting" << ids.size() << "state changes failed:" << result.error().message
+                << "- again in" << delay.count() << "ms";
+            if (!p.m_statusTimer.isActive())
+                p.m_statusTimer.start(delay);
+            return;
+        }
+        p.m_statusAttempt = 0;
+        if (auto done = p.m_store->statusReported(ids); !done)
+            p.storeFailed("clearing status reports", done.error());
+        qCInfo(lcRelay).noquote() << "[7 status] cloud knows" << ids.size() << "state changes";
+        p.pumpStatus();
+    });
+    pumpStatus(); // a second batch, if there is more
 }
 
 // --- Session changes, crash recovery, stuck sends ---
@@ -643,8 +716,34 @@ bool RelayPipeline::move(const QString &clientId, const QString &state, const QS
         qCWarning(lcRelay).noquote() << moved.error().message;
         return false;
     }
+    if (m_writingTogether > 0) {
+        m_movesToAnnounce.append({clientId, state});
+        return true;
+    }
     Q_EMIT deliveryStateChanged(clientId, state);
     pumpStatus();
+    return true;
+}
+
+bool RelayPipeline::writeTogether(const char *what, const std::function<void()> &writes)
+{
+    ++m_writingTogether;
+    const Status done = m_store->inTransaction([&writes]() -> Status {
+        writes();
+        return Done{};
+    });
+    --m_writingTogether;
+    if (m_writingTogether > 0)
+        return bool(done); // the outer one announces
+    const auto moves = std::exchange(m_movesToAnnounce, {});
+    if (!done) {
+        storeFailed(what, done.error());
+        return false;
+    }
+    for (const auto &[clientId, state] : moves)
+        Q_EMIT deliveryStateChanged(clientId, state);
+    if (!moves.isEmpty())
+        pumpStatus();
     return true;
 }
 

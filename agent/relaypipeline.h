@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <functional>
 
 namespace sak {
 
@@ -96,7 +97,6 @@ private:
     void pumpInbound();
     void relay(const JournalEntry &entry);
     void pumpOutbound();
-    void beginSend(const OutboxItem &item);
     void onSendFinished(const QString &waMessageId, bool ok, const QString &error);
     void onAck(const QString &waMessageId, int ack);
     void pumpStatus();
@@ -107,6 +107,14 @@ private:
     void followStore();
     void setSendingProblem(const QString &problem);
     bool move(const QString &clientId, const QString &state, const QString &detail = {});
+    // Runs the store writes of a burst as one transaction (one sync to disk, not one each);
+    // what the writes set off (status reports, signals) waits until they are committed.
+    // False (and logged) when the transaction failed: none of the writes happened.
+    bool writeTogether(const char *what, const std::function<void()> &writes);
+    void journalCaptured();
+    void applyAcks();
+    bool applyAck(const QString &waMessageId, int ack);
+    void startSend(const OutboxItem &item);
     void refreshBacklog(); // soon: changes come in bursts
     void countBacklog();
     void storeFailed(const char *what, const Error &error);
@@ -146,6 +154,15 @@ private:
     QTimer m_stuckTimer;
     QTimer m_backlogTimer; // the backlog is counted at most a few times a second
     int m_statusAttempt = 0;
+    int m_statusBatchesOut = 0; // status batches out to the cloud now
+    // Bursts: captured messages and acks wait for the end of the event loop's turn and are
+    // written together.
+    QList<InboundMessage> m_captured;
+    QList<std::pair<QString, int>> m_acks;
+    QTimer m_captureTimer;
+    QTimer m_ackTimer;
+    int m_writingTogether = 0;                            // writeTogether() nesting
+    QList<std::pair<QString, QString>> m_movesToAnnounce; // client id, state; after the commit
 };
 
 } // namespace sak

@@ -74,6 +74,20 @@ CloudService::Answer CloudService::handleStatus(const DeviceRegistry::Device &de
     return {200, QByteArrayLiteral("{\"ok\":true}")};
 }
 
+CloudService::Answer CloudService::handleStatusBatch(const DeviceRegistry::Device &device,
+                                                     const QByteArray &body)
+{
+    auto batch = cloud::decodeStatusBatch(body);
+    if (!batch)
+        return {400, cloud::encodeError(batch.error().code, batch.error().message)};
+    const cloud::StatusBatch &b = batch.value();
+    if (auto refused = mismatch(device, b.tenantId, b.agentId))
+        return *refused;
+    qCInfo(lcStub).noquote() << b.reports.size() << "state changes for tenant" << b.tenantId;
+    m_status[b.tenantId].append(b.reports);
+    return {200, QByteArrayLiteral("{\"ok\":true}")};
+}
+
 CloudService::Answer CloudService::handleHeartbeat(const DeviceRegistry::Device &device,
                                                    const QByteArray &body)
 {

@@ -26,6 +26,7 @@ public:
     // Both for a device whose request signature was verified already.
     Answer handleInbound(const DeviceRegistry::Device &device, const QByteArray &body);
     Answer handleStatus(const DeviceRegistry::Device &device, const QByteArray &body);
+    Answer handleStatusBatch(const DeviceRegistry::Device &device, const QByteArray &body);
 
     Answer handleHeartbeat(const DeviceRegistry::Device &device, const QByteArray &body);
 

@@ -307,6 +307,7 @@ void StubServer::addHttpsRoutes()
         return jsonResponse(cloud::encode(credentials.value()));
     });
     signedRoute(u"/v1/inbound"_s, served(&CloudService::handleInbound));
+    signedRoute(u"/v1/status/batch"_s, served(&CloudService::handleStatusBatch));
     signedRoute(u"/v1/status"_s, served(&CloudService::handleStatus));
     signedRoute(u"/v1/credentials/rotate"_s,
                 [this](const DeviceRegistry::Device &device, const QHttpServerRequest &) {

@@ -6,23 +6,26 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
 
-Statement::Statement(Database *database, sqlite3_stmt *statement)
+Statement::Statement(Database *database, sqlite3_stmt *statement, QByteArray reuseKey)
     : m_database(database)
     , m_statement(statement)
+    , m_reuseKey(std::move(reuseKey))
 {}
 
 Statement::Statement(Statement &&other) noexcept
     : m_database(std::exchange(other.m_database, nullptr))
     , m_statement(std::exchange(other.m_statement, nullptr))
+    , m_reuseKey(std::move(other.m_reuseKey))
     , m_bindError(std::move(other.m_bindError))
 {}
 
 Statement &Statement::operator=(Statement &&other) noexcept
 {
     if (this != &other) {
-        sqlite3_finalize(m_statement);
+        release();
         m_database = std::exchange(other.m_database, nullptr);
         m_statement = std::exchange(other.m_statement, nullptr);
+        m_reuseKey = std::move(other.m_reuseKey);
         m_bindError = std::move(other.m_bindError);
     }
     return *this;
@@ -30,7 +33,16 @@ Statement &Statement::operator=(Statement &&other) noexcept
 
 Statement::~Statement()
 {
-    sqlite3_finalize(m_statement);
+    release();
+}
+
+void Statement::release()
+{
+    if (m_database && m_statement && !m_reuseKey.isEmpty())
+        m_database->giveBack(m_reuseKey, m_statement);
+    else
+        sqlite3_finalize(m_statement);
+    m_statement = nullptr;
 }
 
 Statement &Statement::bind(int index, const QString &value)
@@ -126,7 +138,20 @@ Database::Database(sqlite3 *handle, QString path)
 
 Database::~Database()
 {
+    for (sqlite3_stmt *statement : std::as_const(m_idle))
+        sqlite3_finalize(statement);
     sqlite3_close_v2(m_handle);
+}
+
+void Database::giveBack(const QByteArray &sql, sqlite3_stmt *statement)
+{
+    // Reset, so it holds no read snapshot and no bound values (they may be message text).
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    if (m_idle.contains(sql))
+        sqlite3_finalize(statement); // a second copy was in use at the same time
+    else
+        m_idle.insert(sql, statement);
 }
 
 Result<std::unique_ptr<Database>> Database::open(const QString &path, bool create)
@@ -159,12 +184,17 @@ Status Database::exec(const QString &sql)
 
 Result<Statement> Database::prepare(const QString &sql)
 {
+    QByteArray utf8 = sql.toUtf8();
+    const bool reusable = !utf8.trimmed().left(6).toUpper().startsWith("PRAGMA");
+    if (reusable) {
+        if (sqlite3_stmt *idle = m_idle.take(utf8))
+            return Statement(this, idle, std::move(utf8));
+    }
     sqlite3_stmt *statement = nullptr;
-    const QByteArray utf8 = sql.toUtf8();
     if (sqlite3_prepare_v2(m_handle, utf8.constData(), int(utf8.size()), &statement, nullptr) !=
         SQLITE_OK)
         return lastError(u"preparing a statement"_s);
-    return Statement(this, statement);
+    return Statement(this, statement, reusable ? std::move(utf8) : QByteArray());
 }
 
 Result<QString> Database::queryText(const QString &sql)

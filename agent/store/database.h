@@ -3,6 +3,7 @@
 #include "result.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
 
 #include <memory>
@@ -14,7 +15,8 @@ namespace sak {
 
 class Database;
 
-// A prepared statement; finalized when it goes out of scope. Binding indexes start at 1,
+// A prepared statement; when it goes out of scope it is reset and given back to its
+// database for the next prepare() of the same SQL (or finalized). Binding indexes start at 1,
 // column indexes at 0, as in SQLite.
 class Statement
 {
@@ -43,10 +45,12 @@ public:
 
 private:
     friend class Database;
-    Statement(Database *database, sqlite3_stmt *statement);
+    Statement(Database *database, sqlite3_stmt *statement, QByteArray reuseKey);
+    void release();
 
     Database *m_database = nullptr;
     sqlite3_stmt *m_statement = nullptr;
+    QByteArray m_reuseKey; // the SQL, when the statement goes back to the database's cache
     Error m_bindError;
 };
 
@@ -62,6 +66,8 @@ public:
     static Result<std::unique_ptr<Database>> open(const QString &path, bool create);
 
     Status exec(const QString &sql);
+    // Prepared statements are kept and reused (parsing is a tenth of the agent's store work
+    // under load), except PRAGMAs, whose text may hold a key.
     Result<Statement> prepare(const QString &sql);
     // The first column of the first row, as text; empty when there is no row.
     Result<QString> queryText(const QString &sql);
@@ -77,10 +83,13 @@ public:
     static QString libraryVersion();
 
 private:
+    friend class Statement;
     Database(sqlite3 *handle, QString path);
+    void giveBack(const QByteArray &sql, sqlite3_stmt *statement);
 
     sqlite3 *m_handle;
     QString m_path;
+    QHash<QByteArray, sqlite3_stmt *> m_idle; // prepared statements not in use, by their SQL
 };
 
 // A transaction that rolls back unless committed. BEGIN IMMEDIATE: the write lock is taken at

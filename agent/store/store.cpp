@@ -58,6 +58,8 @@ const char *const kMigrations[] = {
     "CREATE INDEX send_log_time ON send_log (sent_at);"
     "UPDATE outbox SET created_at = created_at * 1000;"
     "UPDATE inbound_journal SET received_at = received_at * 1000;",
+    // 4: the expiry sweep runs before every send; without this it read every queued item
+    "CREATE INDEX outbox_expiry ON outbox (expires_at) WHERE state = 'queued' AND expires_at > 0;",
 };
 static_assert(std::size(kMigrations) == Store::kLatestVersion);
 
@@ -248,6 +250,16 @@ int Store::schemaVersion()
 {
     const auto version = m_database->queryText(u"PRAGMA user_version"_s);
     return version ? version.value().toInt() : -1;
+}
+
+Status Store::inTransaction(const std::function<Status()> &work)
+{
+    Transaction transaction(*m_database);
+    if (!transaction.begun())
+        return transaction.begun();
+    if (Status done = work(); !done)
+        return done;
+    return transaction.commit();
 }
 
 Status Store::migrate(int targetVersion)

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -28,7 +29,7 @@ struct StoreOptions
 class Store
 {
 public:
-    static constexpr int kLatestVersion = 3;
+    static constexpr int kLatestVersion = 4;
     static constexpr qsizetype kKeySize = 32;
 
     ~Store();
@@ -41,6 +42,10 @@ public:
 
     // Re-encrypts the whole database with a new key; the key check follows.
     Status rekey(const QByteArray &newKey);
+    // Runs `work` (other Store calls) as one transaction: one sync to disk for all of it, and
+    // all of it or nothing. The calls inside nest as savepoints, so one of them failing undoes
+    // only its own part.
+    Status inTransaction(const std::function<Status()> &work);
     Status integrityCheck();
 
     // Small values kept encrypted (e.g. the cloud credentials); nullopt when absent.
@@ -101,7 +106,8 @@ public:
 
     // --- Status reports owed to the cloud, oldest first ---
     Result<QList<StatusRecord>> pendingStatusReports(int limit);
-    Status statusReported(qint64 id);
+    // The cloud has these (ids of pendingStatusReports): one transaction for all of them.
+    Status statusReported(const QList<qint64> &ids);
 
     // --- Send log, for the pacing caps across restarts ---
     Status logSend(const QString &chatId, const QString &kind, qint64 nowMs);

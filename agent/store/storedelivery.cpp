@@ -390,7 +390,7 @@ Status Store::retryOutboundLater(const QString &clientId, const QString &error,
 Result<int> Store::expireOutbound(qint64 nowMs)
 {
     auto statement = m_database->prepare(
-        u"SELECT %1 FROM outbox WHERE state = 'queued' AND expires_at > 0 AND expires_at <= ?"_s
+        u"SELECT %1 FROM outbox INDEXED BY outbox_expiry WHERE state = 'queued' AND expires_at > 0 AND expires_at <= ?"_s
             .arg(itemColumns()));
     if (!statement)
         return statement.error();
@@ -480,12 +480,20 @@ Result<QList<StatusRecord>> Store::pendingStatusReports(int limit)
     });
 }
 
-Status Store::statusReported(qint64 id)
+Status Store::statusReported(const QList<qint64> &ids)
 {
+    Transaction transaction(*m_database);
+    if (!transaction.begun())
+        return transaction.begun();
     auto statement = m_database->prepare(u"DELETE FROM status_queue WHERE id = ?"_s);
     if (!statement)
         return statement.error();
-    return statement.value().bind(1, id).run();
+    for (const qint64 id : ids) {
+        statement.value().reset();
+        if (auto done = statement.value().bind(1, id).run(); !done)
+            return done;
+    }
+    return transaction.commit();
 }
 
 // --- Send log ---

@@ -24,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(decodeInboundRequest(bytes));
     check(decodeInboundResponse(bytes));
     check(decodeStatusReport(bytes));
+    check(decodeStatusBatch(bytes));
     check(decodeHeartbeat(bytes));
     check(decodePairRequest(bytes));
     check(decodeCredentials(bytes));

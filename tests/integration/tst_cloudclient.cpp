@@ -245,6 +245,32 @@ private Q_SLOTS:
         QCOMPARE(reports.at(0).agentId, m_credentials.agentId);
     }
 
+    void statusBatchesReachTheCloud()
+    {
+        CloudClient client;
+        QVERIFY(client.configure(options(test::certPath(u"ca.pem"_s))));
+        client.setCredentials(m_credentials);
+        const qsizetype before = m_stub->cloud().statusReports(u"shop"_s).size();
+        QList<cloud::StatusReport> batch;
+        for (const QString &state : {u"queued"_s, u"sending"_s, u"sent"_s}) {
+            cloud::StatusReport report;
+            report.clientId = u"r-2"_s;
+            report.waMessageId = u"3EB0BB"_s;
+            report.chatId = u"491701234567@c.us"_s;
+            report.state = state;
+            batch.append(report);
+        }
+        std::optional<Status> outcome;
+        client.postStatusBatch(batch, [&](Status s) { outcome = s; });
+        QTRY_VERIFY(outcome.has_value());
+        QVERIFY(*outcome);
+        const auto reports = m_stub->cloud().statusReports(u"shop"_s);
+        QCOMPARE(reports.size(), before + 3);
+        QCOMPARE(reports.last().state, u"sent"_s);
+        QCOMPARE(reports.last().agentId, m_credentials.agentId);
+        QVERIFY(reports.last().timestamp > 0); // stamped by the client when left empty
+    }
+
 private:
     static Result<cloud::Credentials> pairWith(CloudClient &c, const QString &code)
     {

@@ -145,6 +145,8 @@ private Q_SLOTS:
         QTest::newRow("not json") << u"/v1/inbound"_s << QByteArray("{oops") << 400;
         QTest::newRow("wrong types") << u"/v1/inbound"_s << QByteArray(R"({"tenantId":1})") << 400;
         QTest::newRow("bad status") << u"/v1/status"_s << QByteArray(R"({"tenantId":"t"})") << 400;
+        QTest::newRow("bad status batch")
+            << u"/v1/status/batch"_s << QByteArray(R"({"tenantId":"t"})") << 400;
         QTest::newRow("unknown path") << u"/v1/nothing"_s << QByteArray("{}") << 404;
     }
     void badRequestsGetAnErrorBody()

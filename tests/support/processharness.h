@@ -24,6 +24,7 @@ public:
     bool restart(int downtimeMs = 0);
     int httpsPort() const { return m_https; }
     int controlPort() const { return m_control; }
+    qint64 processId() const { return m_process.processId(); }
     // Everything the stub printed, across restarts.
     QByteArray log();
     // A call to the control or admin API; a null body is a GET.

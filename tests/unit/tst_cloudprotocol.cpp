@@ -91,6 +91,57 @@ private Q_SLOTS:
         QVERIFY(bad.error().message.contains(u"sent, delivered"_s));
     }
 
+    void statusBatchRoundTrips()
+    {
+        StatusBatch batch{u"t"_s, u"a"_s, {}};
+        for (const QString &state : {u"queued"_s, u"sent"_s, u"read"_s}) {
+            batch.reports.append(StatusReport{
+                {}, {}, u"r-"_s + state, u"3EB0AA"_s, u"1@c.us"_s, state, QString(), 1700000002});
+        }
+        const auto decoded = decodeStatusBatch(encode(batch));
+        QVERIFY2(decoded, qPrintable(decoded ? QString() : decoded.error().message));
+        QCOMPARE(decoded.value().reports.size(), 3);
+        QCOMPARE(decoded.value().reports.at(2).state, u"read"_s);
+        QCOMPARE(decoded.value().reports.at(2).clientId, u"r-read"_s);
+        // Each report carries the batch's account, so the cloud handles it like a single one.
+        QCOMPARE(decoded.value().reports.at(0).tenantId, u"t"_s);
+        QCOMPARE(decoded.value().reports.at(0).agentId, u"a"_s);
+    }
+
+    void rejectsBadStatusBatches_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("says");
+        const QByteArray good =
+            R"({"clientId":"r-1","waMessageId":"","chatId":"1@c.us","state":"queued","detail":"","t":1})";
+        const auto batchOf = [](const QByteArray &reports) -> QByteArray {
+            return R"({"v":1,"tenantId":"t","agentId":"a","reports":[)" + reports + "]}";
+        };
+        QTest::newRow("no reports")
+            << QByteArray(R"({"v":1,"tenantId":"t","agentId":"a"})") << u"1 to 100"_s;
+        QTest::newRow("empty") << batchOf("") << u"1 to 100"_s;
+        QByteArrayList many(kMaxStatusBatch + 1, good);
+        QTest::newRow("too many") << batchOf(many.join(',')) << u"1 to 100"_s;
+        QTest::newRow("bad state second")
+            << batchOf(good + "," + QByteArray(good).replace("queued", "exploded"))
+            << u"reports[1]: state must be"_s;
+        QTest::newRow("not an object") << batchOf(good + ",7") << u"reports[1]"_s;
+        QTest::newRow("empty client id")
+            << batchOf(QByteArray(good).replace("r-1", "")) << u"reports[0]"_s;
+        QTest::newRow("bad account")
+            << QByteArray(R"({"v":1,"tenantId":"t t","agentId":"a","reports":[)" + good + "]}")
+            << u"tenantId"_s;
+    }
+    void rejectsBadStatusBatches()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, says);
+        const auto decoded = decodeStatusBatch(json);
+        QVERIFY(!decoded);
+        QCOMPARE(decoded.error().code, u"invalid-request"_s);
+        QVERIFY2(decoded.error().message.contains(says), qPrintable(decoded.error().message));
+    }
+
     void errorBodies()
     {
         const auto error = decodeError(encodeError(u"rate-limited"_s, u"Slow down."_s));

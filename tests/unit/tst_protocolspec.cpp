@@ -54,6 +54,7 @@ private Q_SLOTS:
             << u"InboundResponse"_s
             << cloud::encode(cloud::InboundResponse{
                    message.id, {{u"r-1"_s, message.chatId, u"Latte costs 3.40 EUR."_s}}});
+        cloud::StatusBatch batch{u"shop"_s, u"a1"_s, {}};
         for (const QString &state : {u"queued"_s, u"sent"_s, u"failed"_s, u"unknown"_s}) {
             cloud::StatusReport report;
             report.tenantId = u"shop"_s;
@@ -65,7 +66,9 @@ private Q_SLOTS:
             report.timestamp = 1795384635;
             QTest::addRow("status %s", qPrintable(state))
                 << u"StatusReport"_s << cloud::encode(report);
+            batch.reports.append(report);
         }
+        QTest::newRow("status batch") << u"StatusBatch"_s << cloud::encode(batch);
         cloud::Heartbeat heartbeat;
         heartbeat.tenantId = u"shop"_s;
         heartbeat.agentId = u"a1"_s;
@@ -121,7 +124,7 @@ private Q_SLOTS:
         auto stub = test::startStub();
         QVERIFY(stub);
         const QJsonObject paths = m_spec[u"paths"_s].toObject();
-        QCOMPARE(paths.keys().size(), 7);
+        QCOMPARE(paths.keys().size(), 8);
         for (const QString &path : paths.keys()) {
             const int status = post(*stub, path);
             QVERIFY2(status == 400 || status == 401,
@@ -145,7 +148,7 @@ private:
     }
 
     // The part of JSON Schema the spec uses: $ref, allOf, type, required, properties, items,
-    // enum, minLength/maxLength, minimum/maximum, maxItems.
+    // enum, minLength/maxLength, minimum/maximum, minItems/maxItems.
     void validate(const QJsonValue &value, const QJsonObject &unresolved, const QString &where,
                   QStringList &problems) const
     {
@@ -180,6 +183,8 @@ private:
             const QJsonArray array = value.toArray();
             if (array.size() > schema[u"maxItems"_s].toInt(INT_MAX))
                 problems << u"%1 has too many items"_s.arg(where);
+            if (array.size() < schema[u"minItems"_s].toInt(0))
+                problems << u"%1 has too few items"_s.arg(where);
             for (qsizetype i = 0; i < array.size(); ++i)
                 validate(array.at(i), schema[u"items"_s].toObject(), u"%1[%2]"_s.arg(where).arg(i),
                          problems);

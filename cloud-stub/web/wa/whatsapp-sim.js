@@ -406,6 +406,23 @@
   };
 
   // ---- What a person sees ----
+  // Like the real page, only what is on screen is drawn: the chat list and the last messages
+  // of the open chat, at most a few times a second. Drawing every message on every change
+  // made the simulator, not the agent, the slowest part of a busy benchmark.
+  const SHOWN_MESSAGES = 60;
+  const RENDER_MS = 200;
+  const byChat = new Map(); // chat id -> its messages, oldest first
+  Msg.on('add', (m) => {
+    const chat = m.id.remote._serialized;
+    if (!byChat.has(chat)) byChat.set(chat, []);
+    byChat.get(chat).push(m);
+  });
+  const lastText = (chatId) => {
+    const msgs = byChat.get(chatId) || [];
+    for (let i = msgs.length - 1; i >= 0; --i) if (msgs[i].type === 'chat') return msgs[i].body;
+    return '';
+  };
+  const clock = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
   let activeChat = null;
   let renderQueued = false;
   function render() {
@@ -422,33 +439,31 @@
       if (!activeChat && chats.length) activeChat = chats[0].id._serialized;
       const list = document.getElementById('chats');
       list.replaceChildren(...chats.map((c) => {
-        const msgs = Msg.filter((m) => m.id.remote._serialized === c.id._serialized && m.type === 'chat');
         const el = document.createElement('div');
         el.className = 'chat' + (c.id._serialized === activeChat ? ' active' : '');
         el.textContent = '+' + c.id.user;
         const last = document.createElement('small');
-        last.textContent = msgs.length ? msgs[msgs.length - 1].body : '';
+        last.textContent = lastText(c.id._serialized);
         el.appendChild(last);
         el.onclick = () => { activeChat = c.id._serialized; render(); };
         return el;
       }));
       const conversation = document.getElementById('conversation');
       const ticks = { '-1': '!', 0: '🕓', 1: '✓', 2: '✓✓', 3: '✓✓', 4: '✓✓' };
-      conversation.replaceChildren(...Msg.filter((m) => m.id.remote._serialized === activeChat).map((m) => {
+      conversation.replaceChildren(...(byChat.get(activeChat) || []).slice(-SHOWN_MESSAGES).map((m) => {
         const el = document.createElement('div');
         el.className = 'msg ' + (m.id.fromMe ? 'out' : 'in');
         el.textContent = m.type === 'ciphertext' ? 'Waiting for this message…' : m.body;
         const meta = document.createElement('div');
         meta.className = 'meta';
-        const time = new Date(m.t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
         const tick = document.createElement('span');
         if (m.id.fromMe) { tick.textContent = ' ' + ticks[m.ack]; if (m.ack >= 3) tick.className = 'read'; }
-        meta.append(time, tick);
+        meta.append(clock.format(new Date(m.t * 1000)), tick);
         el.appendChild(meta);
         return el;
       }));
       conversation.scrollTop = conversation.scrollHeight;
-    }, 30);
+    }, RENDER_MS);
   }
   Msg.on('add', render);
   Msg.on('change:ack', render);
