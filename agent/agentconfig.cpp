@@ -134,6 +134,9 @@ const QStringList &AgentConfig::keys()
         u"whatsapp/profile-storage"_s,
         u"whatsapp/seal-after"_s,
         u"whatsapp/seal-every"_s,
+        u"whatsapp/load-timeout"_s,
+        u"whatsapp/takeover"_s,
+        u"whatsapp/allowed-groups"_s,
         u"storage/data-dir"_s,
         u"storage/key-source"_s,
         u"storage/key-file"_s,
@@ -256,7 +259,8 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
                 profileStorage));
     config.persistentProfile = profileStorage == u"persistent"_s;
     for (auto [key, target] : {std::pair{u"whatsapp/seal-after"_s, &config.sealAfterSeconds},
-                               std::pair{u"whatsapp/seal-every"_s, &config.sealEverySeconds}}) {
+                               std::pair{u"whatsapp/seal-every"_s, &config.sealEverySeconds},
+                               std::pair{u"whatsapp/load-timeout"_s, &config.loadTimeoutSeconds}}) {
         if (!values.contains(key))
             continue;
         bool ok = false;
@@ -264,6 +268,21 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
         if (!ok || *target < 1 || *target > 86400)
             return configError(u"[whatsapp] %1 must be a number of seconds from 1 to 86400."_s.arg(
                 key.section(u'/', 1)));
+    }
+
+    const QString takeover = values.value(u"whatsapp/takeover"_s, u"false"_s).trimmed();
+    if (takeover != u"true"_s && takeover != u"false"_s)
+        return configError(
+            u"[whatsapp] takeover is '%1'; it must be true or false."_s.arg(takeover.left(40)));
+    config.takeover = takeover == u"true"_s;
+    for (const QString &group :
+         values.value(u"whatsapp/allowed-groups"_s).split(u',', Qt::SkipEmptyParts)) {
+        const QString id = group.trimmed();
+        if (!id.endsWith(u"@g.us"_s) || id.size() > 128)
+            return configError(
+                u"[whatsapp] allowed-groups: '%1' is not a group id; group ids end in @g.us (the agent logs the id of every group message it ignores)."_s
+                    .arg(id.left(64)));
+        config.allowedGroups.append(id);
     }
 
     if (Status valid = config.validate(); !valid)

@@ -41,8 +41,12 @@ struct AgentConfig
     // vault: the WhatsApp profile runs in RAM and is sealed into the encrypted store;
     // persistent: a plain profile directory on disk (weaker; for systems without RAM storage).
     bool persistentProfile = false;
-    int sealAfterSeconds = 60;  // connected this long before the first seal
-    int sealEverySeconds = 600; // then again this often
+    int sealAfterSeconds = 60;   // connected this long before the first seal
+    int sealEverySeconds = 600;  // then again this often
+    int loadTimeoutSeconds = 90; // WhatsApp Web not ready by then: reload, reload uncached, report
+    bool takeover = false; // WhatsApp opened in another browser: take the session back at once
+    // Group chats are not answered, except those listed (ids ending in @g.us).
+    QStringList allowedGroups;
 
     // [pacing]: the anti-ban rules (see pacer.h for each number's meaning and default).
     PacingPolicy pacing;

@@ -47,6 +47,23 @@ Result<Event> parseMessage(const json::Json &root)
     return Event{event};
 }
 
+// A list of at most 64 strings of at most 256 characters; absent is empty unless required.
+std::optional<QStringList> stringList(const json::Json &root, const char *key, bool required)
+{
+    const auto it = root.find(key);
+    if (it == root.end())
+        return required ? std::nullopt : std::optional<QStringList>(QStringList());
+    if (!it->is_array() || it->size() > 64)
+        return std::nullopt;
+    QStringList list;
+    for (const auto &item : *it) {
+        if (!item.is_string() || item.get_ref<const std::string &>().size() > 256)
+            return std::nullopt;
+        list.append(QString::fromStdString(item.get<std::string>()));
+    }
+    return list;
+}
+
 } // namespace
 
 Result<Event> parseEvent(const QByteArray &bytes)
@@ -100,16 +117,27 @@ Result<Event> parseEvent(const QByteArray &bytes)
     if (*kind == u"health"_s) {
         const auto ok = json::boolean(root, "ok");
         const auto version = json::optionalString(root, "version", 64);
-        const auto it = root.find("missing");
-        if (!ok || !version || it == root.end() || !it->is_array() || it->size() > 64)
+        const auto missing = stringList(root, "missing", true);
+        const auto unavailable = stringList(root, "unavailable", false);
+        const auto relocated = stringList(root, "relocated", false);
+        if (!ok || !version || !missing || !unavailable || !relocated)
             return bad(u"health report malformed"_s);
-        HealthEvent event{*ok, {}, *version};
-        for (const auto &item : *it) {
-            if (!item.is_string() || item.get_ref<const std::string &>().size() > 256)
-                return bad(u"health report malformed"_s);
-            event.missing.append(QString::fromStdString(item.get<std::string>()));
-        }
-        return Event{event};
+        return Event{HealthEvent{*ok, *missing, *unavailable, *relocated, *version}};
+    }
+    if (*kind == u"logout"_s)
+        return Event{LogoutEvent{}};
+    if (*kind == u"pageProblem"_s) {
+        const auto problem = json::string(root, "problem", 64);
+        if (!problem || problem->isEmpty())
+            return bad(u"page problem without a name"_s);
+        return Event{PageProblemEvent{*problem}};
+    }
+    if (*kind == u"pairingCode"_s) {
+        const auto code = json::optionalString(root, "code", 64);
+        const auto error = json::optionalString(root, "error", 1024);
+        if (!code || !error || code->isEmpty() == error->isEmpty())
+            return bad(u"pairing code event without exactly one of code and error"_s);
+        return Event{PairingCodeEvent{*code, *error}};
     }
     return bad(u"unknown kind '%1'"_s.arg(kind->left(32)));
 }
@@ -142,6 +170,22 @@ QByteArray typingCommand(const QString &chatId, bool typing)
 QByteArray catchUpCommand(qint64 since)
 {
     const json::Json command = {{"cmd", "catchUp"}, {"since", since}};
+    return QByteArray::fromStdString(command.dump());
+}
+
+QByteArray refreshQrCommand()
+{
+    return QByteArrayLiteral(R"({"cmd":"refreshQr"})");
+}
+
+QByteArray takeoverCommand()
+{
+    return QByteArrayLiteral(R"({"cmd":"takeover"})");
+}
+
+QByteArray pairingCodeCommand(const QString &phone)
+{
+    const json::Json command = {{"cmd", "pairingCode"}, {"phone", json::str(phone)}};
     return QByteArray::fromStdString(command.dump());
 }
 

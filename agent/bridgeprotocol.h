@@ -49,12 +49,32 @@ struct SendResultEvent
 struct HealthEvent
 {
     bool ok = false;
-    QStringList missing; // module functions the bridge needs and could not find
+    QStringList missing;     // module functions the bridge uses and could not find
+    QStringList unavailable; // what does not work because of that ("sending", "everything")
+    QStringList relocated;   // functions found by shape under another module's name
     QString version;
 };
 
+// WhatsApp logged this device out (from the phone): the page starts over with a QR code.
+struct LogoutEvent
+{
+};
+
+// The page is not WhatsApp's app: "browser-outdated" (WhatsApp's "update your browser" page).
+struct PageProblemEvent
+{
+    QString problem;
+};
+
+// The answer to a pairing-code request: the code to type on the phone, or why there is none.
+struct PairingCodeEvent
+{
+    QString code;
+    QString error;
+};
+
 using Event = std::variant<ReadyEvent, StateEvent, QrEvent, MessageEvent, AckEvent, SendResultEvent,
-                           HealthEvent>;
+                           HealthEvent, LogoutEvent, PageProblemEvent, PairingCodeEvent>;
 
 Result<Event> parseEvent(const QByteArray &json);
 
@@ -63,6 +83,12 @@ QByteArray sendTextCommand(const QString &requestId, const OutboundText &text);
 QByteArray markSeenCommand(const QString &chatId);
 QByteArray typingCommand(const QString &chatId, bool typing);
 QByteArray catchUpCommand(qint64 since);
+// A new QR code when the last one went idle.
+QByteArray refreshQrCommand();
+// Take the session back from another browser (CONFLICT).
+QByteArray takeoverCommand();
+// Pair by phone number (digits with country code): the page answers with a code.
+QByteArray pairingCodeCommand(const QString &phone);
 
 // Maps WhatsApp Web's Socket.state onto the agent's session state.
 SessionState mapPageState(const QString &pageState, bool hasSynced);

@@ -137,9 +137,20 @@ void RelayPipeline::start()
 
 void RelayPipeline::onMessage(const InboundMessage &message)
 {
-    if (!isPersonChat(message.chatId)) {
+    const bool group = message.chatId.endsWith(u"@g.us"_s);
+    if (group && !m_allowedGroups.contains(message.chatId)) {
+        // Once per group: the owner needs the id to allow it, not a line per message.
+        if (!m_ignoredGroups.contains(message.chatId)) {
+            m_ignoredGroups.insert(message.chatId);
+            qCInfo(lcRelay).noquote()
+                << "Ignoring group" << message.chatId
+                << "(add it to [whatsapp] allowed-groups for the cloud to answer there)";
+        }
+        return;
+    }
+    if (!group && !isPersonChat(message.chatId)) {
         qCDebug(lcRelay) << "Ignoring a message in" << message.chatId
-                         << "(groups, statuses and channels are not relayed)";
+                         << "(statuses and channels are not relayed)";
         return;
     }
     if (message.type != u"chat"_s) {
@@ -315,6 +326,10 @@ void RelayPipeline::scheduleOutbound(qint64 atMs)
 void RelayPipeline::pumpOutbound()
 {
     const int parallel = m_pacer.policy().enabled ? 1 : kParallelUnpacedSends;
+    if (const QString cannot = m_session->sendingProblem(); !cannot.isEmpty()) {
+        setSendingProblem(cannot); // until the page is reloaded and connects again
+        return;
+    }
     if (!m_started || m_paused || m_sendingChats.size() >= parallel ||
         !m_sendingProblem.isEmpty() || m_session->state() != SessionState::Connected)
         return;

@@ -64,6 +64,11 @@ public:
     // A send interrupted (crash) longer ago than this cannot be resolved from the page's
     // recent history: it becomes "unknown" for the operator instead of being sent again.
     void setResolveWindow(std::chrono::milliseconds window) { m_resolveWindow = window; }
+    // Group chats whose messages are relayed; every other group is ignored.
+    void setAllowedGroups(const QStringList &groups)
+    {
+        m_allowedGroups = QSet<QString>(groups.cbegin(), groups.cend());
+    }
 
     // Resolves what a previous run left half-done and starts the stages.
     void start();
@@ -143,6 +148,8 @@ private:
     };
     QHash<QString, Timing> m_timings; // by inbound id, while sak.latency is on
     QSet<qint64> m_postingReports;    // status reports out to the cloud now
+    QSet<QString> m_allowedGroups;
+    QSet<QString> m_ignoredGroups; // logged once each
     bool m_paused = false;
     bool m_started = false;
     QString m_sendingProblem;

@@ -31,9 +31,21 @@ public:
     // is found this way (the journal ignores what it knows).
     virtual void catchUp(qint64 since) = 0;
 
+    // Pairing: a fresh QR code when the last one went idle (qrCodeChanged follows), or a code
+    // to type on the phone instead of scanning (pairingCodeReceived follows).
+    virtual void refreshQr() = 0;
+    virtual void requestPairingCode(const QString &phoneDigits) = 0;
+    // WhatsApp is open in another browser (SessionState::Conflict): take the session back.
+    virtual void takeOver() = 0;
+    // Empty while sending works; else why it does not (WhatsApp Web changed), in a sentence.
+    virtual QString sendingProblem() const = 0;
+
 Q_SIGNALS:
     void stateChanged(sak::SessionState state);
     void qrCodeChanged(const QString &qr);
+    void pairingCodeReceived(const QString &code, const QString &error);
+    // WhatsApp logged this computer out (from the phone): it must be paired again.
+    void loggedOut();
     void messageReceived(const sak::InboundMessage &message);
     void sendFinished(const QString &waMessageId, bool ok, const QString &error);
     void ackChanged(const QString &waMessageId, int ack);

@@ -201,6 +201,9 @@ Status Application::startSession()
     m_pipeline =
         std::make_unique<RelayPipeline>(m_bridge.get(), m_cloud.get(), m_store.get(), &m_clock);
     m_pipeline->setPacing(m_config.pacing);
+    m_pipeline->setAllowedGroups(m_config.allowedGroups);
+    m_bridge->setAutoTakeover(m_config.takeover);
+    m_bridge->setLoadWatchdog(std::chrono::seconds(m_config.loadTimeoutSeconds));
     connect(m_pipeline.get(), &RelayPipeline::backlogChanged, this, [this](const Backlog &b) {
         if (b.outboundUnknown > 0 && b.outboundUnknown != m_reportedUnknown)
             qCWarning(lcAgent) << b.outboundUnknown

@@ -6,6 +6,7 @@
 #include "whatsapppage.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QWebChannel>
 #include <QWebEngineLoadingInfo>
 #include <QWebEngineProfile>
@@ -19,6 +20,8 @@ namespace {
 
 constexpr auto kSendConfirmTimeout = std::chrono::seconds(60);
 constexpr auto kReloadAfterFailure = std::chrono::seconds(15);
+constexpr auto kLoadWatchdog = std::chrono::seconds(90);
+constexpr auto kRetryStuckPage = std::chrono::minutes(5);
 
 QString readResource(const QString &path)
 {
@@ -47,6 +50,9 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
     m_reloadTimer.setSingleShot(true);
     m_reloadTimer.setInterval(kReloadAfterFailure);
     connect(&m_reloadTimer, &QTimer::timeout, this, [this] { m_page->load(m_url); });
+    m_watchdog.setSingleShot(true);
+    m_watchdog.setInterval(kLoadWatchdog);
+    connect(&m_watchdog, &QTimer::timeout, this, &WebBridge::onWatchdog);
 
     connect(m_page, &QWebEnginePage::loadingChanged, this, [this](const QWebEngineLoadingInfo &info) {
         // A navigation the page refused (a link off WhatsApp) starts and fails a load of its
@@ -56,8 +62,11 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
         switch (info.status()) {
         case QWebEngineLoadingInfo::LoadStartedStatus:
             // WhatsApp reloads itself after updates and logouts: the bridge starts over, and the
-            // engine injects the scripts again.
+            // engine injects the scripts again. The page has until the watchdog fires to get
+            // ready.
             setState(SessionState::Starting);
+            m_sendingProblem.clear();
+            m_watchdog.start();
             break;
         case QWebEngineLoadingInfo::LoadSucceededStatus:
             qCInfo(lcBridge).noquote() << "WhatsApp Web loaded from" << info.url().host();
@@ -74,7 +83,7 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
             qCWarning(lcBridge).noquote() << problem;
             setState(SessionState::Unhealthy);
             Q_EMIT healthProblem(problem);
-            m_reloadTimer.start();
+            m_reloadTimer.start(kReloadAfterFailure);
             break;
         }
         case QWebEngineLoadingInfo::LoadStoppedStatus:
@@ -176,6 +185,95 @@ void WebBridge::catchUp(qint64 since)
         m_facade->sendCommand(bridge::catchUpCommand(since));
 }
 
+void WebBridge::refreshQr()
+{
+    if (m_state == SessionState::NeedsPairing)
+        m_facade->sendCommand(bridge::refreshQrCommand());
+}
+
+void WebBridge::requestPairingCode(const QString &phoneDigits)
+{
+    QString digits = phoneDigits;
+    digits.remove(QRegularExpression(u"[\\s+()-]"_s));
+    static const QRegularExpression valid(u"^[0-9]{8,15}$"_s);
+    QString error;
+    if (!valid.match(digits).hasMatch())
+        error =
+            u"\"%1\" is not a phone number: give the shop's WhatsApp number with its country code, e.g. 491701234567."_s
+                .arg(phoneDigits.left(40));
+    else if (m_state != SessionState::NeedsPairing)
+        error = u"WhatsApp Web is not waiting to be paired (it is %1)."_s.arg(
+            sessionStateName(m_state));
+    if (!error.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this, [this, error] { Q_EMIT pairingCodeReceived({}, error); }, Qt::QueuedConnection);
+        return;
+    }
+    m_facade->sendCommand(bridge::pairingCodeCommand(digits));
+}
+
+void WebBridge::takeOver()
+{
+    if (m_state == SessionState::Conflict)
+        m_facade->sendCommand(bridge::takeoverCommand());
+}
+
+void WebBridge::onWatchdog()
+{
+    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::milliseconds(m_watchdog.interval()));
+    switch (++m_watchdogStrikes) {
+    case 1:
+        qCWarning(lcBridge) << "WhatsApp Web did not get ready in" << waited.count()
+                            << "s; reloading it";
+        m_page->triggerAction(QWebEnginePage::Reload);
+        break;
+    case 2:
+        qCWarning(lcBridge) << "WhatsApp Web did not get ready after a reload; reloading it "
+                               "without its cache";
+        m_page->triggerAction(QWebEnginePage::ReloadAndBypassCache);
+        break;
+    default: {
+        const QString problem =
+            u"WhatsApp Web did not finish loading, even after two reloads (the last one without its cache). Check the internet connection; the agent tries again in %1 minutes."_s
+                .arg(std::chrono::duration_cast<std::chrono::minutes>(kRetryStuckPage).count());
+        qCCritical(lcBridge).noquote() << problem;
+        setState(SessionState::Unhealthy);
+        Q_EMIT healthProblem(problem);
+        m_watchdogStrikes = 0;
+        m_watchdog.stop();
+        m_reloadTimer.start(kRetryStuckPage);
+        break;
+    }
+    }
+}
+
+void WebBridge::onHealth(const QString &version, const QStringList &missing,
+                         const QStringList &unavailable, const QStringList &relocated)
+{
+    if (!relocated.isEmpty())
+        qCWarning(lcBridge).noquote()
+            << "WhatsApp Web" << version
+            << "moved functions the bridge uses; found them by shape:" << relocated.join(u"; "_s);
+    if (missing.isEmpty()) {
+        m_sendingProblem.clear();
+        return;
+    }
+    const bool nothingWorks = unavailable.contains(u"everything"_s);
+    const QString what =
+        nothingWorks ? u"the agent cannot work with this page"_s
+                     : u"%1 %2 unavailable"_s.arg(unavailable.join(u", "_s),
+                                                  unavailable.size() == 1 ? u"is"_s : u"are"_s);
+    const QString problem =
+        u"WhatsApp Web %1 changed: %2 (cannot find %3). An update of SAK is needed."_s.arg(
+            version, what, missing.join(u", "_s));
+    qCCritical(lcBridge).noquote() << problem;
+    m_sendingProblem = nothingWorks || unavailable.contains(u"sending"_s) ? problem : QString();
+    if (nothingWorks)
+        setState(SessionState::Unhealthy);
+    Q_EMIT healthProblem(problem);
+}
+
 void WebBridge::finishSend(const QString &waMessageId, bool ok, const QString &error)
 {
     QTimer *timer = m_pendingSends.take(waMessageId);
@@ -197,19 +295,24 @@ void WebBridge::handleEvent(const QByteArray &json)
             using T = std::decay_t<decltype(event)>;
             if constexpr (std::is_same_v<T, bridge::ReadyEvent>) {
                 m_version = event.version;
+                m_watchdog.stop();
+                m_watchdogStrikes = 0;
                 qCInfo(lcBridge).noquote() << "Bridge attached to WhatsApp Web" << event.version;
             } else if constexpr (std::is_same_v<T, bridge::HealthEvent>) {
-                if (event.ok)
-                    return;
-                const QString problem =
-                    u"WhatsApp Web %1 changed: the bridge cannot find %2, so it cannot work with this page."_s
-                        .arg(event.version, event.missing.join(u", "_s));
-                qCCritical(lcBridge).noquote() << problem;
-                setState(SessionState::Unhealthy);
-                Q_EMIT healthProblem(problem);
+                if (!event.ok)
+                    m_watchdog.stop(); // it loaded; reloading will not bring the modules back
+                onHealth(event.version, event.missing, event.unavailable, event.relocated);
             } else if constexpr (std::is_same_v<T, bridge::StateEvent>) {
                 qCDebug(lcBridge) << "Page state" << event.pageState << "synced" << event.hasSynced;
                 setState(bridge::mapPageState(event.pageState, event.hasSynced));
+                if (m_state == SessionState::Conflict) {
+                    qCWarning(lcBridge).noquote()
+                        << "WhatsApp is open in another browser"
+                        << (m_autoTakeover ? "; taking the session back"
+                                           : "; waiting to be told to take it back");
+                    if (m_autoTakeover)
+                        takeOver();
+                }
             } else if constexpr (std::is_same_v<T, bridge::QrEvent>) {
                 if (event.qr == m_lastQr)
                     return;
@@ -224,6 +327,25 @@ void WebBridge::handleEvent(const QByteArray &json)
                 Q_EMIT ackChanged(event.messageId, event.ack);
             } else if constexpr (std::is_same_v<T, bridge::SendResultEvent>) {
                 finishSend(event.requestId, event.ok, event.error);
+            } else if constexpr (std::is_same_v<T, bridge::LogoutEvent>) {
+                qCWarning(lcBridge) << "WhatsApp logged this computer out; it must be paired again";
+                Q_EMIT loggedOut();
+            } else if constexpr (std::is_same_v<T, bridge::PageProblemEvent>) {
+                m_watchdog.stop(); // reloading shows the same page
+                const QString problem =
+                    event.problem == u"browser-outdated"_s
+                        ? u"WhatsApp Web refuses this browser as outdated (\"update your browser\"). Set [whatsapp] user-agent to a current Chrome's, or update SAK."_s
+                        : u"WhatsApp Web shows a page the agent does not know (%1)."_s.arg(
+                              event.problem);
+                qCCritical(lcBridge).noquote() << problem;
+                setState(SessionState::Unhealthy);
+                Q_EMIT healthProblem(problem);
+            } else if constexpr (std::is_same_v<T, bridge::PairingCodeEvent>) {
+                if (event.error.isEmpty())
+                    qCInfo(lcBridge) << "Pairing code from the page";
+                else
+                    qCWarning(lcBridge).noquote() << "No pairing code:" << event.error;
+                Q_EMIT pairingCodeReceived(event.code, event.error);
             }
         },
         parsed.value());

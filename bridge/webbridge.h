@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <chrono>
+
 class QWebChannel;
 class QWebEngineProfile;
 
@@ -33,6 +35,16 @@ public:
     void markSeen(const QString &chatId) override;
     void setTyping(const QString &chatId, bool typing) override;
     void catchUp(qint64 since) override;
+    void refreshQr() override;
+    void requestPairingCode(const QString &phoneDigits) override;
+    void takeOver() override;
+    QString sendingProblem() const override { return m_sendingProblem; }
+
+    // WhatsApp open in another browser: take the session back at once ([whatsapp] takeover).
+    void setAutoTakeover(bool on) { m_autoTakeover = on; }
+    // A page that does not become ready within this time is reloaded, then reloaded bypassing
+    // the cache, then reported unhealthy.
+    void setLoadWatchdog(std::chrono::milliseconds timeout) { m_watchdog.setInterval(timeout); }
 
     QString whatsAppVersion() const { return m_version; }
 
@@ -45,6 +57,9 @@ private:
     void setState(SessionState state);
     void installScripts();
     void finishSend(const QString &waMessageId, bool ok, const QString &error);
+    void onHealth(const QString &version, const QStringList &missing,
+                  const QStringList &unavailable, const QStringList &relocated);
+    void onWatchdog();
 
     QUrl m_url;
     WhatsAppPage *m_page;
@@ -55,6 +70,10 @@ private:
     QString m_lastQr;
     QHash<QString, QTimer *> m_pendingSends; // by WhatsApp message id
     QTimer m_reloadTimer;
+    QTimer m_watchdog;
+    int m_watchdogStrikes = 0;
+    bool m_autoTakeover = false;
+    QString m_sendingProblem;
 };
 
 } // namespace sak

@@ -368,6 +368,19 @@ void StubServer::addHttpsRoutes()
             return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
         return resultResponse(m_simulator->activity(*body), 409);
     });
+    m_https->route(u"/wa/api/takeover"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        if (!body)
+            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+        return resultResponse(m_simulator->takeover(*body), 409);
+    });
+    m_https->route(
+        u"/wa/api/pairing-code"_s, Method::Post, [this](const QHttpServerRequest &request) {
+            const auto body = bodyObject(request);
+            if (!body)
+                return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+            return resultResponse(m_simulator->pairingCode(*body), 409);
+        });
     m_https->route(u"/wa/"_s, Method::Get,
                    [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
     m_https->route(u"/wa/whatsapp-sim.js"_s, Method::Get, [] {
@@ -395,6 +408,14 @@ void StubServer::addControlRoutes()
     });
     m_control->route(u"/control/scan"_s, Method::Post,
                      [this] { return resultResponse(m_simulator->scan(), 409); });
+    m_control->route(
+        u"/control/link-code"_s, Method::Post, [this](const QHttpServerRequest &request) {
+            const auto body = bodyObject(request);
+            return resultResponse(
+                m_simulator->linkWithCode(body ? body->value(u"code"_s).toString() : QString()));
+        });
+    m_control->route(u"/control/conflict"_s, Method::Post,
+                     [this] { return resultResponse(m_simulator->conflict()); });
     m_control->route(u"/control/logout"_s, Method::Post,
                      [this] { return resultResponse(m_simulator->logout()); });
     m_control->route(u"/control/read"_s, Method::Post, [this](const QHttpServerRequest &request) {

@@ -53,6 +53,8 @@ QJsonObject WhatsAppSimulator::toJson(const Message &m, bool forPage)
                   {u"t"_s, m.t},
                   {u"ack"_s, m.ack},
                   {u"senderName"_s, m.senderName}};
+    if (!m.author.isEmpty())
+        o.insert(u"author"_s, m.author);
     if (!forPage) {
         o.insert(u"sendCount"_s, m.sendCount);
         o.insert(u"receivedMs"_s, m.receivedMs);
@@ -135,10 +137,13 @@ QJsonObject WhatsAppSimulator::poll(const QString &pageId, qint64 ack)
     // What the page acknowledged is gone from its queue; a message counts as delivered only
     // then (a restart of the network loses the queue, never a message).
     QJsonArray pending;
+    QJsonArray answer; // a page in conflict gets nothing after the conflict until it takes over
     for (const auto &event : std::as_const(it->events)) {
         const QJsonObject e = event.toObject();
         if (e.value(u"seq"_s).toInteger() > ack) {
             pending.append(e);
+            if (!it->conflicted || e.value(u"seq"_s).toInteger() <= it->conflictSeq)
+                answer.append(e);
             continue;
         }
         if (e.value(u"type"_s).toString() != u"msg"_s)
@@ -148,7 +153,7 @@ QJsonObject WhatsAppSimulator::poll(const QString &pageId, qint64 ack)
             m_messages[*m].delivered = true;
     }
     it->events = pending;
-    return {{u"events"_s, pending}};
+    return {{u"events"_s, answer}};
 }
 
 Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
@@ -205,6 +210,33 @@ Result<QJsonObject> WhatsAppSimulator::activity(const QJsonObject &request)
     return QJsonObject{{u"ok"_s, true}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::takeover(const QJsonObject &request)
+{
+    const auto page = m_pages.find(request.value(u"pageId"_s).toString());
+    if (page == m_pages.end() || !page->paired)
+        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    page->conflicted = false;
+    qCInfo(lcStub) << "Simulator: a page took the session over";
+    return QJsonObject{{u"ok"_s, true}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::pairingCode(const QJsonObject &request)
+{
+    const auto page = m_pages.find(request.value(u"pageId"_s).toString());
+    if (page == m_pages.end() || page->paired)
+        return Error{u"not-unpaired"_s, u"This page is not waiting to be paired."_s};
+    static const QRegularExpression phone(u"^[0-9]{8,15}$"_s);
+    if (!phone.match(request.value(u"phone"_s).toString()).hasMatch())
+        return invalid(u"phone must be 8 to 15 digits, with the country code and no '+'."_s);
+    static const QString letters = u"ABCDEFGHJKLMNPQRSTVWXYZ23456789"_s;
+    QString code;
+    for (int i = 0; i < 8; ++i)
+        code += letters.at(QRandomGenerator::global()->bounded(int(letters.size())));
+    code.insert(4, u'-');
+    page->linkCode = code;
+    return QJsonObject{{u"code"_s, code}};
+}
+
 QJsonArray WhatsAppSimulator::activityIn(const QString &chatId) const
 {
     return m_activity.value(chatId);
@@ -225,11 +257,19 @@ void WhatsAppSimulator::setAck(const QString &id, int ack)
 
 Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
 {
+    // A customer's own chat, a group (then with the member who wrote), a status or a channel.
     static const QRegularExpression phone(u"^[0-9]{6,15}@c\\.us$"_s);
+    static const QRegularExpression other(
+        u"^([0-9]{6,20}(-[0-9]{6,12})?@g\\.us|status@broadcast|[0-9]{6,20}@newsletter)$"_s);
     const QString chatId = request.value(u"chatId"_s).toString();
     const QString body = request.value(u"body"_s).toString();
-    if (!phone.match(chatId).hasMatch())
-        return invalid(u"chatId must be a phone chat like 491701234567@c.us."_s);
+    const QString author = request.value(u"author"_s).toString();
+    if (!phone.match(chatId).hasMatch() && !other.match(chatId).hasMatch())
+        return invalid(
+            u"chatId must be a phone chat like 491701234567@c.us, a group (…@g.us), status@broadcast or a channel (…@newsletter)."_s);
+    if (chatId.endsWith(u"@g.us"_s) != phone.match(author).hasMatch())
+        return invalid(
+            u"author (the member who wrote, like 491701234567@c.us) is required in a group chat and only there."_s);
     if (body.isEmpty() || body.size() > 65536)
         return invalid(u"body must be 1 to 65536 characters."_s);
     if (chatId == businessWid())
@@ -245,6 +285,7 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
     m.body = body;
     m.t = nowMs() / 1000;
     m.senderName = request.value(u"senderName"_s).toString().left(64);
+    m.author = author;
 
     bool anyPaired = false;
     prunePages();
@@ -280,13 +321,50 @@ Result<QJsonObject> WhatsAppSimulator::scan()
         return Error{
             u"no-qr"_s,
             u"No WhatsApp page is showing a QR code right now: start the agent and wait until it asks for pairing."_s};
-    Page &page = m_pages[newest];
+    pair(newest);
+    qCInfo(lcStub).noquote() << "Simulator: QR of page" << newest << "scanned";
+    return QJsonObject{{u"pageId"_s, newest}};
+}
+
+void WhatsAppSimulator::pair(const QString &pageId)
+{
+    Page &page = m_pages[pageId];
     page.paired = true;
+    page.conflicted = false;
+    page.linkCode.clear();
     page.token = randomHex(8);
     m_tokens.insert(page.token);
     post(page, QJsonObject{{u"type"_s, u"paired"_s}, {u"token"_s, page.token}});
-    qCInfo(lcStub).noquote() << "Simulator: QR of page" << newest << "scanned";
-    return QJsonObject{{u"pageId"_s, newest}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::linkWithCode(const QString &code)
+{
+    prunePages();
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
+        if (!it->paired && !code.isEmpty() && it->linkCode == code.trimmed().toUpper()) {
+            const QString pageId = it.key();
+            pair(pageId);
+            qCInfo(lcStub).noquote() << "Simulator: page" << pageId << "linked with its code";
+            return QJsonObject{{u"pageId"_s, pageId}};
+        }
+    }
+    return Error{
+        u"unknown-code"_s,
+        u"No WhatsApp page shows this pairing code: check the code, or ask the agent for a new one."_s};
+}
+
+Result<QJsonObject> WhatsAppSimulator::conflict()
+{
+    int n = 0;
+    for (Page &page : m_pages) {
+        if (page.paired && !page.conflicted) {
+            page.conflicted = true;
+            post(page, QJsonObject{{u"type"_s, u"conflict"_s}});
+            page.conflictSeq = page.seq;
+            ++n;
+        }
+    }
+    return QJsonObject{{u"pages"_s, n}};
 }
 
 Result<QJsonObject> WhatsAppSimulator::logout()
@@ -380,6 +458,7 @@ void WhatsAppSimulator::restore(const QJsonObject &snapshot)
         m.sendCount = o.value(u"sendCount"_s).toInt();
         m.receivedMs = o.value(u"receivedMs"_s).toInteger();
         m.senderName = o.value(u"senderName"_s).toString();
+        m.author = o.value(u"author"_s).toString();
         m.delivered = o.value(u"delivered"_s).toBool();
         if (m.id.isEmpty() || m_byId.contains(m.id))
             continue;

@@ -28,10 +28,18 @@ public:
     Result<QJsonObject> send(const QJsonObject &request);
     // What the business did in a chat besides sending: seen, composing, paused.
     Result<QJsonObject> activity(const QJsonObject &request);
+    // WhatsApp open elsewhere: the page that takes over gets its messages again.
+    Result<QJsonObject> takeover(const QJsonObject &request);
+    // Linking by phone number: a code for the page to show, to be typed on the phone.
+    Result<QJsonObject> pairingCode(const QJsonObject &request);
 
     // Control API (loopback HTTP, /control/...), used by tests, the demo and the customer panel.
     Result<QJsonObject> inject(const QJsonObject &request);
     Result<QJsonObject> scan();
+    // The shop owner typed a page's pairing code on the phone.
+    Result<QJsonObject> linkWithCode(const QString &code);
+    // WhatsApp was opened in another browser: paired pages step back (CONFLICT).
+    Result<QJsonObject> conflict();
     Result<QJsonObject> markRead(const QString &chatId);
     Result<QJsonObject> logout();
     QJsonObject state() const;
@@ -59,6 +67,7 @@ private:
         int sendCount = 0;     // how often the page sent this id (more than 1 is a double send)
         qint64 receivedMs = 0; // when the network took a message of the business
         QString senderName;
+        QString author;         // who wrote it, in a group chat
         bool delivered = false; // reached a paired page
     };
     struct Page
@@ -69,6 +78,9 @@ private:
         qint64 seq = 0;    // of the newest event
         qint64 acked = 0;  // the newest event the page acknowledged
         bool paired = false;
+        bool conflicted = false; // another browser has the session; events after
+        qint64 conflictSeq = 0;  // the conflict's own wait until it takes over
+        QString linkCode;        // the pairing code it shows, if any
     };
     static void post(Page &page, QJsonObject event);
 
@@ -76,6 +88,7 @@ private:
     void toPairedPages(const QJsonObject &event);
     void setAck(const QString &id, int ack);
     void prunePages();
+    void pair(const QString &pageId);
 
     QString m_business;
     QHash<QString, Page> m_pages; // by page id

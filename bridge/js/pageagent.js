@@ -8,29 +8,40 @@
   const EVENT = 'sak:page-event';
   const COMMAND = 'sak:command';
   const POLL_MS = 250;
-  const REPORT_MISSING_AFTER_MS = 60000;
+  const MODULES_SETTLE_MS = 750;
   const REMEMBERED_IDS = 5000;
 
-  // Module functions the bridge needs, by the names WhatsApp Web uses; each with the shape
-  // it must have, because names move between WhatsApp builds.
+  // Module functions the bridge uses, by the names WhatsApp Web gives them, each with the
+  // shape it must have: names move between WhatsApp builds, so a module missing under its name
+  // is looked for by shape among all of the page's modules. `use` says what stops working
+  // without it; the core ones the bridge cannot work without at all.
+  const CORE = 'everything';
   const NEEDS = [
-    ['WAWebCollections', (m) => m && m.Msg && typeof m.Msg.on === 'function' && typeof m.Msg.get === 'function' &&
-      m.Chat && typeof m.Chat.get === 'function', 'WAWebCollections.Msg/Chat'],
-    ['WAWebSocketModel', (m) => m && m.Socket && typeof m.Socket.on === 'function', 'WAWebSocketModel.Socket'],
-    ['WAWebConnModel', (m) => m && m.Conn && typeof m.Conn.on === 'function', 'WAWebConnModel.Conn'],
-    ['WAWebMsgKey', (m) => typeof m === 'function' && typeof m.newId === 'function', 'WAWebMsgKey'],
-    ['WAWebWidFactory', (m) => m && typeof m.createWid === 'function', 'WAWebWidFactory.createWid'],
-    ['WAWebFindChatAction', (m) => m && typeof m.findOrCreateLatestChat === 'function',
-      'WAWebFindChatAction.findOrCreateLatestChat'],
-    ['WAWebSendMsgChatAction', (m) => m && typeof m.addAndSendMsgToChat === 'function',
-      'WAWebSendMsgChatAction.addAndSendMsgToChat'],
-  ];
-
-  // Nice to have: without them the agent still sends, it only does not look like a person.
-  const OPTIONAL = [
-    ['WAWebUpdateUnreadChatAction', (m) => m && typeof m.sendSeen === 'function'],
-    ['WAWebChatStateBridge', (m) => m && typeof m.sendChatStateComposing === 'function' &&
-      typeof m.sendChatStatePaused === 'function'],
+    { name: 'WAWebCollections', label: 'WAWebCollections.Msg/Chat', use: CORE,
+      ok: (m) => m && m.Msg && typeof m.Msg.on === 'function' && typeof m.Msg.get === 'function' &&
+        m.Chat && typeof m.Chat.get === 'function' },
+    { name: 'WAWebSocketModel', label: 'WAWebSocketModel.Socket', use: CORE,
+      ok: (m) => m && m.Socket && typeof m.Socket.on === 'function' },
+    { name: 'WAWebConnModel', label: 'WAWebConnModel.Conn', use: CORE,
+      ok: (m) => m && m.Conn && typeof m.Conn.on === 'function' },
+    { name: 'WAWebMsgKey', label: 'WAWebMsgKey.newId', use: 'sending',
+      ok: (m) => typeof m === 'function' && typeof m.newId === 'function' },
+    { name: 'WAWebWidFactory', label: 'WAWebWidFactory.createWid', use: 'sending',
+      ok: (m) => m && typeof m.createWid === 'function' },
+    { name: 'WAWebFindChatAction', label: 'WAWebFindChatAction.findOrCreateLatestChat', use: 'sending',
+      ok: (m) => m && typeof m.findOrCreateLatestChat === 'function' },
+    { name: 'WAWebSendMsgChatAction', label: 'WAWebSendMsgChatAction.addAndSendMsgToChat', use: 'sending',
+      ok: (m) => m && typeof m.addAndSendMsgToChat === 'function' },
+    // Without these the agent still works, it only does less (or looks less like a person).
+    { name: 'WAWebCmd', label: 'WAWebCmd.Cmd.refreshQR', use: 'refreshing the QR code',
+      ok: (m) => m && m.Cmd && typeof m.Cmd.refreshQR === 'function' && typeof m.Cmd.on === 'function' },
+    { name: 'WAWebAltDeviceLinkingApi', label: 'WAWebAltDeviceLinkingApi.startAltLinkingFlow',
+      use: 'pairing with a phone number',
+      ok: (m) => m && typeof m.startAltLinkingFlow === 'function' && typeof m.setPairingType === 'function' },
+    { name: 'WAWebUpdateUnreadChatAction', label: 'WAWebUpdateUnreadChatAction.sendSeen', use: 'read receipts',
+      ok: (m) => m && typeof m.sendSeen === 'function' },
+    { name: 'WAWebChatStateBridge', label: 'WAWebChatStateBridge.sendChatStateComposing', use: 'typing',
+      ok: (m) => m && typeof m.sendChatStateComposing === 'function' && typeof m.sendChatStatePaused === 'function' },
   ];
 
   const emit = (event) => {
@@ -55,22 +66,44 @@
     return shapeOk(module) ? module : undefined;
   };
 
+  // The names of all modules the page defined, from the loader's own registry.
+  const moduleNames = () => {
+    try {
+      const registry = window.require('__debug');
+      return Object.keys((registry && registry.modulesMap) || {});
+    } catch (e) {
+      return [];
+    }
+  };
+
+  // The self-test: every module function the bridge uses, by name, then by shape.
   function findModules() {
     const found = {};
     const missing = [];
-    for (const [name, shapeOk, label] of NEEDS) {
-      const module = lookUp(name, shapeOk);
-      if (module) found[name] = module;
-      else missing.push(label);
+    const relocated = [];
+    let names = null;
+    for (const need of NEEDS) {
+      let module = lookUp(need.name, need.ok);
+      if (!module) {
+        names = names || moduleNames().filter((n) => n.startsWith('WA'));
+        for (const name of names) {
+          if (name === need.name) continue;
+          module = lookUp(name, need.ok);
+          if (module) {
+            relocated.push(need.label + ' in ' + name);
+            break;
+          }
+        }
+      }
+      if (module) found[need.name] = module;
+      else missing.push(need);
     }
-    for (const [name, shapeOk] of OPTIONAL) {
-      const module = lookUp(name, shapeOk);
-      if (module) found[name] = module;
-    }
-    return { found, missing };
+    return { found, missing, relocated };
   }
 
-  function attach(modules, version) {
+  const uses = (needs) => Array.from(new Set(needs.map((n) => n.use)));
+
+  function attach(modules, missing, relocated, version) {
     const Collections = modules.WAWebCollections;
     const Socket = modules.WAWebSocketModel.Socket;
     const Conn = modules.WAWebConnModel.Conn;
@@ -78,9 +111,15 @@
     const WidFactory = modules.WAWebWidFactory;
     const FindChat = modules.WAWebFindChatAction;
     const SendMsg = modules.WAWebSendMsgChatAction;
+    const Cmd = modules.WAWebCmd && modules.WAWebCmd.Cmd;
+    const Linking = modules.WAWebAltDeviceLinkingApi;
+    const cannotSend = missing.filter((n) => n.use === 'sending').map((n) => n.label);
 
     emit({ kind: 'ready', version });
-    emit({ kind: 'health', ok: true, missing: [], version });
+    emit({ kind: 'health', ok: missing.length === 0, missing: missing.map((n) => n.label),
+      unavailable: uses(missing), relocated, version });
+    // Logged out from the phone: the page starts over with a QR code.
+    if (Cmd) Cmd.on('logout', () => emit({ kind: 'logout' }));
 
     const reportState = () => emit({ kind: 'state', state: String(Socket.state), hasSynced: !!Socket.hasSynced });
     Socket.on('change:state', reportState);
@@ -152,6 +191,9 @@
 
     const sendText = async (c, started) => {
       const result = (ok, error) => emit({ kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: error || '' });
+      if (cannotSend.length) {
+        return result(false, 'WhatsApp Web ' + version + ' changed: sending is unavailable (missing ' + cannotSend.join(', ') + ')');
+      }
       try {
         const me = Conn.wid;
         const wid = WidFactory.createWid(c.chatId);
@@ -191,7 +233,7 @@
     };
     const typing = async (c) => {
       const ChatState = modules.WAWebChatStateBridge;
-      if (!ChatState) return;
+      if (!ChatState || !WidFactory) return;
       const wid = WidFactory.createWid(c.chatId);
       await (c.typing ? ChatState.sendChatStateComposing(wid) : ChatState.sendChatStatePaused(wid));
     };
@@ -224,24 +266,59 @@
         quietly(inOrder(c.chatId, () => typing(c)));
       } else if (c && c.cmd === 'catchUp' && Number.isInteger(c.since)) {
         catchUp(c);
+      } else if (c && c.cmd === 'refreshQr') {
+        // Only a QR that went idle is refreshed: a live one rotates by itself.
+        if (Cmd && (Socket.state === 'UNPAIRED_IDLE' || Socket.state === 'UNPAIRED')) Cmd.refreshQR();
+      } else if (c && c.cmd === 'takeover') {
+        if (Socket.state === 'CONFLICT' && typeof Socket.takeover === 'function') quietly(Socket.takeover());
+      } else if (c && c.cmd === 'pairingCode' && typeof c.phone === 'string' && /^[0-9]{8,15}$/.test(c.phone)) {
+        if (!Linking) {
+          emit({ kind: 'pairingCode', code: '', error: 'WhatsApp Web ' + version + ' changed: pairing with a phone number is unavailable' });
+          return;
+        }
+        Promise.resolve()
+          .then(() => Linking.setPairingType('ALT_DEVICE_LINKING'))
+          .then(() => Linking.initializeAltDeviceLinking && Linking.initializeAltDeviceLinking())
+          .then(() => Linking.startAltLinkingFlow(c.phone, false))
+          .then((code) => emit({ kind: 'pairingCode', code: String(code || ''), error: code ? '' : 'WhatsApp gave no code' }),
+            (e) => emit({ kind: 'pairingCode', code: '', error: String((e && e.message) || e) }));
       }
     });
   }
 
-  const started = Date.now();
-  let reportedMissing = false;
+  // WhatsApp's page for browsers it does not accept has no app in it, only this.
+  let reportedOutdated = false;
+  const outdated = () => !!document.body && /page-version/.test(document.body.className);
+
+  // The self-test runs once the module count has stood still for a moment (the page loads its
+  // modules in waves); missing core functions are reported then, and looked for again later.
+  let lastCount = -1;
+  let stableSince = Date.now();
+  let reportedMissing = '';
   const timer = setInterval(() => {
+    if (outdated() && !reportedOutdated) {
+      reportedOutdated = true;
+      emit({ kind: 'pageProblem', problem: 'browser-outdated' });
+    }
     const version = window.Debug && window.Debug.VERSION;
     if (!version || typeof window.require !== 'function') return;
-    const { found, missing } = findModules();
-    if (missing.length === 0) {
+    const count = moduleNames().length;
+    if (count !== lastCount) {
+      lastCount = count;
+      stableSince = Date.now();
+    }
+    if (Date.now() - stableSince < MODULES_SETTLE_MS) return;
+    const { found, missing, relocated } = findModules();
+    if (!missing.some((n) => n.use === CORE)) {
       clearInterval(timer);
-      attach(found, String(version));
+      attach(found, missing, relocated, String(version));
       return;
     }
-    if (!reportedMissing && Date.now() - started > REPORT_MISSING_AFTER_MS) {
-      reportedMissing = true;
-      emit({ kind: 'health', ok: false, missing, version: String(version) });
+    const labels = missing.map((n) => n.label);
+    if (labels.join() !== reportedMissing) {
+      reportedMissing = labels.join();
+      emit({ kind: 'health', ok: false, missing: labels, unavailable: [CORE].concat(uses(missing).filter((u) => u !== CORE)),
+        relocated, version: String(version) });
     }
   }, POLL_MS);
 })();

@@ -92,6 +92,51 @@ private Q_SLOTS:
         QCOMPARE(m_store->journalSize().value(), 1);
     }
 
+    // Groups are ignored unless allowed; an allowed group's message reaches the cloud with
+    // the member who wrote it, and the answer goes to the group. Statuses and channels never.
+    void onlyAllowedGroupsAreRelayed()
+    {
+        m_pipeline->setAllowedGroups({u"120363000001@g.us"_s});
+        start(SessionState::Connected);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        auto allowed = test::customerMessage(u"GA"_s, u"120363000001@g.us"_s, u"latte?"_s);
+        allowed.author = u"491701234567@c.us"_s;
+        auto other = test::customerMessage(u"GO"_s, u"120363000002@g.us"_s, u"latte?"_s);
+        other.author = u"491701234567@c.us"_s;
+        m_session->receive(other);
+        m_session->receive(test::customerMessage(u"ST"_s, u"status@broadcast"_s, u"menu"_s));
+        m_session->receive(test::customerMessage(u"NL"_s, u"1203630000@newsletter"_s, u"news"_s));
+        m_session->receive(allowed);
+        QVERIFY(relayed.wait(10000));
+        QTest::qWait(300);
+        QCOMPARE(relayed.size(), 1);
+        QCOMPARE(relayed.at(0).at(0).toString(), allowed.id);
+        const auto inbound = m_stub->cloud().inbound(tenant());
+        QCOMPARE(inbound.size(), 1);
+        QCOMPARE(inbound.at(0).message.author, u"491701234567@c.us"_s);
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_session->sent.at(0).chatId, u"120363000001@g.us"_s);
+    }
+
+    // The page cannot send (WhatsApp Web changed): replies wait, the problem is reported, and
+    // they go once the page is back in shape and connects again.
+    void repliesWaitWhileThePageCannotSend()
+    {
+        m_session->cannotSend = u"WhatsApp Web 2.3000.9 changed: sending is unavailable"_s;
+        start(SessionState::Connected);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        m_session->receive(test::customerMessage(u"CS1"_s, u"491701234567@c.us"_s, u"hi"_s));
+        QVERIFY(relayed.wait(10000));
+        QTRY_COMPARE(m_pipeline->sendingProblem(), m_session->cannotSend);
+        QTest::qWait(300);
+        QCOMPARE(m_session->sent.size(), 0);
+        m_session->cannotSend.clear();
+        m_session->setState(SessionState::Starting);  // the page reloads...
+        m_session->setState(SessionState::Connected); // ...and works
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_pipeline->sendingProblem(), QString());
+    }
+
     // Replies wait in the outbox while WhatsApp is not connected, and go when it is.
     void repliesWaitUntilWhatsAppIsConnected()
     {

@@ -26,6 +26,13 @@ public:
         activity.append((typing ? QStringLiteral("typing ") : QStringLiteral("paused ")) + chatId);
     }
     void catchUp(qint64 since) override;
+    void refreshQr() override { activity.append(QStringLiteral("refresh QR")); }
+    void requestPairingCode(const QString &phone) override
+    {
+        activity.append(QStringLiteral("pairing code ") + phone);
+    }
+    void takeOver() override { activity.append(QStringLiteral("take over")); }
+    QString sendingProblem() const override { return cannotSend; }
 
     void setState(SessionState state);
     void receive(const InboundMessage &message) { Q_EMIT messageReceived(message); }
@@ -41,6 +48,7 @@ public:
     QList<qint64> catchUps;     // the `since` of every catchUp()
     bool autoConfirm = true;    // confirm every send at once, as a healthy page does
     bool autoAck = true;        // ...and WhatsApp's server takes it (one tick)
+    QString cannotSend;         // what sendingProblem() says
 
 private:
     SessionState m_state = SessionState::Starting;

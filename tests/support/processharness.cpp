@@ -143,6 +143,8 @@ QProcessEnvironment AgentProcess::environment() const
     if (geteuid() == 0)
         env.insert(u"QTWEBENGINE_DISABLE_SANDBOX"_s, u"1"_s); // root test runs only
 #endif
+    for (auto it = m_extraEnv.cbegin(); it != m_extraEnv.cend(); ++it)
+        env.insert(it.key(), it.value());
     return env;
 }
 

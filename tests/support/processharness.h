@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QProcess>
@@ -69,6 +70,11 @@ public:
 
     const QByteArray &log() const { return m_log; }
     void setLogRules(const QString &rules) { m_logRules = rules; }
+    // An environment variable for the agent's next start (on top of the test's own).
+    void setEnvironment(const QString &name, const QString &value)
+    {
+        m_extraEnv.insert(name, value);
+    }
     qint64 processId() const { return m_process.processId(); }
     // The log's last lines as warnings: a test's failure message would cut it short.
     void printLogTail(int lines) const;
@@ -78,6 +84,7 @@ private:
     QProcessEnvironment environment() const;
 
     StubProcess &m_stub;
+    QHash<QString, QString> m_extraEnv;
     QString m_dataDir;
     QString m_runtimeDir;
     QStringList m_extra;

@@ -58,6 +58,17 @@ private Q_SLOTS:
             << QByteArray(
                    R"({"kind":"health","ok":false,"missing":["WAWebMsgKey"],"version":"2.3000.1"})")
             << 6;
+        QTest::newRow("health with uses")
+            << QByteArray(
+                   R"({"kind":"health","ok":false,"missing":["WAWebMsgKey.newId"],"unavailable":["sending"],"relocated":["X in Y"],"version":"2.3000.1"})")
+            << 6;
+        QTest::newRow("logout") << QByteArray(R"({"kind":"logout"})") << 7;
+        QTest::newRow("page problem")
+            << QByteArray(R"({"kind":"pageProblem","problem":"browser-outdated"})") << 8;
+        QTest::newRow("pairing code")
+            << QByteArray(R"({"kind":"pairingCode","code":"K2LM-7QXP","error":""})") << 9;
+        QTest::newRow("no pairing code")
+            << QByteArray(R"({"kind":"pairingCode","code":"","error":"not now"})") << 9;
     }
     void parsesEveryKind()
     {
@@ -95,6 +106,14 @@ private Q_SLOTS:
         QTest::newRow("oversized event") << QByteArray(kMaxEventBytes + 1, ' ');
         QTest::newRow("health missing not strings")
             << QByteArray(R"({"kind":"health","ok":false,"missing":[1],"version":""})");
+        QTest::newRow("health unavailable not a list") << QByteArray(
+            R"({"kind":"health","ok":false,"missing":[],"unavailable":"sending","version":""})");
+        QTest::newRow("page problem unnamed")
+            << QByteArray(R"({"kind":"pageProblem","problem":""})");
+        QTest::newRow("pairing code and error")
+            << QByteArray(R"({"kind":"pairingCode","code":"K2LM-7QXP","error":"but also no"})");
+        QTest::newRow("pairing code neither")
+            << QByteArray(R"({"kind":"pairingCode","code":"","error":""})");
     }
     void rejectsBadEvents()
     {
@@ -111,6 +130,14 @@ private Q_SLOTS:
         const auto event = parseEvent(messageWithBody(body.toUtf8()));
         QVERIFY(event);
         QCOMPARE(std::get<MessageEvent>(event.value()).message.body, body);
+    }
+
+    void pairingCommands()
+    {
+        QCOMPARE(refreshQrCommand(), QByteArray(R"({"cmd":"refreshQr"})"));
+        QCOMPARE(takeoverCommand(), QByteArray(R"({"cmd":"takeover"})"));
+        QCOMPARE(pairingCodeCommand(u"491701234567"_s),
+                 QByteArray(R"({"cmd":"pairingCode","phone":"491701234567"})"));
     }
 
     void sendCommandCarriesTheChosenId()

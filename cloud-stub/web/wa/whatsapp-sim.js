@@ -6,18 +6,52 @@
   'use strict';
 
   const params = new URLSearchParams(location.search);
-  // "WhatsApp changed" mode for tests: ?omit=ModuleA,ModuleB leaves modules out.
+  // "WhatsApp changed" modes for tests, as a new WhatsApp build changes things:
+  //   ?omit=ModuleA,ModuleB            leaves modules out
+  //   ?rename=ModuleA:NewName,...      defines a module under another name
+  //   ?move=ModuleA.fn:OtherModule,... takes a function out of a module into another one
+  // and ?outdated=1 shows the "update your browser" page, ?stall=1 a page that never loads.
+  const pairs = (name) => (params.get(name) || '').split(',').filter(Boolean).map((p) => p.split(':'));
   const omitted = new Set((params.get('omit') || '').split(',').filter(Boolean));
+  const renamed = new Map(pairs('rename'));
+  const moves = pairs('move').map(([from, to]) => ({ module: from.split('.')[0], fn: from.split('.')[1], to }));
   const QR_FIRST_MS = Number(params.get('qrFirstMs')) || 60000;
   const QR_NEXT_MS = Number(params.get('qrNextMs')) || 20000;
   const QR_CODES = 6;
   const POLL_MS = 300;
 
+  if (params.get('outdated')) {
+    // What WhatsApp serves to a browser it does not accept: no app, no modules.
+    document.body.className = 'page-version';
+    document.body.innerHTML = '<h2>WhatsApp works with Google Chrome 85+</h2><p>To use WhatsApp, update Chrome or use another browser.</p>';
+    return;
+  }
+  if (params.get('stall')) {
+    document.getElementById('state').textContent = 'loading…'; // and it stays so
+    return;
+  }
+
   // ---- Meta's module system (window.__d defines, window.require loads) ----
   const factories = Object.create(null);
   const loaded = Object.create(null);
+  const movedOut = Object.create(null); // module -> { fn: the function moved elsewhere }
   window.__d = function (name, deps, factory) {
-    if (!omitted.has(name)) factories[name] = factory;
+    if (omitted.has(name)) return;
+    const own = moves.filter((m) => m.module === name);
+    factories[renamed.get(name) || name] = own.length === 0 ? factory : (g, r, module, exports) => {
+      factory(g, r, module, exports);
+      movedOut[name] = {};
+      for (const m of own) {
+        movedOut[name][m.fn] = module.exports[m.fn];
+        delete module.exports[m.fn];
+      }
+    };
+    for (const m of own) {
+      factories[m.to] = (g, r, module) => {
+        r(renamed.get(name) || name);
+        module.exports = { [m.fn]: movedOut[name][m.fn] };
+      };
+    }
   };
   window.require = function (name) {
     if (name in loaded) return loaded[name];
@@ -27,6 +61,16 @@
     factory(window, window.require, module, module.exports);
     loaded[name] = module.exports;
     return module.exports;
+  };
+  // The loader's own registry, as require('__debug').modulesMap lists it in the real page.
+  factories.__debug = (g, r, module) => {
+    module.exports = {
+      get modulesMap() {
+        const map = {};
+        for (const name of Object.keys(factories)) map[name] = { factory: factories[name], defaultExport: null };
+        return map;
+      },
+    };
   };
 
   // ---- Backbone-like events, models and collections ----
@@ -179,12 +223,13 @@
   const addIncoming = (m, isNewMsg, type = 'chat') => {
     const customer = createWid(m.chatId);
     const fromMe = !!m.fromMe;
-    const key = new MsgKey({ from: fromMe ? me : customer, to: fromMe ? customer : me, id: m.id, selfDir: fromMe ? 'out' : 'in' });
+    const key = new MsgKey({ from: fromMe ? me : customer, to: fromMe ? customer : me, id: m.id, selfDir: fromMe ? 'out' : 'in', participant: m.author });
     if (Msg.get(key)) return Msg.get(key);
     ensureChat(customer);
     return Msg.add({
       id: key, body: m.body, type, t: m.t, from: fromMe ? me : customer, to: fromMe ? customer : me,
       ack: m.ack || 0, isNewMsg, notifyName: m.senderName || '', self: fromMe ? 'out' : 'in',
+      author: m.author ? createWid(m.author) : undefined,
     });
   };
 
@@ -300,6 +345,28 @@
     rotate();
   };
   Cmd.refreshQR = startQr;
+
+  // WhatsApp open in another browser: this page steps back until it takes the session over.
+  Socket.takeover = async () => {
+    await api('takeover', { method: 'POST', body: JSON.stringify({ pageId }) });
+    Socket.set('state', 'CONNECTED');
+  };
+  Socket.reconnect = () => hello().catch(console.error);
+
+  // Linking with a phone number instead of a QR: the page shows a code to type on the phone.
+  __d('WAWebAltDeviceLinkingApi', [], (g, r, module) => {
+    let type = 'QR';
+    module.exports = {
+      setPairingType: (t) => { type = t; },
+      initializeAltDeviceLinking: async () => { clearTimeout(qrTimer); },
+      startAltLinkingFlow: async (phone) => {
+        if (type !== 'ALT_DEVICE_LINKING') throw new Error('pairing type is not ALT_DEVICE_LINKING');
+        const answer = await api('pairing-code', { method: 'POST', body: JSON.stringify({ pageId, phone: String(phone) }) });
+        document.getElementById('qr-help').textContent = 'Enter this code on your phone: ' + answer.code;
+        return answer.code;
+      },
+    };
+  });
   document.getElementById('reload-qr').addEventListener('click', startQr);
 
   // ---- The device's session, kept like the real page keeps it: in IndexedDB and localStorage ----
@@ -373,6 +440,9 @@
         if (msg && event.ack > msg.ack) msg.set('ack', event.ack);
         break;
       }
+      case 'conflict':
+        Socket.set('state', 'CONFLICT');
+        break;
       case 'logout':
         Cmd.trigger('logout');
         session.clear().finally(() => location.assign('/wa/?post_logout=1'));

@@ -1,0 +1,328 @@
+#include "profilemanager.h"
+#include "testenv.h"
+#include "webbridge.h"
+#include "webenginetestmain.h"
+#include "whatsapppage.h"
+
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrlQuery>
+#include <QWebEngineLoadingInfo>
+#include <QWebEngineProfile>
+#include <QWebEngineScript>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+
+namespace {
+
+// One WhatsApp Web session of its own (profile, page, bridge) for a test.
+struct Session
+{
+    QTemporaryDir dir;
+    std::unique_ptr<ProfileManager> profiles = std::make_unique<ProfileManager>(QString());
+    std::unique_ptr<WebBridge> bridge;
+
+    Session(const QUrl &url, const QString &name)
+    {
+        bridge = std::make_unique<WebBridge>(profiles->profile(name, dir.path()), url);
+    }
+    ~Session()
+    {
+        bridge.reset();
+        profiles.reset();
+    }
+
+    // What the page's own scripts see (the main world), e.g. WhatsApp's Socket.state.
+    QString evaluate(const QString &script)
+    {
+        std::optional<QString> result;
+        bridge->page()->runJavaScript(script, QWebEngineScript::MainWorld,
+                                      [&](const QVariant &v) { result = v.toString(); });
+        if (!QTest::qWaitFor([&] { return result.has_value(); }, 10000))
+            return u"<no answer>"_s;
+        return *result;
+    }
+};
+
+bool anyContains(const QSignalSpy &spy, const QString &text)
+{
+    return std::any_of(spy.cbegin(), spy.cend(), [&](const QList<QVariant> &args) {
+        return args.at(0).toString().contains(text);
+    });
+}
+
+} // namespace
+
+// The session's lifecycle, the self-test and what the page may send, through the real engine
+// against the simulator in its "WhatsApp changed" and failure modes. Each test has its own
+// browser profile, as each shop PC does.
+class TestBridgeLifecycle : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_stub = test::startStub();
+        QVERIFY(m_stub);
+    }
+
+    void init() { ++m_count; }
+
+    // WhatsApp renamed a module and moved a function to another one: the self-test finds both
+    // by shape, says so in the log, and sending works.
+    void selfTestFindsMovedFunctionsByShape()
+    {
+        QTest::ignoreMessage(
+            QtWarningMsg, QRegularExpression(u"found them by shape:"
+                                             u"(?=.*addAndSendMsgToChat in WAWebSendMsgActionsV2)"
+                                             u"(?=.*findOrCreateLatestChat in WAWebChatFinder)"_s));
+        Session s(
+            url({{u"rename"_s, u"WAWebSendMsgChatAction:WAWebSendMsgActionsV2"_s},
+                 {u"move"_s, u"WAWebFindChatAction.findOrCreateLatestChat:WAWebChatFinder"_s}}),
+            name());
+        QSignalSpy problems(s.bridge.get(), &WhatsAppSession::healthProblem);
+        pair(s);
+        QCOMPARE(s.bridge->sendingProblem(), QString());
+        QSignalSpy finished(s.bridge.get(), &WhatsAppSession::sendFinished);
+        const OutboundText text{u"r-moved"_s, u"491701230001@c.us"_s, u"Found it anyway."_s,
+                                newWhatsAppMessageId()};
+        s.bridge->sendText(text);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(m_stub->simulator().sentByBusiness().last()[u"id"_s].toString(), text.waMessageId);
+        QCOMPARE(problems.size(), 0);
+    }
+
+    // Sending's functions are gone: the health problem names what is unavailable, what is
+    // missing and the WhatsApp Web version; receiving goes on; a send fails with the reason.
+    void selfTestNamesWhatIsMissing()
+    {
+        Session s(url({{u"omit"_s, u"WAWebSendMsgChatAction"_s}}), name());
+        QSignalSpy problems(s.bridge.get(), &WhatsAppSession::healthProblem);
+        s.bridge->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!problems.isEmpty(), 20000);
+        const QString problem = problems.at(0).at(0).toString();
+        QVERIFY2(problem.contains(
+                     u"WhatsApp Web 2.3000.1017054665-sim changed: sending is unavailable"_s),
+                 qPrintable(problem));
+        QVERIFY(problem.contains(u"WAWebSendMsgChatAction.addAndSendMsgToChat"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::NeedsPairing, 20000);
+        QVERIFY(m_stub->simulator().scan());
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Connected, 15000);
+        QVERIFY(!s.bridge->sendingProblem().isEmpty());
+
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        QVERIFY(m_stub->simulator().inject(
+            {{u"chatId"_s, u"491701230002@c.us"_s}, {u"body"_s, u"still there?"_s}}));
+        QVERIFY(received.wait(10000));
+
+        QSignalSpy finished(s.bridge.get(), &WhatsAppSession::sendFinished);
+        s.bridge->sendText({u"r-x"_s, u"491701230002@c.us"_s, u"x"_s, newWhatsAppMessageId()});
+        QVERIFY(finished.wait(10000));
+        QVERIFY(!finished.at(0).at(1).toBool());
+        QVERIFY2(finished.at(0).at(2).toString().contains(u"sending is unavailable"_s),
+                 qPrintable(finished.at(0).at(2).toString()));
+    }
+
+    // Pages the agent cannot work with: unhealthy, saying why and what to do. Without the
+    // message collections nothing works; WhatsApp's "update your browser" page has no app.
+    void unusablePagesMakeTheSessionUnhealthy_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QStringList>("says");
+        QTest::newRow("core module missing")
+            << u"omit"_s << u"WAWebCollections"_s
+            << QStringList{u"the agent cannot work with this page"_s,
+                           u"WAWebCollections.Msg/Chat"_s};
+        QTest::newRow("update your browser")
+            << u"outdated"_s << u"1"_s << QStringList{u"outdated"_s, u"user-agent"_s};
+    }
+    void unusablePagesMakeTheSessionUnhealthy()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QString, value);
+        QFETCH(QStringList, says);
+        Session s(url({{mode, value}}), name());
+        QSignalSpy problems(s.bridge.get(), &WhatsAppSession::healthProblem);
+        s.bridge->start();
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Unhealthy, 20000);
+        for (const QString &text : says)
+            QVERIFY2(anyContains(problems, text), qPrintable(text));
+    }
+
+    // The QR rotates, then goes idle; asked to, the page shows a new one.
+    void idleQrIsRefreshedOnRequest()
+    {
+        Session s(url({{u"qrFirstMs"_s, u"2500"_s}, {u"qrNextMs"_s, u"400"_s}}), name());
+        QSignalSpy qr(s.bridge.get(), &WhatsAppSession::qrCodeChanged);
+        s.bridge->start();
+        QTRY_COMPARE_WITH_TIMEOUT(s.evaluate(u"typeof window.require === 'function' && "
+                                             u"window.require('WAWebSocketModel').Socket.state"_s),
+                                  u"UNPAIRED_IDLE"_s, 20000);
+        QVERIFY(qr.size() >= 2); // it rotated
+        const qsizetype before = qr.size();
+        QCOMPARE(s.bridge->state(), SessionState::NeedsPairing);
+        s.bridge->refreshQr();
+        QTRY_VERIFY_WITH_TIMEOUT(qr.size() > before, 10000);
+        QVERIFY(qr.last().at(0).toString().startsWith(u"2@"_s));
+    }
+
+    // Pairing with the phone number: a bad number is refused with a reason, a good one gets a
+    // code from the page, and typing it on the phone pairs the session.
+    void pairsWithACodeInsteadOfAQr()
+    {
+        Session s(url({}), name());
+        s.bridge->start();
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::NeedsPairing, 20000);
+        QSignalSpy codes(s.bridge.get(), &WhatsAppSession::pairingCodeReceived);
+        s.bridge->requestPairingCode(u"call me"_s);
+        QVERIFY(codes.wait(5000));
+        QVERIFY(codes.at(0).at(0).toString().isEmpty());
+        QVERIFY(codes.at(0).at(1).toString().contains(u"country code"_s));
+
+        s.bridge->requestPairingCode(u"+49 170 1234567"_s);
+        QVERIFY(codes.wait(10000));
+        const QString code = codes.at(1).at(0).toString();
+        QVERIFY2(QRegularExpression(u"^[A-Z0-9]{4}-[A-Z0-9]{4}$"_s).match(code).hasMatch(),
+                 qPrintable(code + u" / "_s + codes.at(1).at(1).toString()));
+        QVERIFY(!m_stub->simulator().linkWithCode(u"AAAA-AAAA"_s));
+        QVERIFY(m_stub->simulator().linkWithCode(code));
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Connected, 15000);
+    }
+
+    // WhatsApp opened in another browser: the session reports the conflict and gets nothing
+    // until it takes over; then what waited arrives. With takeover on, it takes over itself.
+    void conflictIsReportedThenTakenOver()
+    {
+        Session s(url({}), name());
+        pair(s);
+        QVERIFY(m_stub->simulator().conflict());
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Conflict, 10000);
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        QVERIFY(m_stub->simulator().inject(
+            {{u"chatId"_s, u"491701230003@c.us"_s}, {u"body"_s, u"anyone?"_s}}));
+        QTest::qWait(1000);
+        QCOMPARE(received.size(), 0);
+        s.bridge->takeOver();
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Connected, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+
+        s.bridge->setAutoTakeover(true);
+        QSignalSpy states(s.bridge.get(), &WhatsAppSession::stateChanged);
+        QVERIFY(m_stub->simulator().conflict());
+        QTRY_VERIFY_WITH_TIMEOUT(states.size() >= 2 && s.bridge->state() == SessionState::Connected,
+                                 10000);
+        QCOMPARE(states.at(0).at(0).value<SessionState>(), SessionState::Conflict);
+    }
+
+    // Logged out from the phone: the bridge says so and the page asks to be paired again.
+    void logoutFromThePhoneAsksForPairing()
+    {
+        Session s(url({}), name());
+        pair(s);
+        QSignalSpy loggedOut(s.bridge.get(), &WhatsAppSession::loggedOut);
+        QVERIFY(m_stub->simulator().logout());
+        QVERIFY(loggedOut.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::NeedsPairing, 20000);
+    }
+
+    // A page that never gets ready: reloaded, reloaded without cache, then reported.
+    void stuckPageIsReloadedThenReported()
+    {
+        Session s(url({{u"stall"_s, u"1"_s}}), name());
+        s.bridge->setLoadWatchdog(std::chrono::milliseconds(1500));
+        int loads = 0;
+        connect(s.bridge->page(), &QWebEnginePage::loadingChanged, this,
+                [&](const QWebEngineLoadingInfo &info) {
+                    loads += info.status() == QWebEngineLoadingInfo::LoadStartedStatus ? 1 : 0;
+                });
+        QSignalSpy problems(s.bridge.get(), &WhatsAppSession::healthProblem);
+        s.bridge->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!problems.isEmpty(), 30000);
+        QCOMPARE(loads, 3); // the first load and two reloads
+        QCOMPARE(s.bridge->state(), SessionState::Unhealthy);
+        QVERIFY(problems.at(0).at(0).toString().contains(u"did not finish loading"_s));
+    }
+
+    // A group message carries its group and the member who wrote it; statuses and channels
+    // come through the bridge as they are (the pipeline decides what to relay).
+    void groupMessagesCarryTheirAuthor()
+    {
+        Session s(url({}), name());
+        pair(s);
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        QVERIFY(m_stub->simulator().inject({{u"chatId"_s, u"120363012345678901@g.us"_s},
+                                            {u"author"_s, u"491701230004@c.us"_s},
+                                            {u"body"_s, u"who has oat milk?"_s}}));
+        QVERIFY(received.wait(10000));
+        const auto message = received.at(0).at(0).value<InboundMessage>();
+        QCOMPARE(message.chatId, u"120363012345678901@g.us"_s);
+        QCOMPARE(message.author, u"491701230004@c.us"_s);
+        // The simulator refuses a group message without its author, as WhatsApp has none.
+        QVERIFY(!m_stub->simulator().inject(
+            {{u"chatId"_s, u"120363012345678901@g.us"_s}, {u"body"_s, u"x"_s}}));
+        QVERIFY(m_stub->simulator().inject(
+            {{u"chatId"_s, u"status@broadcast"_s}, {u"body"_s, u"new menu!"_s}}));
+        QVERIFY(received.wait(10000));
+        QCOMPARE(received.at(1).at(0).value<InboundMessage>().chatId, u"status@broadcast"_s);
+    }
+
+    // The page's own scripts can dispatch anything as a bridge event: malformed ones are
+    // dropped (and logged), and the session goes on.
+    void malformedEventsFromThePageAreDropped()
+    {
+        Session s(url({}), name());
+        pair(s);
+        const QString garbage = uR"(
+            for (const detail of [
+                'not json', '[]', '{}', '{"kind":"nope"}', '{"kind":"ack","id":"","ack":9}',
+                '{"kind":"message","message":{"id":"x","chatId":"no-at-sign"}}',
+                '{"kind":"state","state":5}', 'x'.repeat(300000), 42, null,
+                JSON.stringify({kind: 'message', message: {id: 'x', chatId: '1@c.us', author: '',
+                    type: 'chat', body: 'y'.repeat(70000), t: 1, notifyName: '', fromMe: false}}),
+            ]) document.dispatchEvent(new CustomEvent('sak:page-event', {detail}));
+            'sent')"_s;
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        QCOMPARE(s.evaluate(garbage), u"sent"_s);
+        QVERIFY(m_stub->simulator().inject(
+            {{u"chatId"_s, u"491701230005@c.us"_s}, {u"body"_s, u"real one"_s}}));
+        const auto bodyOf = [&](qsizetype i) {
+            return received.at(i).at(0).value<InboundMessage>().body;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !received.isEmpty() && bodyOf(received.size() - 1) == u"real one"_s, 10000);
+        for (qsizetype i = 0; i < received.size(); ++i)
+            QVERIFY(received.at(i).at(0).value<InboundMessage>().id != u"x"_s);
+        QCOMPARE(s.bridge->state(), SessionState::Connected);
+    }
+
+private:
+    QUrl url(const QList<std::pair<QString, QString>> &query) const
+    {
+        QUrl u(u"https://127.0.0.1:%1/wa/"_s.arg(m_stub->httpsPort()));
+        QUrlQuery q;
+        for (const auto &[key, value] : query)
+            q.addQueryItem(key, value);
+        u.setQuery(q);
+        return u;
+    }
+    QString name() const { return u"lifecycle-%1"_s.arg(m_count); }
+
+    void pair(Session &s)
+    {
+        s.bridge->start();
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::NeedsPairing, 20000);
+        QVERIFY(m_stub->simulator().scan());
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Connected, 15000);
+    }
+
+    std::unique_ptr<stub::StubServer> m_stub;
+    int m_count = 0;
+};
+
+SAK_WEBENGINE_TEST_MAIN(TestBridgeLifecycle, QGuiApplication, true)
+#include "tst_bridgelifecycle.moc"
