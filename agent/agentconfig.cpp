@@ -1,5 +1,7 @@
 #include "agentconfig.h"
 
+#include "bridgeprotocol.h"
+
 #include "cloudprotocol.h"
 #include "keypins.h"
 
@@ -137,6 +139,7 @@ const QStringList &AgentConfig::keys()
         u"whatsapp/load-timeout"_s,
         u"whatsapp/takeover"_s,
         u"whatsapp/allowed-groups"_s,
+        u"whatsapp/media-max-bytes"_s,
         u"storage/data-dir"_s,
         u"storage/key-source"_s,
         u"storage/key-file"_s,
@@ -270,6 +273,15 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
                 key.section(u'/', 1)));
     }
 
+    if (values.contains(u"whatsapp/media-max-bytes"_s)) {
+        bool ok = false;
+        config.mediaMaxBytes =
+            values.value(u"whatsapp/media-max-bytes"_s).trimmed().toLongLong(&ok);
+        if (!ok || config.mediaMaxBytes < 0 || config.mediaMaxBytes > bridge::kMaxMediaBytes)
+            return configError(
+                u"[whatsapp] media-max-bytes must be a number of bytes from 0 (no media bytes) to %1."_s
+                    .arg(bridge::kMaxMediaBytes));
+    }
     const QString takeover = values.value(u"whatsapp/takeover"_s, u"false"_s).trimmed();
     if (takeover != u"true"_s && takeover != u"false"_s)
         return configError(

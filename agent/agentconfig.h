@@ -45,6 +45,7 @@ struct AgentConfig
     int sealEverySeconds = 600;  // then again this often
     int loadTimeoutSeconds = 90; // WhatsApp Web not ready by then: reload, reload uncached, report
     bool takeover = false; // WhatsApp opened in another browser: take the session back at once
+    qint64 mediaMaxBytes = 16 * 1024 * 1024; // larger media is relayed without its bytes
     // Group chats are not answered, except those listed (ids ending in @g.us).
     QStringList allowedGroups;
 

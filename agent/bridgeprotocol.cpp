@@ -44,6 +44,30 @@ Result<Event> parseMessage(const json::Json &root)
         return bad(u"fromMe missing"_s);
     event.message = InboundMessage{*id, *chatId, *author, *type, *body, *t, *name};
     event.fromMe = *fromMe;
+    // What goes with replies, media and locations; absent for a plain text.
+    const auto quoted = json::optionalString(m, "quotedId", kMaxIdLength);
+    const auto mimetype = json::optionalString(m, "mimetype", 256);
+    const auto filename = json::optionalString(m, "filename", 1024);
+    const auto size = json::optionalInteger(m, "size");
+    const auto data = json::optionalBase64(m, "data", kMaxMediaBytes);
+    const auto mediaError = json::optionalString(m, "mediaError", 1024);
+    const auto lat = json::optionalNumber(m, "lat");
+    const auto lng = json::optionalNumber(m, "lng");
+    if (!quoted || !mimetype || !filename || !size || *size < 0 || !mediaError)
+        return bad(u"quoted id or media description malformed"_s);
+    if (!data)
+        return bad(u"media is not base64 or larger than %1 bytes"_s.arg(kMaxMediaBytes));
+    if (!lat || !lng || *lat < -90 || *lat > 90 || *lng < -180 || *lng > 180)
+        return bad(u"location out of range"_s);
+    InboundMessage &message = event.message;
+    message.quotedId = *quoted;
+    message.mimetype = *mimetype;
+    message.filename = *filename;
+    message.mediaSize = *size;
+    message.media = *data;
+    message.mediaError = *mediaError;
+    message.latitude = *lat;
+    message.longitude = *lng;
     return Event{event};
 }
 
@@ -170,6 +194,12 @@ QByteArray typingCommand(const QString &chatId, bool typing)
 QByteArray catchUpCommand(qint64 since)
 {
     const json::Json command = {{"cmd", "catchUp"}, {"since", since}};
+    return QByteArray::fromStdString(command.dump());
+}
+
+QByteArray configureCommand(qint64 mediaMaxBytes)
+{
+    const json::Json command = {{"cmd", "configure"}, {"mediaMaxBytes", mediaMaxBytes}};
     return QByteArray::fromStdString(command.dump());
 }
 

@@ -12,7 +12,10 @@
 // is a browser full of someone else's code. See docs/protocol.md, "Bridge events".
 namespace sak::bridge {
 
-inline constexpr qsizetype kMaxEventBytes = 256 * 1024;
+// Media arrives as base64 inside a message event: the event limit makes room for the
+// largest file the agent takes ([whatsapp] media-max-bytes is at most kMaxMediaBytes).
+inline constexpr qsizetype kMaxMediaBytes = 64 * 1024 * 1024;
+inline constexpr qsizetype kMaxEventBytes = kMaxMediaBytes / 3 * 4 + 256 * 1024;
 inline constexpr qsizetype kMaxBodyLength = 65536; // WhatsApp's own limit for a text
 inline constexpr qsizetype kMaxIdLength = 256;
 
@@ -83,6 +86,8 @@ QByteArray sendTextCommand(const QString &requestId, const OutboundText &text);
 QByteArray markSeenCommand(const QString &chatId);
 QByteArray typingCommand(const QString &chatId, bool typing);
 QByteArray catchUpCommand(qint64 since);
+// Settings of the page agent: the largest media it downloads.
+QByteArray configureCommand(qint64 mediaMaxBytes);
 // A new QR code when the last one went idle.
 QByteArray refreshQrCommand();
 // Take the session back from another browser (CONFLICT).

@@ -5,6 +5,8 @@
 
 #include <QRegularExpression>
 
+#include <cmath>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak::cloud {
@@ -339,18 +341,29 @@ Result<Credentials> decodeCredentials(const QByteArray &bytes)
 QByteArray encode(const InboundRequest &request)
 {
     const InboundMessage &m = request.message;
+    Json message = {{"id", json::str(m.id)},
+                    {"chatId", json::str(m.chatId)},
+                    {"author", json::str(m.author)},
+                    {"type", json::str(m.type)},
+                    {"body", json::str(m.body)},
+                    {"t", m.timestamp},
+                    {"senderName", json::str(m.senderName)}};
+    if (!m.quotedId.isEmpty())
+        message["quotedId"] = json::str(m.quotedId);
+    if (m.isMedia()) {
+        message["media"] = {{"mimetype", json::str(m.mimetype)},
+                            {"filename", json::str(m.filename)},
+                            {"size", m.mediaSize},
+                            {"data", json::base64(m.media)},
+                            {"error", json::str(m.mediaError)}};
+    }
+    if (m.type == u"location"_s)
+        message["location"] = {{"latitude", m.latitude}, {"longitude", m.longitude}};
     const Json body = {
         {"v", kProtocolVersion},
         {"tenantId", json::str(request.tenantId)},
         {"agentId", json::str(request.agentId)},
-        {"message",
-         {{"id", json::str(m.id)},
-          {"chatId", json::str(m.chatId)},
-          {"author", json::str(m.author)},
-          {"type", json::str(m.type)},
-          {"body", json::str(m.body)},
-          {"t", m.timestamp},
-          {"senderName", json::str(m.senderName)}}},
+        {"message", std::move(message)},
     };
     return QByteArray::fromStdString(body.dump());
 }
@@ -419,8 +432,36 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
     if (!type || !body || !author || !name || !t)
         return invalid(
             u"message.type, message.body and message.t must be present with the right types."_s);
-    return InboundRequest{request.value().tenantId, request.value().agentId,
-                          InboundMessage{*id, *chatId, *author, *type, *body, *t, *name}};
+    InboundMessage message{*id, *chatId, *author, *type, *body, *t, *name};
+    const auto quoted = json::optionalString(m, "quotedId", bridge::kMaxIdLength);
+    if (!quoted)
+        return invalid(u"message.quotedId must be text."_s);
+    message.quotedId = *quoted;
+    if (const auto media = m.find("media"); media != m.end()) {
+        const auto mimetype = json::optionalString(*media, "mimetype", 256);
+        const auto filename = json::optionalString(*media, "filename", 1024);
+        const auto size = json::optionalInteger(*media, "size");
+        const auto data = json::optionalBase64(*media, "data", bridge::kMaxMediaBytes);
+        const auto error = json::optionalString(*media, "error", 1024);
+        if (!media->is_object() || !mimetype || !filename || !size || *size < 0 || !data || !error)
+            return invalid(
+                u"message.media must hold mimetype, filename, size, data (base64, at most %1 bytes) and error."_s
+                    .arg(bridge::kMaxMediaBytes));
+        message.mimetype = *mimetype;
+        message.filename = *filename;
+        message.mediaSize = *size;
+        message.media = *data;
+        message.mediaError = *error;
+    }
+    if (const auto location = m.find("location"); location != m.end()) {
+        const auto lat = json::optionalNumber(*location, "latitude");
+        const auto lng = json::optionalNumber(*location, "longitude");
+        if (!location->is_object() || !lat || !lng || std::abs(*lat) > 90 || std::abs(*lng) > 180)
+            return invalid(u"message.location must hold a latitude and a longitude."_s);
+        message.latitude = *lat;
+        message.longitude = *lng;
+    }
+    return InboundRequest{request.value().tenantId, request.value().agentId, message};
 }
 
 Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)

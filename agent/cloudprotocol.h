@@ -11,7 +11,8 @@
 namespace sak::cloud {
 
 inline constexpr int kProtocolVersion = 1;
-inline constexpr qsizetype kMaxRequestBytes = 1024 * 1024;
+// An inbound message with the largest media the agent takes (as base64) fits.
+inline constexpr qsizetype kMaxRequestBytes = 96 * 1024 * 1024;
 inline constexpr qsizetype kMaxRepliesPerMessage = 20;
 
 struct InboundRequest

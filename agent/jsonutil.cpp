@@ -55,4 +55,45 @@ std::optional<bool> boolean(const Json &object, const char *key)
     return it->get<bool>();
 }
 
+std::optional<qint64> optionalInteger(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return 0;
+    return integer(object, key);
+}
+
+std::optional<double> optionalNumber(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return 0.0;
+    if (!it->is_number())
+        return std::nullopt;
+    return it->get<double>();
+}
+
+std::optional<QByteArray> optionalBase64(const Json &object, const char *key, qsizetype maxBytes)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return QByteArray();
+    if (!it->is_string())
+        return std::nullopt;
+    const auto &raw = it->get_ref<const std::string &>();
+    if (qsizetype(raw.size()) > (maxBytes + 2) / 3 * 4)
+        return std::nullopt;
+    auto decoded = QByteArray::fromBase64Encoding(QByteArray::fromStdString(raw),
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return *decoded;
+}
+
 } // namespace sak::json

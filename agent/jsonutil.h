@@ -20,6 +20,16 @@ std::optional<QString> string(const Json &object, const char *key, qsizetype max
 std::optional<QString> optionalString(const Json &object, const char *key, qsizetype maxLength);
 std::optional<qint64> integer(const Json &object, const char *key);
 std::optional<bool> boolean(const Json &object, const char *key);
+// Absent (or null) is 0 / empty; present with the wrong type is nullopt.
+std::optional<qint64> optionalInteger(const Json &object, const char *key);
+std::optional<double> optionalNumber(const Json &object, const char *key);
+// Base64 text decoded to at most maxBytes bytes; nullopt when not base64 or larger.
+std::optional<QByteArray> optionalBase64(const Json &object, const char *key, qsizetype maxBytes);
+// Bytes as base64 text.
+inline std::string base64(const QByteArray &bytes)
+{
+    return bytes.toBase64().toStdString();
+}
 
 inline std::string str(const QString &s)
 {

@@ -1,5 +1,7 @@
 #include "messagetypes.h"
 
+#include <QStringList>
+
 #include <QRandomGenerator>
 
 using namespace Qt::Literals::StringLiterals;
@@ -58,6 +60,22 @@ QString newWhatsAppMessageId()
     for (quint32 w : words)
         id += QString::number(w, 16).rightJustified(8, u'0').toUpper();
     return id;
+}
+
+bool InboundMessage::isMedia() const
+{
+    static const QStringList media{u"image"_s, u"video"_s,    u"audio"_s,
+                                   u"ptt"_s,   u"document"_s, u"sticker"_s};
+    return media.contains(type);
+}
+
+bool isRelayedType(const QString &type)
+{
+    static const QStringList relayed{u"chat"_s,  u"image"_s,       u"video"_s,    u"audio"_s,
+                                     u"ptt"_s,   u"document"_s,    u"sticker"_s,  u"location"_s,
+                                     u"vcard"_s, u"multi_vcard"_s, u"reaction"_s, u"edit"_s,
+                                     u"revoke"_s};
+    return relayed.contains(type);
 }
 
 bool isPersonChat(const QString &chatId)

@@ -43,9 +43,27 @@ struct InboundMessage
     QString body;       // the text, or a media caption
     qint64 timestamp{}; // unix seconds, as WhatsApp stamped it
     QString senderName; // the customer's push name, may be empty
+    // A reply: the id (the key's id part) of the message it quotes. A reaction, edit or
+    // revoke: the id of the message it acts on.
+    QString quotedId;
+    // Media (image, video, audio, ptt, document, sticker): what WhatsApp says of the file, and
+    // its bytes as downloaded through the page; no bytes when mediaError says why.
+    QString mimetype;
+    QString filename;
+    qint64 mediaSize = 0;
+    QByteArray media;
+    QString mediaError;
+    // A shared location.
+    double latitude = 0;
+    double longitude = 0;
 
+    bool isMedia() const;
     bool operator==(const InboundMessage &) const = default;
 };
+
+// The message types the agent relays: what a customer can send a shop. Everything else
+// (notifications, polls, calls, ...) stays in the page.
+bool isRelayedType(const QString &type);
 
 // A text the shop sends. The WhatsApp message id is chosen by the agent before sending, so a
 // send whose outcome is unknown can later be looked up instead of repeated.

@@ -153,9 +153,9 @@ void RelayPipeline::onMessage(const InboundMessage &message)
                          << "(statuses and channels are not relayed)";
         return;
     }
-    if (message.type != u"chat"_s) {
-        qCInfo(lcRelay) << "Not relaying message" << message.id << "of type" << message.type
-                        << "(only text is relayed yet)";
+    if (!isRelayedType(message.type)) {
+        qCDebug(lcRelay) << "Not relaying message" << message.id << "of type" << message.type
+                         << "(not something a customer sends)";
         return;
     }
     // Journaled at the end of this turn of the event loop, with whatever else the page

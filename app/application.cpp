@@ -203,6 +203,7 @@ Status Application::startSession()
     m_pipeline->setPacing(m_config.pacing);
     m_pipeline->setAllowedGroups(m_config.allowedGroups);
     m_bridge->setAutoTakeover(m_config.takeover);
+    m_bridge->setMediaLimit(m_config.mediaMaxBytes);
     m_bridge->setLoadWatchdog(std::chrono::seconds(m_config.loadTimeoutSeconds));
     connect(m_pipeline.get(), &RelayPipeline::backlogChanged, this, [this](const Backlog &b) {
         if (b.outboundUnknown > 0 && b.outboundUnknown != m_reportedUnknown)

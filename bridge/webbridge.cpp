@@ -297,6 +297,7 @@ void WebBridge::handleEvent(const QByteArray &json)
                 m_version = event.version;
                 m_watchdog.stop();
                 m_watchdogStrikes = 0;
+                m_facade->sendCommand(bridge::configureCommand(m_mediaMaxBytes));
                 qCInfo(lcBridge).noquote() << "Bridge attached to WhatsApp Web" << event.version;
             } else if constexpr (std::is_same_v<T, bridge::HealthEvent>) {
                 if (!event.ok)

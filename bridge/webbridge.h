@@ -42,6 +42,8 @@ public:
 
     // WhatsApp open in another browser: take the session back at once ([whatsapp] takeover).
     void setAutoTakeover(bool on) { m_autoTakeover = on; }
+    // Media larger than this is relayed without its bytes (and says so).
+    void setMediaLimit(qint64 bytes) { m_mediaMaxBytes = bytes; }
     // A page that does not become ready within this time is reloaded, then reloaded bypassing
     // the cache, then reported unhealthy.
     void setLoadWatchdog(std::chrono::milliseconds timeout) { m_watchdog.setInterval(timeout); }
@@ -73,6 +75,7 @@ private:
     QTimer m_watchdog;
     int m_watchdogStrikes = 0;
     bool m_autoTakeover = false;
+    qint64 m_mediaMaxBytes = 16 * 1024 * 1024;
     QString m_sendingProblem;
 };
 

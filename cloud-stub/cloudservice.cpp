@@ -46,13 +46,15 @@ CloudService::Answer CloudService::handleInbound(const DeviceRegistry::Device &d
                              << r.message.chatId;
 
     cloud::InboundResponse response{r.message.id, {}};
-    if (r.message.type == u"chat"_s && !r.message.body.trimmed().isEmpty()) {
+    const QString text = r.message.type == u"chat"_s && !r.message.body.trimmed().isEmpty()
+                             ? m_engine.replyTo(r.message.body, r.message.senderName)
+                             : m_engine.acknowledge(r.message);
+    if (!text.isEmpty()) {
         // A client id derived from the message makes a retried request yield the same item.
         const QByteArray digest =
             QCryptographicHash::hash((key + u"\n0"_s).toUtf8(), QCryptographicHash::Sha256);
         const QString clientId = u"r-"_s + QString::fromLatin1(digest.toHex().left(24));
-        response.replies.append(cloud::Reply{
-            clientId, r.message.chatId, m_engine.replyTo(r.message.body, r.message.senderName)});
+        response.replies.append(cloud::Reply{clientId, r.message.chatId, text});
     }
     QByteArray answer = cloud::encode(response);
     m_answers.insert(key, answer);

@@ -161,4 +161,24 @@ QString ReplyEngine::replyTo(const QString &text, const QString &senderName) con
     return QString(m_fallback).replace(u"{shop}"_s, m_shop);
 }
 
+QString ReplyEngine::acknowledge(const InboundMessage &m) const
+{
+    static const QHash<QString, QString> what{
+        {u"image"_s, u"photo"_s},         {u"video"_s, u"video"_s},
+        {u"audio"_s, u"audio"_s},         {u"ptt"_s, u"voice message"_s},
+        {u"document"_s, u"document"_s},   {u"sticker"_s, u"sticker"_s},
+        {u"location"_s, u"location"_s},   {u"vcard"_s, u"contact"_s},
+        {u"multi_vcard"_s, u"contacts"_s}};
+    const QString thing = what.value(m.type);
+    if (thing.isEmpty())
+        return {};
+    if (!m.mediaError.isEmpty())
+        return u"We could not open your %1; could you send it again, or describe it in a message?"_s
+            .arg(thing);
+    if (m.isMedia() && !m.filename.isEmpty())
+        return u"Thanks, we got your %1 (%2, %3 KB) and will look at it."_s.arg(
+            thing, m.filename, QString::number((m.media.size() + 1023) / 1024));
+    return u"Thanks, we got your %1."_s.arg(thing);
+}
+
 } // namespace sak::stub

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messagetypes.h"
+
 #include "result.h"
 
 #include <QHash>
@@ -20,6 +22,9 @@ public:
 
     // The reply to a customer's text; senderName personalises the greeting.
     QString replyTo(const QString &text, const QString &senderName) const;
+    // The answer to something that is not text (a photo, a voice note, a location, ...):
+    // empty for reactions, edits and revokes, which get none.
+    QString acknowledge(const InboundMessage &message) const;
 
 private:
     struct Item

@@ -368,6 +368,13 @@ void StubServer::addHttpsRoutes()
             return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
         return resultResponse(m_simulator->activity(*body), 409);
     });
+    // WhatsApp's media servers: the (here unencrypted) file behind a message's directPath.
+    m_https->route(u"/wa/media"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        const auto file = m_simulator->mediaFile(request.query().queryItemValue(u"id"_s));
+        if (!file)
+            return errorResponse({u"not-found"_s, u"No such media."_s}, 404);
+        return QHttpServerResponse(file->second.toLatin1(), file->first);
+    });
     m_https->route(u"/wa/api/takeover"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
         if (!body)
@@ -414,6 +421,17 @@ void StubServer::addControlRoutes()
             return resultResponse(
                 m_simulator->linkWithCode(body ? body->value(u"code"_s).toString() : QString()));
         });
+    m_control->route(u"/control/edit"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        return resultResponse(
+            m_simulator->edit(body ? body->value(u"id"_s).toString() : QString(),
+                              body ? body->value(u"body"_s).toString() : QString()));
+    });
+    m_control->route(u"/control/revoke"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        return resultResponse(
+            m_simulator->revoke(body ? body->value(u"id"_s).toString() : QString()));
+    });
     m_control->route(u"/control/conflict"_s, Method::Post,
                      [this] { return resultResponse(m_simulator->conflict()); });
     m_control->route(u"/control/logout"_s, Method::Post,

@@ -55,6 +55,10 @@ QJsonObject WhatsAppSimulator::toJson(const Message &m, bool forPage)
                   {u"senderName"_s, m.senderName}};
     if (!m.author.isEmpty())
         o.insert(u"author"_s, m.author);
+    if (!m.extra.isEmpty())
+        o.insert(u"x"_s, m.extra);
+    if (!forPage && !m.media.isEmpty())
+        o.insert(u"media"_s, QString::fromLatin1(m.media.toBase64()));
     if (!forPage) {
         o.insert(u"sendCount"_s, m.sendCount);
         o.insert(u"receivedMs"_s, m.receivedMs);
@@ -270,8 +274,28 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
     if (chatId.endsWith(u"@g.us"_s) != phone.match(author).hasMatch())
         return invalid(
             u"author (the member who wrote, like 491701234567@c.us) is required in a group chat and only there."_s);
-    if (body.isEmpty() || body.size() > 65536)
-        return invalid(u"body must be 1 to 65536 characters."_s);
+    // Besides text: media (with its bytes as base64), a location, a contact card, a reaction
+    // to an earlier message; any of them may quote (reply to) an earlier message.
+    static const QStringList types{u"chat"_s,  u"image"_s,    u"video"_s,   u"audio"_s,
+                                   u"ptt"_s,   u"document"_s, u"sticker"_s, u"location"_s,
+                                   u"vcard"_s, u"reaction"_s};
+    const QString type = request.value(u"type"_s).toString(u"chat"_s);
+    if (!types.contains(type))
+        return invalid(u"type must be one of %1."_s.arg(types.join(u", "_s)));
+    const bool media =
+        !QStringList{u"chat"_s, u"location"_s, u"vcard"_s, u"reaction"_s}.contains(type);
+    if ((type == u"chat"_s || type == u"vcard"_s || type == u"reaction"_s) && body.isEmpty())
+        return invalid(
+            u"body (the text, contact card or reaction emoji) is required for %1."_s.arg(type));
+    if (body.size() > 65536)
+        return invalid(u"body must be at most 65536 characters."_s);
+    const auto bytes = QByteArray::fromBase64Encoding(
+        request.value(u"data"_s).toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (media &&
+        (!bytes || (*bytes).isEmpty() || request.value(u"mimetype"_s).toString().isEmpty()))
+        return invalid(u"%1 needs mimetype and data (the file, base64)."_s.arg(type));
+    if (type == u"reaction"_s && request.value(u"quotedId"_s).toString().isEmpty())
+        return invalid(u"a reaction needs quotedId, the id of the message it reacts to."_s);
     if (chatId == businessWid())
         return invalid(u"The customer cannot be the business itself."_s);
 
@@ -286,6 +310,22 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
     m.t = nowMs() / 1000;
     m.senderName = request.value(u"senderName"_s).toString().left(64);
     m.author = author;
+    if (type != u"chat"_s || request.contains(u"quotedId"_s)) {
+        m.extra = QJsonObject{{u"type"_s, type}, {u"quotedId"_s, request.value(u"quotedId"_s)}};
+        if (media) {
+            m.media = *bytes;
+            m.extra.insert(u"mimetype"_s, request.value(u"mimetype"_s));
+            m.extra.insert(u"filename"_s, request.value(u"filename"_s));
+            m.extra.insert(u"size"_s, m.media.size());
+            // A size WhatsApp announces may differ from the file (tests of the limit use it).
+            if (request.contains(u"announcedSize"_s))
+                m.extra.insert(u"size"_s, request.value(u"announcedSize"_s));
+        }
+        if (type == u"location"_s) {
+            m.extra.insert(u"lat"_s, request.value(u"lat"_s));
+            m.extra.insert(u"lng"_s, request.value(u"lng"_s));
+        }
+    }
 
     bool anyPaired = false;
     prunePages();
@@ -351,6 +391,41 @@ Result<QJsonObject> WhatsAppSimulator::linkWithCode(const QString &code)
     return Error{
         u"unknown-code"_s,
         u"No WhatsApp page shows this pairing code: check the code, or ask the agent for a new one."_s};
+}
+
+Result<QJsonObject> WhatsAppSimulator::edit(const QString &id, const QString &body)
+{
+    const auto it = m_byId.constFind(id);
+    if (it == m_byId.cend() || m_messages.at(*it).fromMe)
+        return Error{u"unknown-message"_s, u"No customer's message has the id %1."_s.arg(id)};
+    if (body.isEmpty() || body.size() > 65536)
+        return invalid(u"body must be 1 to 65536 characters."_s);
+    Message &m = m_messages[*it];
+    m.body = body;
+    toPairedPages(QJsonObject{
+        {u"type"_s, u"edit"_s}, {u"chatId"_s, m.chatId}, {u"id"_s, id}, {u"body"_s, body}});
+    return QJsonObject{{u"id"_s, id}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::revoke(const QString &id)
+{
+    const auto it = m_byId.constFind(id);
+    if (it == m_byId.cend() || m_messages.at(*it).fromMe)
+        return Error{u"unknown-message"_s, u"No customer's message has the id %1."_s.arg(id)};
+    Message &m = m_messages[*it];
+    m.body.clear();
+    m.extra.insert(u"type"_s, u"revoked"_s);
+    toPairedPages(QJsonObject{{u"type"_s, u"revoke"_s}, {u"chatId"_s, m.chatId}, {u"id"_s, id}});
+    return QJsonObject{{u"id"_s, id}};
+}
+
+std::optional<std::pair<QByteArray, QString>> WhatsAppSimulator::mediaFile(const QString &id) const
+{
+    const auto it = m_byId.constFind(id);
+    if (it == m_byId.cend() || m_messages.at(*it).media.isEmpty())
+        return std::nullopt;
+    const Message &m = m_messages.at(*it);
+    return std::pair{m.media, m.extra.value(u"mimetype"_s).toString()};
 }
 
 Result<QJsonObject> WhatsAppSimulator::conflict()
@@ -459,6 +534,8 @@ void WhatsAppSimulator::restore(const QJsonObject &snapshot)
         m.receivedMs = o.value(u"receivedMs"_s).toInteger();
         m.senderName = o.value(u"senderName"_s).toString();
         m.author = o.value(u"author"_s).toString();
+        m.extra = o.value(u"x"_s).toObject();
+        m.media = QByteArray::fromBase64(o.value(u"media"_s).toString().toLatin1());
         m.delivered = o.value(u"delivered"_s).toBool();
         if (m.id.isEmpty() || m_byId.contains(m.id))
             continue;

@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QObject>
 
+#include <optional>
+
 namespace sak::stub {
 
 // The server side of the WhatsApp Web simulator: the "phone network" the simulated page talks
@@ -40,6 +42,11 @@ public:
     Result<QJsonObject> linkWithCode(const QString &code);
     // WhatsApp was opened in another browser: paired pages step back (CONFLICT).
     Result<QJsonObject> conflict();
+    // The customer edited or deleted ("revoked") a message they sent.
+    Result<QJsonObject> edit(const QString &id, const QString &body);
+    Result<QJsonObject> revoke(const QString &id);
+    // A media file, as WhatsApp's media servers hand it to the page.
+    std::optional<std::pair<QByteArray, QString>> mediaFile(const QString &id) const;
     Result<QJsonObject> markRead(const QString &chatId);
     Result<QJsonObject> logout();
     QJsonObject state() const;
@@ -67,7 +74,11 @@ private:
         int sendCount = 0;     // how often the page sent this id (more than 1 is a double send)
         qint64 receivedMs = 0; // when the network took a message of the business
         QString senderName;
-        QString author;         // who wrote it, in a group chat
+        QString author; // who wrote it, in a group chat
+        // What a message other than a text carries, as the page's model holds it: type,
+        // caption, mimetype, filename, size, directPath, lat, lng, quotedId.
+        QJsonObject extra;
+        QByteArray media;       // the file behind directPath
         bool delivered = false; // reached a paired page
     };
     struct Page

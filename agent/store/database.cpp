@@ -70,6 +70,13 @@ Statement &Statement::bind(int index, qint64 value)
     return *this;
 }
 
+Statement &Statement::bind(int index, double value)
+{
+    if (sqlite3_bind_double(m_statement, index, value) != SQLITE_OK)
+        m_bindError = m_database->lastError(u"binding a value"_s);
+    return *this;
+}
+
 Statement &Statement::bindNull(int index)
 {
     if (sqlite3_bind_null(m_statement, index) != SQLITE_OK)
@@ -124,6 +131,11 @@ QByteArray Statement::blob(int column) const
 qint64 Statement::integer(int column) const
 {
     return sqlite3_column_int64(m_statement, column);
+}
+
+double Statement::real(int column) const
+{
+    return sqlite3_column_double(m_statement, column);
 }
 
 bool Statement::isNull(int column) const

@@ -30,6 +30,7 @@ public:
     Statement &bind(int index, const QString &value);
     Statement &bind(int index, const QByteArray &value); // as a blob
     Statement &bind(int index, qint64 value);
+    Statement &bind(int index, double value);
     Statement &bindNull(int index);
 
     // One step: true while there is a row to read, false once done.
@@ -41,6 +42,7 @@ public:
     QString text(int column) const;
     QByteArray blob(int column) const;
     qint64 integer(int column) const;
+    double real(int column) const;
     bool isNull(int column) const;
 
 private:

@@ -60,6 +60,15 @@ const char *const kMigrations[] = {
     "UPDATE inbound_journal SET received_at = received_at * 1000;",
     // 4: the expiry sweep runs before every send; without this it read every queued item
     "CREATE INDEX outbox_expiry ON outbox (expires_at) WHERE state = 'queued' AND expires_at > 0;",
+    // 5: what customers send besides text: replies, media (with its bytes), locations
+    "ALTER TABLE inbound_journal ADD COLUMN quoted_id TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE inbound_journal ADD COLUMN mimetype TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE inbound_journal ADD COLUMN filename TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE inbound_journal ADD COLUMN media_size INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE inbound_journal ADD COLUMN media BLOB;"
+    "ALTER TABLE inbound_journal ADD COLUMN media_error TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE inbound_journal ADD COLUMN latitude REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE inbound_journal ADD COLUMN longitude REAL NOT NULL DEFAULT 0;",
 };
 static_assert(std::size(kMigrations) == Store::kLatestVersion);
 

@@ -117,7 +117,7 @@ Error refusedMove(const QString &clientId, const QString &from, const QString &t
 Result<bool> Store::journalInbound(const InboundMessage &m)
 {
     auto statement = m_database->prepare(
-        u"INSERT OR IGNORE INTO inbound_journal (id, chat_id, author, type, body, t, sender_name, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        u"INSERT OR IGNORE INTO inbound_journal (id, chat_id, author, type, body, t, sender_name, received_at, quoted_id, mimetype, filename, media_size, media, media_error, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     if (!statement)
         return statement.error();
     auto &s = statement.value();
@@ -128,7 +128,15 @@ Result<bool> Store::journalInbound(const InboundMessage &m)
         .bind(5, m.body)
         .bind(6, m.timestamp)
         .bind(7, m.senderName)
-        .bind(8, QDateTime::currentMSecsSinceEpoch());
+        .bind(8, QDateTime::currentMSecsSinceEpoch())
+        .bind(9, m.quotedId)
+        .bind(10, m.mimetype)
+        .bind(11, m.filename)
+        .bind(12, m.mediaSize)
+        .bind(13, m.media)
+        .bind(14, m.mediaError)
+        .bind(15, m.latitude)
+        .bind(16, m.longitude);
     if (auto done = s.run(); !done)
         return done.error();
     return m_database->changes() == 1;
@@ -146,14 +154,22 @@ Result<QList<JournalEntry>> Store::dueInbound(qint64 nowMs, int limit)
 {
     // Per chat, only the oldest pending message may go: order within a chat is kept.
     auto statement = m_database->prepare(
-        u"SELECT j.id, j.chat_id, j.author, j.type, j.body, j.t, j.sender_name, j.state, j.attempts, j.next_attempt_at, j.last_error FROM inbound_journal j JOIN (SELECT chat_id, min(rowid) AS head FROM inbound_journal WHERE state = 'pending' GROUP BY chat_id) h ON j.rowid = h.head WHERE j.next_attempt_at <= ? ORDER BY j.rowid LIMIT ?"_s);
+        u"SELECT j.id, j.chat_id, j.author, j.type, j.body, j.t, j.sender_name, j.state, j.attempts, j.next_attempt_at, j.last_error, j.quoted_id, j.mimetype, j.filename, j.media_size, j.media, j.media_error, j.latitude, j.longitude FROM inbound_journal j JOIN (SELECT chat_id, min(rowid) AS head FROM inbound_journal WHERE state = 'pending' GROUP BY chat_id) h ON j.rowid = h.head WHERE j.next_attempt_at <= ? ORDER BY j.rowid LIMIT ?"_s);
     if (!statement)
         return statement.error();
     statement.value().bind(1, nowMs).bind(2, qint64(limit));
     return collect<JournalEntry>(statement.value(), [](const Statement &s) {
-        return JournalEntry{InboundMessage{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
-                                           s.integer(5), s.text(6)},
-                            s.text(7), int(s.integer(8)), s.integer(9), s.text(10)};
+        InboundMessage m{s.text(0), s.text(1),    s.text(2), s.text(3),
+                         s.text(4), s.integer(5), s.text(6)};
+        m.quotedId = s.text(11);
+        m.mimetype = s.text(12);
+        m.filename = s.text(13);
+        m.mediaSize = s.integer(14);
+        m.media = s.isNull(15) ? QByteArray() : s.blob(15);
+        m.mediaError = s.text(16);
+        m.latitude = s.real(17);
+        m.longitude = s.real(18);
+        return JournalEntry{m, s.text(7), int(s.integer(8)), s.integer(9), s.text(10)};
     });
 }
 
@@ -163,8 +179,9 @@ Status Store::inboundRelayed(const QString &messageId, const QList<OutboxItem> &
     Transaction transaction(*m_database);
     if (!transaction.begun())
         return transaction.begun();
+    // The cloud has the media now: its bytes leave the journal (the row stays, for the ids).
     auto statement = m_database->prepare(
-        u"UPDATE inbound_journal SET state = 'relayed', last_error = '' WHERE id = ?"_s);
+        u"UPDATE inbound_journal SET state = 'relayed', last_error = '', media = NULL WHERE id = ?"_s);
     if (!statement)
         return statement.error();
     if (auto done = statement.value().bind(1, messageId).run(); !done)

@@ -38,6 +38,9 @@
     { name: 'WAWebAltDeviceLinkingApi', label: 'WAWebAltDeviceLinkingApi.startAltLinkingFlow',
       use: 'pairing with a phone number',
       ok: (m) => m && typeof m.startAltLinkingFlow === 'function' && typeof m.setPairingType === 'function' },
+    { name: 'WAWebDownloadManager', label: 'WAWebDownloadManager.downloadManager.downloadAndMaybeDecrypt',
+      use: 'receiving media',
+      ok: (m) => m && m.downloadManager && typeof m.downloadManager.downloadAndMaybeDecrypt === 'function' },
     { name: 'WAWebUpdateUnreadChatAction', label: 'WAWebUpdateUnreadChatAction.sendSeen', use: 'read receipts',
       ok: (m) => m && typeof m.sendSeen === 'function' },
     { name: 'WAWebChatStateBridge', label: 'WAWebChatStateBridge.sendChatStateComposing', use: 'typing',
@@ -114,6 +117,7 @@
     const Cmd = modules.WAWebCmd && modules.WAWebCmd.Cmd;
     const Linking = modules.WAWebAltDeviceLinkingApi;
     const cannotSend = missing.filter((n) => n.use === 'sending').map((n) => n.label);
+    let mediaMaxBytes = 16 * 1024 * 1024; // until the agent says (configure)
 
     emit({ kind: 'ready', version });
     emit({ kind: 'health', ok: missing.length === 0, missing: missing.map((n) => n.label),
@@ -148,6 +152,83 @@
       return true;
     };
 
+    // Chains of steps, one per key: each starts when the previous one settled.
+    const chainsBy = () => {
+      const chains = new Map();
+      return (key, step) => {
+        const next = (chains.get(key) || Promise.resolve()).then(step, step);
+        const settled = next.then(() => undefined, () => undefined);
+        chains.set(key, settled);
+        settled.then(() => { if (chains.get(key) === settled) chains.delete(key); });
+        return next;
+      };
+    };
+    // A chat's messages leave in the order they came, though a photo takes longer to fetch.
+    const captureInOrder = chainsBy();
+
+    const MEDIA = new Set(['image', 'video', 'audio', 'ptt', 'document', 'sticker']);
+    const Download = modules.WAWebDownloadManager && modules.WAWebDownloadManager.downloadManager;
+    const keyId = (key) => (key && typeof key === 'object' ? String(key.id || '') : '');
+    const base64 = (buffer) => {
+      const bytes = new Uint8Array(buffer);
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+      return btoa(text);
+    };
+    const fetchMedia = async (m, out) => {
+      out.mimetype = String(m.mimetype || '');
+      out.filename = String(m.filename || '');
+      out.size = Number.isInteger(m.size) && m.size >= 0 ? m.size : 0;
+      if (out.size > mediaMaxBytes) {
+        out.mediaError = 'larger than the agent takes (' + out.size + ' > ' + mediaMaxBytes + ' bytes)';
+        return;
+      }
+      if (!Download) {
+        out.mediaError = 'WhatsApp Web ' + version + ' changed: downloading media is unavailable';
+        return;
+      }
+      try {
+        const buffer = await Download.downloadAndMaybeDecrypt({
+          directPath: m.directPath, encFilehash: m.encFilehash, filehash: m.filehash, mediaKey: m.mediaKey,
+          mediaKeyTimestamp: m.mediaKeyTimestamp, type: m.type, signal: new AbortController().signal,
+        });
+        if (buffer.byteLength > mediaMaxBytes) {
+          out.mediaError = 'larger than the agent takes (' + buffer.byteLength + ' > ' + mediaMaxBytes + ' bytes)';
+          return;
+        }
+        out.size = out.size || buffer.byteLength;
+        out.data = base64(buffer);
+      } catch (e) {
+        out.mediaError = 'the download failed: ' + String((e && e.message) || e);
+      }
+    };
+
+    const describe = async (m, id, type) => {
+      const out = {
+        id,
+        chatId: widString(m.id.remote),
+        author: widString(m.author),
+        type,
+        // For media WhatsApp keeps a thumbnail in body; the caption is the text.
+        body: type === 'chat' || type === 'vcard' ? String(m.body || '') : String(m.caption || ''),
+        t: Number.isInteger(m.t) ? m.t : Math.floor(Date.now() / 1000),
+        notifyName: typeof m.notifyName === 'string' ? m.notifyName : '',
+        fromMe: !!m.id.fromMe,
+        quotedId: String(m.quotedStanzaID || keyId(m.quotedMsgKey) || ''),
+      };
+      if (type === 'reaction') {
+        out.body = String(m.reactionText || m.body || '');
+        out.quotedId = keyId(m.parentMsgKey);
+      } else if (type === 'location') {
+        out.lat = Number(m.lat) || 0;
+        out.lng = Number(m.lng) || 0;
+        out.body = String(m.loc || m.comment || '');
+      } else if (MEDIA.has(type)) {
+        await fetchMedia(m, out);
+      }
+      return out;
+    };
+
     const capture = (m) => {
       if (m.type === 'ciphertext') {
         // Not decrypted yet ("waiting for this message"): it is emitted once it is.
@@ -156,23 +237,32 @@
       }
       const id = m.id && m.id._serialized;
       if (!id || !remember(id)) return;
-      emit({
-        kind: 'message',
-        message: {
-          id,
-          chatId: widString(m.id.remote),
-          author: widString(m.author),
-          type: String(m.type),
-          // For media WhatsApp keeps a thumbnail in body; the caption is the text.
-          body: m.type === 'chat' ? String(m.body || '') : String(m.caption || ''),
-          t: Number.isInteger(m.t) ? m.t : Math.floor(Date.now() / 1000),
-          notifyName: typeof m.notifyName === 'string' ? m.notifyName : '',
-          fromMe: !!m.id.fromMe,
-        },
-      });
+      // Described (and its media fetched) at once, emitted in the chat's order.
+      const described = describe(m, id, String(m.type));
+      captureInOrder(widString(m.id.remote), () => described.then((message) => emit({ kind: 'message', message })));
+    };
+    // An edit or a revoke changes a message the customer sent before: each is an event of
+    // its own (a new id), naming the message it acts on.
+    const captureChange = (m, what) => {
+      if (!m || !m.id || m.id.fromMe || !m.id._serialized) return;
+      const id = m.id._serialized + ':' + what + (what === 'edit' ? ':' + (m.latestEditSenderTimestampMs || m.t) : '');
+      if (!remember(id)) return;
+      // Taken now: a revoke right after an edit changes the same model.
+      const message = {
+        id, chatId: widString(m.id.remote), author: widString(m.author), type: what,
+        body: what === 'edit' ? String(m.body || '') : '', t: Math.floor(Date.now() / 1000),
+        notifyName: typeof m.notifyName === 'string' ? m.notifyName : '', fromMe: false, quotedId: String(m.id.id),
+      };
+      captureInOrder(message.chatId, async () => emit({ kind: 'message', message }));
     };
     Collections.Msg.on('add', (m) => {
       if (m && m.isNewMsg) capture(m);
+    });
+    Collections.Msg.on('change:type', (m) => {
+      if (m && m.type === 'revoked') captureChange(m, 'revoke');
+    });
+    Collections.Msg.on('change:body', (m) => {
+      if (m && m.latestEditSenderTimestampMs) captureChange(m, 'edit');
     });
     Collections.Msg.on('change:ack', (m, ack) => {
       if (m && m.id && m.id.fromMe) emit({ kind: 'ack', id: String(m.id.id), ack: Number(ack) });
@@ -180,14 +270,7 @@
 
     // What the agent asks for in a chat happens in the order it asked: "seen", typing, then
     // the message (each waits until the previous one reached WhatsApp, not for its acks).
-    const chains = new Map();
-    const inOrder = (chatId, step) => {
-      const next = (chains.get(chatId) || Promise.resolve()).then(step, step);
-      const settled = next.then(() => undefined, () => undefined);
-      chains.set(chatId, settled);
-      settled.then(() => { if (chains.get(chatId) === settled) chains.delete(chatId); });
-      return next;
-    };
+    const inOrder = chainsBy();
 
     const sendText = async (c, started) => {
       const result = (ok, error) => emit({ kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: error || '' });
@@ -266,6 +349,8 @@
         quietly(inOrder(c.chatId, () => typing(c)));
       } else if (c && c.cmd === 'catchUp' && Number.isInteger(c.since)) {
         catchUp(c);
+      } else if (c && c.cmd === 'configure' && Number.isInteger(c.mediaMaxBytes) && c.mediaMaxBytes >= 0) {
+        mediaMaxBytes = c.mediaMaxBytes;
       } else if (c && c.cmd === 'refreshQr') {
         // Only a QR that went idle is refreshed: a live one rotates by itself.
         if (Cmd && (Socket.state === 'UNPAIRED_IDLE' || Socket.state === 'UNPAIRED')) Cmd.refreshQR();

@@ -7,11 +7,14 @@
 
   const EVENT = 'sak:page-event';
   const COMMAND = 'sak:command';
-  const MAX_EVENT = 256 * 1024;
+  // A message with the largest media the agent takes, as base64 (bridgeprotocol.h).
+  const MAX_MEDIA = 64 * 1024 * 1024;
+  const MAX_EVENT = Math.floor(MAX_MEDIA / 3) * 4 + 256 * 1024;
   const MAX_BACKLOG = 1000;
 
   const isStr = (v, max) => typeof v === 'string' && v.length <= max;
   const isId = (v) => isStr(v, 256) && v.length > 0;
+  const optional = (v, ok) => v === undefined || ok(v);
   const isList = (v) => Array.isArray(v) && v.length <= 64 && v.every((m) => isStr(m, 256));
 
   const VALID = {
@@ -29,7 +32,13 @@
       const m = e.message;
       return !!m && typeof m === 'object' && isId(m.id) && isId(m.chatId) && m.chatId.includes('@') &&
         isStr(m.author, 256) && isStr(m.type, 64) && m.type.length > 0 && isStr(m.body, 65536) &&
-        Number.isInteger(m.t) && m.t >= 0 && isStr(m.notifyName, 256) && typeof m.fromMe === 'boolean';
+        Number.isInteger(m.t) && m.t >= 0 && isStr(m.notifyName, 256) && typeof m.fromMe === 'boolean' &&
+        optional(m.quotedId, (v) => isStr(v, 256)) && optional(m.mimetype, (v) => isStr(v, 256)) &&
+        optional(m.filename, (v) => isStr(v, 1024)) && optional(m.size, (v) => Number.isInteger(v) && v >= 0) &&
+        optional(m.data, (v) => isStr(v, MAX_EVENT) && /^[A-Za-z0-9+/]*={0,2}$/.test(v)) &&
+        optional(m.mediaError, (v) => isStr(v, 1024)) &&
+        optional(m.lat, (v) => typeof v === 'number' && Math.abs(v) <= 90) &&
+        optional(m.lng, (v) => typeof v === 'number' && Math.abs(v) <= 180);
     },
   };
 

@@ -118,6 +118,36 @@ private Q_SLOTS:
         QCOMPARE(m_session->sent.at(0).chatId, u"120363000001@g.us"_s);
     }
 
+    // A photo reaches the cloud with its bytes and is answered; the journal lets go of the
+    // bytes once the cloud has them. Reactions reach it too, and get no answer.
+    void mediaReachesTheCloudWithItsBytes()
+    {
+        start(SessionState::Connected);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        auto photo = test::customerMessage(u"PH1"_s, u"491701234567@c.us"_s, u"this cake?"_s);
+        photo.type = u"image"_s;
+        photo.mimetype = u"image/jpeg"_s;
+        photo.filename = u"cake.jpg"_s;
+        photo.media = QByteArray(40000, '\x7f');
+        photo.mediaSize = photo.media.size();
+        auto reaction = test::customerMessage(u"RE1"_s, u"491701234567@c.us"_s, u"👍"_s);
+        reaction.type = u"reaction"_s;
+        reaction.quotedId = u"3EB0AA"_s;
+        m_session->receive(photo);
+        m_session->receive(reaction);
+        QTRY_COMPARE_WITH_TIMEOUT(relayed.size(), 2, 10000);
+        const auto inbound = m_stub->cloud().inbound(tenant());
+        QCOMPARE(inbound.size(), 2);
+        QCOMPARE(inbound.at(0).message.media, photo.media);
+        QCOMPARE(inbound.at(0).message.filename, u"cake.jpg"_s);
+        QCOMPARE(inbound.at(1).message.quotedId, u"3EB0AA"_s);
+        QTRY_COMPARE(m_session->sent.size(), 1); // the photo is answered, the reaction not
+        QVERIFY(m_session->sent.at(0).body.contains(u"photo"_s));
+        QCOMPARE(relayed.at(1).at(1).toInt(), 0);
+        const auto journal = m_store->dueInbound(std::numeric_limits<qint64>::max(), 10);
+        QVERIFY(journal && journal.value().isEmpty());
+    }
+
     // The page cannot send (WhatsApp Web changed): replies wait, the problem is reported, and
     // they go once the page is back in shape and connects again.
     void repliesWaitWhileThePageCannotSend()

@@ -1,5 +1,7 @@
 #include "bridgeprotocol.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -130,6 +132,61 @@ private Q_SLOTS:
         const auto event = parseEvent(messageWithBody(body.toUtf8()));
         QVERIFY(event);
         QCOMPARE(std::get<MessageEvent>(event.value()).message.body, body);
+    }
+
+    void parsesMediaLocationAndQuotes()
+    {
+        const QByteArray bytes("\x00\x01\xfe\xff jpeg", 9);
+        const QJsonObject message{{u"id"_s, u"false_1@c.us_A"_s},
+                                  {u"chatId"_s, u"1@c.us"_s},
+                                  {u"author"_s, u""_s},
+                                  {u"type"_s, u"image"_s},
+                                  {u"body"_s, u"cake?"_s},
+                                  {u"t"_s, 1},
+                                  {u"notifyName"_s, u""_s},
+                                  {u"fromMe"_s, false},
+                                  {u"quotedId"_s, u"3EB0AA"_s},
+                                  {u"mimetype"_s, u"image/jpeg"_s},
+                                  {u"filename"_s, u"c.jpg"_s},
+                                  {u"size"_s, 9},
+                                  {u"data"_s, QString::fromLatin1(bytes.toBase64())},
+                                  {u"mediaError"_s, u""_s},
+                                  {u"lat"_s, 52.5},
+                                  {u"lng"_s, -13.4}};
+        const QByteArray json =
+            QJsonDocument(QJsonObject{{u"kind"_s, u"message"_s}, {u"message"_s, message}})
+                .toJson(QJsonDocument::Compact);
+        const auto event = parseEvent(json);
+        QVERIFY2(event, event ? "" : qPrintable(event.error().message));
+        const InboundMessage &m = std::get<MessageEvent>(event.value()).message;
+        QCOMPARE(m.media, bytes);
+        QCOMPARE(m.mimetype, u"image/jpeg"_s);
+        QCOMPARE(m.filename, u"c.jpg"_s);
+        QCOMPARE(m.mediaSize, 9);
+        QCOMPARE(m.quotedId, u"3EB0AA"_s);
+        QCOMPARE(m.latitude, 52.5);
+        QCOMPARE(m.longitude, -13.4);
+        QVERIFY(m.isMedia());
+    }
+
+    void rejectsBadMedia_data()
+    {
+        QTest::addColumn<QByteArray>("fields");
+        QTest::newRow("data not base64") << QByteArray("\"data\":\"***\"");
+        QTest::newRow("data a number") << QByteArray("\"data\":5");
+        QTest::newRow("negative size") << QByteArray("\"size\":-1");
+        QTest::newRow("latitude out of range") << QByteArray("\"lat\":91");
+        QTest::newRow("longitude text") << QByteArray("\"lng\":\"east\"");
+        QTest::newRow("quoted id a list") << QByteArray("\"quotedId\":[]");
+    }
+    void rejectsBadMedia()
+    {
+        QFETCH(QByteArray, fields);
+        const QByteArray json =
+            messageEvent("\"id\":\"x\",\"chatId\":\"1@c.us\",\"author\":\"\",\"type\":\"image\","
+                         "\"body\":\"\",\"t\":1,\"notifyName\":\"\",\"fromMe\":false," +
+                         fields);
+        QVERIFY(!parseEvent(json));
     }
 
     void pairingCommands()

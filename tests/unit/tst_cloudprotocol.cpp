@@ -77,6 +77,33 @@ private Q_SLOTS:
         QCOMPARE(decoded.error().code, u"invalid-request"_s);
     }
 
+    void inboundMediaAndLocationRoundTrip()
+    {
+        InboundMessage photo{u"false_1@c.us_P"_s, u"1@c.us"_s, {}, u"image"_s, u"cake?"_s, 1, {}};
+        photo.quotedId = u"3EB0AA"_s;
+        photo.mimetype = u"image/jpeg"_s;
+        photo.filename = u"c.jpg"_s;
+        photo.media = QByteArray("\x00\xff\x10 bytes", 9);
+        photo.mediaSize = photo.media.size();
+        auto decoded = decodeInboundRequest(encode(InboundRequest{u"t"_s, u"a"_s, photo}));
+        QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
+        QCOMPARE(decoded.value().message, photo);
+
+        InboundMessage place{u"false_1@c.us_L"_s, u"1@c.us"_s, {}, u"location"_s, {}, 1, {}};
+        place.latitude = -33.8568;
+        place.longitude = 151.2153;
+        decoded = decodeInboundRequest(encode(InboundRequest{u"t"_s, u"a"_s, place}));
+        QVERIFY(decoded);
+        QCOMPARE(decoded.value().message, place);
+
+        // Too large to take: no bytes, the reason instead.
+        photo.media.clear();
+        photo.mediaError = u"larger than the agent takes"_s;
+        decoded = decodeInboundRequest(encode(InboundRequest{u"t"_s, u"a"_s, photo}));
+        QVERIFY(decoded);
+        QCOMPARE(decoded.value().message.mediaError, photo.mediaError);
+    }
+
     void statusReportRoundTripsAndChecksState()
     {
         StatusReport report{u"t"_s,      u"a"_s,         u"r-1"_s,  u"3EB0AA"_s,

@@ -220,17 +220,35 @@
   let me = null;
   let qrTimer = null;
 
-  const addIncoming = (m, isNewMsg, type = 'chat') => {
+  const addIncoming = (m, isNewMsg, type) => {
     const customer = createWid(m.chatId);
     const fromMe = !!m.fromMe;
     const key = new MsgKey({ from: fromMe ? me : customer, to: fromMe ? customer : me, id: m.id, selfDir: fromMe ? 'out' : 'in', participant: m.author });
     if (Msg.get(key)) return Msg.get(key);
     ensureChat(customer);
-    return Msg.add({
-      id: key, body: m.body, type, t: m.t, from: fromMe ? me : customer, to: fromMe ? customer : me,
+    // What a message other than a text carries, in the fields WhatsApp's model uses.
+    const x = m.x || {};
+    const kind = type || x.type || 'chat';
+    const extra = {};
+    if (x.quotedId) extra.quotedStanzaID = x.quotedId;
+    if (x.mimetype) {
+      Object.assign(extra, {
+        caption: m.body, body: '', mimetype: x.mimetype, filename: x.filename || '', size: x.size,
+        directPath: '/wa/media?id=' + encodeURIComponent(m.id), mediaKey: b64(32), mediaKeyTimestamp: m.t,
+      });
+    }
+    if (kind === 'location') Object.assign(extra, { lat: x.lat, lng: x.lng, loc: m.body });
+    if (kind === 'reaction') {
+      Object.assign(extra, {
+        reactionText: m.body,
+        parentMsgKey: new MsgKey({ from: me, to: customer, id: x.quotedId, selfDir: 'out' }),
+      });
+    }
+    return Msg.add(Object.assign({
+      id: key, body: m.body, type: kind, t: m.t, from: fromMe ? me : customer, to: fromMe ? customer : me,
       ack: m.ack || 0, isNewMsg, notifyName: m.senderName || '', self: fromMe ? 'out' : 'in',
       author: m.author ? createWid(m.author) : undefined,
-    });
+    }, extra));
   };
 
   // ---- Modules, under WhatsApp Web's names ----
@@ -281,6 +299,18 @@
     };
   });
 
+  // Media lives on WhatsApp's media servers; the page fetches (and decrypts) it on demand.
+  __d('WAWebDownloadManager', [], (g, r, module) => {
+    module.exports = {
+      downloadManager: {
+        downloadAndMaybeDecrypt: async ({ directPath, signal }) => {
+          const response = await fetch(directPath, { signal });
+          if (!response.ok) throw new Error('media server answered ' + response.status);
+          return response.arrayBuffer();
+        },
+      },
+    };
+  });
   __d('WAWebUpdateUnreadChatAction', [], (g, r, module) => {
     module.exports = {
       sendSeen: async ({ chat }) => {
@@ -443,6 +473,22 @@
       case 'conflict':
         Socket.set('state', 'CONFLICT');
         break;
+      case 'edit': {
+        const msg = Msg.get(`false_${event.chatId}_${event.id}`);
+        if (msg) {
+          msg.set('latestEditSenderTimestampMs', Date.now());
+          msg.set('body', event.body);
+        }
+        break;
+      }
+      case 'revoke': {
+        const msg = Msg.get(`false_${event.chatId}_${event.id}`);
+        if (msg) {
+          msg.set('body', '');
+          msg.set('type', 'revoked');
+        }
+        break;
+      }
       case 'logout':
         Cmd.trigger('logout');
         session.clear().finally(() => location.assign('/wa/?post_logout=1'));
