@@ -175,6 +175,13 @@ QByteArray sendTextCommand(const QString &requestId, const OutboundText &text)
         {"body", json::str(text.body)},
         {"messageId", json::str(text.waMessageId)},
     };
+    if (!text.quotedId.isEmpty())
+        command["quotedId"] = json::str(text.quotedId);
+    if (!text.media.isEmpty()) {
+        command["mimetype"] = json::str(text.mimetype);
+        command["filename"] = json::str(text.filename);
+        command["data"] = json::base64(text.media);
+    }
     return QByteArray::fromStdString(command.dump());
 }
 

@@ -59,6 +59,39 @@ Result<AccountRequest> accountRequest(const QByteArray &bytes)
     return AccountRequest{std::move(root.value()), ids.value().first, ids.value().second};
 }
 
+// What the shop sends besides the text, shared by replies and jobs.
+struct Attachment
+{
+    QString quotedId;
+    QString mimetype;
+    QString filename;
+    QByteArray media;
+};
+
+void putAttachment(Json &object, const QString &quotedId, const QString &mimetype,
+                   const QString &filename, const QByteArray &media)
+{
+    if (!quotedId.isEmpty())
+        object["quotedId"] = json::str(quotedId);
+    if (!media.isEmpty()) {
+        object["mimetype"] = json::str(mimetype);
+        object["filename"] = json::str(filename);
+        object["data"] = json::base64(media);
+    }
+}
+
+// quotedId, and an image or document as mimetype + filename + data (base64); all optional.
+std::optional<Attachment> attachment(const Json &object)
+{
+    const auto quoted = json::optionalString(object, "quotedId", bridge::kMaxIdLength);
+    const auto mimetype = json::optionalString(object, "mimetype", 256);
+    const auto filename = json::optionalString(object, "filename", 1024);
+    const auto data = json::optionalBase64(object, "data", bridge::kMaxMediaBytes);
+    if (!quoted || !mimetype || !filename || !data || data->isEmpty() != mimetype->isEmpty())
+        return std::nullopt;
+    return Attachment{*quoted, *mimetype, *filename, *data};
+}
+
 // One state change's own members, shared by the single report and the batch.
 Json statusFields(const StatusReport &report)
 {
@@ -140,12 +173,15 @@ Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes)
 
 QByteArray encode(const OutboundJob &job)
 {
-    const Json body = {{"clientId", json::str(job.clientId)},
-                       {"chatId", json::str(job.chatId)},
-                       {"content", {{"type", "text"}, {"text", json::str(job.text)}}},
-                       {"priority", job.priority},
-                       {"notBefore", job.notBefore},
-                       {"expiresAt", job.expiresAt}};
+    const bool image = job.mimetype.startsWith(u"image/"_s);
+    Json content = {{"type", job.media.isEmpty() ? "text"
+                             : image             ? "image"
+                                                 : "document"},
+                    {"text", json::str(job.text)}};
+    putAttachment(content, job.quotedId, job.mimetype, job.filename, job.media);
+    const Json body = {{"clientId", json::str(job.clientId)}, {"chatId", json::str(job.chatId)},
+                       {"content", std::move(content)},       {"priority", job.priority},
+                       {"notBefore", job.notBefore},          {"expiresAt", job.expiresAt}};
     return QByteArray::fromStdString(body.dump());
 }
 
@@ -166,15 +202,24 @@ Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes)
         return invalid(
             u"A job needs clientId, chatId, content, priority, notBefore and expiresAt."_s);
     const auto type = json::string(*content, "type", 16);
-    const auto text = json::string(*content, "text", bridge::kMaxBodyLength);
-    if (!type || *type != u"text"_s)
-        return invalid(u"Only text jobs are supported by this agent (content.type is '%1')."_s.arg(
+    const auto text = json::optionalString(*content, "text", bridge::kMaxBodyLength);
+    const auto extra = attachment(*content);
+    if (!type || !QStringList{u"text"_s, u"image"_s, u"document"_s}.contains(*type))
+        return invalid(u"content.type must be text, image or document (it is '%1')."_s.arg(
             type.value_or(QString())));
-    if (!text || text->isEmpty())
-        return invalid(u"A text job needs content.text (1 to 65536 characters)."_s);
-    return OutboundJob{*clientId,  *chatId,
-                       *text,      int(std::clamp<qint64>(*priority, -1000, 1000)),
-                       *notBefore, *expiresAt};
+    if (!text || !extra)
+        return invalid(
+            u"content needs text (at most 65536 characters) and, for an image or document, mimetype, filename and data (base64)."_s);
+    if ((*type == u"text"_s) != extra->media.isEmpty() || (*type == u"text"_s && text->isEmpty()))
+        return invalid(
+            u"A text job needs content.text; an image or document job needs its data."_s);
+    OutboundJob job{*clientId,  *chatId,   *text, int(std::clamp<qint64>(*priority, -1000, 1000)),
+                    *notBefore, *expiresAt};
+    job.quotedId = extra->quotedId;
+    job.mimetype = extra->mimetype;
+    job.filename = extra->filename;
+    job.media = extra->media;
+    return job;
 }
 
 QByteArray encodeFrame(const SignedFrame &frame)
@@ -371,10 +416,13 @@ QByteArray encode(const InboundRequest &request)
 QByteArray encode(const InboundResponse &response)
 {
     Json replies = Json::array();
-    for (const Reply &r : response.replies)
-        replies.push_back({{"clientId", json::str(r.clientId)},
-                           {"chatId", json::str(r.chatId)},
-                           {"text", json::str(r.text)}});
+    for (const Reply &r : response.replies) {
+        Json reply = {{"clientId", json::str(r.clientId)},
+                      {"chatId", json::str(r.chatId)},
+                      {"text", json::str(r.text)}};
+        putAttachment(reply, r.quotedId, r.mimetype, r.filename, r.media);
+        replies.push_back(std::move(reply));
+    }
     const Json body = {{"v", kProtocolVersion},
                        {"messageId", json::str(response.messageId)},
                        {"replies", replies}};
@@ -482,12 +530,15 @@ Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)
     for (const Json &item : *it) {
         const auto clientId = json::string(item, "clientId", bridge::kMaxIdLength);
         const auto chatId = json::string(item, "chatId", bridge::kMaxIdLength);
-        const auto text = json::string(item, "text", bridge::kMaxBodyLength);
+        const auto text = json::optionalString(item, "text", bridge::kMaxBodyLength);
+        const auto extra = attachment(item);
         if (!clientId || clientId->isEmpty() || !chatId || !chatId->contains(u'@') || !text ||
-            text->isEmpty())
-            return Error{u"bad-response"_s,
-                         u"A reply from the cloud lacks clientId, chatId or text."_s};
-        response.replies.append(Reply{*clientId, *chatId, *text});
+            !extra || (text->isEmpty() && extra->media.isEmpty()))
+            return Error{
+                u"bad-response"_s,
+                u"A reply from the cloud lacks clientId, chatId, or text or media (mimetype, filename, data)."_s};
+        response.replies.append(Reply{*clientId, *chatId, *text, extra->quotedId, extra->mimetype,
+                                      extra->filename, extra->media});
     }
     return response;
 }

@@ -26,7 +26,12 @@ struct Reply
 {
     QString clientId; // idempotency key of this outbound item, chosen by the cloud
     QString chatId;
-    QString text;
+    QString text; // the text, or the caption of the media
+    // Optional: the message this one quotes (a serialized id), and an image or document.
+    QString quotedId;
+    QString mimetype;
+    QString filename;
+    QByteArray media;
 
     bool operator==(const Reply &) const = default;
 };
@@ -93,6 +98,11 @@ struct OutboundJob
     int priority = 0;     // higher goes first; replies to a waiting customer are above broadcasts
     qint64 notBefore = 0; // unix seconds; 0: at once
     qint64 expiresAt = 0; // unix seconds; 0: never
+    // Optional, as in a reply: a quoted message, an image or document (text is its caption).
+    QString quotedId;
+    QString mimetype;
+    QString filename;
+    QByteArray media;
 };
 
 // Frames of the job channel. Every frame from the server is signed like a request

@@ -65,14 +65,21 @@ struct InboundMessage
 // (notifications, polls, calls, ...) stays in the page.
 bool isRelayedType(const QString &type);
 
-// A text the shop sends. The WhatsApp message id is chosen by the agent before sending, so a
-// send whose outcome is unknown can later be looked up instead of repeated.
+// A message the shop sends: a text, or an image or document with a caption. The WhatsApp message id
+// is chosen by the agent before sending, so a send whose outcome is unknown can later be looked up
+// instead of repeated.
 struct OutboundText
 {
     QString clientId;    // the cloud's idempotency key for this item
     QString chatId;      // recipient chat
     QString body;        // the text
     QString waMessageId; // the id the page must use for the message
+    // A reply quotes this message (its serialized id), e.g. the customer's question.
+    QString quotedId;
+    // An image or document to send, `body` being its caption; empty for a text.
+    QString mimetype;
+    QString filename;
+    QByteArray media;
 
     bool operator==(const OutboundText &) const = default;
 };

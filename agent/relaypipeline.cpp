@@ -265,8 +265,9 @@ void RelayPipeline::relay(const JournalEntry &entry)
             QList<OutboxItem> items;
             for (const cloud::Reply &reply : result.value().replies) {
                 OutboxItem item;
-                item.text =
-                    OutboundText{reply.clientId, reply.chatId, reply.text, newWhatsAppMessageId()};
+                item.text = OutboundText{reply.clientId,         reply.chatId,   reply.text,
+                                         newWhatsAppMessageId(), reply.quotedId, reply.mimetype,
+                                         reply.filename,         reply.media};
                 item.kind = outbox::kReply;
                 item.priority = kReplyPriority;
                 item.inReplyTo = message.id;
@@ -294,7 +295,8 @@ void RelayPipeline::relay(const JournalEntry &entry)
 Status RelayPipeline::enqueueJob(const cloud::OutboundJob &job)
 {
     OutboxItem item;
-    item.text = OutboundText{job.clientId, job.chatId, job.text, newWhatsAppMessageId()};
+    item.text = OutboundText{job.clientId, job.chatId,   job.text,     newWhatsAppMessageId(),
+                             job.quotedId, job.mimetype, job.filename, job.media};
     item.kind = outbox::kJob;
     item.priority = std::min(job.priority, kReplyPriority - 1);
     item.notBefore = job.notBefore * 1000;

@@ -375,6 +375,12 @@ void StubServer::addHttpsRoutes()
             return errorResponse({u"not-found"_s, u"No such media."_s}, 404);
         return QHttpServerResponse(file->second.toLatin1(), file->first);
     });
+    m_https->route(u"/wa/api/upload"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        if (!body)
+            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+        return resultResponse(m_simulator->upload(*body), 409);
+    });
     m_https->route(u"/wa/api/takeover"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
         if (!body)
@@ -431,6 +437,11 @@ void StubServer::addControlRoutes()
         const auto body = bodyObject(request);
         return resultResponse(
             m_simulator->revoke(body ? body->value(u"id"_s).toString() : QString()));
+    });
+    m_control->route(u"/control/block"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        return resultResponse(
+            m_simulator->block(body ? body->value(u"state"_s).toString() : QString()));
     });
     m_control->route(u"/control/conflict"_s, Method::Post,
                      [this] { return resultResponse(m_simulator->conflict()); });

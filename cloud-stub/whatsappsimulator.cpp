@@ -3,6 +3,7 @@
 #include "logging.h"
 #include "messagetypes.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -169,8 +170,12 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
     const QString id = request.value(u"id"_s).toString();
     const QString to = request.value(u"to"_s).toString();
     const QString body = request.value(u"body"_s).toString();
-    if (id.isEmpty() || !to.contains(u'@') || body.isEmpty())
+    const QString type = request.value(u"type"_s).toString(u"chat"_s);
+    const QString directPath = request.value(u"directPath"_s).toString();
+    if (id.isEmpty() || !to.contains(u'@') || (body.isEmpty() && type == u"chat"_s))
         return invalid(u"id, to and body are required."_s);
+    if (type != u"chat"_s && !m_uploads.contains(directPath))
+        return invalid(u"A %1 needs the directPath of an upload."_s.arg(type));
 
     if (const auto known = m_byId.constFind(id); known != m_byId.cend()) {
         // The page uploading again a message the network may not have received (its connection
@@ -192,12 +197,41 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
     m.sendCount = 1;
     m.receivedMs = nowMs();
     m.delivered = true;
+    if (type != u"chat"_s || request.contains(u"quotedStanzaID"_s)) {
+        m.extra =
+            QJsonObject{{u"type"_s, type}, {u"quotedId"_s, request.value(u"quotedStanzaID"_s)}};
+        if (type != u"chat"_s) {
+            m.media = m_uploads.take(directPath);
+            m.extra.insert(u"mimetype"_s, request.value(u"mimetype"_s));
+            m.extra.insert(u"filename"_s, request.value(u"filename"_s));
+            m.extra.insert(u"size"_s, m.media.size());
+        }
+    }
     m_byId.insert(id, m_messages.size());
     m_messages.append(m);
     qCInfo(lcStub).noquote() << "Simulator: business sent" << id << "to" << to;
     m_activity[to].append(QJsonObject{{u"what"_s, u"send"_s}, {u"id"_s, id}, {u"tMs"_s, nowMs()}});
     QTimer::singleShot(kDeliveredAfterMs, this, [this, id] { setAck(id, 2); });
     return QJsonObject{{u"ok"_s, true}, {u"t"_s, m.t}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::upload(const QJsonObject &request)
+{
+    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
+    if (page == m_pages.cend() || !page->paired)
+        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    const auto bytes = QByteArray::fromBase64Encoding(
+        request.value(u"data"_s).toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!bytes || (*bytes).isEmpty())
+        return invalid(u"data (the file, base64) is required."_s);
+    const QString path = u"/wa/media?upload="_s + randomHex(4);
+    m_uploads.insert(path, *bytes);
+    return QJsonObject{
+        {u"directPath"_s, path},
+        {u"mediaKey"_s, randomHex(8)},
+        {u"filehash"_s,
+         QString::fromLatin1(
+             QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256).toBase64())}};
 }
 
 Result<QJsonObject> WhatsAppSimulator::activity(const QJsonObject &request)
@@ -426,6 +460,20 @@ std::optional<std::pair<QByteArray, QString>> WhatsAppSimulator::mediaFile(const
         return std::nullopt;
     const Message &m = m_messages.at(*it);
     return std::pair{m.media, m.extra.value(u"mimetype"_s).toString()};
+}
+
+Result<QJsonObject> WhatsAppSimulator::block(const QString &state)
+{
+    if (!QStringList{u"TOS_BLOCK"_s, u"SMB_TOS_BLOCK"_s, u"PROXYBLOCK"_s}.contains(state))
+        return invalid(u"state must be TOS_BLOCK, SMB_TOS_BLOCK or PROXYBLOCK."_s);
+    int n = 0;
+    for (Page &page : m_pages) {
+        if (page.paired) {
+            post(page, QJsonObject{{u"type"_s, u"block"_s}, {u"state"_s, state}});
+            ++n;
+        }
+    }
+    return QJsonObject{{u"pages"_s, n}};
 }
 
 Result<QJsonObject> WhatsAppSimulator::conflict()

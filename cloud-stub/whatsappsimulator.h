@@ -31,6 +31,8 @@ public:
     // What the business did in a chat besides sending: seen, composing, paused.
     Result<QJsonObject> activity(const QJsonObject &request);
     // WhatsApp open elsewhere: the page that takes over gets its messages again.
+    // A file the business sends, stored before the message that carries it.
+    Result<QJsonObject> upload(const QJsonObject &request);
     Result<QJsonObject> takeover(const QJsonObject &request);
     // Linking by phone number: a code for the page to show, to be typed on the phone.
     Result<QJsonObject> pairingCode(const QJsonObject &request);
@@ -42,6 +44,8 @@ public:
     Result<QJsonObject> linkWithCode(const QString &code);
     // WhatsApp was opened in another browser: paired pages step back (CONFLICT).
     Result<QJsonObject> conflict();
+    // WhatsApp refuses the account: TOS_BLOCK, SMB_TOS_BLOCK or PROXYBLOCK on paired pages.
+    Result<QJsonObject> block(const QString &state);
     // The customer edited or deleted ("revoked") a message they sent.
     Result<QJsonObject> edit(const QString &id, const QString &body);
     Result<QJsonObject> revoke(const QString &id);
@@ -107,6 +111,7 @@ private:
     QList<Message> m_messages;
     QHash<QString, QJsonArray> m_activity; // by chat
     QHash<QString, qsizetype> m_byId;
+    QHash<QString, QByteArray> m_uploads; // by directPath, until a sent message takes it
 };
 
 } // namespace sak::stub

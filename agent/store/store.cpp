@@ -69,6 +69,11 @@ const char *const kMigrations[] = {
     "ALTER TABLE inbound_journal ADD COLUMN media_error TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE inbound_journal ADD COLUMN latitude REAL NOT NULL DEFAULT 0;"
     "ALTER TABLE inbound_journal ADD COLUMN longitude REAL NOT NULL DEFAULT 0;",
+    // 6: what the shop sends besides text: replies that quote, images and documents
+    "ALTER TABLE outbox ADD COLUMN quoted_id TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN mimetype TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN filename TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN media BLOB;",
 };
 static_assert(std::size(kMigrations) == Store::kLatestVersion);
 

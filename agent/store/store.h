@@ -29,7 +29,7 @@ struct StoreOptions
 class Store
 {
 public:
-    static constexpr int kLatestVersion = 5;
+    static constexpr int kLatestVersion = 6;
     static constexpr qsizetype kKeySize = 32;
 
     ~Store();

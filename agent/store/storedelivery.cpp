@@ -65,7 +65,11 @@ QString itemColumns(const QString &alias = {})
                                      u"last_error"_s,
                                      u"in_reply_to"_s,
                                      u"created_at"_s,
-                                     u"updated_at"_s};
+                                     u"updated_at"_s,
+                                     u"quoted_id"_s,
+                                     u"mimetype"_s,
+                                     u"filename"_s,
+                                     u"media"_s};
     QStringList qualified;
     for (const QString &c : columns)
         qualified.append(alias + c);
@@ -87,6 +91,10 @@ OutboxItem itemFrom(const Statement &s)
     item.inReplyTo = s.text(12);
     item.createdAt = s.integer(13);
     item.updatedAt = s.integer(14);
+    item.text.quotedId = s.text(15);
+    item.text.mimetype = s.text(16);
+    item.text.filename = s.text(17);
+    item.text.media = s.isNull(18) ? QByteArray() : s.blob(18);
     return item;
 }
 
@@ -250,7 +258,7 @@ Status Store::queueStatus(const OutboxItem &item, const QString &state, const QS
 Status Store::insertOutbound(const OutboxItem &item, qint64 nowMs, bool *inserted)
 {
     auto statement = m_database->prepare(
-        u"INSERT OR IGNORE INTO outbox (client_id, chat_id, body, wa_message_id, kind, priority, not_before, expires_at, in_reply_to, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        u"INSERT OR IGNORE INTO outbox (client_id, chat_id, body, wa_message_id, kind, priority, not_before, expires_at, in_reply_to, created_at, updated_at, quoted_id, mimetype, filename, media) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     if (!statement)
         return statement.error();
     auto &s = statement.value();
@@ -264,7 +272,11 @@ Status Store::insertOutbound(const OutboxItem &item, qint64 nowMs, bool *inserte
         .bind(8, item.expiresAt)
         .bind(9, item.inReplyTo)
         .bind(10, nowMs)
-        .bind(11, nowMs);
+        .bind(11, nowMs)
+        .bind(12, item.text.quotedId)
+        .bind(13, item.text.mimetype)
+        .bind(14, item.text.filename)
+        .bind(15, item.text.media);
     if (auto done = s.run(); !done)
         return done;
     *inserted = m_database->changes() == 1;

@@ -41,6 +41,8 @@
     { name: 'WAWebDownloadManager', label: 'WAWebDownloadManager.downloadManager.downloadAndMaybeDecrypt',
       use: 'receiving media',
       ok: (m) => m && m.downloadManager && typeof m.downloadManager.downloadAndMaybeDecrypt === 'function' },
+    { name: 'WAWebMediaUpload', label: 'WAWebMediaUpload.uploadMedia', use: 'sending images and documents',
+      ok: (m) => m && typeof m.uploadMedia === 'function' },
     { name: 'WAWebUpdateUnreadChatAction', label: 'WAWebUpdateUnreadChatAction.sendSeen', use: 'read receipts',
       ok: (m) => m && typeof m.sendSeen === 'function' },
     { name: 'WAWebChatStateBridge', label: 'WAWebChatStateBridge.sendChatStateComposing', use: 'typing',
@@ -296,6 +298,27 @@
           id: key, ack: 0, body: c.body, from: me, to: chat.id, local: true, self: 'out',
           t: Math.floor(Date.now() / 1000), isNewMsg: true, type: 'chat',
         };
+        if (c.quotedId) {
+          // Quoted if WhatsApp still has it; else the reply goes without the quote.
+          const quoted = Collections.Msg.get(c.quotedId);
+          if (quoted && typeof quoted.msgContextInfo === 'function') Object.assign(msg, quoted.msgContextInfo(chat));
+          else console.warn('sak: the message to quote is not in the page; sending without the quote');
+        }
+        if (typeof c.data === 'string' && c.data) {
+          const Upload = modules.WAWebMediaUpload;
+          if (!Upload) return result(false, 'WhatsApp Web ' + version + ' changed: sending images and documents is unavailable');
+          const binary = atob(c.data);
+          const bytes = new Uint8Array(binary.length);
+          for (let i = 0; i < binary.length; ++i) bytes[i] = binary.charCodeAt(i);
+          const type = /^image\//.test(c.mimetype) ? 'image' : 'document';
+          const uploaded = await Upload.uploadMedia({
+            mimetype: c.mimetype, mediaObject: new Blob([bytes], { type: c.mimetype }), mediaType: type,
+          });
+          Object.assign(msg, {
+            type, body: '', caption: c.body, mimetype: c.mimetype, filename: String(c.filename || ''), size: bytes.length,
+            directPath: uploaded.directPath, mediaKey: uploaded.mediaKey, filehash: uploaded.filehash,
+          });
+        }
         const [msgPromise, sendPromise] = SendMsg.addAndSendMsgToChat(chat, msg);
         await msgPromise;
         started();

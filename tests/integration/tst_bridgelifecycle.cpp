@@ -4,6 +4,7 @@
 #include "webenginetestmain.h"
 #include "whatsapppage.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -13,6 +14,8 @@
 #include <QWebEngineLoadingInfo>
 #include <QWebEngineProfile>
 #include <QWebEngineScript>
+
+#include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
@@ -232,6 +235,30 @@ private Q_SLOTS:
         QCOMPARE(states.at(0).at(0).value<SessionState>(), SessionState::Conflict);
     }
 
+    // WhatsApp refuses the account: the session is blocked (and nothing is sent).
+    void blockedAccountIsReported()
+    {
+        Session s(url({}), name());
+        pair(s);
+        QVERIFY(!m_stub->simulator().block(u"BANNED"_s));
+        QVERIFY(m_stub->simulator().block(u"TOS_BLOCK"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Blocked, 10000);
+    }
+
+    // The renderer dies: the page is reloaded and the session comes back by itself.
+    void crashedRendererIsReloaded()
+    {
+        Session s(url({}), name());
+        pair(s);
+        const qint64 renderer = s.bridge->page()->renderProcessPid();
+        QVERIFY(renderer > 0);
+        QSignalSpy states(s.bridge.get(), &WhatsAppSession::stateChanged);
+        QVERIFY(::kill(pid_t(renderer), SIGKILL) == 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty(), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Connected, 30000);
+        QVERIFY(s.bridge->page()->renderProcessPid() != renderer);
+    }
+
     // Logged out from the phone: the bridge says so and the page asks to be paired again.
     void logoutFromThePhoneAsksForPairing()
     {
@@ -358,6 +385,55 @@ private Q_SLOTS:
         for (const auto &m : got)
             ids.insert(m.id);
         QCOMPARE(ids.size(), got.size()); // each its own journal entry
+    }
+
+    // The shop sends a reply that quotes the customer's question, a photo with a caption and a
+    // document, each under the id the agent chose.
+    void sendsRepliesImagesAndDocuments()
+    {
+        Session s(url({}), name());
+        pair(s);
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        const QString chat = u"491701230007@c.us"_s;
+        QVERIFY(m_stub->simulator().inject({{u"chatId"_s, chat}, {u"body"_s, u"menu?"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, chat).size(), 1, 10000);
+        const InboundMessage question = messagesIn(received, chat).at(0);
+
+        QByteArray photo(30000, Qt::Uninitialized);
+        for (qsizetype i = 0; i < photo.size(); ++i)
+            photo[i] = char(255 - i % 256);
+        OutboundText reply{u"r-q"_s, chat, u"Here it is:"_s, newWhatsAppMessageId()};
+        reply.quotedId = question.id;
+        OutboundText image{u"r-i"_s, chat, u"Today's cakes"_s, newWhatsAppMessageId()};
+        image.mimetype = u"image/png"_s;
+        image.filename = u"cakes.png"_s;
+        image.media = photo;
+        OutboundText document{u"r-d"_s, chat, QString(), newWhatsAppMessageId()};
+        document.mimetype = u"application/pdf"_s;
+        document.filename = u"menu.pdf"_s;
+        document.media = QByteArray("%PDF-1.4 the menu");
+        QSignalSpy finished(s.bridge.get(), &WhatsAppSession::sendFinished);
+        for (const OutboundText &text : {reply, image, document})
+            s.bridge->sendText(text);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 15000);
+        for (const auto &args : finished)
+            QVERIFY2(args.at(1).toBool(), qPrintable(args.at(2).toString()));
+
+        QHash<QString, QJsonObject> sent;
+        for (const auto value : m_stub->simulator().sentByBusiness())
+            sent.insert(value[u"id"_s].toString(), value.toObject());
+        const QJsonObject quoted = sent.value(reply.waMessageId);
+        QCOMPARE(quoted[u"body"_s].toString(), reply.body);
+        QCOMPARE(quoted[u"x"_s][u"quotedId"_s].toString(), question.id.section(u'_', -1));
+        const QJsonObject sentImage = sent.value(image.waMessageId);
+        QCOMPARE(sentImage[u"x"_s][u"type"_s].toString(), u"image"_s);
+        QCOMPARE(sentImage[u"body"_s].toString(), u"Today's cakes"_s);
+        QCOMPARE(QByteArray::fromBase64(sentImage[u"media"_s].toString().toLatin1()), photo);
+        const QJsonObject sentDocument = sent.value(document.waMessageId);
+        QCOMPARE(sentDocument[u"x"_s][u"type"_s].toString(), u"document"_s);
+        QCOMPARE(sentDocument[u"x"_s][u"filename"_s].toString(), u"menu.pdf"_s);
+        QCOMPARE(QByteArray::fromBase64(sentDocument[u"media"_s].toString().toLatin1()),
+                 document.media);
     }
 
     // What the page asks permission for is refused (here: notifications; unanswered, the

@@ -77,6 +77,36 @@ private Q_SLOTS:
         QCOMPARE(decoded.error().code, u"invalid-request"_s);
     }
 
+    void repliesAndJobsCarryQuotesAndFiles()
+    {
+        Reply photo{u"r-1"_s,
+                    u"1@c.us"_s,
+                    u"our cakes"_s,
+                    u"false_1@c.us_3A1"_s,
+                    u"image/png"_s,
+                    u"cakes.png"_s,
+                    QByteArray("\x89PNG bytes", 10)};
+        const auto decoded = decodeInboundResponse(encode(InboundResponse{u"m"_s, {photo}}));
+        QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
+        QCOMPARE(decoded.value().replies.at(0), photo);
+        // A file with no caption is fine; no text and no file is not.
+        photo.text.clear();
+        QVERIFY(decodeInboundResponse(encode(InboundResponse{u"m"_s, {photo}})));
+        photo.media.clear();
+        photo.mimetype.clear();
+        QVERIFY(!decodeInboundResponse(encode(InboundResponse{u"m"_s, {photo}})));
+
+        OutboundJob job{u"b-1"_s, u"1@c.us"_s, QString(), 0, 0, 0};
+        job.mimetype = u"application/pdf"_s;
+        job.filename = u"menu.pdf"_s;
+        job.media = "%PDF-1.4";
+        const auto decodedJob = decodeOutboundJob(encode(job));
+        QVERIFY2(decodedJob, decodedJob ? "" : qPrintable(decodedJob.error().message));
+        QCOMPARE(decodedJob.value().media, job.media);
+        QCOMPARE(decodedJob.value().filename, u"menu.pdf"_s);
+        QVERIFY(encode(job).contains("\"type\":\"document\""));
+    }
+
     void inboundMediaAndLocationRoundTrip()
     {
         InboundMessage photo{u"false_1@c.us_P"_s, u"1@c.us"_s, {}, u"image"_s, u"cake?"_s, 1, {}};

@@ -78,6 +78,12 @@ private Q_SLOTS:
         QTest::newRow("heartbeat") << u"Heartbeat"_s << cloud::encode(heartbeat);
         const cloud::OutboundJob job{u"b-1-0"_s, message.chatId, u"Hi!"_s, 5, 0, 1795390000};
         QTest::newRow("job") << u"OutboundJob"_s << cloud::encode(job);
+        cloud::OutboundJob photoJob = job;
+        photoJob.mimetype = u"image/jpeg"_s;
+        photoJob.filename = u"cake.jpg"_s;
+        photoJob.media = "jpeg bytes";
+        photoJob.quotedId = u"false_1@c.us_3A1"_s;
+        QTest::newRow("image job") << u"OutboundJob"_s << cloud::encode(photoJob);
         const cloud::SignedFrame frame{u"job"_s, cloud::encode(job), "1795384634", "n1", "v1=abc"};
         QTest::newRow("frame") << u"SignedFrame"_s << cloud::encodeFrame(frame);
         QTest::newRow("hello") << u"Hello"_s

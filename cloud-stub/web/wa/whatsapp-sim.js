@@ -192,7 +192,15 @@
   }
 
   // ---- App state ----
-  const Msg = new Collection(class extends Model {});
+  // A message can tell what a reply to it must carry to quote it.
+  const Msg = new Collection(class extends Model {
+    msgContextInfo(chat) {
+      return {
+        quotedMsg: this.serialize(), quotedStanzaID: this.id.id,
+        quotedParticipant: this.author || this.from, quotedRemoteJid: chat.id,
+      };
+    }
+  });
   const Chat = new Collection(class extends Model {});
   const Contact = new Collection(class extends Model {});
   const Socket = new Model({ state: 'UNLAUNCHED', hasSynced: false });
@@ -274,9 +282,13 @@
         // Offline, the message stays pending (the clock) and goes out when the connection is
         // back; the promise settles only then, as WhatsApp's does.
         const sendPromise = new Promise((resolve) => {
+          const media = msg.directPath ? {
+            type: msg.type, body: msg.caption || '', directPath: msg.directPath, mimetype: msg.mimetype, filename: msg.filename || '',
+          } : {};
+          const quote = msg.quotedStanzaID ? { quotedStanzaID: msg.quotedStanzaID } : {};
           const upload = (resend) => api('send', {
             method: 'POST',
-            body: JSON.stringify({ pageId, id: msg.id.id, to: chat.id._serialized, body: msg.body, resend }),
+            body: JSON.stringify(Object.assign({ pageId, id: msg.id.id, to: chat.id._serialized, body: msg.body, resend }, media, quote)),
           }).then(() => {
             if (msg.ack < 1) msg.set('ack', 1);
             resolve({ messageSendResult: 'OK' });
@@ -299,6 +311,17 @@
     };
   });
 
+  // What the business sends goes to the media servers first; the message carries its path.
+  __d('WAWebMediaUpload', [], (g, r, module) => {
+    module.exports = {
+      uploadMedia: async ({ mimetype, mediaObject }) => {
+        const bytes = new Uint8Array(await mediaObject.arrayBuffer());
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+        return api('upload', { method: 'POST', body: JSON.stringify({ pageId, mimetype, data: btoa(text) }) });
+      },
+    };
+  });
   // Media lives on WhatsApp's media servers; the page fetches (and decrypts) it on demand.
   __d('WAWebDownloadManager', [], (g, r, module) => {
     module.exports = {
@@ -472,6 +495,9 @@
       }
       case 'conflict':
         Socket.set('state', 'CONFLICT');
+        break;
+      case 'block':
+        Socket.set('state', event.state);
         break;
       case 'edit': {
         const msg = Msg.get(`false_${event.chatId}_${event.id}`);
