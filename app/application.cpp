@@ -247,6 +247,10 @@ Status Application::startSession()
             qCInfo(lcAgent) << "WhatsApp needs pairing: scan the QR code with the shop's phone "
                                "(Linked devices)";
     });
+    connect(m_bridge.get(), &WhatsAppSession::loggedOut, this, [] {
+        qCWarning(lcAgent) << "WhatsApp logged this computer out (from the phone): pair it again "
+                              "by scanning the new QR code";
+    });
     connect(m_bridge->page(), &WhatsAppPage::externalLinkRequested, this, [this](const QUrl &url) {
 #ifdef SAK_WITH_WIDGETS
         if (!m_options.headless) {
@@ -286,8 +290,9 @@ Status Application::startSession()
 
 void Application::onSessionState(SessionState state)
 {
+    // Connected with a page that cannot send (WhatsApp changed) is not healthy.
     if (state == SessionState::Connected)
-        m_health.clear();
+        m_health = m_bridge->sendingProblem();
     sendHeartbeat();
     if (!m_vault)
         return;

@@ -343,6 +343,13 @@ private Q_SLOTS:
                 {u"filename"_s, u"order.pdf"_s},
                 {u"data"_s, QString::fromLatin1(QByteArray(100000, 'd').toBase64())}});
         inject({{u"type"_s, u"location"_s}, {u"lat"_s, 52.52}, {u"lng"_s, 13.405}});
+        for (const auto &[type, mimetype] :
+             {std::pair{u"video"_s, u"video/mp4"_s}, std::pair{u"audio"_s, u"audio/mpeg"_s},
+              std::pair{u"sticker"_s, u"image/webp"_s}}) {
+            inject({{u"type"_s, type},
+                    {u"mimetype"_s, mimetype},
+                    {u"data"_s, QString::fromLatin1(QByteArray(1000, 'm').toBase64())}});
+        }
         inject({{u"type"_s, u"vcard"_s},
                 {u"body"_s, u"BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nEND:VCARD"_s}});
         inject({{u"type"_s, u"reaction"_s}, {u"body"_s, u"👍"_s}, {u"quotedId"_s, image}});
@@ -350,18 +357,21 @@ private Q_SLOTS:
         const auto inChat = [&] {
             return messagesIn(received, chat);
         };
-        QTRY_COMPARE_WITH_TIMEOUT(inChat().size(), 8, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(inChat().size(), 11, 15000);
         QVERIFY(m_stub->simulator().edit(first, u"hi! a photo follows"_s));
         QVERIFY(m_stub->simulator().revoke(first));
-        QTRY_COMPARE_WITH_TIMEOUT(inChat().size(), 10, 15000);
-        const QList<InboundMessage> got = inChat();
+        QTRY_COMPARE_WITH_TIMEOUT(inChat().size(), 13, 15000);
+        QList<InboundMessage> got = inChat();
         QStringList types;
         for (const auto &m : got)
             types.append(m.type);
         // In the order the customer sent them, though the media took longer to fetch.
-        QCOMPARE(types,
-                 QStringList({u"chat"_s, u"image"_s, u"ptt"_s, u"document"_s, u"location"_s,
-                              u"vcard"_s, u"reaction"_s, u"chat"_s, u"edit"_s, u"revoke"_s}));
+        QCOMPARE(types, QStringList({u"chat"_s, u"image"_s, u"ptt"_s, u"document"_s, u"location"_s,
+                                     u"video"_s, u"audio"_s, u"sticker"_s, u"vcard"_s,
+                                     u"reaction"_s, u"chat"_s, u"edit"_s, u"revoke"_s}));
+        for (int i : {5, 6, 7})
+            QCOMPARE(got.at(i).media, QByteArray(1000, 'm'));
+        got.remove(5, 3); // the checks below follow the order without them
         QCOMPARE(got.at(1).body, u"this one?"_s);
         QCOMPARE(got.at(1).mimetype, u"image/jpeg"_s);
         QCOMPARE(got.at(1).filename, u"cake.jpg"_s);
