@@ -5,6 +5,7 @@
 #include "keysource.h"
 #include "logging.h"
 #include "profilemanager.h"
+#include "qrcode.h"
 #include "relaypipeline.h"
 #include "sessionvault.h"
 #include "store.h"
@@ -20,6 +21,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QImage>
+#include <QSaveFile>
 #include <QSysInfo>
 #include <QTimer>
 
@@ -242,10 +245,9 @@ Status Application::startSession()
     m_heartbeatTimer.start();
 
     connect(m_bridge.get(), &WhatsAppSession::stateChanged, this, &Application::onSessionState);
-    connect(m_bridge.get(), &WhatsAppSession::qrCodeChanged, this, [this](const QString &) {
+    connect(m_bridge.get(), &WhatsAppSession::qrCodeChanged, this, [this](const QString &qr) {
         if (m_options.headless)
-            qCInfo(lcAgent) << "WhatsApp needs pairing: scan the QR code with the shop's phone "
-                               "(Linked devices)";
+            showPairingQr(qr);
     });
     connect(m_bridge.get(), &WhatsAppSession::loggedOut, this, [] {
         qCWarning(lcAgent) << "WhatsApp logged this computer out (from the phone): pair it again "
@@ -288,11 +290,56 @@ Status Application::startSession()
     return Done{};
 }
 
+QString Application::pairingQrPath() const
+{
+    return m_config.dataDir + u"/pairing-qr.png"_s;
+}
+
+// Headless: no window to show the QR in. It goes to the terminal and into a PNG (for a box
+// reached over SSH: copy it off and scan it from a screen), each time it rotates.
+void Application::showPairingQr(const QString &qr)
+{
+    const auto code = QrCode::encode(qr);
+    if (!code) {
+        qCWarning(lcAgent).noquote() << code.error().message;
+        return;
+    }
+    std::printf("\nWhatsApp needs pairing: on the shop's phone open WhatsApp > Linked devices > "
+                "Link a device, and scan this code (it changes every 20 s):\n\n%s\n",
+                qPrintable(code.value().toTerminal()));
+    std::fflush(stdout);
+    constexpr int kScale = 8;
+    constexpr int kBorder = 4;
+    const int side = (code.value().size() + 2 * kBorder) * kScale;
+    QImage image(side, side, QImage::Format_Mono);
+    image.fill(1);
+    for (int y = 0; y < code.value().size(); ++y) {
+        for (int x = 0; x < code.value().size(); ++x) {
+            if (!code.value().dark(x, y))
+                continue;
+            for (int dy = 0; dy < kScale; ++dy) {
+                for (int dx = 0; dx < kScale; ++dx)
+                    image.setPixel((x + kBorder) * kScale + dx, (y + kBorder) * kScale + dy, 0);
+            }
+        }
+    }
+    // The QR links a device to the shop's WhatsApp: readable by the owner only.
+    QSaveFile file(pairingQrPath());
+    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
+        qCWarning(lcAgent).noquote() << "Could not write the pairing QR to" << pairingQrPath();
+        return;
+    }
+    QFile::setPermissions(pairingQrPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    qCInfo(lcAgent).noquote() << "Pairing QR code written to" << pairingQrPath();
+}
+
 void Application::onSessionState(SessionState state)
 {
     // Connected with a page that cannot send (WhatsApp changed) is not healthy.
     if (state == SessionState::Connected)
         m_health = m_bridge->sendingProblem();
+    if (state != SessionState::NeedsPairing && QFile::exists(pairingQrPath()))
+        QFile::remove(pairingQrPath()); // a stale code must not be scanned later
     sendHeartbeat();
     if (!m_vault)
         return;

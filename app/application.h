@@ -60,6 +60,8 @@ private:
     // The same, for commands that talk to the cloud as the paired agent.
     void runPairedCommand(std::function<void()> command);
     void onSessionState(SessionState state);
+    void showPairingQr(const QString &qr);
+    QString pairingQrPath() const;
     void sealNow();
     void sendHeartbeat();
     void shutDown();
