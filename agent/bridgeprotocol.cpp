@@ -150,6 +150,8 @@ Result<Event> parseEvent(const QByteArray &bytes)
     }
     if (*kind == u"logout"_s)
         return Event{LogoutEvent{}};
+    if (*kind == u"caughtUp"_s)
+        return Event{CaughtUpEvent{}};
     if (*kind == u"pageProblem"_s) {
         const auto problem = json::string(root, "problem", 64);
         if (!problem || problem->isEmpty())

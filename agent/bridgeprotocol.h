@@ -63,6 +63,11 @@ struct LogoutEvent
 {
 };
 
+// The page emitted every message a catch-up asked for.
+struct CaughtUpEvent
+{
+};
+
 // The page is not WhatsApp's app: "browser-outdated" (WhatsApp's "update your browser" page).
 struct PageProblemEvent
 {
@@ -76,8 +81,9 @@ struct PairingCodeEvent
     QString error;
 };
 
-using Event = std::variant<ReadyEvent, StateEvent, QrEvent, MessageEvent, AckEvent, SendResultEvent,
-                           HealthEvent, LogoutEvent, PageProblemEvent, PairingCodeEvent>;
+using Event =
+    std::variant<ReadyEvent, StateEvent, QrEvent, MessageEvent, AckEvent, SendResultEvent,
+                 HealthEvent, LogoutEvent, PageProblemEvent, PairingCodeEvent, CaughtUpEvent>;
 
 Result<Event> parseEvent(const QByteArray &json);
 

@@ -21,6 +21,7 @@ constexpr int kParallelRelays = 8; // chats relayed to the cloud at once
 constexpr int kParallelBatches = 2;
 constexpr int kDueBatch = 64;
 constexpr int kBacklogDelayMs = 200;
+constexpr int kCaptureHoldMs = 15000;
 constexpr qint64 kHourMs = 3600 * 1000;
 constexpr qint64 kCatchUpMarginSeconds = 300;
 constexpr int kReplyPriority = 100; // a customer who wrote is waiting: before any broadcast
@@ -86,6 +87,13 @@ RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store
         timer->setInterval(0);
     }
     connect(&m_captureTimer, &QTimer::timeout, this, &RelayPipeline::journalCaptured);
+    m_holdTimer.setSingleShot(true);
+    m_holdTimer.setInterval(kCaptureHoldMs);
+    connect(&m_holdTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcRelay) << "The page did not finish its catch-up; journaling what it sent";
+        onCaughtUp();
+    });
+    connect(m_session, &WhatsAppSession::caughtUp, this, &RelayPipeline::onCaughtUp);
     connect(&m_ackTimer, &QTimer::timeout, this, &RelayPipeline::applyAcks);
     connect(&m_stuckTimer, &QTimer::timeout, this, [this] {
         checkStuck();
@@ -126,7 +134,7 @@ void RelayPipeline::start()
     m_started = true;
     m_stuckTimer.start(std::clamp<qint64>(m_stuckAfter.count() / 4, 1000, 5000));
     if (m_session->state() == SessionState::Connected)
-        resolveInterrupted();
+        onStateChanged(SessionState::Connected); // what a connect does: resolve, catch up
     countBacklog();
     pumpInbound();
     pumpOutbound();
@@ -161,8 +169,27 @@ void RelayPipeline::onMessage(const InboundMessage &message)
     // Journaled at the end of this turn of the event loop, with whatever else the page
     // delivered in the same burst: one write to disk for all of them.
     m_captured.append(message);
+    if (m_holdingCaptures) {
+        if (!m_holdTimer.isActive())
+            m_holdTimer.start();
+        return;
+    }
     if (!m_captureTimer.isActive())
         m_captureTimer.start();
+}
+
+void RelayPipeline::onCaughtUp()
+{
+    m_holdTimer.stop();
+    if (!m_holdingCaptures)
+        return;
+    m_holdingCaptures = false;
+    // WhatsApp's time orders a chat's messages; the stable sort keeps the page's order within
+    // a second.
+    std::stable_sort(
+        m_captured.begin(), m_captured.end(),
+        [](const InboundMessage &a, const InboundMessage &b) { return a.timestamp < b.timestamp; });
+    journalCaptured();
 }
 
 void RelayPipeline::journalCaptured()
@@ -584,6 +611,8 @@ void RelayPipeline::pumpStatus()
 
 void RelayPipeline::onStateChanged(SessionState state)
 {
+    if (state == SessionState::Starting)
+        m_holdingCaptures = true; // a new page: until its catch-up
     if (state != SessionState::Connected || !m_started)
         return;
     if (const auto since = m_store->numberSetting(kAccountSinceSetting); since && !since.value())

@@ -117,6 +117,7 @@ private:
     // False (and logged) when the transaction failed: none of the writes happened.
     bool writeTogether(const char *what, const std::function<void()> &writes);
     void journalCaptured();
+    void onCaughtUp();
     void applyAcks();
     bool applyAck(const QString &waMessageId, int ack);
     void startSend(const OutboxItem &item);
@@ -167,6 +168,11 @@ private:
     QList<InboundMessage> m_captured;
     QList<std::pair<QString, int>> m_acks;
     QTimer m_captureTimer;
+    // From a (re)start of the page until its catch-up is done, captures are held: a message the
+    // page hands over as new may be younger than one only the catch-up finds (it reached the
+    // last page but not the journal), and the journal's order is the relay's.
+    bool m_holdingCaptures = true;
+    QTimer m_holdTimer; // a page that never catches up does not hold them for ever
     QTimer m_ackTimer;
     int m_writingTogether = 0;                            // writeTogether() nesting
     QList<std::pair<QString, QString>> m_movesToAnnounce; // client id, state; after the commit

@@ -28,7 +28,7 @@ public:
 
     // Emits messageReceived() again for every customer message the page holds from `since`
     // (unix seconds) on: after a crash, what the page received but the agent never journaled
-    // is found this way (the journal ignores what it knows).
+    // is found this way (the journal ignores what it knows); caughtUp() follows the last.
     virtual void catchUp(qint64 since) = 0;
 
     // Pairing: a fresh QR code when the last one went idle (qrCodeChanged follows), or a code
@@ -46,6 +46,8 @@ Q_SIGNALS:
     void pairingCodeReceived(const QString &code, const QString &error);
     // WhatsApp logged this computer out (from the phone): it must be paired again.
     void loggedOut();
+    // Every message a catchUp() asked for has been emitted.
+    void caughtUp();
     void messageReceived(const sak::InboundMessage &message);
     void sendFinished(const QString &waMessageId, bool ok, const QString &error);
     void ackChanged(const QString &waMessageId, int ack);

@@ -328,6 +328,8 @@ void WebBridge::handleEvent(const QByteArray &json)
                 Q_EMIT ackChanged(event.messageId, event.ack);
             } else if constexpr (std::is_same_v<T, bridge::SendResultEvent>) {
                 finishSend(event.requestId, event.ok, event.error);
+            } else if constexpr (std::is_same_v<T, bridge::CaughtUpEvent>) {
+                Q_EMIT caughtUp();
             } else if constexpr (std::is_same_v<T, bridge::LogoutEvent>) {
                 qCWarning(lcBridge) << "WhatsApp logged this computer out; it must be paired again";
                 Q_EMIT loggedOut();

@@ -157,13 +157,15 @@
     // Chains of steps, one per key: each starts when the previous one settled.
     const chainsBy = () => {
       const chains = new Map();
-      return (key, step) => {
+      const run = (key, step) => {
         const next = (chains.get(key) || Promise.resolve()).then(step, step);
         const settled = next.then(() => undefined, () => undefined);
         chains.set(key, settled);
         settled.then(() => { if (chains.get(key) === settled) chains.delete(key); });
         return next;
       };
+      run.idle = () => Promise.all(Array.from(chains.values()));
+      return run;
     };
     // A chat's messages leave in the order they came, though a photo takes longer to fetch.
     const captureInOrder = chainsBy();
@@ -349,6 +351,8 @@
       for (const m of Collections.Msg.getModelsArray ? Collections.Msg.getModelsArray() : []) {
         if (m && m.id && !m.id.fromMe && Number.isInteger(m.t) && m.t >= c.since) capture(m);
       }
+      // After the last of them: the agent orders what it holds and journals it.
+      captureInOrder.idle().then(() => emit({ kind: 'caughtUp' }));
     };
     const quietly = (promise) => Promise.resolve(promise).catch((e) => console.warn('sak: ' + String((e && e.message) || e)));
 

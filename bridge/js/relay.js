@@ -22,6 +22,7 @@
     health: (e) => typeof e.ok === 'boolean' && isList(e.missing) && isStr(e.version, 64) &&
       (e.unavailable === undefined || isList(e.unavailable)) && (e.relocated === undefined || isList(e.relocated)),
     logout: () => true,
+    caughtUp: () => true,
     pageProblem: (e) => isStr(e.problem, 64) && e.problem.length > 0,
     pairingCode: (e) => isStr(e.code, 64) && isStr(e.error, 1024) && (e.code.length > 0) !== (e.error.length > 0),
     state: (e) => isStr(e.state, 64) && e.state.length > 0 && typeof e.hasSynced === 'boolean',

@@ -170,7 +170,8 @@ private Q_SLOTS:
     // Replies wait in the outbox while WhatsApp is not connected, and go when it is.
     void repliesWaitUntilWhatsAppIsConnected()
     {
-        start(SessionState::Connecting);
+        start(SessionState::Connected);
+        m_session->setState(SessionState::Connecting); // the connection drops, the page stays
         QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
         m_session->receive(test::customerMessage(u"W1"_s, u"491701234567@c.us"_s, u"hello"_s));
         QVERIFY(relayed.wait(10000));
@@ -180,6 +181,28 @@ private Q_SLOTS:
         m_session->setState(SessionState::Connected);
         QTRY_COMPARE(m_session->sent.size(), 1);
         QTRY_COMPARE(m_store->backlog().value().outboundQueued, 0);
+    }
+
+    // A new page hands over a message as new that is younger than one only its catch-up
+    // finds (that one reached the last page, not the journal): the older goes to the cloud
+    // first all the same.
+    void aNewPageKeepsChatOrderWithItsCatchUp()
+    {
+        auto older = test::customerMessage(u"O1"_s, u"491701234567@c.us"_s, u"first"_s);
+        older.timestamp -= 5;
+        m_session->held.append(older);
+        start(SessionState::Starting);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        m_session->setState(SessionState::Connecting);
+        m_session->receive(test::customerMessage(u"N1"_s, u"491701234567@c.us"_s, u"second"_s));
+        QTest::qWait(300);
+        QCOMPARE(relayed.size(), 0); // held until the catch-up
+        m_session->setState(SessionState::Connected);
+        QTRY_COMPARE_WITH_TIMEOUT(relayed.size(), 2, 10000);
+        QCOMPARE(relayed.at(0).at(0).toString(), older.id);
+        const auto inbound = m_stub->cloud().inbound(tenant());
+        QCOMPARE(inbound.size(), 2);
+        QCOMPARE(inbound.at(0).message.body, u"first"_s);
     }
 
     // Within a chat, the next message waits until WhatsApp took the previous one; replies go

@@ -29,6 +29,7 @@ void FakeSession::catchUp(qint64 since)
         if (m.timestamp >= since)
             Q_EMIT messageReceived(m);
     }
+    Q_EMIT caughtUp();
 }
 
 void FakeSession::setState(SessionState state)
