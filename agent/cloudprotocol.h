@@ -28,10 +28,10 @@ struct Reply
     QString chatId;
     QString text; // the text, or the caption of the media
     // Optional: the message this one quotes (a serialized id), and an image or document.
-    QString quotedId;
-    QString mimetype;
-    QString filename;
-    QByteArray media;
+    QString quotedId{};
+    QString mimetype{};
+    QString filename{};
+    QByteArray media{};
 
     bool operator==(const Reply &) const = default;
 };
@@ -99,10 +99,10 @@ struct OutboundJob
     qint64 notBefore = 0; // unix seconds; 0: at once
     qint64 expiresAt = 0; // unix seconds; 0: never
     // Optional, as in a reply: a quoted message, an image or document (text is its caption).
-    QString quotedId;
-    QString mimetype;
-    QString filename;
-    QByteArray media;
+    QString quotedId{};
+    QString mimetype{};
+    QString filename{};
+    QByteArray media{};
 };
 
 // Frames of the job channel. Every frame from the server is signed like a request

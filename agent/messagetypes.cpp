@@ -64,9 +64,9 @@ QString newWhatsAppMessageId()
 
 bool InboundMessage::isMedia() const
 {
-    static const QStringList media{u"image"_s, u"video"_s,    u"audio"_s,
-                                   u"ptt"_s,   u"document"_s, u"sticker"_s};
-    return media.contains(type);
+    static const QStringList mediaTypes{u"image"_s, u"video"_s,    u"audio"_s,
+                                        u"ptt"_s,   u"document"_s, u"sticker"_s};
+    return mediaTypes.contains(type);
 }
 
 bool isRelayedType(const QString &type)

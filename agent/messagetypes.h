@@ -45,14 +45,14 @@ struct InboundMessage
     QString senderName; // the customer's push name, may be empty
     // A reply: the id (the key's id part) of the message it quotes. A reaction, edit or
     // revoke: the id of the message it acts on.
-    QString quotedId;
+    QString quotedId{};
     // Media (image, video, audio, ptt, document, sticker): what WhatsApp says of the file, and
     // its bytes as downloaded through the page; no bytes when mediaError says why.
-    QString mimetype;
-    QString filename;
+    QString mimetype{};
+    QString filename{};
     qint64 mediaSize = 0;
-    QByteArray media;
-    QString mediaError;
+    QByteArray media{};
+    QString mediaError{};
     // A shared location.
     double latitude = 0;
     double longitude = 0;
@@ -75,11 +75,11 @@ struct OutboundText
     QString body;        // the text
     QString waMessageId; // the id the page must use for the message
     // A reply quotes this message (its serialized id), e.g. the customer's question.
-    QString quotedId;
+    QString quotedId{};
     // An image or document to send, `body` being its caption; empty for a text.
-    QString mimetype;
-    QString filename;
-    QByteArray media;
+    QString mimetype{};
+    QString filename{};
+    QByteArray media{};
 
     bool operator==(const OutboundText &) const = default;
 };

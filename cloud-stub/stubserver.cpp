@@ -356,18 +356,8 @@ void StubServer::addHttpsRoutes()
         return jsonResponse(m_simulator->poll(query.queryItemValue(u"pageId"_s),
                                               query.queryItemValue(u"ack"_s).toLongLong()));
     });
-    m_https->route(u"/wa/api/send"_s, Method::Post, [this](const QHttpServerRequest &request) {
-        const auto body = bodyObject(request);
-        if (!body)
-            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
-        return resultResponse(m_simulator->send(*body), 409);
-    });
-    m_https->route(u"/wa/api/activity"_s, Method::Post, [this](const QHttpServerRequest &request) {
-        const auto body = bodyObject(request);
-        if (!body)
-            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
-        return resultResponse(m_simulator->activity(*body), 409);
-    });
+    pageApi(u"/wa/api/send"_s, &WhatsAppSimulator::send);
+    pageApi(u"/wa/api/activity"_s, &WhatsAppSimulator::activity);
     // WhatsApp's media servers: the (here unencrypted) file behind a message's directPath.
     m_https->route(u"/wa/media"_s, Method::Get, [this](const QHttpServerRequest &request) {
         const auto file = m_simulator->mediaFile(request.query().queryItemValue(u"id"_s));
@@ -375,30 +365,28 @@ void StubServer::addHttpsRoutes()
             return errorResponse({u"not-found"_s, u"No such media."_s}, 404);
         return QHttpServerResponse(file->second.toLatin1(), file->first);
     });
-    m_https->route(u"/wa/api/upload"_s, Method::Post, [this](const QHttpServerRequest &request) {
-        const auto body = bodyObject(request);
-        if (!body)
-            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
-        return resultResponse(m_simulator->upload(*body), 409);
-    });
-    m_https->route(u"/wa/api/takeover"_s, Method::Post, [this](const QHttpServerRequest &request) {
-        const auto body = bodyObject(request);
-        if (!body)
-            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
-        return resultResponse(m_simulator->takeover(*body), 409);
-    });
-    m_https->route(
-        u"/wa/api/pairing-code"_s, Method::Post, [this](const QHttpServerRequest &request) {
-            const auto body = bodyObject(request);
-            if (!body)
-                return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
-            return resultResponse(m_simulator->pairingCode(*body), 409);
-        });
+    pageApi(u"/wa/api/upload"_s, &WhatsAppSimulator::upload);
+    pageApi(u"/wa/api/takeover"_s, &WhatsAppSimulator::takeover);
+    pageApi(u"/wa/api/pairing-code"_s, &WhatsAppSimulator::pairingCode);
     m_https->route(u"/wa/"_s, Method::Get,
                    [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
     m_https->route(u"/wa/whatsapp-sim.js"_s, Method::Get, [] {
         return staticFile(u"wa/whatsapp-sim.js"_s, "text/javascript; charset=utf-8");
     });
+}
+
+// A call of the simulated page with a JSON body; a refusal is 409 (the page tells it from a
+// server that does not answer).
+void StubServer::pageApi(const QString &path,
+                         Result<QJsonObject> (WhatsAppSimulator::*call)(const QJsonObject &))
+{
+    m_https->route(
+        path, QHttpServerRequest::Method::Post, [this, call](const QHttpServerRequest &request) {
+            const auto body = bodyObject(request);
+            if (!body)
+                return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
+            return resultResponse((m_simulator->*call)(*body), 409);
+        });
 }
 
 void StubServer::addControlRoutes()

@@ -91,6 +91,8 @@ private:
                                                             const QHttpServerRequest &)>;
     // A POST route that answers 401 unless the request is signed by a paired device.
     void signedRoute(const QString &path, SignedHandler handler);
+    void pageApi(const QString &path,
+                 Result<QJsonObject> (WhatsAppSimulator::*call)(const QJsonObject &));
     using ServiceHandler = CloudService::Answer (CloudService::*)(const DeviceRegistry::Device &,
                                                                   const QByteArray &);
     // A signed route answered by one of the cloud service's handlers.
