@@ -48,7 +48,6 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
     installScripts();
 
     m_reloadTimer.setSingleShot(true);
-    m_reloadTimer.setInterval(kReloadAfterFailure);
     connect(&m_reloadTimer, &QTimer::timeout, this, [this] { m_page->load(m_url); });
     m_watchdog.setSingleShot(true);
     m_watchdog.setInterval(kLoadWatchdog);
