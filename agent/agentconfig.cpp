@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QSettings>
 
 #include <functional>
@@ -158,6 +159,8 @@ const QStringList &AgentConfig::keys()
         u"pacing/typing-per-char-ms"_s,
         u"pacing/typing-min-ms"_s,
         u"pacing/typing-max-ms"_s,
+        u"status/port"_s,
+        u"ui/language"_s,
     };
     // clang-format on
     return all;
@@ -165,7 +168,7 @@ const QStringList &AgentConfig::keys()
 
 Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExplicit,
                                          const QHash<QString, QString> &overrides,
-                                         const QString &defaultDataDir)
+                                         const QString &defaultDataDir, bool requireCloud)
 {
     QHash<QString, QString> values;
     QString fileDir = QDir::currentPath();
@@ -297,17 +300,95 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
         config.allowedGroups.append(id);
     }
 
-    if (Status valid = config.validate(); !valid)
+    const QString statusPort = values.value(u"status/port"_s).trimmed();
+    if (statusPort == u"off"_s) {
+        config.statusPort = -1;
+    } else if (!statusPort.isEmpty()) {
+        bool ok = false;
+        config.statusPort = statusPort.toInt(&ok);
+        if (!ok || config.statusPort < 0 || config.statusPort > 65535)
+            return configError(
+                u"[status] port is '%1'; it must be a port number (0 for any free one) or off. The endpoint always listens on 127.0.0.1 only."_s
+                    .arg(statusPort.left(40)));
+    }
+    config.language = values.value(u"ui/language"_s).trimmed();
+    if (!config.language.isEmpty() && config.language != u"en"_s &&
+        !languages().contains(config.language))
+        return configError(
+            u"[ui] language is '%1'; it must be en, %2, or empty for the system's."_s.arg(
+                config.language.left(40), languages().join(u", "_s)));
+
+    if (Status valid = config.validate(requireCloud); !valid)
         return valid.error();
     return config;
 }
 
-Status AgentConfig::validate() const
+Status AgentConfig::saveSettings(const QString &iniPath, const QHash<QString, QString> &changes,
+                                 const QString &defaultDataDir)
 {
-    if (cloudUrl.isEmpty())
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+        if (!keys().contains(it.key()))
+            return configError(u"Unknown setting '%1'."_s.arg(it.key()));
+    }
+    // Tried on a copy first: a file that would not start the agent is never written.
+    const QString trial = iniPath + u".new"_s;
+    QFile::remove(trial);
+    if (QFileInfo::exists(iniPath) && !QFile::copy(iniPath, trial))
+        return configError(u"The configuration file %1 cannot be copied next to itself; check "
+                           "the folder's permissions."_s.arg(iniPath));
+    {
+        QSettings settings(trial, QSettings::IniFormat);
+        for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+            if (it.value().isEmpty())
+                settings.remove(it.key());
+            else
+                settings.setValue(it.key(), it.value());
+        }
+        settings.sync();
+        if (settings.status() != QSettings::NoError) {
+            QFile::remove(trial);
+            return configError(u"The configuration file %1 cannot be written."_s.arg(trial));
+        }
+    }
+    if (auto checked = resolve(trial, true, {}, defaultDataDir, false); !checked) {
+        QFile::remove(trial);
+        return checked.error();
+    }
+    // Replaced in one step: a crash leaves the old file or the new one, never half of it.
+    QFile checkedFile(trial);
+    QSaveFile target(iniPath);
+    const bool replaced = checkedFile.open(QIODevice::ReadOnly) &&
+                          target.open(QIODevice::WriteOnly) &&
+                          target.write(checkedFile.readAll()) >= 0 && target.commit();
+    checkedFile.close();
+    QFile::remove(trial);
+    if (!replaced)
+        return configError(u"The configuration file %1 cannot be replaced (%2)."_s.arg(
+            iniPath, target.errorString()));
+    return Done{};
+}
+
+QString AgentConfig::quietHoursText(const PacingPolicy &pacing)
+{
+    if (pacing.quietStart == pacing.quietEnd)
+        return u"off"_s;
+    return pacing.quietStart.toString(u"H:mm"_s) + u'-' + pacing.quietEnd.toString(u"H:mm"_s);
+}
+
+const QStringList &AgentConfig::languages()
+{
+    static const QStringList codes{u"de"_s, u"ar"_s};
+    return codes;
+}
+
+Status AgentConfig::validate(bool requireCloud) const
+{
+    // Without a cloud URL the desktop's first-run window asks for one.
+    if (cloudUrl.isEmpty() && requireCloud)
         return configError(
             u"No cloud server is configured: set [cloud] url in the configuration file or pass --cloud-url."_s);
-    if (!cloudUrl.isValid() || cloudUrl.scheme() != u"https"_s || cloudUrl.host().isEmpty())
+    if (!cloudUrl.isEmpty() &&
+        (!cloudUrl.isValid() || cloudUrl.scheme() != u"https"_s || cloudUrl.host().isEmpty()))
         return configError(
             u"The cloud URL '%1' is not an https:// URL; the agent only talks to the cloud over verified TLS."_s
                 .arg(cloudUrl.toString()));

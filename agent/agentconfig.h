@@ -49,6 +49,12 @@ struct AgentConfig
     // Group chats are not answered, except those listed (ids ending in @g.us).
     QStringList allowedGroups;
 
+    // [status]: the local status endpoint (127.0.0.1 only); 0: any free port, -1: off.
+    int statusPort = kDefaultStatusPort;
+    static constexpr int kDefaultStatusPort = 47811;
+    // [ui] language: empty for the system's, else a code such as "de" or "ar".
+    QString language;
+
     // [pacing]: the anti-ban rules (see pacer.h for each number's meaning and default).
     PacingPolicy pacing;
 
@@ -59,11 +65,23 @@ struct AgentConfig
 
     // Reads the file (if any), applies the overrides, fills defaults and validates.
     // An explicitly named file that does not exist is an error; the default one may be absent.
+    // Without `requireCloud` a missing cloud URL is allowed (the first-run window asks for it).
     static Result<AgentConfig> resolve(const QString &iniPath, bool iniPathExplicit,
                                        const QHash<QString, QString> &overrides,
-                                       const QString &defaultDataDir);
+                                       const QString &defaultDataDir, bool requireCloud = true);
 
-    Status validate() const;
+    Status validate(bool requireCloud = true) const;
+
+    // Writes `changes` (keys as in keys(); an empty value removes the key) into the INI file,
+    // keeping its other settings, but only if the result is a valid configuration: otherwise
+    // the file is left as it was and the error says what is wrong.
+    static Status saveSettings(const QString &iniPath, const QHash<QString, QString> &changes,
+                               const QString &defaultDataDir);
+    // The INI value of a quiet-hours policy ("21:00-08:00" or "off").
+    static QString quietHoursText(const PacingPolicy &pacing);
+
+    // The languages the desktop UI is translated into (codes), besides English.
+    static const QStringList &languages();
 };
 
 } // namespace sak

@@ -1,6 +1,11 @@
 #pragma once
 
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
 #include <QLoggingCategory>
+
+#include <optional>
 
 // Every logging category of the project, in one place. Message bodies, tokens and keys
 // are never logged above debug level.
@@ -16,7 +21,33 @@ Q_DECLARE_LOGGING_CATEGORY(lcStub)   // sak.stub: the cloud stub and WhatsApp si
 Q_DECLARE_LOGGING_CATEGORY(lcLatency)
 
 namespace sak {
-// The project's log format (time, category, level), unless QT_MESSAGE_PATTERN says otherwise,
-// and quiet defaults for Qt's own chatty categories unless QT_LOGGING_RULES says otherwise.
-void setUpLogging();
+
+enum class LogFormat
+{
+    Text, // a line per message: time, category, level, message (on standard error)
+    Json, // an object per line on standard output, for journald, Loki and the like
+};
+
+// The project's log format (text: unless QT_MESSAGE_PATTERN says otherwise), the lowest level
+// that is written, and quiet defaults for Qt's own chatty categories unless QT_LOGGING_RULES
+// says otherwise.
+void setUpLogging(LogFormat format = LogFormat::Text, QtMsgType lowest = QtInfoMsg);
+
+// "debug", "info", "warning" or "error"; nullopt for anything else.
+std::optional<QtMsgType> logLevelFromName(const QString &name);
+
+// The last warnings and errors the agent logged (at most 20, oldest first), for the status
+// endpoint: they name problems, never message bodies or secrets.
+struct LoggedProblem
+{
+    QDateTime time;
+    QString category;
+    QString message;
+};
+QList<LoggedProblem> recentProblems();
+
+// One JSON log line (without the newline), as the JSON format writes it.
+QByteArray jsonLogLine(QtMsgType type, const QMessageLogContext &context, const QString &message,
+                       const QDateTime &time);
+
 } // namespace sak

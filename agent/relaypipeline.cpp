@@ -22,6 +22,7 @@ constexpr int kParallelBatches = 2;
 constexpr int kDueBatch = 64;
 constexpr int kBacklogDelayMs = 200;
 constexpr int kCaptureHoldMs = 15000;
+constexpr qsizetype kMaxTimings = 10000; // messages timed for the reply latency at once
 constexpr qint64 kHourMs = 3600 * 1000;
 constexpr qint64 kCatchUpMarginSeconds = 300;
 constexpr int kReplyPriority = 100; // a customer who wrote is waiting: before any broadcast
@@ -212,7 +213,9 @@ void RelayPipeline::journalCaptured()
     for (const InboundMessage *message : std::as_const(fresh)) {
         qCInfo(lcRelay).noquote() << "[1 captured] message" << message->id << "from"
                                   << message->chatId;
-        if (lcLatency().isDebugEnabled() && m_timings.size() < 100000)
+        ++m_metrics.messagesIn;
+        // Timed until the first reply goes out; bounded, for messages that get none.
+        if (m_timings.size() < kMaxTimings)
             m_timings.insert(message->id, Timing{now(), 0});
     }
     if (fresh.isEmpty())
@@ -279,7 +282,10 @@ void RelayPipeline::relay(const JournalEntry &entry)
                     p.m_store->inboundFailed(message.id, error.message, now + delay.count(), dead);
                 !saved)
                 p.storeFailed("recording a failed relay", saved.error());
+            ++p.m_metrics.relayFailures;
             if (dead) {
+                ++p.m_metrics.deadLetters;
+                p.m_timings.remove(message.id);
                 qCWarning(lcRelay).noquote() << "Message" << message.id << "is a dead letter after"
                                              << attempts << "refusals:" << error.message;
                 Q_EMIT p.inboundFailed(message.id, error);
@@ -305,6 +311,9 @@ void RelayPipeline::relay(const JournalEntry &entry)
             } else {
                 qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id << "with"
                                           << items.size() << "reply(ies)";
+                ++p.m_metrics.relayed;
+                if (items.isEmpty())
+                    p.m_timings.remove(message.id);
                 Q_EMIT p.inboundRelayed(message.id, int(items.size()));
                 for (const OutboxItem &item : std::as_const(items))
                     Q_EMIT p.deliveryStateChanged(item.text.clientId, outbox::kQueued);
@@ -359,7 +368,7 @@ void RelayPipeline::pumpOutbound()
         setSendingProblem(cannot); // until the page is reloaded and connects again
         return;
     }
-    if (!m_started || m_paused || m_sendingChats.size() >= parallel ||
+    if (!m_started || m_paused || m_drained || m_sendingChats.size() >= parallel ||
         !m_sendingProblem.isEmpty() || m_session->state() != SessionState::Connected)
         return;
     const qint64 t = now();
@@ -430,6 +439,7 @@ void RelayPipeline::startSend(const OutboxItem &item)
     if (m_pacer.policy().enabled)
         m_session->markSeen(item.text.chatId);
     auto send = [this, item] {
+        m_typingClientId.clear();
         if (m_session->state() != SessionState::Connected) {
             // The session went away while typing: the item waits for it.
             m_store->retryOutboundLater(item.text.clientId, u"WhatsApp disconnected"_s, now(),
@@ -445,7 +455,9 @@ void RelayPipeline::startSend(const OutboxItem &item)
             storeFailed("logging a send", logged.error());
         qCInfo(lcRelay).noquote() << "[4 sending]" << item.kind << item.text.clientId << "to"
                                   << item.text.chatId << "as" << item.text.waMessageId;
+        ++m_metrics.sends;
         if (const auto timing = m_timings.constFind(item.inReplyTo); timing != m_timings.cend()) {
+            m_metrics.replySeconds.observe(double(now() - timing->capturedMs) / 1000.0);
             qCDebug(lcLatency).nospace()
                 << "[latency] agent=" << now() - timing->capturedMs - timing->cloudMs
                 << "ms cloud=" << timing->cloudMs << "ms";
@@ -457,6 +469,7 @@ void RelayPipeline::startSend(const OutboxItem &item)
         send();
         return;
     }
+    m_typingClientId = item.text.clientId;
     m_session->setTyping(item.text.chatId, true);
     disconnect(&m_typingTimer, &QTimer::timeout, nullptr, nullptr);
     connect(&m_typingTimer, &QTimer::timeout, this, send);
@@ -484,8 +497,10 @@ void RelayPipeline::onSendFinished(const QString &waMessageId, bool ok, const QS
         if (current.state == outbox::kSending)
             m_pendingSince.insert(waMessageId, now()); // until WhatsApp's server acks it
     } else if (current.state == outbox::kSending) {
+        ++m_metrics.sendFailures;
         const int attempts = current.attempts + 1;
         if (attempts >= m_sendRetry.maxAttempts) {
+            ++m_metrics.sendsGivenUp;
             qCWarning(lcRelay).noquote() << "Sending" << current.text.clientId << "failed"
                                          << attempts << "times; giving up:" << error;
             move(current.text.clientId, outbox::kFailed, error);
@@ -499,6 +514,10 @@ void RelayPipeline::onSendFinished(const QString &waMessageId, bool ok, const QS
         }
     }
     refreshBacklog();
+    if (m_drained) {
+        finishDrainIfIdle();
+        return;
+    }
     scheduleOutbound(now());
 }
 
@@ -707,6 +726,50 @@ void RelayPipeline::setSendingProblem(const QString &problem)
 }
 
 // --- Operator actions ---
+
+void RelayPipeline::drain(std::chrono::milliseconds timeout, std::function<void()> drained)
+{
+    if (m_drained)
+        return;
+    m_drained = std::move(drained);
+    m_outboundTimer.stop();
+    if (m_typingTimer.isActive()) {
+        // Not in the page yet: it waits in the queue for the next start instead.
+        m_typingTimer.stop();
+        const auto item = m_store->outboundItem(m_typingClientId);
+        if (item && item.value()) {
+            m_session->setTyping(item.value()->text.chatId, false);
+            m_store->retryOutboundLater(m_typingClientId, u"the agent stopped"_s, now(), now());
+            m_sendingChats.remove(item.value()->text.chatId);
+        }
+        m_typingClientId.clear();
+    }
+    if (!m_inFlight.isEmpty()) {
+        qCInfo(lcRelay) << "Waiting for the page to finish" << m_inFlight.size() << "send(s)";
+        m_drainTimer.setSingleShot(true);
+        connect(&m_drainTimer, &QTimer::timeout, this, [this] {
+            qCWarning(lcRelay) << m_inFlight.size()
+                               << "send(s) unanswered at exit; resolved from the page next time";
+            m_inFlight.clear();
+            finishDrainIfIdle();
+        });
+        m_drainTimer.start(timeout);
+        return;
+    }
+    finishDrainIfIdle();
+}
+
+void RelayPipeline::finishDrainIfIdle()
+{
+    if (!m_drained || !m_inFlight.isEmpty())
+        return;
+    m_drainTimer.stop();
+    // Runs at most once, and may destroy this pipeline.
+    QTimer::singleShot(0, this, [this] {
+        if (auto drained = std::exchange(m_drained, [] {}))
+            drained();
+    });
+}
 
 void RelayPipeline::setPaused(bool paused)
 {

@@ -2,6 +2,7 @@
 
 #include "cloudprotocol.h"
 #include "messagetypes.h"
+#include "metrics.h"
 #include "pacer.h"
 #include "result.h"
 #include "store/deliverytypes.h"
@@ -29,6 +30,21 @@ struct RetryPolicy
 
     // Full jitter: a uniformly random delay in [0, min(cap, base * 2^attempt)].
     std::chrono::milliseconds delayFor(int attempt) const;
+};
+
+// What the pipeline has done since the agent started, for the status endpoint's metrics.
+struct PipelineMetrics
+{
+    quint64 messagesIn = 0;    // captured and journaled
+    quint64 relayed = 0;       // answered by the cloud
+    quint64 relayFailures = 0; // attempts the cloud did not answer or refused
+    quint64 deadLetters = 0;
+    quint64 sends = 0;        // messages handed to the page
+    quint64 sendFailures = 0; // attempts the page could not send
+    quint64 sendsGivenUp = 0; // items that failed for good
+    // From a message's capture to its (first) reply handed to the page, cloud and pacing
+    // included: what the customer waits.
+    Histogram replySeconds{{0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300}};
 };
 
 // The agent's data flow, stage by stage, each one durable before the next begins:
@@ -83,7 +99,13 @@ public:
     Status cancel(const QString &clientId);
     Result<int> requeueDeadLetters(const QString &messageId = {});
 
+    // Stopping (SIGTERM, quit): no new sends start, one being typed goes back to the queue,
+    // and `drained` runs once the page has answered for what it holds (or after `timeout`;
+    // such a send is resolved from the page at the next start).
+    void drain(std::chrono::milliseconds timeout, std::function<void()> drained);
+
     Backlog backlog() const { return m_backlog; }
+    const PipelineMetrics &metrics() const { return m_metrics; }
     // Empty while sending works; else what is wrong, in a sentence.
     QString sendingProblem() const { return m_sendingProblem; }
 
@@ -111,6 +133,7 @@ private:
     // --pause-sending, ...).
     void followStore();
     void setSendingProblem(const QString &problem);
+    void finishDrainIfIdle();
     bool move(const QString &clientId, const QString &state, const QString &detail = {});
     // Runs the store writes of a burst as one transaction (one sync to disk, not one each);
     // what the writes set off (status reports, signals) waits until they are committed.
@@ -153,6 +176,10 @@ private:
     QSet<QString> m_ignoredGroups; // logged once each
     bool m_paused = false;
     bool m_started = false;
+    std::function<void()> m_drained; // set while draining
+    QTimer m_drainTimer;
+    PipelineMetrics m_metrics;
+    QString m_typingClientId; // the send being typed, until it reaches the page
     QString m_sendingProblem;
     Backlog m_backlog;
     QTimer m_inboundTimer;

@@ -1,5 +1,6 @@
 #include "application.h"
 
+#include "agentstatus.h"
 #include "cloudclient.h"
 #include "jobchannel.h"
 #include "keysource.h"
@@ -8,12 +9,13 @@
 #include "qrcode.h"
 #include "relaypipeline.h"
 #include "sessionvault.h"
+#include "statusserver.h"
 #include "store.h"
 #include "webbridge.h"
 #include "whatsapppage.h"
 
 #ifdef SAK_WITH_WIDGETS
-#include "mainwindow.h"
+#include "desktop.h"
 #include <QDesktopServices>
 #endif
 
@@ -22,6 +24,12 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
 #include <QSaveFile>
 #include <QSysInfo>
 #include <QTimer>
@@ -131,6 +139,32 @@ void Application::start()
                 qCInfo(lcAgent).noquote() << "Protection:" << protection;
             else
                 qCWarning(lcAgent).noquote() << "Protection:" << protection;
+#ifdef SAK_WITH_WIDGETS
+            if (!m_options.headless) {
+                m_desktop = std::make_unique<Desktop>(m_config, m_options.iniPath);
+                connect(m_desktop.get(), &Desktop::quitRequested, this, &Application::stop);
+                connect(m_desktop.get(), &Desktop::settingsSaved, this,
+                        [this](const AgentConfig &saved) {
+                            // Followed at once; the cloud URL and the rest at the next start.
+                            m_config.pacing = saved.pacing;
+                            m_config.allowedGroups = saved.allowedGroups;
+                            if (m_pipeline) {
+                                m_pipeline->setPacing(saved.pacing);
+                                m_pipeline->setAllowedGroups(saved.allowedGroups);
+                            }
+                        });
+                // First run: the owner pairs with the cloud in the window, then it starts.
+                const auto credentials = storedCredentials();
+                if (m_config.cloudUrl.isEmpty() ||
+                    (!credentials && credentials.error().code == u"not-paired"_s)) {
+                    m_desktop->askForCloud([this](const QUrl &server, const QString &code,
+                                                  std::function<void(Status)> done) {
+                        pairFromWindow(server, code, std::move(done));
+                    });
+                    return;
+                }
+            }
+#endif
             if (Status started = startSession(); !started)
                 fail(started.error());
         });
@@ -216,11 +250,14 @@ Status Application::startSession()
                                   "(sak-agent --outbox)";
         m_reportedUnknown = b.outboundUnknown;
     });
+    m_status = std::make_unique<AgentStatus>(m_bridge.get(), m_pipeline.get());
+    m_status->setProtection(
+        protectionName(m_keys->protection()), protectionDescription(m_keys->protection()),
+        m_keys->protection() == KeyProtection::KeyFile || m_config.persistentProfile);
+    m_status->setIdentity(m_config.agentId, m_config.tenantId, QStringLiteral(SAK_VERSION));
+    // After m_status's own connections: the heartbeat carries the new health.
     connect(m_pipeline.get(), &RelayPipeline::sendingProblemChanged, this,
-            [this](const QString &problem) {
-                m_health = problem;
-                sendHeartbeat();
-            });
+            &Application::sendHeartbeat);
 
     // Outbound work pushed by the cloud: queued durably (with the WhatsApp id it will be sent
     // under) before it is acknowledged, then sent in turn.
@@ -236,10 +273,8 @@ Status Application::startSession()
     m_pipeline->start();
     m_jobs->start();
 
-    connect(m_bridge.get(), &WhatsAppSession::healthProblem, this, [this](const QString &problem) {
-        m_health = problem;
-        sendHeartbeat();
-    });
+    connect(m_bridge.get(), &WhatsAppSession::healthProblem, this, &Application::sendHeartbeat);
+    startStatusEndpoint();
     m_heartbeatTimer.setInterval(std::chrono::seconds(60));
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &Application::sendHeartbeat);
     m_heartbeatTimer.start();
@@ -264,18 +299,9 @@ Status Application::startSession()
     });
 
 #ifdef SAK_WITH_WIDGETS
-    if (!m_options.headless) {
-        m_window = std::make_unique<MainWindow>(m_bridge->page(), m_bridge.get());
-        m_window->setCloudState(tr("Cloud: %1").arg(m_config.cloudUrl.host()));
-        const bool weaker =
-            m_keys->protection() == KeyProtection::KeyFile || m_config.persistentProfile;
-        m_window->setProtection(protectionDescription(m_keys->protection()), weaker);
-        connect(m_pipeline.get(), &RelayPipeline::inboundFailed, m_window.get(),
-                [this](const QString &, const Error &error) {
-                    m_window->setCloudState(error.message);
-                });
-        m_window->show();
-    }
+    if (m_desktop)
+        m_desktop->attach(
+            {m_bridge.get(), m_bridge->page(), m_pipeline.get(), m_store.get(), m_status.get()});
 #endif
     if (m_options.headless) {
         // A page without a view counts as hidden, and Chromium slows a hidden page's timers to
@@ -335,9 +361,6 @@ void Application::showPairingQr(const QString &qr)
 
 void Application::onSessionState(SessionState state)
 {
-    // Connected with a page that cannot send (WhatsApp changed) is not healthy.
-    if (state == SessionState::Connected)
-        m_health = m_bridge->sendingProblem();
     if (state != SessionState::NeedsPairing && QFile::exists(pairingQrPath()))
         QFile::remove(pairingQrPath()); // a stale code must not be scanned later
     sendHeartbeat();
@@ -355,17 +378,19 @@ void Application::onSessionState(SessionState state)
 
 void Application::sendHeartbeat()
 {
-    if (!m_cloud || !m_bridge || !m_pipeline)
+    if (!m_cloud || !m_bridge || !m_pipeline || !m_status)
         return;
     cloud::Heartbeat heartbeat;
     heartbeat.session = sessionStateName(m_bridge->state());
-    heartbeat.health = m_health.isEmpty() ? u"ok"_s : m_health;
+    heartbeat.health = m_status->health().isEmpty() ? u"ok"_s : m_status->health();
     heartbeat.protection = protectionName(m_keys->protection());
     heartbeat.inboundBacklog = m_pipeline->backlog().inboundPending;
     heartbeat.outboundBacklog = m_pipeline->backlog().outboundQueued;
     heartbeat.agentVersion = QStringLiteral(SAK_VERSION);
     heartbeat.whatsAppVersion = m_bridge->whatsAppVersion();
-    m_cloud->postHeartbeat(heartbeat, [](Status sent) {
+    m_cloud->postHeartbeat(heartbeat, [this](Status sent) {
+        if (m_status)
+            m_status->setCloudResult(sent);
         if (!sent)
             qCWarning(lcCloud).noquote() << "Heartbeat not delivered:" << sent.error().message;
     });
@@ -392,9 +417,11 @@ void Application::shutDown()
         // The browser writes the session's last changes when its profile goes away (on the next
         // turns of the event loop); only then is it sealed, and the RAM copy removed.
 #ifdef SAK_WITH_WIDGETS
-    m_window.reset();
+    m_desktop.reset();
 #endif
+    m_statusServer.reset();
     m_jobs.reset();
+    m_status.reset();
     m_pipeline.reset();
     m_bridge.reset();
     m_profiles.reset();
@@ -406,6 +433,179 @@ void Application::shutDown()
         m_vault.reset();
     }
     m_store.reset();
+}
+
+void Application::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    if (!m_pipeline) {
+        QCoreApplication::exit(0);
+        return;
+    }
+    // Nothing new comes in from the cloud; what is queued stays queued for the next start.
+    if (m_jobs)
+        m_jobs->stop();
+    m_pipeline->drain(std::chrono::seconds(10), [] {
+        qCInfo(lcAgent) << "Drained: sealing the session and stopping";
+        QCoreApplication::exit(0); // aboutToQuit seals the session and closes the store
+    });
+}
+
+void Application::raise()
+{
+#ifdef SAK_WITH_WIDGETS
+    if (m_desktop) {
+        m_desktop->raise();
+        return;
+    }
+#endif
+    qCInfo(lcAgent) << "Another start of the agent was refused: this one runs already";
+}
+
+void Application::pairFromWindow(const QUrl &server, const QString &code,
+                                 std::function<void(Status)> done)
+{
+    m_config.cloudUrl = server;
+    if (Status configured = makeCloudClient(); !configured) {
+        done(configured);
+        return;
+    }
+    m_cloud->pair(
+        code, QSysInfo::machineHostName(),
+        [this, server, done = std::move(done)](Result<cloud::Credentials> credentials) {
+            if (Status kept = keepCredentials(credentials); !kept) {
+                done(kept);
+                return;
+            }
+            // The server goes into the configuration file for the next starts.
+            if (!m_options.iniPath.isEmpty()) {
+                if (Status written = AgentConfig::saveSettings(
+                        m_options.iniPath, {{u"cloud/url"_s, server.toString()}}, m_config.dataDir);
+                    !written)
+                    qCWarning(lcAgent).noquote()
+                        << "The server address was not saved:" << written.error().message;
+            }
+            qCInfo(lcAgent).noquote()
+                << "Paired with" << server.host() << "as" << credentials.value().agentId;
+            done(Done{});
+            // Not inside the client's own callback: starting replaces the client.
+            QTimer::singleShot(0, this, [this] {
+                if (Status started = startSession(); !started)
+                    fail(started.error());
+            });
+        });
+}
+
+void Application::startStatusEndpoint()
+{
+    if (m_config.statusPort < 0)
+        return;
+    m_statusServer = std::make_unique<StatusServer>();
+    using Request = StatusServer::Request;
+    using Response = StatusServer::Response;
+    const auto compact = [](const QJsonObject &o) {
+        return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    };
+    m_statusServer->route("GET", u"/v1/status"_s, [this, compact](const Request &) {
+        return StatusServer::json(200, compact(m_status->toJson()));
+    });
+    m_statusServer->route("GET", u"/metrics"_s, [this](const Request &) {
+        return Response{200, m_status->metrics(), "text/plain; version=0.0.4; charset=utf-8"};
+    });
+    for (const bool pause : {true, false}) {
+        m_statusServer->route("POST", pause ? u"/v1/pause"_s : u"/v1/resume"_s,
+                              [this, pause, compact](const Request &) {
+                                  m_pipeline->setPaused(pause);
+                                  return StatusServer::json(200, compact(m_status->toJson()));
+                              });
+    }
+    m_statusServer->route("GET", u"/v1/outbox"_s, [this, compact](const Request &request) {
+        OutboxFilter filter;
+        if (const QString state = request.query.queryItemValue(u"state"_s); !state.isEmpty())
+            filter.states = state.split(u',');
+        filter.chatId = request.query.queryItemValue(u"chat"_s);
+        filter.search = request.query.queryItemValue(u"search"_s, QUrl::FullyDecoded);
+        const auto rows = m_store->outboxPage(filter, 0, 500);
+        if (!rows)
+            return StatusServer::error(503, rows.error().message);
+        QJsonArray items;
+        for (const OutboxRow &row : rows.value())
+            items.append(QJsonObject{{u"clientId"_s, row.item.text.clientId},
+                                     {u"chatId"_s, row.item.text.chatId},
+                                     {u"kind"_s, row.item.kind},
+                                     {u"state"_s, row.item.state},
+                                     {u"attempts"_s, row.item.attempts},
+                                     {u"nextAttemptAt"_s, row.item.nextAttemptAt},
+                                     {u"lastError"_s, row.item.lastError}});
+        return StatusServer::json(200, compact(QJsonObject{{u"items"_s, items}}));
+    });
+    // POST /v1/outbox/<client id>/retry or /cancel
+    m_statusServer->route("POST", u"/v1/outbox/"_s, [this, compact](const Request &request) {
+        const QStringList parts = request.path.mid(11).split(u'/');
+        if (parts.size() != 2 || (parts.at(1) != u"retry"_s && parts.at(1) != u"cancel"_s))
+            return StatusServer::error(404, u"Use /v1/outbox/CLIENT-ID/retry or /cancel."_s);
+        const Status done = parts.at(1) == u"retry"_s ? m_pipeline->retry(parts.at(0))
+                                                      : m_pipeline->cancel(parts.at(0));
+        if (!done)
+            return StatusServer::error(409, done.error().message);
+        return StatusServer::json(200, compact(QJsonObject{{u"done"_s, true}}));
+    });
+    // Monitoring is not worth stopping the shop's messages for: a port in use is a warning.
+    if (Status listening = m_statusServer->listen(quint16(m_config.statusPort), m_config.dataDir);
+        !listening) {
+        qCWarning(lcAgent).noquote() << listening.error().message;
+        m_statusServer.reset();
+    }
+}
+
+void Application::askRunningAgent(const QString &what)
+{
+    QTimer::singleShot(0, this, [this, what] {
+        QFile tokenFile(StatusServer::tokenPath(m_config.dataDir));
+        QFile addressFile(StatusServer::addressPath(m_config.dataDir));
+        if (!tokenFile.open(QIODevice::ReadOnly) || !addressFile.open(QIODevice::ReadOnly)) {
+            fail(
+                {u"not-running"_s,
+                 u"No running agent with the data directory %1 has a status endpoint ([status] port=off, or it is not running). sak-agent --outbox reads the store directly."_s
+                     .arg(m_config.dataDir)});
+            return;
+        }
+        const QByteArray token = tokenFile.readAll().trimmed();
+        const QString address = QString::fromLatin1(addressFile.readAll().trimmed());
+        auto *network = new QNetworkAccessManager(this);
+        network->setProxy(QNetworkProxy::NoProxy); // loopback, never through a proxy
+        QNetworkRequest request(QUrl(
+            u"http://%1%2"_s.arg(address, what == u"metrics"_s ? u"/metrics"_s : u"/v1/status"_s)));
+        request.setRawHeader("Authorization", "Bearer " + token);
+        request.setTransferTimeout(10000);
+        QNetworkReply *reply = network->get(request);
+        connect(reply, &QNetworkReply::finished, this, [this, reply, address] {
+            reply->deleteLater();
+            const QByteArray body = reply->readAll();
+            if (reply->error() != QNetworkReply::NoError && body.isEmpty()) {
+                fail(
+                    {u"not-running"_s,
+                     u"The agent's status endpoint at %1 does not answer (%2): is the agent running?"_s
+                         .arg(address, reply->errorString())});
+                return;
+            }
+            const auto document = QJsonDocument::fromJson(body);
+            std::printf("%s", document.isObject()
+                                  ? document.toJson(QJsonDocument::Indented).constData()
+                                  : body.constData());
+            std::fflush(stdout);
+            QCoreApplication::exit(reply->error() == QNetworkReply::NoError ? 0 : 2);
+        });
+    });
+}
+
+Status Application::keepCredentials(const Result<cloud::Credentials> &credentials)
+{
+    if (!credentials)
+        return credentials.error();
+    return m_store->setSetting(kCredentialsSetting, cloud::encode(credentials.value()));
 }
 
 void Application::runCommand(std::function<void()> command)
@@ -439,14 +639,8 @@ void Application::pair(const QString &code)
     runCommand([this, code] {
         m_cloud->pair(code, QSysInfo::machineHostName(),
                       [this](Result<cloud::Credentials> credentials) {
-                          if (!credentials) {
-                              fail(credentials.error());
-                              return;
-                          }
-                          if (Status saved = m_store->setSetting(
-                                  kCredentialsSetting, cloud::encode(credentials.value()));
-                              !saved) {
-                              fail(saved.error());
+                          if (Status kept = keepCredentials(credentials); !kept) {
+                              fail(kept.error());
                               return;
                           }
                           std::printf("sak-agent: paired with %s as %s of tenant %s.\n",
@@ -482,14 +676,8 @@ void Application::rotateCredentials()
 {
     runPairedCommand([this] {
         m_cloud->rotateCredentials([this](Result<cloud::Credentials> rotated) {
-            if (!rotated) {
-                fail(rotated.error());
-                return;
-            }
-            if (Status saved =
-                    m_store->setSetting(kCredentialsSetting, cloud::encode(rotated.value()));
-                !saved) {
-                fail(saved.error());
+            if (Status kept = keepCredentials(rotated); !kept) {
+                fail(kept.error());
                 return;
             }
             std::printf("sak-agent: the signing secret was rotated.\n");

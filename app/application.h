@@ -14,13 +14,15 @@
 
 namespace sak {
 
+class AgentStatus;
 class CloudClient;
 class JobChannel;
 class KeySource;
-class MainWindow;
+class Desktop;
 class ProfileManager;
 class RelayPipeline;
 class SessionVault;
+class StatusServer;
 class Store;
 class WebBridge;
 
@@ -28,6 +30,7 @@ struct RunOptions
 {
     bool headless = false;
     bool resetCorruptStore = false; // the user agreed to set a damaged database aside
+    QString iniPath;                // the configuration file (the settings window writes it)
 };
 
 // The one place that knows every part: it gets the key, opens the encrypted store, restores
@@ -50,13 +53,25 @@ public:
     void rotateCredentials();
     // check-store, outbox, retry, cancel, pause-sending, resume-sending, requeue-dead.
     void storeCommand(const QString &command, const QString &argument);
+    // Asks the running agent (its status endpoint) and prints the answer: "status", "metrics".
+    void askRunningAgent(const QString &what);
+
+    // A clean stop (SIGTERM, SIGINT, Quit): no new work is taken, the send in flight finishes,
+    // the session is sealed, and the event loop ends with 0.
+    void stop();
+    // A second launch asked this agent to show itself.
+    void raise();
 
 private:
     void openStore(std::function<void()> next);
     Status startSession();
     Status makeCloudClient();
     Result<cloud::Credentials> storedCredentials();
+    // What the cloud handed out (pairing, rotation), into the encrypted store.
+    Status keepCredentials(const Result<cloud::Credentials> &credentials);
     void runCommand(std::function<void()> command);
+    // First run of the desktop: the pairing window's step 1 pairs with the cloud through this.
+    void pairFromWindow(const QUrl &server, const QString &code, std::function<void(Status)> done);
     // The same, for commands that talk to the cloud as the paired agent.
     void runPairedCommand(std::function<void()> command);
     void onSessionState(SessionState state);
@@ -64,6 +79,7 @@ private:
     QString pairingQrPath() const;
     void sealNow();
     void sendHeartbeat();
+    void startStatusEndpoint();
     void shutDown();
     void fail(const Error &error);
 
@@ -79,15 +95,17 @@ private:
     std::unique_ptr<WebBridge> m_bridge;
     std::unique_ptr<RelayPipeline> m_pipeline;
     std::unique_ptr<JobChannel> m_jobs;
+    std::unique_ptr<AgentStatus> m_status;
+    std::unique_ptr<StatusServer> m_statusServer;
 #ifdef SAK_WITH_WIDGETS
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<Desktop> m_desktop;
 #endif
     QTimer m_sealTimer;
     QTimer m_heartbeatTimer;
-    QString m_health; // what is wrong with the WhatsApp page, empty when nothing
     SystemClock m_clock;
     qsizetype m_reportedUnknown = 0;
     bool m_shutDown = false;
+    bool m_stopping = false;
 };
 
 } // namespace sak

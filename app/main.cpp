@@ -1,6 +1,7 @@
 #include "agentconfig.h"
 #include "application.h"
 #include "logging.h"
+#include "singleinstance.h"
 #include "unixsignals.h"
 
 #include <QCommandLineParser>
@@ -35,6 +36,15 @@ const std::vector<Option> &options()
          {}},
         {QCommandLineOption(u"headless"_s,
                             u"Run without any window (kiosk); the page renders offscreen."_s),
+         {}},
+        {QCommandLineOption(
+             u"log-format"_s,
+             u"Log format: text (on standard error, the default) or json (one object per line on standard output)."_s,
+             u"format"_s),
+         {}},
+        {QCommandLineOption(u"log-level"_s,
+                            u"Lowest level logged: debug, info (the default), warning or error."_s,
+                            u"level"_s),
          {}},
         {QCommandLineOption(u"cloud-url"_s, u"Cloud server base URL (https://...)."_s, u"url"_s),
          u"cloud/url"_s},
@@ -93,6 +103,15 @@ const std::vector<Option> &options()
              u"Keep the WhatsApp profile unencrypted on disk instead of sealing it (weaker; for systems without RAM storage)."_s),
          {}},
         {QCommandLineOption(
+             u"status-port"_s,
+             u"Port of the local status endpoint on 127.0.0.1 (default 47811; 0: any free port; off: none)."_s,
+             u"port"_s),
+         u"status/port"_s},
+        {QCommandLineOption(u"language"_s,
+                            u"Language of the windows: en, de or ar (default: the system's)."_s,
+                            u"code"_s),
+         u"ui/language"_s},
+        {QCommandLineOption(
              u"reset-corrupt-store"_s,
              u"If the database is damaged, move it aside (it is kept) and start with an empty one."_s),
          {}},
@@ -129,6 +148,13 @@ const std::vector<Option> &options()
              u"Pause all sending (a running agent follows within seconds), and exit."_s),
          {}},
         {QCommandLineOption(u"resume-sending"_s, u"Resume sending, and exit."_s), {}},
+        {QCommandLineOption(
+             u"status"_s,
+             u"Show the running agent's state, queues and last errors (from its status endpoint), and exit."_s),
+         {}},
+        {QCommandLineOption(u"metrics"_s,
+                            u"Print the running agent's Prometheus metrics, and exit."_s),
+         {}},
         {QCommandLineOption(
              u"requeue-dead"_s,
              u"Relay the cloud's dead letters (inbound messages it refused) again, and exit."_s),
@@ -174,9 +200,7 @@ void scrubRemoteDebuggingEnvironment()
 
 int main(int argc, char *argv[])
 {
-    if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
-        qSetMessagePattern(
-            u"%{time yyyy-MM-dd hh:mm:ss.zzz} %{if-category}%{category} %{endif}%{type}: %{message}"_s);
+    sak::setUpLogging();
     QCoreApplication::setOrganizationName(u"SAK"_s);
     QCoreApplication::setApplicationName(u"sak-agent"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(SAK_VERSION));
@@ -207,6 +231,16 @@ int main(int argc, char *argv[])
     if (!parser.positionalArguments().isEmpty())
         return fail(u"Unexpected argument '%1'; see --help."_s.arg(
             parser.positionalArguments().constFirst()));
+    const QString logFormat = parser.value(u"log-format"_s);
+    if (!logFormat.isEmpty() && logFormat != u"text"_s && logFormat != u"json"_s)
+        return fail(u"--log-format is '%1'; it must be text or json."_s.arg(logFormat));
+    const auto logLevel = sak::logLevelFromName(
+        parser.value(u"log-level"_s).isEmpty() ? u"info"_s : parser.value(u"log-level"_s));
+    if (!logLevel)
+        return fail(u"--log-level is '%1'; it must be debug, info, warning or error."_s.arg(
+            parser.value(u"log-level"_s)));
+    sak::setUpLogging(logFormat == u"json"_s ? sak::LogFormat::Json : sak::LogFormat::Text,
+                      *logLevel);
 
 #ifdef SAK_WITH_WIDGETS
     const bool headless = parser.isSet(u"headless"_s);
@@ -221,15 +255,21 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(u"persistent-profile"_s))
         overrides.insert(u"whatsapp/profile-storage"_s, u"persistent"_s);
-    const sak::RunOptions run{headless, parser.isSet(u"reset-corrupt-store"_s)};
     const bool explicitConfig = parser.isSet(u"config"_s);
     const QString iniPath =
         explicitConfig ? parser.value(u"config"_s)
                        : QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
                              u"/sak-agent.ini"_s;
+    const sak::RunOptions run{headless, parser.isSet(u"reset-corrupt-store"_s), iniPath};
+    // Only the desktop may start without a cloud URL: its first-run window asks for one. The
+    // commands on the local store and the running agent do not need it either.
+    bool needsCloud = headless;
+    for (const QString &command :
+         {u"rotate-key"_s, u"pair"_s, u"unpair"_s, u"rotate-credentials"_s})
+        needsCloud = needsCloud || parser.isSet(command);
     auto config = sak::AgentConfig::resolve(
         iniPath, explicitConfig, overrides,
-        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation), needsCloud);
     if (!config)
         return fail(config.error().message);
 
@@ -262,6 +302,14 @@ int main(int argc, char *argv[])
         QCoreApplication app(argc, argv);
         sak::Application agent(std::move(config).value(), run);
         agent.storeCommand(command, parser.value(command));
+        return app.exec();
+    }
+    for (const QString &command : {u"status"_s, u"metrics"_s}) {
+        if (!parser.isSet(command))
+            continue;
+        QCoreApplication app(argc, argv);
+        sak::Application agent(std::move(config).value(), run);
+        agent.askRunningAgent(command);
         return app.exec();
     }
 
@@ -302,15 +350,37 @@ int main(int argc, char *argv[])
 #endif
     if (!app)
         app = std::make_unique<QGuiApplication>(qtArgc, qtArgv.data());
-    QGuiApplication::setQuitOnLastWindowClosed(!headless);
+    // The agent lives on in the tray when its windows are closed.
+    QGuiApplication::setQuitOnLastWindowClosed(false);
 
-    sak::UnixSignals termination;
-    QObject::connect(
-        &termination, &sak::UnixSignals::terminationRequested, app.get(), [](int number) {
-            qCInfo(lcAgent) << "Signal" << number << "received: sealing the session and stopping";
-            QCoreApplication::quit();
-        });
+    sak::SingleInstance instance(config.value().dataDir);
+    switch (instance.claim()) {
+    case sak::SingleInstance::Claim::First:
+        break;
+    case sak::SingleInstance::Claim::AlreadyRunning:
+        if (headless)
+            return fail(
+                u"An agent with the data directory %1 is running already (sak-agent --status shows it)."_s
+                    .arg(config.value().dataDir));
+        std::printf("sak-agent: already running; its window was brought to the front.\n");
+        return 0;
+    case sak::SingleInstance::Claim::Failed:
+        qCWarning(lcAgent).noquote()
+            << "Cannot tell whether another agent runs:" << instance.errorString();
+        break;
+    }
+
     sak::Application agent(std::move(config).value(), run);
+    sak::UnixSignals termination;
+    QObject::connect(&termination, &sak::UnixSignals::terminationRequested, &agent,
+                     [&agent](int number) {
+                         qCInfo(lcAgent) << "Signal" << number
+                                         << "received: finishing the send in flight, sealing "
+                                            "the session and stopping";
+                         agent.stop();
+                     });
+    QObject::connect(&instance, &sak::SingleInstance::raiseRequested, &agent,
+                     &sak::Application::raise);
     agent.start();
     return app->exec();
 }

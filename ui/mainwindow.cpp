@@ -2,6 +2,8 @@
 
 #include "whatsappsession.h"
 
+#include <QAction>
+#include <QCloseEvent>
 #include <QLabel>
 #include <QStatusBar>
 #include <QWebEngineView>
@@ -43,12 +45,16 @@ MainWindow::MainWindow(QWebEnginePage *page, WhatsAppSession *session, QWidget *
     , m_cloudLabel(new QLabel(this))
     , m_protectionLabel(new QLabel(this))
 {
-    setWindowTitle(tr("SAK Desktop Agent"));
+    m_quit = new QAction(this);
+    m_quit->setShortcut(QKeySequence::Quit);
+    connect(m_quit, &QAction::triggered, this, &MainWindow::quitRequested);
+    addAction(m_quit);
     m_view->setPage(page);
     setCentralWidget(m_view);
     statusBar()->addWidget(m_sessionLabel, 1);
     statusBar()->addPermanentWidget(m_protectionLabel);
     statusBar()->addPermanentWidget(m_cloudLabel);
+    retranslate();
     showSessionState(session->state());
     connect(session, &WhatsAppSession::stateChanged, this, &MainWindow::showSessionState);
     connect(session, &WhatsAppSession::healthProblem, this,
@@ -63,6 +69,8 @@ void MainWindow::setCloudState(const QString &text)
 
 void MainWindow::setProtection(const QString &text, bool weaker)
 {
+    m_protection = text;
+    m_weaker = weaker;
     m_protectionLabel->setText(weaker ? tr("Weaker protection") : tr("Encrypted"));
     m_protectionLabel->setToolTip(text);
     m_protectionLabel->setStyleSheet(weaker ? u"color: #b00020; font-weight: bold"_s : QString());
@@ -70,7 +78,30 @@ void MainWindow::setProtection(const QString &text, bool weaker)
 
 void MainWindow::showSessionState(SessionState state)
 {
+    m_state = state;
     m_sessionLabel->setText(describe(state));
+}
+
+void MainWindow::retranslate()
+{
+    setWindowTitle(tr("WhatsApp - SAK Desktop Agent"));
+    m_quit->setText(tr("Quit"));
+    showSessionState(m_state);
+    if (!m_protection.isEmpty())
+        setProtection(m_protection, m_weaker);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    event->ignore();
+    Q_EMIT closeRequested();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
 }
 
 } // namespace sak

@@ -48,6 +48,25 @@ struct OutboxItem
     qint64 updatedAt = 0;
 };
 
+// What an operator narrows the outbox to (the outbox viewer, the status endpoint).
+struct OutboxFilter
+{
+    QStringList states; // empty: every state
+    QString chatId;     // empty: every chat
+    QString search;     // in the message, the chat or the last error (ASCII letters ignore case)
+};
+
+// One line of the outbox as an operator sees it: no media bytes, the message cut to a preview.
+struct OutboxRow
+{
+    qint64 rowid = 0;     // the order items were queued in
+    qint64 changeSeq = 0; // grows with every change of any item (schema 7)
+    bool matches = true;  // of outboxChangedSince(): whether it passes the filter now
+    qint64 mediaSize = 0;
+    OutboxItem item; // text.body: at most kPreviewLength characters; text.media empty
+    static constexpr int kPreviewLength = 200;
+};
+
 struct JournalEntry
 {
     InboundMessage message;

@@ -74,6 +74,17 @@ const char *const kMigrations[] = {
     "ALTER TABLE outbox ADD COLUMN mimetype TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE outbox ADD COLUMN filename TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE outbox ADD COLUMN media BLOB;",
+    // 7: the outbox viewer follows changes without re-reading what it shows: every insert and
+    // every move stamps the row with the next number of one sequence (clocks of different
+    // processes cannot be compared, this can)
+    "ALTER TABLE outbox ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE outbox SET change_seq = rowid;"
+    "CREATE INDEX outbox_change ON outbox (change_seq);"
+    "CREATE TRIGGER outbox_inserted AFTER INSERT ON outbox BEGIN UPDATE outbox SET change_seq = "
+    "(SELECT max(change_seq) + 1 FROM outbox) WHERE rowid = NEW.rowid; END;"
+    "CREATE TRIGGER outbox_updated AFTER UPDATE OF state, attempts, next_attempt_at, last_error, "
+    "priority ON outbox BEGIN UPDATE outbox SET change_seq = (SELECT max(change_seq) + 1 FROM "
+    "outbox) WHERE rowid = NEW.rowid; END;",
 };
 static_assert(std::size(kMigrations) == Store::kLatestVersion);
 

@@ -29,7 +29,7 @@ struct StoreOptions
 class Store
 {
 public:
-    static constexpr int kLatestVersion = 6;
+    static constexpr int kLatestVersion = 7;
     static constexpr qsizetype kKeySize = 32;
 
     ~Store();
@@ -102,6 +102,16 @@ public:
     // a queued one is cancelled.
     Status retryOutbound(const QString &clientId, qint64 nowMs);
     Status cancelOutbound(const QString &clientId, qint64 nowMs);
+    // Browsing (the outbox viewer): newest first, a page of items queued before `beforeRowid`
+    // (0: from the newest); how many pass a filter; the chats that have items; and the items
+    // changed after `changeSeq` (oldest change first) with whether each passes the filter now.
+    Result<QList<OutboxRow>> outboxPage(const OutboxFilter &filter, qint64 beforeRowid, int limit);
+    Result<qint64> outboxCount(const OutboxFilter &filter);
+    Result<QStringList> outboxChats(int limit);
+    Result<QList<OutboxRow>> outboxChangedSince(const OutboxFilter &filter, qint64 changeSeq,
+                                                int limit);
+    // The newest change's number (0 when the outbox is empty).
+    Result<qint64> outboxChangeSeq();
     Result<Backlog> backlog();
 
     // --- Status reports owed to the cloud, oldest first ---

@@ -406,6 +406,73 @@ private Q_SLOTS:
         QTRY_VERIFY(reportedStates(u"e-2"_s).contains(outbox::kCancelled));
     }
 
+    // SIGTERM: the send the page holds is finished before the agent stops; nothing new starts.
+    void drainWaitsForTheSendInFlight()
+    {
+        start(SessionState::Connected);
+        m_session->autoConfirm = false;
+        QVERIFY(m_pipeline->enqueueJob({u"d-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QVERIFY(m_pipeline->enqueueJob({u"d-2"_s, u"491700000002@c.us"_s, u"y"_s, 0, 0, 0}));
+        QTRY_VERIFY(!m_session->sent.isEmpty());
+        const int inPage = int(m_session->sent.size());
+        bool drained = false;
+        m_pipeline->drain(std::chrono::seconds(30), [&] { drained = true; });
+        QTest::qWait(100);
+        QVERIFY(!drained); // the page has not answered yet
+        for (const OutboundText &text : std::as_const(m_session->sent))
+            m_session->finish(text.waMessageId, true);
+        QTRY_VERIFY(drained);
+        QCOMPARE(m_session->sent.size(), inPage); // nothing else was started
+        QCOMPARE(stateOf(m_session->sent.at(0).clientId), outbox::kSending); // until its ack
+    }
+
+    void drainPutsATypedSendBackAndGivesUpWaiting()
+    {
+        // Paced: the send is "typing" for a while before it reaches the page.
+        PacingPolicy slow = PacingPolicy::unpaced();
+        slow.enabled = true;
+        slow.globalPerMinute = slow.chatPerMinute = 6000;
+        slow.globalBurst = slow.chatBurst = 100;
+        slow.quietStart = slow.quietEnd = QTime(0, 0);
+        slow.typingMinMs = slow.typingMaxMs = 60000;
+        m_pipeline->setPacing(slow);
+        start(SessionState::Connected);
+        QVERIFY(m_pipeline->enqueueJob({u"t-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QTRY_VERIFY(m_session->activity.contains(u"typing 491700000001@c.us"_s));
+        bool drained = false;
+        m_pipeline->drain(std::chrono::seconds(30), [&] { drained = true; });
+        QTRY_VERIFY(drained);
+        QVERIFY(m_session->sent.isEmpty());
+        QCOMPARE(stateOf(u"t-1"_s), outbox::kQueued); // sent at the next start
+        QVERIFY(m_session->activity.contains(u"paused 491700000001@c.us"_s));
+
+        // A page that never answers does not keep the agent from stopping.
+        cleanup();
+        init();
+        start(SessionState::Connected);
+        m_session->autoConfirm = false;
+        QVERIFY(m_pipeline->enqueueJob({u"t-2"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        drained = false;
+        m_pipeline->drain(std::chrono::milliseconds(200), [&] { drained = true; });
+        QTRY_VERIFY(drained);
+    }
+
+    void metricsCountWhatHappened()
+    {
+        start(SessionState::Connected);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        m_session->receive(test::customerMessage(u"K1"_s, u"491700000001@c.us"_s, u"hi"_s));
+        QVERIFY(relayed.wait(10000));
+        QTRY_COMPARE(m_pipeline->metrics().sends, quint64(relayed.at(0).at(1).toInt()));
+        const PipelineMetrics &m = m_pipeline->metrics();
+        QCOMPARE(m.messagesIn, quint64(1));
+        QCOMPARE(m.relayed, quint64(1));
+        QCOMPARE(m.relayFailures, quint64(0));
+        QVERIFY(m.sends >= 1);
+        QCOMPARE(m.replySeconds.count(), quint64(1)); // the first reply only
+    }
+
     // A message the page holds but the agent never journaled (it crashed in between) is
     // found by the catch-up on connect.
     void catchUpFindsWhatWasMissed()

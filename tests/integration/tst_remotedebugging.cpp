@@ -74,7 +74,7 @@ private Q_SLOTS:
         const quint16 byChromiumFlags = freePort();
         QVERIFY(byArgument && byQtVariable && byChromiumFlags);
         AgentProcess agent(stub, dir.filePath(u"data"_s), dir.filePath(u"run"_s),
-                           {u"--remote-debugging-port=%1"_s.arg(byArgument)});
+                           {u"--remote-debugging-port=%1"_s.arg(byArgument), u"--status-port=0"_s});
         agent.setEnvironment(u"QTWEBENGINE_REMOTE_DEBUGGING"_s,
                              u"127.0.0.1:%1"_s.arg(byQtVariable));
         agent.setEnvironment(u"QTWEBENGINE_CHROMIUM_FLAGS"_s,
@@ -84,7 +84,13 @@ private Q_SLOTS:
 
         // The check sees a listening process (the stub) as one: its silence below means something.
         QVERIFY(listeningPorts(stub.processId()).contains(stub.httpsPort()));
-        QCOMPARE(listeningPorts(agent.processId()), QList<int>());
+        // The one port it opens is its own status endpoint (127.0.0.1, token-protected).
+        QFile address(dir.filePath(u"data/status-address"_s));
+        QVERIFY(address.open(QIODevice::ReadOnly));
+        const int statusPort =
+            QString::fromLatin1(address.readAll().trimmed()).section(u':', 1).toInt();
+        QVERIFY(statusPort > 0);
+        QCOMPARE(listeningPorts(agent.processId()), QList<int>{statusPort});
         for (const quint16 port : {byArgument, byQtVariable, byChromiumFlags}) {
             QTcpSocket socket;
             socket.connectToHost(QHostAddress::LocalHost, port);

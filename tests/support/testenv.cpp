@@ -1,9 +1,14 @@
 #include "testenv.h"
 
 #include <cmath>
+#include <memory>
 
 #include <QDateTime>
 #include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QTest>
 
@@ -77,6 +82,20 @@ cloud::Credentials pairDevice(stub::StubServer &stub, const QString &tenantId)
     if (!credentials)
         qFatal("pairing failed: %s", qPrintable(credentials.error().message));
     return credentials.value();
+}
+
+HttpAnswer httpRequest(const QByteArray &method, const QUrl &url, const QByteArray &authorization)
+{
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    QNetworkRequest request(url);
+    if (!authorization.isEmpty())
+        request.setRawHeader("Authorization", authorization);
+    std::unique_ptr<QNetworkReply> reply(network.sendCustomRequest(request, method));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(10000))
+        return {};
+    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
 }
 
 } // namespace sak::test

@@ -4,6 +4,7 @@
 
 #include <QSslConfiguration>
 #include <QString>
+#include <QUrl>
 
 #include <memory>
 
@@ -26,5 +27,15 @@ double coefficientOfVariation(const QList<double> &values);
 
 // Pairs a new device of the tenant with the in-process stub, as the agent's --pair does.
 cloud::Credentials pairDevice(stub::StubServer &stub, const QString &tenantId);
+
+struct HttpAnswer
+{
+    int status = 0; // 0: no answer within 10 s
+    QByteArray body;
+};
+// A request to a local HTTP endpoint (never through a proxy), with an Authorization header
+// when one is given.
+HttpAnswer httpRequest(const QByteArray &method, const QUrl &url,
+                       const QByteArray &authorization = {});
 
 } // namespace sak::test

@@ -165,6 +165,98 @@ private Q_SLOTS:
         QCOMPARE(store->outboundInState(u"sent"_s).value().at(0).waMessageId, u"3EB00"_s);
     }
 
+    void outboxBrowsing_data()
+    {
+        QTest::addColumn<QStringList>("states");
+        QTest::addColumn<QString>("chat");
+        QTest::addColumn<QString>("search");
+        QTest::addColumn<QStringList>("expected"); // client ids, newest first
+
+        QTest::newRow("everything") << QStringList() << QString() << QString()
+                                    << QStringList{u"c4"_s, u"c3"_s, u"c2"_s, u"c1"_s, u"c0"_s};
+        QTest::newRow("one state")
+            << QStringList{u"failed"_s} << QString() << QString() << QStringList{u"c1"_s};
+        QTest::newRow("two states") << QStringList{u"queued"_s, u"failed"_s} << QString()
+                                    << QString() << QStringList{u"c4"_s, u"c3"_s, u"c2"_s, u"c1"_s};
+        QTest::newRow("one chat") << QStringList() << u"2@c.us"_s << QString()
+                                  << QStringList{u"c3"_s, u"c1"_s};
+        QTest::newRow("search ignores case")
+            << QStringList() << QString() << u"PRICE"_s << QStringList{u"c2"_s, u"c0"_s};
+        QTest::newRow("search finds errors")
+            << QStringList() << QString() << u"not on whatsapp"_s << QStringList{u"c1"_s};
+        QTest::newRow("wildcards are literal")
+            << QStringList() << QString() << u"50%"_s << QStringList{u"c4"_s};
+        QTest::newRow("underscore is literal")
+            << QStringList() << QString() << u"a_b"_s << QStringList();
+        QTest::newRow("all together")
+            << QStringList{u"queued"_s} << u"1@c.us"_s << u"price"_s << QStringList{u"c2"_s};
+    }
+
+    void outboxBrowsing()
+    {
+        QFETCH(QStringList, states);
+        QFETCH(QString, chat);
+        QFETCH(QString, search);
+        QFETCH(QStringList, expected);
+        auto store = open();
+        QVERIFY(store);
+        const QStringList bodies{u"The price is 10"_s, u"hello"_s, u"New prices today"_s, u"axb"_s,
+                                 u"50% off"_s};
+        for (int i = 0; i < bodies.size(); ++i)
+            QVERIFY(store
+                        ->enqueueOutbound({u"c%1"_s.arg(i), i % 2 ? u"2@c.us"_s : u"1@c.us"_s,
+                                           bodies.at(i), u"3EB0%1"_s.arg(i)})
+                        .value());
+        QVERIFY(store->setOutboundState(u"c0"_s, u"sending"_s));
+        QVERIFY(store->setOutboundState(u"c0"_s, u"sent"_s));
+        QVERIFY(store->setOutboundState(u"c1"_s, u"failed"_s, u"Not on WhatsApp"_s));
+
+        const OutboxFilter filter{states, chat, search};
+        QCOMPARE(store->outboxCount(filter).value(), expected.size());
+        // Page by page, two at a time, as the viewer scrolls.
+        QStringList seen;
+        qint64 before = 0;
+        for (;;) {
+            const auto page = store->outboxPage(filter, before, 2);
+            QVERIFY(page);
+            if (page.value().isEmpty())
+                break;
+            for (const OutboxRow &row : page.value())
+                seen.append(row.item.text.clientId);
+            before = page.value().constLast().rowid;
+        }
+        QCOMPARE(seen, expected);
+    }
+
+    void outboxChangesAreNumbered()
+    {
+        auto store = open();
+        QVERIFY(store);
+        QCOMPARE(store->outboxChangeSeq().value(), 0);
+        const QString longBody(OutboxRow::kPreviewLength + 50, u'x');
+        QVERIFY(store->enqueueOutbound({u"a"_s, u"1@c.us"_s, longBody, u"3EB0A"_s}).value());
+        QVERIFY(store->enqueueOutbound({u"b"_s, u"1@c.us"_s, u"hi"_s, u"3EB0B"_s}).value());
+        const qint64 afterInserts = store->outboxChangeSeq().value();
+        QCOMPARE(afterInserts, 2);
+        const auto rows = store->outboxPage({}, 0, 10).value();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows.at(1).item.text.body.size(), OutboxRow::kPreviewLength);
+
+        // A move stamps the item with the next number; the filter says whether it still fits.
+        QVERIFY(store->setOutboundState(u"a"_s, u"failed"_s, u"gone"_s));
+        const OutboxFilter queuedOnly{{u"queued"_s}, {}, {}};
+        const auto changed = store->outboxChangedSince(queuedOnly, afterInserts, 10);
+        QVERIFY(changed);
+        QCOMPARE(changed.value().size(), 1);
+        QCOMPARE(changed.value().at(0).item.text.clientId, u"a"_s);
+        QCOMPARE(changed.value().at(0).item.state, u"failed"_s);
+        QCOMPARE(changed.value().at(0).changeSeq, afterInserts + 1);
+        QVERIFY(!changed.value().at(0).matches);
+        QVERIFY(store->outboxChangedSince({}, afterInserts, 10).value().at(0).matches);
+        QCOMPARE(store->outboxChangedSince({}, afterInserts + 1, 10).value().size(), 0);
+        QCOMPARE(store->outboxChats(10).value(), QStringList{u"1@c.us"_s});
+    }
+
     void wrongKeyIsNamedAndTouchesNothing()
     {
         QVERIFY(open());
