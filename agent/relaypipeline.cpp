@@ -368,7 +368,7 @@ void RelayPipeline::pumpOutbound()
         setSendingProblem(cannot); // until the page is reloaded and connects again
         return;
     }
-    if (!m_started || m_paused || m_drained || m_sendingChats.size() >= parallel ||
+    if (!m_started || m_paused || m_draining || m_sendingChats.size() >= parallel ||
         !m_sendingProblem.isEmpty() || m_session->state() != SessionState::Connected)
         return;
     const qint64 t = now();
@@ -514,7 +514,7 @@ void RelayPipeline::onSendFinished(const QString &waMessageId, bool ok, const QS
         }
     }
     refreshBacklog();
-    if (m_drained) {
+    if (m_draining) {
         finishDrainIfIdle();
         return;
     }
@@ -729,17 +729,18 @@ void RelayPipeline::setSendingProblem(const QString &problem)
 
 void RelayPipeline::drain(std::chrono::milliseconds timeout, std::function<void()> drained)
 {
-    if (m_drained)
+    if (m_draining)
         return;
-    m_drained = std::move(drained);
+    m_draining = true;
+    m_onDrained = std::move(drained);
     m_outboundTimer.stop();
     if (m_typingTimer.isActive()) {
-        // Not in the page yet: it waits in the queue for the next start instead.
+        // Not in the page yet: back to the queue for the next start (not a failed attempt).
         m_typingTimer.stop();
         const auto item = m_store->outboundItem(m_typingClientId);
         if (item && item.value()) {
             m_session->setTyping(item.value()->text.chatId, false);
-            m_store->retryOutboundLater(m_typingClientId, u"the agent stopped"_s, now(), now());
+            move(m_typingClientId, outbox::kQueued, u"the agent stopped before sending it"_s);
             m_sendingChats.remove(item.value()->text.chatId);
         }
         m_typingClientId.clear();
@@ -761,14 +762,11 @@ void RelayPipeline::drain(std::chrono::milliseconds timeout, std::function<void(
 
 void RelayPipeline::finishDrainIfIdle()
 {
-    if (!m_drained || !m_inFlight.isEmpty())
+    if (!m_draining || !m_inFlight.isEmpty() || !m_onDrained)
         return;
     m_drainTimer.stop();
-    // Runs at most once, and may destroy this pipeline.
-    QTimer::singleShot(0, this, [this] {
-        if (auto drained = std::exchange(m_drained, [] {}))
-            drained();
-    });
+    // Once, and on the next turn: the callback may destroy this pipeline.
+    QTimer::singleShot(0, this, std::exchange(m_onDrained, {}));
 }
 
 void RelayPipeline::setPaused(bool paused)

@@ -176,7 +176,8 @@ private:
     QSet<QString> m_ignoredGroups; // logged once each
     bool m_paused = false;
     bool m_started = false;
-    std::function<void()> m_drained; // set while draining
+    bool m_draining = false;
+    std::function<void()> m_onDrained; // until it has run
     QTimer m_drainTimer;
     PipelineMetrics m_metrics;
     QString m_typingClientId; // the send being typed, until it reaches the page

@@ -27,6 +27,11 @@ Desktop::Desktop(AgentConfig config, QString iniPath, QObject *parent)
 {
     applyLanguage(m_config.language);
     m_pairing->setWindowIcon(TrayIcon::iconFor(AgentStatus::Overall::NeedsPairing));
+    // Closing the setup window before the agent runs (no tray yet) is leaving.
+    connect(m_pairing.get(), &PairingWindow::closed, this, [this] {
+        if (!m_main)
+            Q_EMIT quitRequested();
+    });
 }
 
 Desktop::~Desktop() = default;
@@ -50,12 +55,13 @@ void Desktop::attach(const Parts &parts)
     m_parts = parts;
     m_pairing->setSession(parts.session);
     m_main = std::make_unique<MainWindow>(parts.page, parts.session);
-    m_main->setCloudState(tr("Cloud: %1").arg(m_config.cloudUrl.host()));
     m_main->setProtection(parts.status->protectionDescription(), parts.status->weakerProtection());
     m_tray = std::make_unique<TrayIcon>(parts.status);
     const auto updateIcons = [this] {
-        const QIcon icon = m_tray->icon();
-        m_main->setWindowIcon(icon);
+        m_main->setWindowIcon(m_tray->icon());
+        const QString problem = m_parts.status->cloudProblem();
+        m_main->setCloudState(problem.isEmpty() ? tr("Cloud: %1").arg(m_config.cloudUrl.host())
+                                                : tr("Cloud unreachable: %1").arg(problem));
     };
     connect(parts.status, &AgentStatus::changed, this, updateIcons);
     updateIcons();

@@ -3,6 +3,7 @@
 #include "qrcode.h"
 #include "whatsappsession.h"
 
+#include <QCloseEvent>
 #include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -237,6 +238,12 @@ void PairingWindow::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange)
         retranslate();
     QWidget::changeEvent(event);
+}
+
+void PairingWindow::closeEvent(QCloseEvent *event)
+{
+    QWidget::closeEvent(event);
+    Q_EMIT closed();
 }
 
 void PairingWindow::setCloudPairing(CloudPairing pairing, const QUrl &server)

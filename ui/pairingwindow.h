@@ -59,9 +59,12 @@ public:
 Q_SIGNALS:
     void cloudPaired();
     void finished();
+    // The owner closed the window (at any step).
+    void closed();
 
 protected:
     void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     QWidget *makeCloudPage();

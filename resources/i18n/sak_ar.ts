@@ -7,6 +7,10 @@
         <source>Cloud: %1</source>
         <translation>السحابة: %1</translation>
     </message>
+    <message>
+        <source>Cloud unreachable: %1</source>
+        <translation>تعذّر الوصول إلى السحابة: %1</translation>
+    </message>
 </context>
 <context>
     <name>sak::MainWindow</name>

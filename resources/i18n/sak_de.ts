@@ -7,6 +7,10 @@
         <source>Cloud: %1</source>
         <translation>Cloud: %1</translation>
     </message>
+    <message>
+        <source>Cloud unreachable: %1</source>
+        <translation>Cloud nicht erreichbar: %1</translation>
+    </message>
 </context>
 <context>
     <name>sak::MainWindow</name>

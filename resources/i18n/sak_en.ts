@@ -7,6 +7,10 @@
         <source>Cloud: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Cloud unreachable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>sak::MainWindow</name>

@@ -8,8 +8,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QLabel>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QWebEnginePage>
 
@@ -94,6 +96,11 @@ private Q_SLOTS:
                 QVERIFY(TrayIcon::iconFor(AgentStatus::Overall(other)).pixmap(32).toImage() !=
                         icon);
         }
+        // The WhatsApp window's status bar says the same about the cloud.
+        QStringList labels;
+        for (auto *label : m_desktop->mainWindow()->statusBar()->findChildren<QLabel *>())
+            labels.append(label->text());
+        QCOMPARE(labels.join(u'|').contains(u"Cloud unreachable: down"_s), cloudDown);
         QCOMPARE(tray->action(TrayIcon::Action::UseHere)->isVisible(),
                  SessionState(session) == SessionState::Conflict);
         QCOMPARE(tray->action(TrayIcon::Action::PauseResume)->text(),
@@ -189,6 +196,13 @@ private Q_SLOTS:
         PairingWindow *pairing = m_desktop->pairingWindow();
         QVERIFY(pairing->isVisible());
         QCOMPARE(pairing->step(), PairingWindow::Step::Cloud);
+        {
+            // Closed before the agent runs: there is no tray to come back from, so it stops.
+            QSignalSpy quit(m_desktop.get(), &Desktop::quitRequested);
+            pairing->close();
+            QCOMPARE(quit.size(), 1);
+            pairing->show();
+        }
         m_fixture->session.setState(SessionState::NeedsPairing);
         attach();
         QVERIFY(pairing->isVisible());
@@ -196,8 +210,11 @@ private Q_SLOTS:
         QVERIFY(!m_desktop->mainWindow()->isVisible()); // the owner is busy with the phone
         m_fixture->session.setState(SessionState::Connected);
         QCOMPARE(pairing->step(), PairingWindow::Step::Done);
-        // Logged out from the phone later: pairing comes back by itself.
+        // Logged out from the phone later: pairing comes back by itself. Closing it now
+        // leaves the agent running in the tray.
+        QSignalSpy quit(m_desktop.get(), &Desktop::quitRequested);
         pairing->close();
+        QCOMPARE(quit.size(), 0);
         Q_EMIT m_fixture->session.loggedOut();
         m_fixture->session.setState(SessionState::NeedsPairing);
         QVERIFY(pairing->isVisible());
