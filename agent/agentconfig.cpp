@@ -118,6 +118,18 @@ Result<PacingPolicy> pacingFrom(const QHash<QString, QString> &values)
     return p;
 }
 
+// Where a RAM-backed private directory exists (Linux: $XDG_RUNTIME_DIR, /dev/shm) the
+// WhatsApp profile runs from RAM and is sealed into the store; elsewhere (Windows) the
+// documented fallback is a plain profile on disk, reported as weaker protection.
+QString defaultProfileStorage()
+{
+#ifdef Q_OS_LINUX
+    return u"vault"_s;
+#else
+    return u"persistent"_s;
+#endif
+}
+
 } // namespace
 
 const QStringList &AgentConfig::keys()
@@ -258,7 +270,7 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
         config.pacing = pacing.value();
 
     const QString profileStorage =
-        values.value(u"whatsapp/profile-storage"_s, u"vault"_s).trimmed();
+        values.value(u"whatsapp/profile-storage"_s, defaultProfileStorage()).trimmed();
     if (profileStorage != u"vault"_s && profileStorage != u"persistent"_s)
         return configError(
             u"[whatsapp] profile-storage is '%1'; it must be vault or persistent."_s.arg(

@@ -29,10 +29,10 @@ struct Option
 const std::vector<Option> &options()
 {
     static const std::vector<Option> all{
-        {QCommandLineOption(
-             u"config"_s,
-             u"Configuration file (INI). Default: %1."_s.arg(u"~/.config/SAK/sak-agent.ini"_s),
-             u"file"_s),
+        {QCommandLineOption(u"config"_s,
+                            u"Configuration file (INI). Default: %1."_s.arg(
+                                u"~/.config/SAK/sak-agent/sak-agent.ini"_s),
+                            u"file"_s),
          {}},
         {QCommandLineOption(u"headless"_s,
                             u"Run without any window (kiosk); the page renders offscreen."_s),
@@ -221,7 +221,9 @@ int main(int argc, char *argv[])
     if (!parser.parse(arguments))
         return fail(parser.errorText() + u"; see --help."_s);
     if (parser.isSet(help)) {
-        std::printf("%s", qPrintable(parser.helpText()));
+        // Asked before any application object exists, the parser does not know its name.
+        std::printf("%s",
+                    qPrintable(parser.helpText().replace(u"<executable_name>"_s, u"sak-agent"_s)));
         return 0;
     }
     if (parser.isSet(version)) {

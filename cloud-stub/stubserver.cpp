@@ -1,6 +1,7 @@
 #include "stubserver.h"
 
 #include "cloudprotocol.h"
+#include "httpservercompat.h"
 #include "logging.h"
 
 #include <QDateTime>
@@ -15,6 +16,8 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QSslServer>
+#include <QTcpServer>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocketServer>
@@ -64,14 +67,14 @@ QHttpServerResponse staticFile(const QString &name, const QByteArray &mimeType)
     if (!file.open(QIODevice::ReadOnly))
         return errorResponse({u"not-found"_s, u"No such file."_s}, 404);
     QHttpServerResponse response(mimeType, file.readAll());
-    response.setHeader("Cache-Control", "no-store");
+    compat::addHeader(response, "Cache-Control", "no-store");
     return response;
 }
 
 void notFound(QHttpServer *server)
 {
-    server->setMissingHandler([](const QHttpServerRequest &request,
-                                 QHttpServerResponder &&responder) {
+    compat::setMissingHandler(server, [](const QHttpServerRequest &request,
+                                         QHttpServerResponder &responder) {
         responder.write(
             cloud::encodeError(u"not-found"_s,
                                u"Nothing at %1 %2."_s.arg(
@@ -129,12 +132,17 @@ Status StubServer::start(const StubOptions &options)
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
 
+    // The servers listen themselves and are handed to QHttpServer (bind): the one way that
+    // Qt 6.4 and the later LTS releases (where listen() and sslSetup() are gone) share.
     m_https = new QHttpServer(this);
-
-    m_https->sslSetup(tls);
     addHttpsRoutes();
     notFound(m_https);
-    m_httpsPort = m_https->listen(options.address, options.httpsPort);
+    auto *httpsServer = new QSslServer(this);
+    httpsServer->setSslConfiguration(tls);
+    if (httpsServer->listen(options.address, options.httpsPort)) {
+        m_https->bind(httpsServer);
+        m_httpsPort = httpsServer->serverPort();
+    }
     if (m_httpsPort == 0)
         return Error{
             u"listen"_s,
@@ -162,7 +170,11 @@ Status StubServer::start(const StubOptions &options)
     addControlRoutes();
     notFound(m_control);
     // People and tests only: never reachable from another machine.
-    m_controlPort = m_control->listen(QHostAddress::LocalHost, options.controlPort);
+    auto *controlServer = new QTcpServer(this);
+    if (controlServer->listen(QHostAddress::LocalHost, options.controlPort)) {
+        m_control->bind(controlServer);
+        m_controlPort = controlServer->serverPort();
+    }
     if (m_controlPort == 0)
         return Error{
             u"listen"_s,
@@ -187,7 +199,7 @@ std::optional<QHttpServerResponse> StubServer::injectedFault(const QHttpServerRe
         {u"injected-fault"_s, u"The server is busy (injected fault); try again later."_s},
         m_faults.status);
     if (m_faults.retryAfter > 0)
-        response.setHeader("Retry-After", QByteArray::number(m_faults.retryAfter));
+        compat::addHeader(response, "Retry-After", QByteArray::number(m_faults.retryAfter));
     return response;
 }
 
@@ -394,7 +406,7 @@ void StubServer::addControlRoutes()
     using Method = QHttpServerRequest::Method;
     m_control->route(u"/"_s, Method::Get, [] {
         QHttpServerResponse response(QHttpServerResponse::StatusCode::Found);
-        response.setHeader("Location", "/customer");
+        compat::addHeader(response, "Location", "/customer");
         return response;
     });
     m_control->route(u"/admin"_s, Method::Get,

@@ -13,6 +13,7 @@ SAK_PACKAGES=(
     qtkeychain-qt6-dev libsqlcipher-dev libssl-dev nlohmann-json3-dev libqrencode-dev
     libgl-dev libxkbcommon-dev
     xvfb xauth dbus dbus-x11 gnome-keyring fonts-dejavu-core
+    dpkg-dev lintian librsvg2-bin help2man desktop-file-utils appstream
 )
 
 sak_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -122,6 +122,35 @@ private Q_SLOTS:
             << u"whatsapp/load-timeout"_s << u"long"_s << u"load-timeout must be"_s;
         QTest::newRow("allowed group that is a person")
             << u"whatsapp/allowed-groups"_s << u"491701234567@c.us"_s << u"end in @g.us"_s;
+        QTest::newRow("status port not a port")
+            << u"status/port"_s << u"70000"_s << u"127.0.0.1 only"_s;
+        QTest::newRow("status port as an address")
+            << u"status/port"_s << u"0.0.0.0:47811"_s << u"127.0.0.1 only"_s;
+        QTest::newRow("untranslated language") << u"ui/language"_s << u"fr"_s << u"en, de, ar"_s;
+    }
+
+    void statusPortAndLanguage_data()
+    {
+        QTest::addColumn<QString>("port");
+        QTest::addColumn<int>("expected");
+        QTest::newRow("default") << QString() << AgentConfig::kDefaultStatusPort;
+        QTest::newRow("any free port") << u"0"_s << 0;
+        QTest::newRow("a port") << u"9100"_s << 9100;
+        QTest::newRow("off") << u"off"_s << -1;
+    }
+
+    void statusPortAndLanguage()
+    {
+        QFETCH(QString, port);
+        QFETCH(int, expected);
+        auto values = minimal();
+        if (!port.isEmpty())
+            values.insert(u"status/port"_s, port);
+        values.insert(u"ui/language"_s, u"ar"_s);
+        const auto config = AgentConfig::resolve({}, false, values, m_dir.path());
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        QCOMPARE(config.value().statusPort, expected);
+        QCOMPARE(config.value().language, u"ar"_s);
     }
     void errors()
     {
