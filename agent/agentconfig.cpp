@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
 
@@ -153,6 +154,7 @@ const QStringList &AgentConfig::keys()
         u"whatsapp/takeover"_s,
         u"whatsapp/allowed-groups"_s,
         u"whatsapp/media-max-bytes"_s,
+        u"whatsapp/link-phone"_s,
         u"storage/data-dir"_s,
         u"storage/key-source"_s,
         u"storage/key-file"_s,
@@ -310,6 +312,21 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
                 u"[whatsapp] allowed-groups: '%1' is not a group id; group ids end in @g.us (the agent logs the id of every group message it ignores)."_s
                     .arg(id.left(64)));
         config.allowedGroups.append(id);
+    }
+
+    if (const QString phone = values.value(u"whatsapp/link-phone"_s).trimmed(); !phone.isEmpty()) {
+        QString digits = phone;
+        digits.remove(QRegularExpression(u"[\\s()./-]"_s));
+        if (digits.startsWith(u'+'))
+            digits.remove(0, 1);
+        else if (digits.startsWith(u"00"_s))
+            digits.remove(0, 2);
+        static const QRegularExpression international(u"^[1-9][0-9]{6,14}$"_s);
+        if (!international.match(digits).hasMatch())
+            return configError(
+                u"[whatsapp] link-phone is '%1'; write the shop's number with its country code, e.g. +49 151 23456789."_s
+                    .arg(phone.left(40)));
+        config.linkPhone = digits;
     }
 
     const QString statusPort = values.value(u"status/port"_s).trimmed();

@@ -46,6 +46,9 @@ struct AgentConfig
     int loadTimeoutSeconds = 90; // WhatsApp Web not ready by then: reload, reload uncached, report
     bool takeover = false; // WhatsApp opened in another browser: take the session back at once
     qint64 mediaMaxBytes = 16 * 1024 * 1024; // larger media is relayed without its bytes
+    // Headless: instead of (or besides) the QR code, ask WhatsApp for a code to type on the
+    // phone of this number (digits with the country code); empty: the QR code only.
+    QString linkPhone;
     // Group chats are not answered, except those listed (ids ending in @g.us).
     QStringList allowedGroups;
 

@@ -284,6 +284,13 @@ Status Application::startSession()
         if (m_options.headless)
             showPairingQr(qr);
     });
+    if (m_options.headless && !m_config.linkPhone.isEmpty()) {
+        connect(m_bridge.get(), &WhatsAppSession::pairingCodeReceived, this,
+                &Application::showLinkCode);
+        m_linkCodeTimer.setSingleShot(true);
+        m_linkCodeTimer.setInterval(std::chrono::minutes(3));
+        connect(&m_linkCodeTimer, &QTimer::timeout, this, &Application::requestLinkCode);
+    }
     connect(m_bridge.get(), &WhatsAppSession::loggedOut, this, [] {
         qCWarning(lcAgent) << "WhatsApp logged this computer out (from the phone): pair it again "
                               "by scanning the new QR code";
@@ -359,10 +366,42 @@ void Application::showPairingQr(const QString &qr)
     qCInfo(lcAgent).noquote() << "Pairing QR code written to" << pairingQrPath();
 }
 
+void Application::requestLinkCode()
+{
+    if (!m_bridge || m_bridge->state() != SessionState::NeedsPairing)
+        return;
+    qCInfo(lcAgent) << "Asking WhatsApp for a pairing code for the shop's phone number";
+    m_bridge->requestPairingCode(m_config.linkPhone);
+}
+
+void Application::showLinkCode(const QString &code, const QString &error)
+{
+    if (code.isEmpty()) {
+        qCWarning(lcAgent).noquote()
+            << "WhatsApp gave no pairing code for [whatsapp] link-phone:" << error
+            << "- scan the QR code instead, or check the number";
+        return;
+    }
+    // Like the QR code, it goes to the terminal only: it links a device to the shop's WhatsApp.
+    std::printf("\nWhatsApp pairing code for +%s: %s\nOn the shop's phone open WhatsApp > "
+                "Linked devices > Link a device > Link with phone number instead, and type "
+                "it (a new one follows in 3 minutes).\n\n",
+                qPrintable(m_config.linkPhone), qPrintable(code));
+    std::fflush(stdout);
+    qCInfo(lcAgent) << "Pairing code for the shop's phone shown in the terminal";
+    m_linkCodeTimer.start();
+}
+
 void Application::onSessionState(SessionState state)
 {
     if (state != SessionState::NeedsPairing && QFile::exists(pairingQrPath()))
         QFile::remove(pairingQrPath()); // a stale code must not be scanned later
+    if (m_options.headless && !m_config.linkPhone.isEmpty()) {
+        if (state == SessionState::NeedsPairing && !m_linkCodeTimer.isActive())
+            requestLinkCode();
+        else if (state != SessionState::NeedsPairing)
+            m_linkCodeTimer.stop();
+    }
     sendHeartbeat();
     if (!m_vault)
         return;

@@ -76,6 +76,9 @@ private:
     void runPairedCommand(std::function<void()> command);
     void onSessionState(SessionState state);
     void showPairingQr(const QString &qr);
+    // Headless with [whatsapp] link-phone: a code for the phone instead of scanning.
+    void requestLinkCode();
+    void showLinkCode(const QString &code, const QString &error);
     QString pairingQrPath() const;
     void sealNow();
     void sendHeartbeat();
@@ -102,6 +105,7 @@ private:
 #endif
     QTimer m_sealTimer;
     QTimer m_heartbeatTimer;
+    QTimer m_linkCodeTimer; // a code WhatsApp gave expires: a new one after a while
     SystemClock m_clock;
     qsizetype m_reportedUnknown = 0;
     bool m_shutDown = false;

@@ -79,6 +79,11 @@ const std::vector<Option> &options()
              u"Key pins (base64 SHA-256 of SubjectPublicKeyInfo) of a local WhatsApp test server; comma-separated."_s,
              u"pins"_s),
          u"whatsapp/spki-pins"_s},
+        {QCommandLineOption(
+             u"link-phone"_s,
+             u"Headless pairing without scanning: ask WhatsApp for a code to type on this phone (the shop's number with its country code)."_s,
+             u"number"_s),
+         u"whatsapp/link-phone"_s},
         {QCommandLineOption(u"user-agent"_s,
                             u"User agent of the WhatsApp page (default: desktop Chrome)."_s,
                             u"string"_s),

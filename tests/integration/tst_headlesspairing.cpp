@@ -2,6 +2,9 @@
 
 #include <QFile>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -51,6 +54,46 @@ private Q_SLOTS:
         QVERIFY(agent.waitForLog("-> connected", 30000));
         QTRY_VERIFY(!QFile::exists(png)); // a stale code must not be scanned later
         QCOMPARE(agent.terminate(), 0);
+    }
+
+    // A kiosk whose phone cannot scan: with --link-phone the agent asks WhatsApp for a code,
+    // prints it, and typing it on the phone pairs the session.
+    void aCodeForThePhoneInsteadOfScanning()
+    {
+        QTemporaryDir dir;
+        StubProcess stub;
+        QVERIFY(dir.isValid());
+        QVERIFY(stub.start());
+        AgentProcess agent(stub, dir.filePath(u"data"_s), dir.filePath(u"run"_s),
+                           {u"--link-phone"_s, u"+49 170 1234567"_s});
+        QVERIFY(agent.start());
+        QVERIFY2(agent.waitForLog("On the shop's phone open WhatsApp", 60000),
+                 agent.log().right(3000).constData());
+        const QRegularExpressionMatch shown =
+            QRegularExpression(
+                u"WhatsApp pairing code for \\+491701234567: ([A-Z0-9]{4}-[A-Z0-9]{4})"_s)
+                .match(QString::fromUtf8(agent.log()));
+        QVERIFY2(shown.hasMatch(), agent.log().right(3000).constData());
+        // Printed once for the owner, never written into the log lines.
+        QCOMPARE(agent.log().count(shown.captured(1).toUtf8()), 1);
+        const QJsonObject linked =
+            stub.control(u"/control/link-code"_s,
+                         QJsonDocument(QJsonObject{{u"code"_s, shown.captured(1)}}).toJson());
+        QVERIFY2(!linked.contains(u"error"_s), QJsonDocument(linked).toJson().constData());
+        QVERIFY(agent.waitForLog("-> connected", 30000));
+        QCOMPARE(agent.terminate(), 0);
+    }
+
+    void aNumberWithoutCountryCodeIsRefused()
+    {
+        QTemporaryDir dir;
+        StubProcess stub;
+        QVERIFY(stub.start());
+        AgentProcess agent(stub, dir.filePath(u"data"_s), dir.filePath(u"run"_s));
+        QByteArray output;
+        QCOMPARE(agent.runCommand({u"--headless"_s, u"--link-phone"_s, u"0151 2345"_s}, &output),
+                 2);
+        QVERIFY2(output.contains("with its country code"), output.constData());
     }
 };
 

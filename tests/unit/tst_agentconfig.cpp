@@ -127,9 +127,13 @@ private Q_SLOTS:
         QTest::newRow("status port as an address")
             << u"status/port"_s << u"0.0.0.0:47811"_s << u"127.0.0.1 only"_s;
         QTest::newRow("untranslated language") << u"ui/language"_s << u"fr"_s << u"en, de, ar"_s;
+        QTest::newRow("link phone without country code")
+            << u"whatsapp/link-phone"_s << u"0151 2345678"_s << u"country code"_s;
+        QTest::newRow("link phone with letters")
+            << u"whatsapp/link-phone"_s << u"+49 CALL ME"_s << u"country code"_s;
     }
 
-    void statusPortAndLanguage_data()
+    void statusPortLanguageAndPhone_data()
     {
         QTest::addColumn<QString>("port");
         QTest::addColumn<int>("expected");
@@ -139,7 +143,7 @@ private Q_SLOTS:
         QTest::newRow("off") << u"off"_s << -1;
     }
 
-    void statusPortAndLanguage()
+    void statusPortLanguageAndPhone()
     {
         QFETCH(QString, port);
         QFETCH(int, expected);
@@ -147,10 +151,12 @@ private Q_SLOTS:
         if (!port.isEmpty())
             values.insert(u"status/port"_s, port);
         values.insert(u"ui/language"_s, u"ar"_s);
+        values.insert(u"whatsapp/link-phone"_s, u"0049 (151) 234-5678"_s);
         const auto config = AgentConfig::resolve({}, false, values, m_dir.path());
         QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
         QCOMPARE(config.value().statusPort, expected);
         QCOMPARE(config.value().language, u"ar"_s);
+        QCOMPARE(config.value().linkPhone, u"491512345678"_s);
     }
     void errors()
     {
