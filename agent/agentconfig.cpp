@@ -4,10 +4,10 @@
 
 #include "cloudprotocol.h"
 #include "keypins.h"
+#include "messagetypes.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
 
@@ -315,18 +315,11 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
     }
 
     if (const QString phone = values.value(u"whatsapp/link-phone"_s).trimmed(); !phone.isEmpty()) {
-        QString digits = phone;
-        digits.remove(QRegularExpression(u"[\\s()./-]"_s));
-        if (digits.startsWith(u'+'))
-            digits.remove(0, 1);
-        else if (digits.startsWith(u"00"_s))
-            digits.remove(0, 2);
-        static const QRegularExpression international(u"^[1-9][0-9]{6,14}$"_s);
-        if (!international.match(digits).hasMatch())
+        config.linkPhone = internationalDigits(phone);
+        if (config.linkPhone.isEmpty())
             return configError(
                 u"[whatsapp] link-phone is '%1'; write the shop's number with its country code, e.g. +49 151 23456789."_s
                     .arg(phone.left(40)));
-        config.linkPhone = digits;
     }
 
     const QString statusPort = values.value(u"status/port"_s).trimmed();

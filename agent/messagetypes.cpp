@@ -3,6 +3,7 @@
 #include <QStringList>
 
 #include <QRandomGenerator>
+#include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -81,6 +82,21 @@ bool isRelayedType(const QString &type)
 bool isPersonChat(const QString &chatId)
 {
     return chatId.endsWith(u"@c.us"_s) || chatId.endsWith(u"@lid"_s);
+}
+
+QString internationalDigits(const QString &typed)
+{
+    static const QRegularExpression separators(u"[\\s()./-]"_s);
+    static const QRegularExpression international(u"^[1-9][0-9]{6,14}$"_s); // E.164
+    QString digits = typed;
+    digits.remove(separators);
+    if (digits.startsWith(u'+'))
+        digits.remove(0, 1);
+    else if (digits.startsWith(u"00"_s))
+        digits.remove(0, 2);
+    else
+        return {}; // a national number: its country code is not known
+    return international.match(digits).hasMatch() ? digits : QString();
 }
 
 } // namespace sak

@@ -90,6 +90,10 @@ QString newWhatsAppMessageId();
 // True for a one-to-one chat with a person (phone-number or privacy "linked id" chats).
 bool isPersonChat(const QString &chatId);
 
+// A phone number as people type it ("+49 151 2345-678", "0049 (151) ...") as WhatsApp wants it:
+// the digits with the country code; empty when it is not an international number.
+QString internationalDigits(const QString &typed);
+
 } // namespace sak
 
 Q_DECLARE_METATYPE(sak::SessionState)

@@ -405,14 +405,8 @@ void PairingWindow::onSessionState(SessionState state)
 
 void PairingWindow::requestPhoneCode()
 {
-    QString digits = m_phone->text();
-    digits.remove(QRegularExpression(u"[\\s()./-]"_s));
-    if (digits.startsWith(u'+'))
-        digits.remove(0, 1);
-    else if (digits.startsWith(u"00"_s))
-        digits.remove(0, 2);
-    static const QRegularExpression phoneShape(u"^[1-9][0-9]{6,14}$"_s);
-    if (!phoneShape.match(digits).hasMatch()) {
+    const QString digits = internationalDigits(m_phone->text());
+    if (digits.isEmpty()) {
         m_waError->setText(tr("Enter the shop's number with its country code, e.g. +49 151 "
                               "23456789."));
         return;

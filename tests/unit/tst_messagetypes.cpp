@@ -11,6 +11,28 @@ class TestMessageTypes : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void internationalDigits_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("digits"); // empty: refused
+        QTest::newRow("plus and spaces") << u"+49 151 2345678"_s << u"491512345678"_s;
+        QTest::newRow("00 and brackets") << u"0049 (151) 234-5678"_s << u"491512345678"_s;
+        QTest::newRow("dots and slashes") << u"+1 415.555/0100"_s << u"14155550100"_s;
+        QTest::newRow("national") << u"0151 2345678"_s << QString();
+        QTest::newRow("letters") << u"+49 CALL ME"_s << QString();
+        QTest::newRow("too short") << u"+49 15"_s << QString();
+        QTest::newRow("too long") << u"+4915123456789012"_s << QString();
+        QTest::newRow("country code 0") << u"+0151 2345678"_s << QString();
+        QTest::newRow("empty") << QString() << QString();
+    }
+
+    void internationalDigits()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, digits);
+        QCOMPARE(sak::internationalDigits(typed), digits);
+    }
+
     void messageIdsLookLikeWhatsAppWebsAndAreUnique()
     {
         static const QRegularExpression shape(u"^3EB0[0-9A-F]{32}$"_s);
