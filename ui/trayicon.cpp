@@ -147,7 +147,11 @@ QIcon TrayIcon::iconFor(AgentStatus::Overall overall)
 
 QIcon TrayIcon::icon() const
 {
-    return iconFor(m_status->overall());
+    // Drawn once per state: the tray asks again at every change of the queue.
+    QIcon &icon = m_icons[m_status->overall()];
+    if (icon.isNull())
+        icon = iconFor(m_status->overall());
+    return icon;
 }
 
 QString TrayIcon::describe(AgentStatus::Overall overall)
@@ -181,7 +185,7 @@ QString TrayIcon::toolTip() const
 void TrayIcon::update()
 {
     const AgentStatus::Overall now = m_status->overall();
-    m_tray->setIcon(iconFor(now));
+    m_tray->setIcon(icon());
     m_tray->setToolTip(toolTip());
     action(Action::PauseResume)
         ->setText(m_status->isPaused() ? tr("Resume sending") : tr("Pause sending"));

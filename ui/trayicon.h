@@ -2,6 +2,7 @@
 
 #include "agentstatus.h"
 
+#include <QHash>
 #include <QIcon>
 #include <QObject>
 
@@ -60,6 +61,7 @@ private:
     QSystemTrayIcon *m_tray;
     QMenu *m_menu;
     QList<QAction *> m_actions;
+    mutable QHash<AgentStatus::Overall, QIcon> m_icons;
     AgentStatus::Overall m_shown = AgentStatus::Overall::Connecting;
     bool m_wasConnected = false;
 };
