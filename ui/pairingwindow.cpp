@@ -120,6 +120,8 @@ QWidget *PairingWindow::makeCloudPage()
     buttons->addWidget(m_connect);
     layout->addLayout(buttons);
     connect(m_connect, &QPushButton::clicked, this, &PairingWindow::connectToCloud);
+    connect(m_server, &QLineEdit::editingFinished, this, [this] { checkField(m_server); });
+    connect(m_code, &QLineEdit::editingFinished, this, [this] { checkField(m_code); });
     connect(m_code, &QLineEdit::returnPressed, this, &PairingWindow::connectToCloud);
     return page;
 }
@@ -303,24 +305,53 @@ void PairingWindow::setBusy(bool busy)
     m_code->setEnabled(!busy);
 }
 
+QString PairingWindow::serverProblem() const
+{
+    const QString typed = m_server->text().trimmed();
+    const QUrl server = QUrl::fromUserInput(typed);
+    if (typed.isEmpty() || !server.isValid() || server.scheme() != u"https"_s ||
+        server.host().isEmpty())
+        return tr("Enter the server address from the dashboard; it starts with https:// (for "
+                  "example https://cloud.example.com).");
+    return {};
+}
+
+QString PairingWindow::codeProblem() const
+{
+    static const QRegularExpression codeShape(u"^[A-Z0-9-]{4,64}$"_s);
+    if (!codeShape.match(m_code->text().trimmed().toUpper()).hasMatch())
+        return tr("Enter the pairing code shown in the dashboard: letters and digits, e.g. "
+                  "K7PQ-2M9X.");
+    return {};
+}
+
+void PairingWindow::checkField(QLineEdit *field)
+{
+    // Said as soon as the owner leaves a field, not only after Connect; a field not filled
+    // in yet is not wrong until then.
+    const QString problem = field == m_server ? serverProblem() : codeProblem();
+    if (!problem.isEmpty() && !field->text().trimmed().isEmpty()) {
+        m_cloudError->setText(problem);
+        m_complainedAbout = field;
+    } else if (problem.isEmpty() && m_complainedAbout == field) {
+        m_cloudError->clear();
+        m_complainedAbout = nullptr;
+    }
+}
+
 void PairingWindow::connectToCloud()
 {
+    for (QLineEdit *field : {m_server, m_code}) {
+        const QString problem = field == m_server ? serverProblem() : codeProblem();
+        if (!problem.isEmpty()) {
+            m_cloudError->setText(problem);
+            m_complainedAbout = field;
+            field->setFocus();
+            return;
+        }
+    }
     const QUrl server = QUrl::fromUserInput(m_server->text().trimmed());
     const QString code = m_code->text().trimmed().toUpper();
-    if (m_server->text().trimmed().isEmpty() || !server.isValid() ||
-        server.scheme() != u"https"_s || server.host().isEmpty()) {
-        m_cloudError->setText(tr("Enter the server address from the dashboard; it starts with "
-                                 "https:// (for example https://cloud.example.com)."));
-        m_server->setFocus();
-        return;
-    }
-    static const QRegularExpression codeShape(u"^[A-Z0-9-]{4,64}$"_s);
-    if (!codeShape.match(code).hasMatch()) {
-        m_cloudError->setText(tr("Enter the pairing code shown in the dashboard: letters and "
-                                 "digits, e.g. K7PQ-2M9X."));
-        m_code->setFocus();
-        return;
-    }
     if (!m_pairing)
         return;
     m_cloudError->clear();

@@ -72,6 +72,10 @@ private:
     QWidget *makeDonePage();
     void retranslate();
     void connectToCloud();
+    // What is wrong with what was typed in step 1, in the owner's words; empty when nothing.
+    QString serverProblem() const;
+    QString codeProblem() const;
+    void checkField(QLineEdit *field);
     void showQr(const QString &qr);
     void onSessionState(SessionState state);
     void tick();
@@ -92,6 +96,7 @@ private:
     QPushButton *m_connect;
     QProgressBar *m_cloudBusy;
     QLabel *m_cloudError;
+    QLineEdit *m_complainedAbout = nullptr; // the field m_cloudError is about, if any
     // Step 2
     QLabel *m_waTitle;
     QLabel *m_waIntro;

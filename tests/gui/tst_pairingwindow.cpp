@@ -63,6 +63,21 @@ private Q_SLOTS:
         QCOMPARE(m_window->step(), PairingWindow::Step::Cloud);
     }
 
+    // Checked when the owner leaves a field, before Connect; fixed, the complaint goes.
+    void cloudStepChecksEachFieldOnLeaving()
+    {
+        type(u"server"_s, u"http://cloud.example"_s);
+        QTest::keyClick(field(u"server"_s), Qt::Key_Tab); // on to the code
+        QVERIFY(m_window->errorText().contains(u"starts with https://"_s));
+        type(u"server"_s, u"https://cloud.example"_s);
+        Q_EMIT field(u"server"_s)->editingFinished();
+        QVERIFY(m_window->errorText().isEmpty());
+        type(u"code"_s, u"K7 PQ"_s);
+        Q_EMIT field(u"code"_s)->editingFinished();
+        QVERIFY(m_window->errorText().contains(u"pairing code"_s));
+        QVERIFY(m_calls.isEmpty());
+    }
+
     void cloudStepShowsTheCloudsRefusal()
     {
         m_answer = Error{u"http-403"_s, u"The pairing code is unknown or used already."_s};
