@@ -93,6 +93,11 @@ void Desktop::attach(const Parts &parts)
             showPairing();
     });
     connect(parts.session, &WhatsAppSession::loggedOut, this, &Desktop::showPairing);
+    // Set up: the agent goes on quietly in the tray; where there is none, its window shows.
+    connect(m_pairing.get(), &PairingWindow::finished, this, [this] {
+        if (!QSystemTrayIcon::isSystemTrayAvailable())
+            bringUp(m_main.get());
+    });
 
     m_tray->show();
     if (parts.session->state() == SessionState::NeedsPairing || m_pairing->isVisible())
