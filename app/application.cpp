@@ -9,7 +9,7 @@
 #include "qrcode.h"
 #include "relaypipeline.h"
 #include "sessionvault.h"
-#include "statusserver.h"
+#include "statusendpoint.h"
 #include "store.h"
 #include "webbridge.h"
 #include "whatsapppage.h"
@@ -24,12 +24,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QSaveFile>
 #include <QSysInfo>
 #include <QTimer>
@@ -458,7 +452,7 @@ void Application::shutDown()
 #ifdef SAK_WITH_WIDGETS
     m_desktop.reset();
 #endif
-    m_statusServer.reset();
+    m_endpoint.reset();
     m_jobs.reset();
     m_status.reset();
     m_pipeline.reset();
@@ -541,101 +535,26 @@ void Application::startStatusEndpoint()
 {
     if (m_config.statusPort < 0)
         return;
-    m_statusServer = std::make_unique<StatusServer>();
-    using Request = StatusServer::Request;
-    using Response = StatusServer::Response;
-    const auto compact = [](const QJsonObject &o) {
-        return QJsonDocument(o).toJson(QJsonDocument::Compact);
-    };
-    m_statusServer->route("GET", u"/v1/status"_s, [this, compact](const Request &) {
-        return StatusServer::json(200, compact(m_status->toJson()));
-    });
-    m_statusServer->route("GET", u"/metrics"_s, [this](const Request &) {
-        return Response{200, m_status->metrics(), "text/plain; version=0.0.4; charset=utf-8"};
-    });
-    for (const bool pause : {true, false}) {
-        m_statusServer->route("POST", pause ? u"/v1/pause"_s : u"/v1/resume"_s,
-                              [this, pause, compact](const Request &) {
-                                  m_pipeline->setPaused(pause);
-                                  return StatusServer::json(200, compact(m_status->toJson()));
-                              });
-    }
-    m_statusServer->route("GET", u"/v1/outbox"_s, [this, compact](const Request &request) {
-        OutboxFilter filter;
-        if (const QString state = request.query.queryItemValue(u"state"_s); !state.isEmpty())
-            filter.states = state.split(u',');
-        filter.chatId = request.query.queryItemValue(u"chat"_s);
-        filter.search = request.query.queryItemValue(u"search"_s, QUrl::FullyDecoded);
-        const auto rows = m_store->outboxPage(filter, 0, 500);
-        if (!rows)
-            return StatusServer::error(503, rows.error().message);
-        QJsonArray items;
-        for (const OutboxRow &row : rows.value())
-            items.append(QJsonObject{{u"clientId"_s, row.item.text.clientId},
-                                     {u"chatId"_s, row.item.text.chatId},
-                                     {u"kind"_s, row.item.kind},
-                                     {u"state"_s, row.item.state},
-                                     {u"attempts"_s, row.item.attempts},
-                                     {u"nextAttemptAt"_s, row.item.nextAttemptAt},
-                                     {u"lastError"_s, row.item.lastError}});
-        return StatusServer::json(200, compact(QJsonObject{{u"items"_s, items}}));
-    });
-    // POST /v1/outbox/<client id>/retry or /cancel
-    m_statusServer->route("POST", u"/v1/outbox/"_s, [this, compact](const Request &request) {
-        const QStringList parts = request.path.mid(11).split(u'/');
-        if (parts.size() != 2 || (parts.at(1) != u"retry"_s && parts.at(1) != u"cancel"_s))
-            return StatusServer::error(404, u"Use /v1/outbox/CLIENT-ID/retry or /cancel."_s);
-        const Status done = parts.at(1) == u"retry"_s ? m_pipeline->retry(parts.at(0))
-                                                      : m_pipeline->cancel(parts.at(0));
-        if (!done)
-            return StatusServer::error(409, done.error().message);
-        return StatusServer::json(200, compact(QJsonObject{{u"done"_s, true}}));
-    });
+    m_endpoint = std::make_unique<StatusEndpoint>(m_status.get(), m_pipeline.get(), m_store.get());
     // Monitoring is not worth stopping the shop's messages for: a port in use is a warning.
-    if (Status listening = m_statusServer->listen(quint16(m_config.statusPort), m_config.dataDir);
+    if (Status listening = m_endpoint->listen(quint16(m_config.statusPort), m_config.dataDir);
         !listening) {
         qCWarning(lcAgent).noquote() << listening.error().message;
-        m_statusServer.reset();
+        m_endpoint.reset();
     }
 }
 
 void Application::askRunningAgent(const QString &what)
 {
     QTimer::singleShot(0, this, [this, what] {
-        QFile tokenFile(StatusServer::tokenPath(m_config.dataDir));
-        QFile addressFile(StatusServer::addressPath(m_config.dataDir));
-        if (!tokenFile.open(QIODevice::ReadOnly) || !addressFile.open(QIODevice::ReadOnly)) {
-            fail(
-                {u"not-running"_s,
-                 u"No running agent with the data directory %1 has a status endpoint ([status] port=off, or it is not running). sak-agent --outbox reads the store directly."_s
-                     .arg(m_config.dataDir)});
-            return;
-        }
-        const QByteArray token = tokenFile.readAll().trimmed();
-        const QString address = QString::fromLatin1(addressFile.readAll().trimmed());
-        auto *network = new QNetworkAccessManager(this);
-        network->setProxy(QNetworkProxy::NoProxy); // loopback, never through a proxy
-        QNetworkRequest request(QUrl(
-            u"http://%1%2"_s.arg(address, what == u"metrics"_s ? u"/metrics"_s : u"/v1/status"_s)));
-        request.setRawHeader("Authorization", "Bearer " + token);
-        request.setTransferTimeout(10000);
-        QNetworkReply *reply = network->get(request);
-        connect(reply, &QNetworkReply::finished, this, [this, reply, address] {
-            reply->deleteLater();
-            const QByteArray body = reply->readAll();
-            if (reply->error() != QNetworkReply::NoError && body.isEmpty()) {
-                fail(
-                    {u"not-running"_s,
-                     u"The agent's status endpoint at %1 does not answer (%2): is the agent running?"_s
-                         .arg(address, reply->errorString())});
+        StatusEndpoint::ask(m_config.dataDir, what, this, [this](Result<QByteArray> answer) {
+            if (!answer) {
+                fail(answer.error());
                 return;
             }
-            const auto document = QJsonDocument::fromJson(body);
-            std::printf("%s", document.isObject()
-                                  ? document.toJson(QJsonDocument::Indented).constData()
-                                  : body.constData());
+            std::printf("%s", answer.value().constData());
             std::fflush(stdout);
-            QCoreApplication::exit(reply->error() == QNetworkReply::NoError ? 0 : 2);
+            QCoreApplication::exit(0);
         });
     });
 }

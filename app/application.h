@@ -22,7 +22,7 @@ class Desktop;
 class ProfileManager;
 class RelayPipeline;
 class SessionVault;
-class StatusServer;
+class StatusEndpoint;
 class Store;
 class WebBridge;
 
@@ -99,7 +99,7 @@ private:
     std::unique_ptr<RelayPipeline> m_pipeline;
     std::unique_ptr<JobChannel> m_jobs;
     std::unique_ptr<AgentStatus> m_status;
-    std::unique_ptr<StatusServer> m_statusServer;
+    std::unique_ptr<StatusEndpoint> m_endpoint;
 #ifdef SAK_WITH_WIDGETS
     std::unique_ptr<Desktop> m_desktop;
 #endif

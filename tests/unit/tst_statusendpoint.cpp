@@ -1,0 +1,201 @@
+#include "agentstatus.h"
+#include "clock.h"
+#include "cloudclient.h"
+#include "fakesession.h"
+#include "relaypipeline.h"
+#include "statusendpoint.h"
+#include "store.h"
+#include "testenv.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+
+// What the status endpoint answers and does, over a real store and pipeline (never started:
+// nothing is sent), and its client as sak-agent --status uses it.
+class TestStatusEndpoint : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        auto store =
+            Store::open({m_dir->filePath(u"agent.db"_s), QByteArray(Store::kKeySize, 'k')});
+        QVERIFY(store);
+        m_store = std::move(store).value();
+        m_session = std::make_unique<test::FakeSession>();
+        m_cloud = std::make_unique<CloudClient>();
+        m_pipeline = std::make_unique<RelayPipeline>(m_session.get(), m_cloud.get(), m_store.get(),
+                                                     &m_clock);
+        m_status = std::make_unique<AgentStatus>(m_session.get(), m_pipeline.get());
+        m_endpoint =
+            std::make_unique<StatusEndpoint>(m_status.get(), m_pipeline.get(), m_store.get());
+        QVERIFY(m_endpoint->listen(0, m_dir->path()));
+        QFile token(StatusServer::tokenPath(m_dir->path()));
+        QVERIFY(token.open(QIODevice::ReadOnly));
+        m_token = "Bearer " + token.readAll().trimmed();
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(m_store
+                        ->enqueueOutbound({u"c%1"_s.arg(i), u"4917000000%1@c.us"_s.arg(i),
+                                           u"hello"_s, u"3EB0%1"_s.arg(i)})
+                        .value());
+        QVERIFY(m_store->setOutboundState(u"c0"_s, outbox::kFailed, u"Not on WhatsApp"_s));
+        QVERIFY(m_store->setOutboundState(u"c1"_s, outbox::kSending));
+        QVERIFY(m_store->setOutboundState(u"c1"_s, outbox::kSent));
+    }
+
+    void statusAndMetrics()
+    {
+        m_session->setState(SessionState::Connected);
+        const auto status = call("GET", u"/v1/status"_s);
+        QCOMPARE(status.status, 200);
+        const QJsonObject o = QJsonDocument::fromJson(status.body).object();
+        QCOMPARE(o[u"state"_s].toString(), u"connected"_s);
+        QCOMPARE(o[u"session"_s].toString(), u"connected"_s);
+        QCOMPARE(o[u"health"_s].toString(), u"ok"_s);
+        QVERIFY(o[u"queues"_s].toObject().contains(u"outboundFailed"_s));
+        const auto metrics = call("GET", u"/metrics"_s);
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.body.contains("sak_session_state{state=\"connected\"} 1\n"));
+    }
+
+    void outboxList_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QStringList>("ids");
+        QTest::newRow("all, newest first") << QString() << QStringList{u"c2"_s, u"c1"_s, u"c0"_s};
+        QTest::newRow("failed") << u"?state=failed"_s << QStringList{u"c0"_s};
+        QTest::newRow("two states") << u"?state=failed,sent"_s << QStringList{u"c1"_s, u"c0"_s};
+        QTest::newRow("a chat") << u"?chat=49170000002%40c.us"_s << QStringList{u"c2"_s};
+        QTest::newRow("a search in the errors")
+            << u"?search=not%20on%20whatsapp"_s << QStringList{u"c0"_s};
+    }
+
+    void outboxList()
+    {
+        QFETCH(QString, query);
+        QFETCH(QStringList, ids);
+        const auto answer = call("GET", u"/v1/outbox"_s + query);
+        QCOMPARE(answer.status, 200);
+        QStringList got;
+        for (const QJsonValue &item :
+             QJsonDocument::fromJson(answer.body).object()[u"items"_s].toArray())
+            got.append(item[u"clientId"_s].toString());
+        QCOMPARE(got, ids);
+    }
+
+    void outboxActions_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("stateAfter"); // of the item named in the path
+        QTest::newRow("retry a failed item") << u"/v1/outbox/c0/retry"_s << 200 << u"queued"_s;
+        QTest::newRow("cancel a waiting one") << u"/v1/outbox/c2/cancel"_s << 200 << u"cancelled"_s;
+        QTest::newRow("cancel a sent one") << u"/v1/outbox/c1/cancel"_s << 409 << u"sent"_s;
+        QTest::newRow("retry a sent one") << u"/v1/outbox/c1/retry"_s << 409 << u"sent"_s;
+        QTest::newRow("an unknown item") << u"/v1/outbox/nobody/retry"_s << 409 << QString();
+        QTest::newRow("an unknown action") << u"/v1/outbox/c2/delete"_s << 404 << u"queued"_s;
+        QTest::newRow("no action") << u"/v1/outbox/c2"_s << 404 << u"queued"_s;
+    }
+
+    void outboxActions()
+    {
+        QFETCH(QString, path);
+        QFETCH(int, status);
+        QFETCH(QString, stateAfter);
+        const auto answer = call("POST", path);
+        QCOMPARE(answer.status, status);
+        if (status != 200)
+            QVERIFY(QJsonDocument::fromJson(answer.body).object().contains(u"error"_s));
+        const QString id = path.section(u'/', 3, 3);
+        const auto item = m_store->outboundItem(id);
+        QVERIFY(item);
+        QCOMPARE(item.value() ? item.value()->state : QString(), stateAfter);
+    }
+
+    void pauseAndResume()
+    {
+        QCOMPARE(call("POST", u"/v1/pause"_s).status, 200);
+        QVERIFY(m_pipeline->isPaused());
+        QCOMPARE(m_status->overall(), AgentStatus::Overall::Paused);
+        QCOMPARE(call("POST", u"/v1/resume"_s).status, 200);
+        QVERIFY(!m_pipeline->isPaused());
+    }
+
+    void theClientAsksTheRunningAgent()
+    {
+        const auto status = ask(m_dir->path(), u"status"_s);
+        QVERIFY2(status, qPrintable(status ? QString() : status.error().message));
+        QVERIFY(status.value().contains("\"session\": \"starting\"")); // indented for people
+
+        // A wrong token is refused with the endpoint's own words.
+        QFile token(StatusServer::tokenPath(m_dir->path()));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write("0123456789abcdef0123456789abcdef0123456789abcdef\n");
+        token.close();
+        const auto refused = ask(m_dir->path(), u"metrics"_s);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"refused: Send the token"_s),
+                 qPrintable(refused.error().message));
+
+        // Nobody listening any more; and no agent ever ran on that directory.
+        m_endpoint.reset();
+        const auto gone = ask(m_dir->path(), u"status"_s);
+        QVERIFY(!gone);
+        QVERIFY2(gone.error().message.contains(u"is the agent running?"_s),
+                 qPrintable(gone.error().message));
+        QTemporaryDir empty;
+        const auto never = ask(empty.path(), u"status"_s);
+        QVERIFY(!never);
+        QVERIFY(never.error().message.contains(u"No running agent"_s));
+    }
+
+    void cleanup()
+    {
+        m_endpoint.reset();
+        m_status.reset();
+        m_pipeline.reset();
+        m_cloud.reset();
+        m_session.reset();
+        m_store.reset();
+    }
+
+private:
+    // StatusEndpoint::ask, waited for.
+    Result<QByteArray> ask(const QString &dataDir, const QString &what)
+    {
+        std::optional<Result<QByteArray>> answer;
+        StatusEndpoint::ask(dataDir, what, this,
+                            [&answer](Result<QByteArray> a) { answer = std::move(a); });
+        if (!QTest::qWaitFor([&] { return answer.has_value(); }, 10000))
+            return Error{u"test"_s, u"no answer within 10 s"_s};
+        return *answer;
+    }
+
+    test::HttpAnswer call(const QByteArray &method, const QString &path)
+    {
+        return test::httpRequest(
+            method, QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_endpoint->port()).arg(path)), m_token);
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<test::FakeSession> m_session;
+    std::unique_ptr<CloudClient> m_cloud;
+    std::unique_ptr<RelayPipeline> m_pipeline;
+    std::unique_ptr<AgentStatus> m_status;
+    std::unique_ptr<StatusEndpoint> m_endpoint;
+    SystemClock m_clock;
+    QByteArray m_token;
+};
+
+QTEST_GUILESS_MAIN(TestStatusEndpoint)
+#include "tst_statusendpoint.moc"
