@@ -99,7 +99,14 @@ void StatusEndpoint::ask(const QString &dataDir, const QString &what, QObject *c
 {
     QFile tokenFile(StatusServer::tokenPath(dataDir));
     QFile addressFile(StatusServer::addressPath(dataDir));
-    if (!tokenFile.open(QIODevice::ReadOnly) || !addressFile.open(QIODevice::ReadOnly)) {
+    if (tokenFile.exists() && !tokenFile.open(QIODevice::ReadOnly)) {
+        done(Error{
+            u"status-token"_s,
+            u"The status token %1 cannot be read (%2): ask as the user the agent runs as (for the kiosk service: sudo sak-agentctl --status)."_s
+                .arg(tokenFile.fileName(), tokenFile.errorString())});
+        return;
+    }
+    if (!tokenFile.isOpen() || !addressFile.open(QIODevice::ReadOnly)) {
         done(Error{
             u"not-running"_s,
             u"No running agent with the data directory %1 has a status endpoint ([status] port=off, or it is not running). sak-agent --outbox reads the store directly."_s
