@@ -55,6 +55,16 @@ QString levelName(QtMsgType type)
     return u"warning"_s;
 }
 
+QByteArray jsonLogLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    QJsonObject object{{u"time"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                       {u"level"_s, levelName(type)},
+                       {u"message"_s, message}};
+    if (context.category && qstrcmp(context.category, "default") != 0)
+        object.insert(u"category"_s, QString::fromLatin1(context.category));
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
 QtMsgType g_lowest = QtInfoMsg;
 LogFormat g_format = LogFormat::Text;
 QtMessageHandler g_previous = nullptr;
@@ -80,8 +90,7 @@ void handleMessage(QtMsgType type, const QMessageLogContext &context, const QStr
         g_previous(type, context, message);
         return;
     }
-    const QByteArray line =
-        jsonLogLine(type, context, message, QDateTime::currentDateTimeUtc()) + '\n';
+    const QByteArray line = jsonLogLine(type, context, message) + '\n';
     const std::lock_guard lock(g_writing);
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
@@ -106,17 +115,6 @@ std::optional<QtMsgType> logLevelFromName(const QString &name)
     if (name == u"error"_s)
         return QtCriticalMsg;
     return std::nullopt;
-}
-
-QByteArray jsonLogLine(QtMsgType type, const QMessageLogContext &context, const QString &message,
-                       const QDateTime &time)
-{
-    QJsonObject object{{u"time"_s, time.toUTC().toString(Qt::ISODateWithMs)},
-                       {u"level"_s, levelName(type)},
-                       {u"message"_s, message}};
-    if (context.category && qstrcmp(context.category, "default") != 0)
-        object.insert(u"category"_s, QString::fromLatin1(context.category));
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 void setUpLogging(LogFormat format, QtMsgType lowest)

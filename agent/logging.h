@@ -46,8 +46,4 @@ struct LoggedProblem
 };
 QList<LoggedProblem> recentProblems();
 
-// One JSON log line (without the newline), as the JSON format writes it.
-QByteArray jsonLogLine(QtMsgType type, const QMessageLogContext &context, const QString &message,
-                       const QDateTime &time);
-
 } // namespace sak

@@ -43,6 +43,14 @@ QStringList statesOf(OutboxWindow::Show show)
 
 constexpr int kRefreshMs = 1000;
 
+// Whether the owner's retry (or cancel) applies to an item in this state: a retry to what did
+// not go out and is not going out now, a cancel to what still waits.
+bool actionApplies(bool retry, const QString &state)
+{
+    return retry ? outbox::canMove(state, outbox::kQueued) && state != outbox::kSending
+                 : state == outbox::kQueued;
+}
+
 } // namespace
 
 OutboxWindow::OutboxWindow(Store *store, RelayPipeline *pipeline, QWidget *parent)
@@ -231,9 +239,8 @@ void OutboxWindow::updateButtons()
     bool canCancel = false;
     for (const QModelIndex &index : m_view->selectionModel()->selectedRows()) {
         const QString &state = m_model->rowAt(index.row()).item.state;
-        canRetry =
-            canRetry || (outbox::canMove(state, outbox::kQueued) && state != outbox::kSending);
-        canCancel = canCancel || state == outbox::kQueued;
+        canRetry = canRetry || actionApplies(true, state);
+        canCancel = canCancel || actionApplies(false, state);
     }
     m_retry->setEnabled(canRetry);
     m_cancel->setEnabled(canCancel);
@@ -264,10 +271,7 @@ bool OutboxWindow::act(bool retry)
     QStringList problems;
     for (const QModelIndex &index : m_view->selectionModel()->selectedRows()) {
         const OutboxItem &item = m_model->rowAt(index.row()).item;
-        const bool applies =
-            retry ? outbox::canMove(item.state, outbox::kQueued) && item.state != outbox::kSending
-                  : item.state == outbox::kQueued;
-        if (!applies)
+        if (!actionApplies(retry, item.state))
             continue;
         const Status result =
             retry ? m_pipeline->retry(item.text.clientId) : m_pipeline->cancel(item.text.clientId);
