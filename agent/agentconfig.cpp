@@ -390,13 +390,6 @@ Status AgentConfig::saveSettings(const QString &iniPath, const QHash<QString, QS
     return Done{};
 }
 
-QString AgentConfig::quietHoursText(const PacingPolicy &pacing)
-{
-    if (pacing.quietStart == pacing.quietEnd)
-        return u"off"_s;
-    return pacing.quietStart.toString(u"H:mm"_s) + u'-' + pacing.quietEnd.toString(u"H:mm"_s);
-}
-
 const QStringList &AgentConfig::languages()
 {
     static const QStringList codes{u"de"_s, u"ar"_s};

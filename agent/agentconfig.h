@@ -80,8 +80,6 @@ struct AgentConfig
     // the file is left as it was and the error says what is wrong.
     static Status saveSettings(const QString &iniPath, const QHash<QString, QString> &changes,
                                const QString &defaultDataDir);
-    // The INI value of a quiet-hours policy ("21:00-08:00" or "off").
-    static QString quietHoursText(const PacingPolicy &pacing);
 
     // The languages the desktop UI is translated into (codes), besides English.
     static const QStringList &languages();
