@@ -32,6 +32,7 @@ AgentStatus::AgentStatus(WhatsAppSession *session, RelayPipeline *pipeline, QObj
         m_health = problem;
         Q_EMIT changed();
     });
+    connect(session, &WhatsAppSession::requestBlocked, this, [this] { ++m_blockedRequests; });
     connect(pipeline, &RelayPipeline::pausedChanged, this, &AgentStatus::changed);
     connect(pipeline, &RelayPipeline::backlogChanged, this, &AgentStatus::changed);
     connect(pipeline, &RelayPipeline::inboundRelayed, this, [this] { setCloudResult(Done{}); });
@@ -140,6 +141,7 @@ QJsonObject AgentStatus::toJson() const
                                   {u"outboundUnknown"_s, qint64(b.outboundUnknown)},
                                   {u"outboundFailed"_s, qint64(b.outboundFailed)}}},
         {u"lastErrors"_s, errors},
+        {u"blockedRequests"_s, qint64(m_blockedRequests)},
         {u"agentId"_s, m_agentId},
         {u"tenantId"_s, m_tenantId},
         {u"version"_s, m_version},
@@ -164,6 +166,9 @@ QByteArray AgentStatus::metrics() const
     counter(u"sak_send_failures_total"_s, u"Send attempts WhatsApp Web could not make."_s,
             m.sendFailures);
     counter(u"sak_sends_given_up_total"_s, u"Outbox items that failed for good."_s, m.sendsGivenUp);
+    counter(u"sak_blocked_requests_total"_s,
+            u"Requests of the WhatsApp page to hosts that are not WhatsApp's, blocked."_s,
+            m_blockedRequests);
     w.histogram(u"sak_reply_latency_seconds"_s,
                 u"From a customer's message to its first reply handed to WhatsApp."_s,
                 m.replySeconds);

@@ -67,6 +67,7 @@ private:
     QString m_agentId;
     QString m_tenantId;
     QString m_version;
+    quint64 m_blockedRequests = 0;
 };
 
 } // namespace sak

@@ -106,7 +106,7 @@ Result<Event> parseEvent(const QByteArray &bytes)
     if (*kind == u"ack"_s) {
         const auto id = json::string(root, "id", kMaxIdLength);
         const auto ack = json::integer(root, "ack");
-        if (!id || id->isEmpty() || !ack || *ack < -1 || *ack > 4)
+        if (!id || id->isEmpty() || !ack || *ack < int(Ack::MdDowngrade) || *ack > int(Ack::Peer))
             return bad(u"ack without a valid id and level"_s);
         return Event{AckEvent{*id, int(*ack)}};
     }
@@ -134,22 +134,27 @@ Result<Event> parseEvent(const QByteArray &bytes)
     }
     if (*kind == u"ready"_s) {
         const auto version = json::string(root, "version", 64);
-        if (!version)
+        const auto library = json::optionalString(root, "library", 64);
+        if (!version || !library)
             return bad(u"ready without a version"_s);
-        return Event{ReadyEvent{*version}};
+        return Event{ReadyEvent{*version, *library}};
     }
     if (*kind == u"health"_s) {
         const auto ok = json::boolean(root, "ok");
         const auto version = json::optionalString(root, "version", 64);
         const auto missing = stringList(root, "missing", true);
         const auto unavailable = stringList(root, "unavailable", false);
-        const auto relocated = stringList(root, "relocated", false);
-        if (!ok || !version || !missing || !unavailable || !relocated)
+        const auto library = json::optionalString(root, "library", 64);
+        if (!ok || !version || !missing || !unavailable || !library)
             return bad(u"health report malformed"_s);
-        return Event{HealthEvent{*ok, *missing, *unavailable, *relocated, *version}};
+        return Event{HealthEvent{*ok, *missing, *unavailable, *version, *library}};
     }
-    if (*kind == u"logout"_s)
-        return Event{LogoutEvent{}};
+    if (*kind == u"logout"_s) {
+        const auto reason = json::optionalString(root, "reason", 64);
+        if (!reason)
+            return bad(u"logout reason malformed"_s);
+        return Event{LogoutEvent{*reason}};
+    }
     if (*kind == u"caughtUp"_s)
         return Event{CaughtUpEvent{}};
     if (*kind == u"pageProblem"_s) {
@@ -206,9 +211,13 @@ QByteArray catchUpCommand(qint64 since)
     return QByteArray::fromStdString(command.dump());
 }
 
-QByteArray configureCommand(qint64 mediaMaxBytes)
+QByteArray configureCommand(qint64 mediaMaxBytes, const QStringList &allowedGroups)
 {
-    const json::Json command = {{"cmd", "configure"}, {"mediaMaxBytes", mediaMaxBytes}};
+    json::Json groups = json::Json::array();
+    for (const QString &group : allowedGroups)
+        groups.push_back(json::str(group));
+    const json::Json command = {
+        {"cmd", "configure"}, {"mediaMaxBytes", mediaMaxBytes}, {"allowedGroups", groups}};
     return QByteArray::fromStdString(command.dump());
 }
 

@@ -22,6 +22,7 @@ inline constexpr qsizetype kMaxIdLength = 256;
 struct ReadyEvent
 {
     QString version; // WhatsApp Web build (window.Debug.VERSION)
+    QString library; // what the page half runs on, e.g. "wa-js 4.6.0"
 };
 struct StateEvent
 {
@@ -40,7 +41,7 @@ struct MessageEvent
 struct AckEvent
 {
     QString messageId; // the id part of the key (the one we chose when sending)
-    int ack = 0;
+    int ack = 0;       // WhatsApp's level, -7..5 (Ack)
 };
 struct SendResultEvent
 {
@@ -52,15 +53,17 @@ struct SendResultEvent
 struct HealthEvent
 {
     bool ok = false;
-    QStringList missing;     // module functions the bridge uses and could not find
+    QStringList missing;     // what of WhatsApp wa-js could not find, by wa-js's names
     QStringList unavailable; // what does not work because of that ("sending", "everything")
-    QStringList relocated;   // functions found by shape under another module's name
     QString version;
+    QString library;
 };
 
-// WhatsApp logged this device out (from the phone): the page starts over with a QR code.
+// WhatsApp logged this device out (from the phone, or here): the page starts over with a QR
+// code. The reason as WhatsApp gives it (e.g. "primary_logged_out"), when it gives one.
 struct LogoutEvent
 {
+    QString reason;
 };
 
 // The page emitted every message a catch-up asked for.
@@ -68,7 +71,8 @@ struct CaughtUpEvent
 {
 };
 
-// The page is not WhatsApp's app: "browser-outdated" (WhatsApp's "update your browser" page).
+// The page is not usable as it is: "browser-outdated" (WhatsApp's "update your browser" page)
+// or "needs-update" (WhatsApp Web asks to be updated).
 struct PageProblemEvent
 {
     QString problem;
@@ -92,8 +96,9 @@ QByteArray sendTextCommand(const QString &requestId, const OutboundText &text);
 QByteArray markSeenCommand(const QString &chatId);
 QByteArray typingCommand(const QString &chatId, bool typing);
 QByteArray catchUpCommand(qint64 since);
-// Settings of the page agent: the largest media it downloads.
-QByteArray configureCommand(qint64 mediaMaxBytes);
+// Settings of the page agent: the largest media it downloads, and the groups the agent relays
+// (media is fetched only in customers' own chats and those groups).
+QByteArray configureCommand(qint64 mediaMaxBytes, const QStringList &allowedGroups);
 // A new QR code when the last one went idle.
 QByteArray refreshQrCommand();
 // Take the session back from another browser (CONFLICT).

@@ -32,11 +32,41 @@ QString sessionStateName(SessionState state)
     return u"unknown"_s;
 }
 
+QString ackFailure(int ack)
+{
+    switch (static_cast<Ack>(ack)) {
+    case Ack::MdDowngrade:
+        return u"WhatsApp could not deliver it: the customer's WhatsApp cannot receive it (too old)."_s;
+    case Ack::Inactive:
+        return u"WhatsApp could not deliver it: the customer's device is inactive."_s;
+    case Ack::ContentUnuploadable:
+        return u"WhatsApp could not upload the file."_s;
+    case Ack::ContentTooBig:
+        return u"WhatsApp refused the file as too large."_s;
+    case Ack::ContentGone:
+        return u"The file is no longer on WhatsApp's servers."_s;
+    case Ack::Expired:
+        return u"WhatsApp let the message expire before it was sent."_s;
+    case Ack::Error:
+        return u"WhatsApp reported an error for this message."_s;
+    default:
+        return {};
+    }
+}
+
 QString ackName(int ack)
 {
     switch (static_cast<Ack>(ack)) {
+    case Ack::MdDowngrade:
+    case Ack::Inactive:
+    case Ack::ContentUnuploadable:
+    case Ack::ContentTooBig:
+    case Ack::ContentGone:
+    case Ack::Expired:
     case Ack::Error:
         return u"failed"_s;
+    case Ack::Peer:
+        return u"sent to the shop's devices"_s;
     case Ack::Pending:
         return u"pending"_s;
     case Ack::Server:

@@ -20,18 +20,28 @@ enum class SessionState
 
 QString sessionStateName(SessionState state);
 
-// WhatsApp's acknowledgement levels of a sent message, as the page reports them.
+// WhatsApp's acknowledgement levels of a sent message, as the page reports them (WAWebAck's
+// ACK). Below zero the message failed, each level for its own reason.
 enum class Ack : int
 {
+    MdDowngrade = -7,         // the recipient's WhatsApp cannot take it
+    Inactive = -6,            // the recipient's device is inactive
+    ContentUnuploadable = -5, // the file could not be uploaded
+    ContentTooBig = -4,       // the file is larger than WhatsApp takes
+    ContentGone = -3,         // the file is no longer on WhatsApp's servers
+    Expired = -2,             // not sent in time
     Error = -1,
     Pending = 0,
     Server = 1,
     Device = 2,
     Read = 3,
-    Played = 4
+    Played = 4,
+    Peer = 5 // reached the shop's own other devices: nothing the customer saw
 };
 
 QString ackName(int ack);
+// Why WhatsApp failed a message (ack below zero), in a sentence; empty otherwise.
+QString ackFailure(int ack);
 
 // A message a customer sent to the shop, as captured from the page.
 struct InboundMessage

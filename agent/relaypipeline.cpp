@@ -41,9 +41,9 @@ bool isRefusal(const Error &error)
 
 QString ackState(int ack)
 {
-    switch (ack) {
-    case int(Ack::Error):
+    if (!ackFailure(ack).isEmpty())
         return outbox::kFailed;
+    switch (ack) {
     case int(Ack::Server):
         return outbox::kSent;
     case int(Ack::Device):
@@ -558,9 +558,7 @@ bool RelayPipeline::applyAck(const QString &waMessageId, int ack)
     if (!outbox::canMove(item.value()->state, state))
         return false; // acks only move forward
     qCInfo(lcRelay).noquote() << "[6 ack]" << waMessageId << "is" << state;
-    return move(item.value()->text.clientId, state,
-                ack == int(Ack::Error) ? u"WhatsApp reported an error for this message"_s
-                                       : QString());
+    return move(item.value()->text.clientId, state, ackFailure(ack));
 }
 
 // --- [7] status reports ---

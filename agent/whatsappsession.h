@@ -53,6 +53,8 @@ Q_SIGNALS:
     void ackChanged(const QString &waMessageId, int ack);
     // The bridge cannot work with the page: what is wrong, in a sentence.
     void healthProblem(const QString &description);
+    // The page tried to reach a host that is not WhatsApp's, and was stopped.
+    void requestBlocked(const QString &host);
 };
 
 } // namespace sak

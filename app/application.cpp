@@ -145,6 +145,7 @@ void Application::start()
                             if (m_pipeline) {
                                 m_pipeline->setPacing(saved.pacing);
                                 m_pipeline->setAllowedGroups(saved.allowedGroups);
+                                m_bridge->setAllowedGroups(saved.allowedGroups);
                             }
                         });
                 // First run: the owner pairs with the cloud in the window, then it starts.
@@ -235,6 +236,7 @@ Status Application::startSession()
     m_pipeline->setAllowedGroups(m_config.allowedGroups);
     m_bridge->setAutoTakeover(m_config.takeover);
     m_bridge->setMediaLimit(m_config.mediaMaxBytes);
+    m_bridge->setAllowedGroups(m_config.allowedGroups);
     m_bridge->setLoadWatchdog(std::chrono::seconds(m_config.loadTimeoutSeconds));
     connect(m_pipeline.get(), &RelayPipeline::backlogChanged, this, [this](const Backlog &b) {
         if (b.outboundUnknown > 0 && b.outboundUnknown != m_reportedUnknown)

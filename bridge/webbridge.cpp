@@ -3,6 +3,7 @@
 #include "bridgefacade.h"
 #include "bridgeprotocol.h"
 #include "logging.h"
+#include "requestpolicy.h"
 #include "whatsapppage.h"
 
 #include <QFile>
@@ -36,12 +37,19 @@ QString readResource(const QString &path)
 WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *parent)
     : WhatsAppSession(parent)
     , m_url(url)
+    , m_profile(profile)
+    , m_requests(new RequestPolicy(url, this))
     , m_page(new WhatsAppPage(
           profile, {url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)},
           this))
     , m_channel(new QWebChannel(this))
     , m_facade(new BridgeFacade([this](const QByteArray &json) { handleEvent(json); }, this))
 {
+    m_library = u"wa-js "_s + QStringLiteral(SAK_WAJS_VERSION);
+    // On the profile, not the page: WhatsApp's service worker makes requests of its own.
+    profile->setUrlRequestInterceptor(m_requests);
+    connect(m_requests, &RequestPolicy::blocked, this,
+            [this](const QUrl &blocked) { Q_EMIT requestBlocked(blocked.host()); });
     m_channel->registerObject(u"sakBridge"_s, m_facade);
     // ApplicationWorld: the page's own scripts run in the main world and cannot reach it.
     m_page->setWebChannel(m_channel, QWebEngineScript::ApplicationWorld);
@@ -65,6 +73,7 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
             // ready.
             setState(SessionState::Starting);
             m_sendingProblem.clear();
+            m_pageReady = false;
             m_watchdog.start();
             break;
         case QWebEngineLoadingInfo::LoadSucceededStatus:
@@ -95,6 +104,34 @@ WebBridge::~WebBridge()
 {
     // The page must go before the profile it uses; the profile belongs to the ProfileManager.
     delete m_page;
+    m_profile->setUrlRequestInterceptor(nullptr);
+}
+
+quint64 WebBridge::blockedRequests() const
+{
+    return m_requests->blockedCount();
+}
+
+void WebBridge::setAllowedGroups(const QStringList &groups)
+{
+    m_allowedGroups = groups;
+    if (m_pageReady)
+        configurePage();
+}
+
+void WebBridge::configurePage()
+{
+    m_facade->sendCommand(bridge::configureCommand(m_mediaMaxBytes, m_allowedGroups));
+}
+
+QString WebBridge::libraryConfigSource()
+{
+    return readResource(u":/sak/bridge/js/config.js"_s);
+}
+
+QString WebBridge::librarySource()
+{
+    return readResource(u":/sak/bridge/js/wppconnect-wa.js"_s);
 }
 
 QString WebBridge::pageAgentSource()
@@ -111,22 +148,25 @@ QString WebBridge::relaySource()
 
 void WebBridge::installScripts()
 {
-    QWebEngineScript relay;
-    relay.setName(u"sak-relay"_s);
-    relay.setWorldId(QWebEngineScript::ApplicationWorld);
-    relay.setInjectionPoint(QWebEngineScript::DocumentCreation);
-    relay.setRunsOnSubFrames(false);
-    relay.setSourceCode(relaySource());
+    m_page->scripts().insert(
+        documentScript(u"sak-relay"_s, relaySource(), QWebEngineScript::ApplicationWorld));
+    // In the main world, in this order: wa-js's settings, wa-js, the adapter over it.
+    m_page->scripts().insert(documentScript(u"sak-wa-js-settings"_s, libraryConfigSource()));
+    m_page->scripts().insert(documentScript(u"sak-wa-js"_s, librarySource()));
+    m_page->scripts().insert(documentScript(u"sak-page-agent"_s, pageAgentSource()));
+}
 
-    QWebEngineScript agent;
-    agent.setName(u"sak-page-agent"_s);
-    agent.setWorldId(QWebEngineScript::MainWorld);
-    agent.setInjectionPoint(QWebEngineScript::DocumentCreation);
-    agent.setRunsOnSubFrames(false);
-    agent.setSourceCode(pageAgentSource());
-
-    m_page->scripts().insert(relay);
-    m_page->scripts().insert(agent);
+QWebEngineScript WebBridge::documentScript(const QString &name, const QString &source,
+                                           quint32 world)
+{
+    QWebEngineScript script;
+    script.setName(name);
+    script.setWorldId(world);
+    // Before the page's own scripts, in the top frame only, on every navigation.
+    script.setInjectionPoint(QWebEngineScript::DocumentCreation);
+    script.setRunsOnSubFrames(false);
+    script.setSourceCode(source);
+    return script;
 }
 
 void WebBridge::start()
@@ -247,25 +287,24 @@ void WebBridge::onWatchdog()
     }
 }
 
-void WebBridge::onHealth(const QString &version, const QStringList &missing,
-                         const QStringList &unavailable, const QStringList &relocated)
+void WebBridge::onHealth(const bridge::HealthEvent &health)
 {
-    if (!relocated.isEmpty())
-        qCWarning(lcBridge).noquote()
-            << "WhatsApp Web" << version
-            << "moved functions the bridge uses; found them by shape:" << relocated.join(u"; "_s);
-    if (missing.isEmpty()) {
+    if (!health.library.isEmpty())
+        m_library = health.library;
+    if (health.missing.isEmpty()) {
         m_sendingProblem.clear();
         return;
     }
+    const QStringList &unavailable = health.unavailable;
     const bool nothingWorks = unavailable.contains(u"everything"_s);
     const QString what =
         nothingWorks ? u"the agent cannot work with this page"_s
                      : u"%1 %2 unavailable"_s.arg(unavailable.join(u", "_s),
                                                   unavailable.size() == 1 ? u"is"_s : u"are"_s);
+    // What wa-js could not find, by its names: what its maintainers (and ours) need to know.
     const QString problem =
-        u"WhatsApp Web %1 changed: %2 (cannot find %3). An update of SAK is needed."_s.arg(
-            version, what, missing.join(u", "_s));
+        u"WhatsApp Web %1 changed: %2 (%3 cannot find %4). An update of SAK is needed."_s.arg(
+            health.version, what, m_library, health.missing.join(u", "_s));
     qCCritical(lcBridge).noquote() << problem;
     m_sendingProblem = nothingWorks || unavailable.contains(u"sending"_s) ? problem : QString();
     if (nothingWorks)
@@ -294,14 +333,18 @@ void WebBridge::handleEvent(const QByteArray &json)
             using T = std::decay_t<decltype(event)>;
             if constexpr (std::is_same_v<T, bridge::ReadyEvent>) {
                 m_version = event.version;
+                if (!event.library.isEmpty())
+                    m_library = event.library;
                 m_watchdog.stop();
                 m_watchdogStrikes = 0;
-                m_facade->sendCommand(bridge::configureCommand(m_mediaMaxBytes));
-                qCInfo(lcBridge).noquote() << "Bridge attached to WhatsApp Web" << event.version;
+                m_pageReady = true;
+                configurePage();
+                qCInfo(lcBridge).noquote()
+                    << "Bridge attached to WhatsApp Web" << event.version << "through" << m_library;
             } else if constexpr (std::is_same_v<T, bridge::HealthEvent>) {
-                if (!event.ok)
-                    m_watchdog.stop(); // it loaded; reloading will not bring the modules back
-                onHealth(event.version, event.missing, event.unavailable, event.relocated);
+                // Reported unhealthy at once; a page that never got ready is still reloaded
+                // by the watchdog (a newer WhatsApp build may be served after a reload).
+                onHealth(event);
             } else if constexpr (std::is_same_v<T, bridge::StateEvent>) {
                 qCDebug(lcBridge) << "Page state" << event.pageState << "synced" << event.hasSynced;
                 setState(bridge::mapPageState(event.pageState, event.hasSynced));
@@ -330,13 +373,18 @@ void WebBridge::handleEvent(const QByteArray &json)
             } else if constexpr (std::is_same_v<T, bridge::CaughtUpEvent>) {
                 Q_EMIT caughtUp();
             } else if constexpr (std::is_same_v<T, bridge::LogoutEvent>) {
-                qCWarning(lcBridge) << "WhatsApp logged this computer out; it must be paired again";
+                qCWarning(lcBridge).noquote()
+                    << "WhatsApp logged this computer out"
+                    << (event.reason.isEmpty() ? QString() : u"(%1)"_s.arg(event.reason))
+                    << "; it must be paired again";
                 Q_EMIT loggedOut();
             } else if constexpr (std::is_same_v<T, bridge::PageProblemEvent>) {
                 m_watchdog.stop(); // reloading shows the same page
                 const QString problem =
                     event.problem == u"browser-outdated"_s
                         ? u"WhatsApp Web refuses this browser as outdated (\"update your browser\"). Set [whatsapp] user-agent to a current Chrome's, or update SAK."_s
+                    : event.problem == u"needs-update"_s
+                        ? u"WhatsApp Web asks to be updated. Restart the agent; if it asks again, update SAK."_s
                         : u"WhatsApp Web shows a page the agent does not know (%1)."_s.arg(
                               event.problem);
                 qCCritical(lcBridge).noquote() << problem;

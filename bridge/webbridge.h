@@ -1,10 +1,12 @@
 #pragma once
 
+#include "bridgeprotocol.h"
 #include "whatsappsession.h"
 
 #include <QHash>
 #include <QTimer>
 #include <QUrl>
+#include <QWebEngineScript>
 
 #include <chrono>
 
@@ -14,12 +16,14 @@ class QWebEngineProfile;
 namespace sak {
 
 class BridgeFacade;
+class RequestPolicy;
 class WhatsAppPage;
 
 // WhatsApp through WhatsApp Web in QtWebEngine. It injects the two halves of the bridge on
-// every navigation (bridge/js: the page agent into the main world, the relay with the
-// QWebChannel into ApplicationWorld), turns the page's events into the session's signals and
-// carries send commands the other way.
+// every navigation (bridge/js: wa-js with our settings and the page agent, a thin adapter over
+// wa-js, into the main world; the relay with the QWebChannel into ApplicationWorld), turns the
+// page's events into the session's signals and carries send commands the other way. The
+// profile's requests are policed (RequestPolicy): the page reaches WhatsApp and nothing else.
 class WebBridge : public WhatsAppSession
 {
     Q_OBJECT
@@ -44,31 +48,46 @@ public:
     void setAutoTakeover(bool on) { m_autoTakeover = on; }
     // Media larger than this is relayed without its bytes (and says so).
     void setMediaLimit(qint64 bytes) { m_mediaMaxBytes = bytes; }
+    // The groups the agent relays: the page fetches media only there (and in customers' chats).
+    void setAllowedGroups(const QStringList &groups);
     // A page that does not become ready within this time is reloaded, then reloaded bypassing
     // the cache, then reported unhealthy.
     void setLoadWatchdog(std::chrono::milliseconds timeout) { m_watchdog.setInterval(timeout); }
 
     QString whatsAppVersion() const { return m_version; }
+    // What the page half runs on, e.g. "wa-js 4.6.0" (the version built in before the page says).
+    QString libraryVersion() const { return m_library; }
+    quint64 blockedRequests() const;
 
     // The scripts as injected; exposed for tests of the injection itself.
+    static QString libraryConfigSource(); // wa-js's settings (js/config.js)
+    static QString librarySource();       // the pinned wa-js bundle
     static QString pageAgentSource();
     static QString relaySource();
+    // A script run in the top frame at document creation, in the given world.
+    static QWebEngineScript documentScript(const QString &name, const QString &source,
+                                           quint32 world = QWebEngineScript::MainWorld);
 
 private:
     void handleEvent(const QByteArray &json);
     void setState(SessionState state);
     void installScripts();
     void finishSend(const QString &waMessageId, bool ok, const QString &error);
-    void onHealth(const QString &version, const QStringList &missing,
-                  const QStringList &unavailable, const QStringList &relocated);
+    void onHealth(const bridge::HealthEvent &health);
+    void configurePage();
     void onWatchdog();
 
     QUrl m_url;
+    QWebEngineProfile *m_profile;
+    RequestPolicy *m_requests;
     WhatsAppPage *m_page;
     QWebChannel *m_channel;
     BridgeFacade *m_facade;
     SessionState m_state = SessionState::Starting;
     QString m_version;
+    QString m_library;
+    QStringList m_allowedGroups;
+    bool m_pageReady = false;
     QString m_lastQr;
     QHash<QString, QTimer *> m_pendingSends; // by WhatsApp message id
     QTimer m_reloadTimer;

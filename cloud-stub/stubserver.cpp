@@ -380,11 +380,15 @@ void StubServer::addHttpsRoutes()
     pageApi(u"/wa/api/upload"_s, &WhatsAppSimulator::upload);
     pageApi(u"/wa/api/takeover"_s, &WhatsAppSimulator::takeover);
     pageApi(u"/wa/api/pairing-code"_s, &WhatsAppSimulator::pairingCode);
+    pageApi(u"/wa/api/lookup"_s, &WhatsAppSimulator::lookup);
+    pageApi(u"/wa/api/logout"_s, &WhatsAppSimulator::logoutPage);
     m_https->route(u"/wa/"_s, Method::Get,
                    [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
-    m_https->route(u"/wa/whatsapp-sim.js"_s, Method::Get, [] {
-        return staticFile(u"wa/whatsapp-sim.js"_s, "text/javascript; charset=utf-8");
-    });
+    for (const auto &script : {u"loader.js"_s, u"modules.js"_s, u"whatsapp-sim.js"_s}) {
+        m_https->route(u"/wa/"_s + script, Method::Get, [script = script] {
+            return staticFile(u"wa/"_s + script, "text/javascript; charset=utf-8");
+        });
+    }
 }
 
 // A call of the simulated page with a JSON body; a refusal is 409 (the page tells it from a

@@ -38,6 +38,16 @@ Error invalid(const QString &message)
     return Error{u"invalid-request"_s, message};
 }
 
+// A stable LID for a number: the LID is WhatsApp's, the number behind it is private.
+QString lidOf(const QString &digits)
+{
+    const QByteArray hash = QCryptographicHash::hash(digits.toUtf8(), QCryptographicHash::Sha256);
+    QString lid = u"1"_s;
+    for (int i = 0; lid.size() < 15; ++i)
+        lid += QString::number(quint8(hash.at(i)) % 10);
+    return lid + u"@lid"_s;
+}
+
 } // namespace
 
 WhatsAppSimulator::WhatsAppSimulator(const QString &businessNumber, QObject *parent)
@@ -45,7 +55,18 @@ WhatsAppSimulator::WhatsAppSimulator(const QString &businessNumber, QObject *par
     , m_business(businessNumber)
 {}
 
-QJsonObject WhatsAppSimulator::toJson(const Message &m, bool forPage)
+QString WhatsAppSimulator::businessLid() const
+{
+    return lidOf(m_business);
+}
+
+void WhatsAppSimulator::remember(const QString &lid, const QString &phone)
+{
+    m_lidByPhone.insert(phone, lid);
+    m_phoneByLid.insert(lid, phone);
+}
+
+QJsonObject WhatsAppSimulator::toJson(const Message &m, bool forPage) const
 {
     QJsonObject o{{u"id"_s, m.id},
                   {u"chatId"_s, m.chatId},
@@ -58,6 +79,9 @@ QJsonObject WhatsAppSimulator::toJson(const Message &m, bool forPage)
         o.insert(u"author"_s, m.author);
     if (!m.extra.isEmpty())
         o.insert(u"x"_s, m.extra);
+    // WhatsApp tells the page the number behind a LID when it knows it (the sender's "pn").
+    if (const QString phone = m_phoneByLid.value(m.chatId); forPage && !phone.isEmpty())
+        o.insert(u"senderPn"_s, phone);
     if (!forPage && !m.media.isEmpty())
         o.insert(u"media"_s, QString::fromLatin1(m.media.toBase64()));
     if (!forPage) {
@@ -107,10 +131,18 @@ QJsonObject WhatsAppSimulator::hello(const QJsonObject &request)
     }
     page.paired = paired;
     page.token = paired ? token : QString();
+    page.deviceName = request.value(u"deviceName"_s).toString().left(64);
 
-    // The page takes the events that follow this number.
-    QJsonObject answer{
-        {u"me"_s, businessWid()}, {u"paired"_s, page.paired}, {u"seq"_s, page.acked}};
+    // The page takes the events that follow this number. The phone's address book tells it
+    // the numbers behind the LIDs it knows.
+    QJsonArray contacts;
+    for (auto it = m_phoneByLid.cbegin(); it != m_phoneByLid.cend(); ++it)
+        contacts.append(QJsonObject{{u"lid"_s, it.key()}, {u"phone"_s, it.value()}});
+    QJsonObject answer{{u"me"_s, businessWid()},
+                       {u"meLid"_s, businessLid()},
+                       {u"paired"_s, page.paired},
+                       {u"seq"_s, page.acked},
+                       {u"contacts"_s, contacts}};
     if (page.paired) {
         QSet<QString> queued;
         for (const auto &event : std::as_const(page.events))
@@ -275,6 +307,35 @@ Result<QJsonObject> WhatsAppSimulator::pairingCode(const QJsonObject &request)
     return QJsonObject{{u"code"_s, code}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::lookup(const QJsonObject &request)
+{
+    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
+    if (page == m_pages.cend() || !page->paired)
+        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    static const QRegularExpression phone(u"^[0-9]{6,15}@c\\.us$"_s);
+    static const QRegularExpression lid(u"^[0-9]{6,20}@lid$"_s);
+    const QString id = request.value(u"id"_s).toString();
+    if (phone.match(id).hasMatch())
+        return QJsonObject{
+            {u"exists"_s, true}, {u"phone"_s, id}, {u"lid"_s, m_lidByPhone.value(id)}};
+    if (lid.match(id).hasMatch())
+        return QJsonObject{
+            {u"exists"_s, true}, {u"phone"_s, m_phoneByLid.value(id)}, {u"lid"_s, id}};
+    return invalid(u"id must be a phone number (…@c.us) or a LID (…@lid)."_s);
+}
+
+Result<QJsonObject> WhatsAppSimulator::logoutPage(const QJsonObject &request)
+{
+    const auto page = m_pages.find(request.value(u"pageId"_s).toString());
+    if (page == m_pages.end() || !page->paired)
+        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    m_tokens.remove(page->token);
+    page->paired = false;
+    page->token.clear();
+    qCInfo(lcStub) << "Simulator: a page logged its device out";
+    return QJsonObject{{u"ok"_s, true}};
+}
+
 QJsonArray WhatsAppSimulator::activityIn(const QString &chatId) const
 {
     return m_activity.value(chatId);
@@ -296,15 +357,26 @@ void WhatsAppSimulator::setAck(const QString &id, int ack)
 Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
 {
     // A customer's own chat, a group (then with the member who wrote), a status or a channel.
+    // A LID chat may name the number behind it (phone), as WhatsApp does when it knows it.
     static const QRegularExpression phone(u"^[0-9]{6,15}@c\\.us$"_s);
+    static const QRegularExpression lid(u"^[0-9]{6,20}@lid$"_s);
     static const QRegularExpression other(
         u"^([0-9]{6,20}(-[0-9]{6,12})?@g\\.us|status@broadcast|[0-9]{6,20}@newsletter)$"_s);
     const QString chatId = request.value(u"chatId"_s).toString();
     const QString body = request.value(u"body"_s).toString();
     const QString author = request.value(u"author"_s).toString();
-    if (!phone.match(chatId).hasMatch() && !other.match(chatId).hasMatch())
+    const QString number = request.value(u"phone"_s).toString();
+    if (!phone.match(chatId).hasMatch() && !lid.match(chatId).hasMatch() &&
+        !other.match(chatId).hasMatch())
         return invalid(
-            u"chatId must be a phone chat like 491701234567@c.us, a group (…@g.us), status@broadcast or a channel (…@newsletter)."_s);
+            u"chatId must be a phone chat like 491701234567@c.us, a LID chat (…@lid), a group (…@g.us), status@broadcast or a channel (…@newsletter)."_s);
+    if (!number.isEmpty() && (!lid.match(chatId).hasMatch() || !phone.match(number).hasMatch()))
+        return invalid(
+            u"phone (the number behind a LID chat, like 491701234567@c.us) goes only with a LID chat."_s);
+    static const QStringList placeholders{u"view_once_unavailable_fanout"_s};
+    const QString placeholder = request.value(u"placeholder"_s).toString();
+    if (!placeholder.isEmpty() && !placeholders.contains(placeholder))
+        return invalid(u"placeholder must be one of %1."_s.arg(placeholders.join(u", "_s)));
     if (chatId.endsWith(u"@g.us"_s) != phone.match(author).hasMatch())
         return invalid(
             u"author (the member who wrote, like 491701234567@c.us) is required in a group chat and only there."_s);
@@ -344,6 +416,8 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
     m.t = nowMs() / 1000;
     m.senderName = request.value(u"senderName"_s).toString().left(64);
     m.author = author;
+    if (!number.isEmpty())
+        remember(chatId, number);
     if (type != u"chat"_s || request.contains(u"quotedId"_s)) {
         m.extra = QJsonObject{{u"type"_s, type}, {u"quotedId"_s, request.value(u"quotedId"_s)}};
         if (media) {
@@ -369,7 +443,8 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
         toPairedPages(
             QJsonObject{{u"type"_s, u"msg"_s},
                         {u"msg"_s, toJson(m, true)},
-                        {u"ciphertextFirst"_s, request.value(u"ciphertextFirst"_s).toBool()}});
+                        {u"ciphertextFirst"_s, request.value(u"ciphertextFirst"_s).toBool()},
+                        {u"placeholder"_s, placeholder}});
     }
     m_byId.insert(m.id, m_messages.size());
     m_messages.append(m);
@@ -495,7 +570,8 @@ Result<QJsonObject> WhatsAppSimulator::logout()
     int n = 0;
     for (Page &page : m_pages) {
         if (page.paired) {
-            post(page, QJsonObject{{u"type"_s, u"logout"_s}});
+            post(page,
+                 QJsonObject{{u"type"_s, u"logout"_s}, {u"reason"_s, u"primary_logged_out"_s}});
             page.paired = false;
             ++n;
         }
@@ -523,8 +599,10 @@ QJsonObject WhatsAppSimulator::state() const
     const qint64 now = nowMs();
     for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
         const bool alive = now - it->lastSeenMs < kPageAliveMs;
-        pages.append(
-            QJsonObject{{u"pageId"_s, it.key()}, {u"paired"_s, it->paired}, {u"alive"_s, alive}});
+        pages.append(QJsonObject{{u"pageId"_s, it.key()},
+                                 {u"paired"_s, it->paired},
+                                 {u"alive"_s, alive},
+                                 {u"deviceName"_s, it->deviceName}});
         paired = paired || (alive && it->paired);
     }
     return {{u"business"_s, businessWid()}, {u"paired"_s, paired}, {u"pages"_s, pages}};
@@ -561,7 +639,10 @@ QJsonObject WhatsAppSimulator::snapshot() const
     QJsonArray tokens;
     for (const QString &token : m_tokens)
         tokens.append(token);
-    return {{u"messages"_s, messages}, {u"sessions"_s, tokens}};
+    QJsonObject lids;
+    for (auto it = m_phoneByLid.cbegin(); it != m_phoneByLid.cend(); ++it)
+        lids.insert(it.key(), it.value());
+    return {{u"messages"_s, messages}, {u"sessions"_s, tokens}, {u"lids"_s, lids}};
 }
 
 void WhatsAppSimulator::restore(const QJsonObject &snapshot)
@@ -594,6 +675,9 @@ void WhatsAppSimulator::restore(const QJsonObject &snapshot)
     }
     for (const auto &token : snapshot.value(u"sessions"_s).toArray())
         m_tokens.insert(token.toString());
+    const QJsonObject lids = snapshot.value(u"lids"_s).toObject();
+    for (auto it = lids.begin(); it != lids.end(); ++it)
+        remember(it.key(), it.value().toString());
 }
 
 } // namespace sak::stub

@@ -36,6 +36,10 @@ public:
     Result<QJsonObject> takeover(const QJsonObject &request);
     // Linking by phone number: a code for the page to show, to be typed on the phone.
     Result<QJsonObject> pairingCode(const QJsonObject &request);
+    // usync: whether a number (or LID) is on WhatsApp, and the LID and number behind it.
+    Result<QJsonObject> lookup(const QJsonObject &request);
+    // The page logs this device out ("Log out" on the computer): the session is gone.
+    Result<QJsonObject> logoutPage(const QJsonObject &request);
 
     // Control API (loopback HTTP, /control/...), used by tests, the demo and the customer panel.
     Result<QJsonObject> inject(const QJsonObject &request);
@@ -60,6 +64,8 @@ public:
     QJsonArray activityIn(const QString &chatId) const;
 
     QString businessWid() const { return m_business + QStringLiteral("@c.us"); }
+    // The business's LID: most one-to-one chats are addressed by LID since 2025-2026.
+    QString businessLid() const;
 
     // The "phone network" survives a restart of the stub: chats and paired sessions. Pages are
     // not kept; they say hello again.
@@ -96,10 +102,12 @@ private:
         bool conflicted = false; // another browser has the session; events after
         qint64 conflictSeq = 0;  // the conflict's own wait until it takes over
         QString linkCode;        // the pairing code it shows, if any
+        QString deviceName;      // what the phone lists this linked device as
     };
     static void post(Page &page, QJsonObject event);
 
-    static QJsonObject toJson(const Message &m, bool forPage);
+    QJsonObject toJson(const Message &m, bool forPage) const;
+    void remember(const QString &lid, const QString &phone);
     void toPairedPages(const QJsonObject &event);
     void setAck(const QString &id, int ack);
     void prunePages();
@@ -112,6 +120,9 @@ private:
     QHash<QString, QJsonArray> m_activity; // by chat
     QHash<QString, qsizetype> m_byId;
     QHash<QString, QByteArray> m_uploads; // by directPath, until a sent message takes it
+    // The LID behind a phone number (both as wids), as WhatsApp's servers know it.
+    QHash<QString, QString> m_lidByPhone;
+    QHash<QString, QString> m_phoneByLid;
 };
 
 } // namespace sak::stub

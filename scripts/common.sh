@@ -14,6 +14,7 @@ SAK_PACKAGES=(
     libgl-dev libxkbcommon-dev
     xvfb xauth dbus dbus-x11 gnome-keyring fonts-dejavu-core
     dpkg-dev lintian librsvg2-bin help2man desktop-file-utils appstream
+    nodejs npm
 )
 
 sak_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -38,8 +39,23 @@ sak_install_packages() {
         || sak_die "apt-get could not install: ${missing[*]}. Fix the apt error above, then run again."
 }
 
+# The page half's JavaScript dependencies (wa-js), exactly as bridge/js/package-lock.json pins
+# them; installed again only when the lock file changed since the last install.
+sak_install_npm() {
+    local dir=$SAK_ROOT/bridge/js stamp want
+    stamp=$dir/node_modules/.sak-lock-sha256
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    [[ -f $stamp && $(cat "$stamp") == "$want" && -f $dir/node_modules/@wppconnect/wa-js/dist/wppconnect-wa.js ]] && return 0
+    command -v npm >/dev/null || sak_die "npm not found: install Debian's npm package (apt-get install npm), then run again."
+    sak_log "installing the bridge's npm packages (npm ci in bridge/js)"
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
+        || sak_die "npm ci could not install bridge/js's packages: check the npm registry is reachable (npm ping), then run again."
+    printf '%s\n' "$want" > "$stamp"
+}
+
 # Configures (once) and builds incrementally.
 sak_build() {
+    sak_install_npm
     if [[ ! -f $SAK_BUILD/build.ninja ]]; then
         sak_log "configuring into $SAK_BUILD"
         cmake -S "$SAK_ROOT" -B "$SAK_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null \

@@ -1,149 +1,116 @@
-// SAK page agent: runs in the WhatsApp Web page's main world, where WhatsApp's own modules
-// live (window.require). It talks to WhatsApp's modules and to nothing else: events leave as
-// DOM CustomEvents with a JSON string as detail, commands arrive the same way. The relay in
-// ApplicationWorld picks them up; this script never sees the agent's channel.
+// SAK page agent: a thin adapter over wa-js (window.WPP, injected into the same main world
+// just before this script, with config.js's settings). WhatsApp's internals move weekly; wa-js
+// follows them, and this script uses nothing but WPP's public API. Events leave as DOM
+// CustomEvents with a JSON string as detail, commands arrive the same way; the relay in
+// ApplicationWorld picks them up, and this script never sees the agent's channel.
 (function () {
   'use strict';
 
   const EVENT = 'sak:page-event';
   const COMMAND = 'sak:command';
-  const POLL_MS = 250;
-  const MODULES_SETTLE_MS = 750;
+  // wa-js injected but not ready after this long: it could not find what it needs.
+  const NOT_READY_MS = 20000;
   const REMEMBERED_IDS = 5000;
-
-  // Module functions the bridge uses, by the names WhatsApp Web gives them, each with the
-  // shape it must have: names move between WhatsApp builds, so a module missing under its name
-  // is looked for by shape among all of the page's modules. `use` says what stops working
-  // without it; the core ones the bridge cannot work without at all.
-  const CORE = 'everything';
-  const NEEDS = [
-    { name: 'WAWebCollections', label: 'WAWebCollections.Msg/Chat', use: CORE,
-      ok: (m) => m && m.Msg && typeof m.Msg.on === 'function' && typeof m.Msg.get === 'function' &&
-        m.Chat && typeof m.Chat.get === 'function' },
-    { name: 'WAWebSocketModel', label: 'WAWebSocketModel.Socket', use: CORE,
-      ok: (m) => m && m.Socket && typeof m.Socket.on === 'function' },
-    { name: 'WAWebConnModel', label: 'WAWebConnModel.Conn', use: CORE,
-      ok: (m) => m && m.Conn && typeof m.Conn.on === 'function' },
-    { name: 'WAWebMsgKey', label: 'WAWebMsgKey.newId', use: 'sending',
-      ok: (m) => typeof m === 'function' && typeof m.newId === 'function' },
-    { name: 'WAWebWidFactory', label: 'WAWebWidFactory.createWid', use: 'sending',
-      ok: (m) => m && typeof m.createWid === 'function' },
-    { name: 'WAWebFindChatAction', label: 'WAWebFindChatAction.findOrCreateLatestChat', use: 'sending',
-      ok: (m) => m && typeof m.findOrCreateLatestChat === 'function' },
-    { name: 'WAWebSendMsgChatAction', label: 'WAWebSendMsgChatAction.addAndSendMsgToChat', use: 'sending',
-      ok: (m) => m && typeof m.addAndSendMsgToChat === 'function' },
-    // Without these the agent still works, it only does less (or looks less like a person).
-    { name: 'WAWebCmd', label: 'WAWebCmd.Cmd.refreshQR', use: 'refreshing the QR code',
-      ok: (m) => m && m.Cmd && typeof m.Cmd.refreshQR === 'function' && typeof m.Cmd.on === 'function' },
-    { name: 'WAWebAltDeviceLinkingApi', label: 'WAWebAltDeviceLinkingApi.startAltLinkingFlow',
-      use: 'pairing with a phone number',
-      ok: (m) => m && typeof m.startAltLinkingFlow === 'function' && typeof m.setPairingType === 'function' },
-    { name: 'WAWebDownloadManager', label: 'WAWebDownloadManager.downloadManager.downloadAndMaybeDecrypt',
-      use: 'receiving media',
-      ok: (m) => m && m.downloadManager && typeof m.downloadManager.downloadAndMaybeDecrypt === 'function' },
-    { name: 'WAWebMediaUpload', label: 'WAWebMediaUpload.uploadMedia', use: 'sending images and documents',
-      ok: (m) => m && typeof m.uploadMedia === 'function' },
-    { name: 'WAWebUpdateUnreadChatAction', label: 'WAWebUpdateUnreadChatAction.sendSeen', use: 'read receipts',
-      ok: (m) => m && typeof m.sendSeen === 'function' },
-    { name: 'WAWebChatStateBridge', label: 'WAWebChatStateBridge.sendChatStateComposing', use: 'typing',
-      ok: (m) => m && typeof m.sendChatStateComposing === 'function' && typeof m.sendChatStatePaused === 'function' },
-  ];
 
   const emit = (event) => {
     document.dispatchEvent(new CustomEvent(EVENT, { detail: JSON.stringify(event) }));
   };
-
-  const widString = (wid) => {
-    if (!wid) return '';
-    if (typeof wid === 'string') return wid;
-    return typeof wid._serialized === 'string' ? wid._serialized : String(wid);
-  };
-
-  // A module by name, or by the same name's default export (some builds export that way).
-  const lookUp = (name, shapeOk) => {
-    let module;
-    try {
-      module = window.require(name);
-    } catch (e) {
-      module = undefined;
+  const reason = (e) => String((e && (e.message || e.code)) || e);
+  const whatsAppVersion = () => String((window.Debug && window.Debug.VERSION) || 'unknown');
+  // WhatsApp's page for browsers it does not accept has no app in it, only this.
+  const outdatedTimer = setInterval(() => {
+    if (document.body && /page-version/.test(document.body.className)) {
+      clearInterval(outdatedTimer);
+      emit({ kind: 'pageProblem', problem: 'browser-outdated' });
     }
-    if (module && !shapeOk(module) && shapeOk(module.default)) module = module.default;
-    return shapeOk(module) ? module : undefined;
-  };
+  }, 500);
 
-  // The names of all modules the page defined, from the loader's own registry.
-  const moduleNames = () => {
-    try {
-      const registry = window.require('__debug');
-      return Object.keys((registry && registry.modulesMap) || {});
-    } catch (e) {
-      return [];
+  // wa-js is injected just before this script; give the engine a moment in case it ran the
+  // two in another order. Without it nothing works, and reloading will not change that.
+  const waitingSince = Date.now();
+  (function waitForWaJs() {
+    const wpp = window.WPP;
+    if (wpp && typeof wpp.on === 'function' && wpp.loader && wpp.whatsapp) {
+      start(wpp);
+    } else if (Date.now() - waitingSince > 10000) {
+      emit({ kind: 'health', ok: false, missing: ['wa-js (it did not load)'], unavailable: ['everything'], version: whatsAppVersion(), library: 'wa-js' });
+    } else {
+      setTimeout(waitForWaJs, 50);
     }
-  };
+  })();
 
-  // The self-test: every module function the bridge uses, by name, then by shape.
-  function findModules() {
-    const found = {};
-    const missing = [];
-    const relocated = [];
-    let names = null;
-    for (const need of NEEDS) {
-      let module = lookUp(need.name, need.ok);
-      if (!module) {
-        names = names || moduleNames().filter((n) => n.startsWith('WA'));
-        for (const name of names) {
-          if (name === need.name) continue;
-          module = lookUp(name, need.ok);
-          if (module) {
-            relocated.push(need.label + ' in ' + name);
-            break;
-          }
-        }
+  function start(WPP) {
+    const library = typeof WPP.version === 'string' ? 'wa-js ' + WPP.version : 'wa-js';
+
+    // What the agent uses of WhatsApp, by wa-js's name for it, and what stops working without
+    // it. wa-js finds these in the page (by shape); the self-test asks it for each.
+    const CORE = 'everything';
+    const NEEDS = [
+      ['Stream', CORE], ['Socket', CORE], ['Conn', CORE], ['Cmd', CORE], ['MsgStore', CORE], ['ChatStore', CORE],
+      ['MsgKey', CORE], ['WidFactory', CORE], ['UserPrefs', CORE],
+      ['functions.findOrCreateLatestChat', 'sending'], ['functions.addAndSendMsgToChat', 'sending'],
+      ['ChatModel', 'sending'], ['functions.unixTime', 'sending'], ['enums.ACK', 'sending'],
+      ['functions.getEphemeralFields', 'sending'],
+      ['OpaqueData', 'sending images and documents'], ['MediaPrep', 'sending images and documents'],
+      ['MediaBlobCache', 'receiving media'],
+      ['functions.handleChatSimpleReceipt', 'delivery and read receipts'],
+      ['functions.sendSeen', 'marking messages read'],
+      ['ChatPresence', 'typing'],
+      ['functions.genLinkDeviceCodeForPhoneNumber', 'pairing with a phone number'],
+    ];
+    const present = (path) => {
+      try {
+        return !!path.split('.').reduce((o, k) => (o ? o[k] : undefined), WPP.whatsapp);
+      } catch (e) {
+        return false;
       }
-      if (module) found[need.name] = module;
-      else missing.push(need);
-    }
-    return { found, missing, relocated };
-  }
+    };
+    // Before the chats load (the QR screen) only what pairing needs is looked for: the rest
+    // of WhatsApp's code loads with the chats.
+    const PAIRING = [CORE, 'pairing with a phone number'];
+    const selfTest = (full) => {
+      const missing = NEEDS.filter(([path, use]) => (full || PAIRING.includes(use)) && !present(path));
+      return {
+        kind: 'health', ok: missing.length === 0, missing: missing.map(([path]) => path.replace(/^(functions|enums)\./, '')),
+        unavailable: Array.from(new Set(missing.map(([, use]) => use))), version: whatsAppVersion(), library,
+      };
+    };
+    const cannot = (use) => {
+      const missing = NEEDS.filter(([path, u]) => (u === use || u === CORE) && !present(path)).map(([path]) => path);
+      return missing.length ? 'WhatsApp Web ' + whatsAppVersion() + ' changed: ' + use + ' is unavailable (' + library + ' cannot find ' + missing.join(', ') + ')' : '';
+    };
 
-  const uses = (needs) => Array.from(new Set(needs.map((n) => n.use)));
+    // A page where wa-js never gets ready: say what it could not find (the watchdog reloads).
+    const notReady = setTimeout(() => {
+      if (WPP.isFullReady) return;
+      const health = selfTest(false);
+      emit(Object.assign(health, { ok: false, unavailable: [CORE], missing: health.missing.length ? health.missing : ['what tells it the page is ready'] }));
+    }, NOT_READY_MS);
 
-  function attach(modules, missing, relocated, version) {
-    const Collections = modules.WAWebCollections;
-    const Socket = modules.WAWebSocketModel.Socket;
-    const Conn = modules.WAWebConnModel.Conn;
-    const MsgKey = modules.WAWebMsgKey;
-    const WidFactory = modules.WAWebWidFactory;
-    const FindChat = modules.WAWebFindChatAction;
-    const SendMsg = modules.WAWebSendMsgChatAction;
-    const Cmd = modules.WAWebCmd && modules.WAWebCmd.Cmd;
-    const Linking = modules.WAWebAltDeviceLinkingApi;
-    const cannotSend = missing.filter((n) => n.use === 'sending').map((n) => n.label);
-    let mediaMaxBytes = 16 * 1024 * 1024; // until the agent says (configure)
+    // ---- Settings the agent sends (configure) ----
+    let mediaMaxBytes = 16 * 1024 * 1024;
+    let allowedGroups = new Set();
+    // Media is fetched only for chats the agent relays: customers' own chats and allowed groups.
+    const relayed = (chatId) => /@(c\.us|lid)$/.test(chatId) || allowedGroups.has(chatId);
 
-    emit({ kind: 'ready', version });
-    emit({ kind: 'health', ok: missing.length === 0, missing: missing.map((n) => n.label),
-      unavailable: uses(missing), relocated, version });
-    // Logged out from the phone: the page starts over with a QR code.
-    if (Cmd) Cmd.on('logout', () => emit({ kind: 'logout' }));
+    // ---- Session state ----
+    const Socket = () => WPP.whatsapp.Socket;
+    const reportState = () => {
+      const socket = Socket();
+      if (!socket) return;
+      // Connected means logged in with the chats loaded, not only a socket that is up.
+      const state = String(socket.state);
+      const synced = state === 'CONNECTED' && WPP.conn.isAuthenticated() && WPP.whatsapp.Stream.mode === 'MAIN';
+      emit({ kind: 'state', state, hasSynced: synced });
+    };
+    let lastQr = '';
+    const reportQr = (code) => {
+      if (!code || !code.fullCode || code.fullCode === lastQr) return;
+      lastQr = code.fullCode;
+      emit({ kind: 'qr', qr: code.fullCode });
+    };
 
-    const reportState = () => emit({ kind: 'state', state: String(Socket.state), hasSynced: !!Socket.hasSynced });
-    Socket.on('change:state', reportState);
-    Socket.on('change:hasSynced', reportState);
-    reportState();
-
-    // The QR's full content is in the element WhatsApp draws it in; the ref alone is what
-    // Conn knows. Read the element once the page had a moment to redraw it.
-    const reportQr = () => setTimeout(() => {
-      const ref = Conn.ref;
-      if (!ref) return;
-      const el = document.querySelector('[data-ref]');
-      const full = el && el.getAttribute('data-ref');
-      emit({ kind: 'qr', qr: full && full.startsWith(ref) ? full : String(ref) });
-    }, 100);
-    Conn.on('change:ref', reportQr);
-    reportQr();
-
+    // ---- Messages in ----
     const seen = new Set();
     const seenOrder = [];
     const remember = (id) => {
@@ -153,7 +120,6 @@
       if (seenOrder.length > REMEMBERED_IDS) seen.delete(seenOrder.shift());
       return true;
     };
-
     // Chains of steps, one per key: each starts when the previous one settled.
     const chainsBy = () => {
       const chains = new Map();
@@ -161,7 +127,9 @@
         const next = (chains.get(key) || Promise.resolve()).then(step, step);
         const settled = next.then(() => undefined, () => undefined);
         chains.set(key, settled);
-        settled.then(() => { if (chains.get(key) === settled) chains.delete(key); });
+        settled.then(() => {
+          if (chains.get(key) === settled) chains.delete(key);
+        });
         return next;
       };
       run.idle = () => Promise.all(Array.from(chains.values()));
@@ -171,8 +139,7 @@
     const captureInOrder = chainsBy();
 
     const MEDIA = new Set(['image', 'video', 'audio', 'ptt', 'document', 'sticker']);
-    const Download = modules.WAWebDownloadManager && modules.WAWebDownloadManager.downloadManager;
-    const keyId = (key) => (key && typeof key === 'object' ? String(key.id || '') : '');
+    const str = (v) => (v === undefined || v === null ? '' : String(v));
     const base64 = (buffer) => {
       const bytes = new Uint8Array(buffer);
       let text = '';
@@ -180,257 +147,242 @@
       return btoa(text);
     };
     const fetchMedia = async (m, out) => {
-      out.mimetype = String(m.mimetype || '');
-      out.filename = String(m.filename || '');
+      out.mimetype = str(m.mimetype);
+      out.filename = str(m.filename);
       out.size = Number.isInteger(m.size) && m.size >= 0 ? m.size : 0;
       if (out.size > mediaMaxBytes) {
         out.mediaError = 'larger than the agent takes (' + out.size + ' > ' + mediaMaxBytes + ' bytes)';
         return;
       }
-      if (!Download) {
-        out.mediaError = 'WhatsApp Web ' + version + ' changed: downloading media is unavailable';
+      const problem = cannot('receiving media');
+      if (problem) {
+        out.mediaError = problem;
         return;
       }
       try {
-        const buffer = await Download.downloadAndMaybeDecrypt({
-          directPath: m.directPath, encFilehash: m.encFilehash, filehash: m.filehash, mediaKey: m.mediaKey,
-          mediaKeyTimestamp: m.mediaKeyTimestamp, type: m.type, signal: new AbortController().signal,
-        });
-        if (buffer.byteLength > mediaMaxBytes) {
-          out.mediaError = 'larger than the agent takes (' + buffer.byteLength + ' > ' + mediaMaxBytes + ' bytes)';
+        const blob = await WPP.chat.downloadMedia(out.id);
+        if (blob.size > mediaMaxBytes) {
+          out.mediaError = 'larger than the agent takes (' + blob.size + ' > ' + mediaMaxBytes + ' bytes)';
           return;
         }
-        out.size = out.size || buffer.byteLength;
-        out.data = base64(buffer);
+        out.size = out.size || blob.size;
+        out.data = base64(await blob.arrayBuffer());
       } catch (e) {
-        out.mediaError = 'the download failed: ' + String((e && e.message) || e);
+        out.mediaError = 'the download failed: ' + reason(e);
       }
     };
 
     const describe = async (m, id, type) => {
+      const chatId = str(m.id.remote);
       const out = {
-        id,
-        chatId: widString(m.id.remote),
-        author: widString(m.author),
-        type,
+        id, chatId, author: str(m.author), type,
         // For media WhatsApp keeps a thumbnail in body; the caption is the text.
-        body: type === 'chat' || type === 'vcard' ? String(m.body || '') : String(m.caption || ''),
+        body: type === 'chat' || type === 'vcard' ? str(m.body) : str(m.caption),
         t: Number.isInteger(m.t) ? m.t : Math.floor(Date.now() / 1000),
         notifyName: typeof m.notifyName === 'string' ? m.notifyName : '',
         fromMe: !!m.id.fromMe,
-        quotedId: String(m.quotedStanzaID || keyId(m.quotedMsgKey) || ''),
+        quotedId: str(m.quotedStanzaID),
       };
-      if (type === 'reaction') {
-        out.body = String(m.reactionText || m.body || '');
-        out.quotedId = keyId(m.parentMsgKey);
-      } else if (type === 'location') {
+      if (type === 'location') {
         out.lat = Number(m.lat) || 0;
         out.lng = Number(m.lng) || 0;
-        out.body = String(m.loc || m.comment || '');
-      } else if (MEDIA.has(type)) {
+        out.body = str(m.loc || m.comment);
+      } else if (MEDIA.has(type) && !out.fromMe && relayed(chatId)) {
         await fetchMedia(m, out);
       }
       return out;
     };
 
     const capture = (m) => {
-      if (m.type === 'ciphertext') {
-        // Not decrypted yet ("waiting for this message"): it is emitted once it is.
-        m.once('change:type', () => capture(m));
-        return;
-      }
-      const id = m.id && m.id._serialized;
+      if (!m || !m.id) return;
+      if (m.type === 'ciphertext') return; // not decrypted yet: wa-js hands it over again once it is
+      // 2026 keys have no _serialized; their text is toString()'s.
+      const id = String(m.id);
       if (!id || !remember(id)) return;
-      // Described (and its media fetched) at once, emitted in the chat's order.
       const described = describe(m, id, String(m.type));
-      captureInOrder(widString(m.id.remote), () => described.then((message) => emit({ kind: 'message', message })));
+      captureInOrder(str(m.id.remote), () => described.then((message) => emit({ kind: 'message', message }),
+        (e) => console.warn('sak: a message could not be read: ' + reason(e))));
     };
-    // An edit or a revoke changes a message the customer sent before: each is an event of
-    // its own (a new id), naming the message it acts on.
-    const captureChange = (m, what) => {
-      if (!m || !m.id || m.id.fromMe || !m.id._serialized) return;
-      const id = m.id._serialized + ':' + what + (what === 'edit' ? ':' + (m.latestEditSenderTimestampMs || m.t) : '');
-      if (!remember(id)) return;
-      // Taken now: a revoke right after an edit changes the same model.
-      const message = {
-        id, chatId: widString(m.id.remote), author: widString(m.author), type: what,
-        body: what === 'edit' ? String(m.body || '') : '', t: Math.floor(Date.now() / 1000),
-        notifyName: typeof m.notifyName === 'string' ? m.notifyName : '', fromMe: false, quotedId: String(m.id.id),
-      };
+    // A reaction, an edit or a revoke acts on a message the customer or the shop sent before:
+    // each is an event of its own (a new id), naming the message it acts on.
+    const captureChange = (message) => {
+      if (!remember(message.id)) return;
       captureInOrder(message.chatId, async () => emit({ kind: 'message', message }));
     };
-    Collections.Msg.on('add', (m) => {
-      if (m && m.isNewMsg) capture(m);
-    });
-    Collections.Msg.on('change:type', (m) => {
-      if (m && m.type === 'revoked') captureChange(m, 'revoke');
-    });
-    Collections.Msg.on('change:body', (m) => {
-      if (m && m.latestEditSenderTimestampMs) captureChange(m, 'edit');
-    });
-    Collections.Msg.on('change:ack', (m, ack) => {
-      if (m && m.id && m.id.fromMe) emit({ kind: 'ack', id: String(m.id.id), ack: Number(ack) });
-    });
+    const now = () => Math.floor(Date.now() / 1000);
 
+    // ---- Acks: wa-js reports 1 (sent) to 5; WhatsApp's failures (-7..-1) only change the model ----
+    const lastAck = new Map();
+    const reportAck = (key, ack) => {
+      if (!key || !key.fromMe || !Number.isInteger(ack) || ack < -7 || ack > 5) return;
+      const id = String(key.id);
+      if (lastAck.get(id) === ack) return;
+      lastAck.set(id, ack);
+      if (lastAck.size > REMEMBERED_IDS) lastAck.delete(lastAck.keys().next().value);
+      emit({ kind: 'ack', id, ack });
+    };
+
+    // ---- Commands ----
     // What the agent asks for in a chat happens in the order it asked: "seen", typing, then
     // the message (each waits until the previous one reached WhatsApp, not for its acks).
     const inOrder = chainsBy();
 
     const sendText = async (c, started) => {
       const result = (ok, error) => emit({ kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: error || '' });
-      if (cannotSend.length) {
-        return result(false, 'WhatsApp Web ' + version + ' changed: sending is unavailable (missing ' + cannotSend.join(', ') + ')');
-      }
+      const problem = cannot(typeof c.data === 'string' && c.data ? 'sending images and documents' : 'sending') || cannot('sending');
+      if (problem) return result(false, problem);
       try {
-        const me = Conn.wid;
-        const wid = WidFactory.createWid(c.chatId);
-        let chat = Collections.Chat.get(wid);
-        if (!chat) chat = (await FindChat.findOrCreateLatestChat(wid)).chat;
-        if (!chat) return result(false, 'chat ' + c.chatId + ' not found');
-        const key = new MsgKey({ from: me, to: chat.id, id: c.messageId, selfDir: 'out' });
+        // The chat WhatsApp really sends in: a phone number whose LID is known goes to the LID
+        // chat, and the message's key must name that chat.
+        const chat = await WPP.chat.find(c.chatId);
+        const key = 'true_' + chat.id.toString() + '_' + c.messageId;
         // The id was chosen before the send: if a message with it exists, it was sent already
         // (the agent asks again after a crash); its ack tells how far it got.
-        const existing = Collections.Msg.get(key._serialized);
+        const existing = await WPP.chat.getMessageById(key).catch(() => null);
         if (existing) {
+          started();
           result(true, '');
-          emit({ kind: 'ack', id: String(c.messageId), ack: Number(existing.ack) });
+          reportAck(existing.id, Number(existing.ack));
           return;
         }
-        const msg = {
-          id: key, ack: 0, body: c.body, from: me, to: chat.id, local: true, self: 'out',
-          t: Math.floor(Date.now() / 1000), isNewMsg: true, type: 'chat',
-        };
+        const options = { messageId: key, waitForAck: true, linkPreview: false, markIsRead: false, detectMentioned: false };
         if (c.quotedId) {
           // Quoted if WhatsApp still has it; else the reply goes without the quote.
-          const quoted = Collections.Msg.get(c.quotedId);
-          if (quoted && typeof quoted.msgContextInfo === 'function') Object.assign(msg, quoted.msgContextInfo(chat));
+          const quoted = await WPP.chat.getMessageById('false_' + chat.id.toString() + '_' + c.quotedId).catch(() => null);
+          if (quoted) options.quotedMsg = quoted;
           else console.warn('sak: the message to quote is not in the page; sending without the quote');
         }
-        if (typeof c.data === 'string' && c.data) {
-          const Upload = modules.WAWebMediaUpload;
-          if (!Upload) return result(false, 'WhatsApp Web ' + version + ' changed: sending images and documents is unavailable');
-          const binary = atob(c.data);
-          const bytes = new Uint8Array(binary.length);
-          for (let i = 0; i < binary.length; ++i) bytes[i] = binary.charCodeAt(i);
-          const type = /^image\//.test(c.mimetype) ? 'image' : 'document';
-          const uploaded = await Upload.uploadMedia({
-            mimetype: c.mimetype, mediaObject: new Blob([bytes], { type: c.mimetype }), mediaType: type,
-          });
-          Object.assign(msg, {
-            type, body: '', caption: c.body, mimetype: c.mimetype, filename: String(c.filename || ''), size: bytes.length,
-            directPath: uploaded.directPath, mediaKey: uploaded.mediaKey, filehash: uploaded.filehash,
-          });
-        }
-        const [msgPromise, sendPromise] = SendMsg.addAndSendMsgToChat(chat, msg);
-        await msgPromise;
-        started();
-        const outcome = await sendPromise;
-        const code = outcome && outcome.messageSendResult;
+        const sending = typeof c.data === 'string' && c.data
+          ? WPP.chat.sendFileMessage(chat.id, 'data:' + c.mimetype + ';base64,' + c.data, Object.assign(options, {
+            type: /^image\//.test(c.mimetype) ? 'image' : 'document', caption: c.body || undefined,
+            filename: str(c.filename) || undefined, mimetype: c.mimetype,
+          }))
+          : WPP.chat.sendTextMessage(chat.id, c.body, options);
+        // The chat's next step may start once the message is in the page.
+        setTimeout(started, 0);
+        const sent = await sending;
+        const code = sent && sent.sendMsgResult && sent.sendMsgResult.messageSendResult;
         if (code && code !== 'OK') return result(false, 'WhatsApp answered ' + code);
         result(true, '');
       } catch (e) {
-        result(false, String((e && e.message) || e));
+        result(false, reason(e));
       }
     };
 
-    const findChat = (chatId) => Collections.Chat.get(WidFactory.createWid(chatId));
-    const markSeen = async (c) => {
-      const Unread = modules.WAWebUpdateUnreadChatAction;
-      const chat = findChat(c.chatId);
-      if (Unread && chat) await Unread.sendSeen({ chat });
-    };
-    const typing = async (c) => {
-      const ChatState = modules.WAWebChatStateBridge;
-      if (!ChatState || !WidFactory) return;
-      const wid = WidFactory.createWid(c.chatId);
-      await (c.typing ? ChatState.sendChatStateComposing(wid) : ChatState.sendChatStatePaused(wid));
-    };
-    // Customers' messages the page holds from `since` on, again: the agent journals what it
-    // missed (it ignores what it knows).
     const catchUp = (c) => {
-      for (const m of Collections.Msg.getModelsArray ? Collections.Msg.getModelsArray() : []) {
+      const store = WPP.whatsapp.MsgStore;
+      for (const m of store ? store.getModelsArray() : []) {
         if (m && m.id && !m.id.fromMe && Number.isInteger(m.t) && m.t >= c.since) capture(m);
       }
       // After the last of them: the agent orders what it holds and journals it.
       captureInOrder.idle().then(() => emit({ kind: 'caughtUp' }));
     };
-    const quietly = (promise) => Promise.resolve(promise).catch((e) => console.warn('sak: ' + String((e && e.message) || e)));
+    const quietly = (promise) => Promise.resolve(promise).catch((e) => console.warn('sak: ' + reason(e)));
+
+    const commands = {
+      sendText: (c) => typeof c.chatId === 'string' && typeof c.body === 'string' && typeof c.messageId === 'string' &&
+        typeof c.requestId === 'string' && inOrder(c.chatId, () => new Promise((started) => {
+          sendText(c, started).finally(started);
+        })),
+      markSeen: (c) => typeof c.chatId === 'string' && quietly(inOrder(c.chatId, () => WPP.chat.markIsRead(c.chatId))),
+      typing: (c) => typeof c.chatId === 'string' && typeof c.typing === 'boolean' &&
+        quietly(inOrder(c.chatId, () => (c.typing ? WPP.chat.markIsComposing(c.chatId) : WPP.chat.markIsPaused(c.chatId)))),
+      catchUp: (c) => Number.isInteger(c.since) && catchUp(c),
+      configure: (c) => {
+        if (Number.isInteger(c.mediaMaxBytes) && c.mediaMaxBytes >= 0) mediaMaxBytes = c.mediaMaxBytes;
+        if (Array.isArray(c.allowedGroups)) allowedGroups = new Set(c.allowedGroups.filter((g) => typeof g === 'string'));
+      },
+      // Only a QR that went idle is refreshed: a live one rotates by itself.
+      refreshQr: () => WPP.conn.isIdle() && quietly(WPP.conn.refreshQR()),
+      takeover: () => Socket() && Socket().state === 'CONFLICT' && quietly(Socket().takeover()),
+      pairingCode: (c) => {
+        if (typeof c.phone !== 'string' || !/^[0-9]{8,15}$/.test(c.phone)) return;
+        const problem = cannot('pairing with a phone number');
+        if (problem) {
+          emit({ kind: 'pairingCode', code: '', error: problem });
+          return;
+        }
+        WPP.conn.genLinkDeviceCodeForPhoneNumber(c.phone, false).then(
+          (code) => emit({ kind: 'pairingCode', code: str(code), error: code ? '' : 'WhatsApp gave no code' }),
+          (e) => emit({ kind: 'pairingCode', code: '', error: reason(e) }));
+      },
+    };
+
+    // ---- Attached once wa-js is ready (on the QR screen too) ----
+    let logoutReason = '';
+    const attach = () => {
+      clearTimeout(notReady);
+      emit({ kind: 'ready', version: whatsAppVersion(), library });
+      emit(selfTest(WPP.conn.isAuthenticated()));
+
+      WPP.on('conn.auth_code_change', reportQr);
+      WPP.conn.getAuthCode().then(reportQr, () => undefined);
+      Socket().on('change:state', reportState);
+      WPP.whatsapp.Stream.on('change:mode', reportState);
+      WPP.on('conn.authenticated', () => {
+        reportState();
+        emit(selfTest(true)); // what loads with the chats is there now
+      });
+      reportState();
+      // Logged out, from the phone (2026 builds: logout_from_bridge) or here, and why.
+      WPP.on('conn.logout_reason', (r) => {
+        logoutReason = str(r);
+      });
+      const loggedOut = () => emit({ kind: 'logout', reason: logoutReason });
+      WPP.on('conn.logout', loggedOut);
+      WPP.whatsapp.Cmd.on('logout_from_bridge', loggedOut);
+      WPP.on('conn.needs_update', () => emit({ kind: 'pageProblem', problem: 'needs-update' }));
+
+      WPP.on('chat.new_message', (m) => capture(m));
+      WPP.on('chat.msg_edited', (e) => {
+        const m = e.msg;
+        if (!m || !m.id || m.id.fromMe) return;
+        captureChange({
+          id: String(m.id) + ':edit:' + (m.latestEditSenderTimestampMs || now()), chatId: str(m.id.remote), author: str(m.author),
+          type: 'edit', body: str(m.body), t: now(), notifyName: str(m.notifyName), fromMe: false, quotedId: str(m.id.id),
+        });
+      });
+      WPP.on('chat.msg_revoke', (e) => {
+        if (!e.refId || e.refId.fromMe) return;
+        captureChange({
+          id: String(e.refId) + ':revoke', chatId: str(e.refId.remote), author: str(e.author), type: 'revoke', body: '',
+          t: now(), notifyName: '', fromMe: false, quotedId: str(e.refId.id),
+        });
+      });
+      WPP.on('chat.new_reaction', (e) => {
+        if (!e.id || !e.msgId || e.id.fromMe) return;
+        const chatId = str(e.msgId.remote);
+        captureChange({
+          id: String(e.id), chatId, author: chatId.endsWith('@g.us') ? str(e.sender) : '', type: 'reaction',
+          body: str(e.reactionText), t: Number.isInteger(e.timestamp) ? e.timestamp : now(), notifyName: '', fromMe: false,
+          quotedId: str(e.msgId.id),
+        });
+      });
+      WPP.on('chat.msg_ack_change', (e) => {
+        for (const key of e.ids || []) reportAck(key, e.ack);
+      });
+      // Failures (-7..-1) and the first tick change the message in the page only.
+      WPP.whatsapp.MsgStore.on('change:ack', (m, ack) => m && reportAck(m.id, Number(ack)));
+    };
 
     document.addEventListener(COMMAND, (e) => {
-      if (typeof e.detail !== 'string') return;
+      if (typeof e.detail !== 'string' || !WPP.isFullReady) return;
       let c;
       try {
         c = JSON.parse(e.detail);
       } catch (err) {
         return;
       }
-      if (c && c.cmd === 'sendText' && typeof c.chatId === 'string' && typeof c.body === 'string' &&
-          typeof c.messageId === 'string' && typeof c.requestId === 'string') {
-        // The chat's next step waits until the message is in the page, not until it is acked.
-        inOrder(c.chatId, () => new Promise((started) => {
-          sendText(c, started).finally(started);
-        }));
-      } else if (c && c.cmd === 'markSeen' && typeof c.chatId === 'string') {
-        quietly(inOrder(c.chatId, () => markSeen(c)));
-      } else if (c && c.cmd === 'typing' && typeof c.chatId === 'string' && typeof c.typing === 'boolean') {
-        quietly(inOrder(c.chatId, () => typing(c)));
-      } else if (c && c.cmd === 'catchUp' && Number.isInteger(c.since)) {
-        catchUp(c);
-      } else if (c && c.cmd === 'configure' && Number.isInteger(c.mediaMaxBytes) && c.mediaMaxBytes >= 0) {
-        mediaMaxBytes = c.mediaMaxBytes;
-      } else if (c && c.cmd === 'refreshQr') {
-        // Only a QR that went idle is refreshed: a live one rotates by itself.
-        if (Cmd && (Socket.state === 'UNPAIRED_IDLE' || Socket.state === 'UNPAIRED')) Cmd.refreshQR();
-      } else if (c && c.cmd === 'takeover') {
-        if (Socket.state === 'CONFLICT' && typeof Socket.takeover === 'function') quietly(Socket.takeover());
-      } else if (c && c.cmd === 'pairingCode' && typeof c.phone === 'string' && /^[0-9]{8,15}$/.test(c.phone)) {
-        if (!Linking) {
-          emit({ kind: 'pairingCode', code: '', error: 'WhatsApp Web ' + version + ' changed: pairing with a phone number is unavailable' });
-          return;
+      if (c && typeof c.cmd === 'string' && Object.prototype.hasOwnProperty.call(commands, c.cmd)) {
+        try {
+          commands[c.cmd](c);
+        } catch (err) {
+          console.warn('sak: ' + c.cmd + ' failed: ' + reason(err));
         }
-        Promise.resolve()
-          .then(() => Linking.setPairingType('ALT_DEVICE_LINKING'))
-          .then(() => Linking.initializeAltDeviceLinking && Linking.initializeAltDeviceLinking())
-          .then(() => Linking.startAltLinkingFlow(c.phone, false))
-          .then((code) => emit({ kind: 'pairingCode', code: String(code || ''), error: code ? '' : 'WhatsApp gave no code' }),
-            (e) => emit({ kind: 'pairingCode', code: '', error: String((e && e.message) || e) }));
       }
     });
+
+    if (WPP.isFullReady) attach();
+    else WPP.loader.onFullReady(attach);
   }
-
-  // WhatsApp's page for browsers it does not accept has no app in it, only this.
-  let reportedOutdated = false;
-  const outdated = () => !!document.body && /page-version/.test(document.body.className);
-
-  // The self-test runs once the module count has stood still for a moment (the page loads its
-  // modules in waves); missing core functions are reported then, and looked for again later.
-  let lastCount = -1;
-  let stableSince = Date.now();
-  let reportedMissing = '';
-  const timer = setInterval(() => {
-    if (outdated() && !reportedOutdated) {
-      reportedOutdated = true;
-      emit({ kind: 'pageProblem', problem: 'browser-outdated' });
-    }
-    const version = window.Debug && window.Debug.VERSION;
-    if (!version || typeof window.require !== 'function') return;
-    const count = moduleNames().length;
-    if (count !== lastCount) {
-      lastCount = count;
-      stableSince = Date.now();
-    }
-    if (Date.now() - stableSince < MODULES_SETTLE_MS) return;
-    const { found, missing, relocated } = findModules();
-    if (!missing.some((n) => n.use === CORE)) {
-      clearInterval(timer);
-      attach(found, missing, relocated, String(version));
-      return;
-    }
-    const labels = missing.map((n) => n.label);
-    if (labels.join() !== reportedMissing) {
-      reportedMissing = labels.join();
-      emit({ kind: 'health', ok: false, missing: labels, unavailable: [CORE].concat(uses(missing).filter((u) => u !== CORE)),
-        relocated, version: String(version) });
-    }
-  }, POLL_MS);
 })();

@@ -18,16 +18,16 @@
   const isList = (v) => Array.isArray(v) && v.length <= 64 && v.every((m) => isStr(m, 256));
 
   const VALID = {
-    ready: (e) => isStr(e.version, 64),
-    health: (e) => typeof e.ok === 'boolean' && isList(e.missing) && isStr(e.version, 64) &&
-      (e.unavailable === undefined || isList(e.unavailable)) && (e.relocated === undefined || isList(e.relocated)),
-    logout: () => true,
+    ready: (e) => isStr(e.version, 64) && isStr(e.library, 64),
+    health: (e) => typeof e.ok === 'boolean' && isList(e.missing) && isStr(e.version, 64) && isStr(e.library, 64) &&
+      isList(e.unavailable),
+    logout: (e) => optional(e.reason, (v) => isStr(v, 64)),
     caughtUp: () => true,
     pageProblem: (e) => isStr(e.problem, 64) && e.problem.length > 0,
     pairingCode: (e) => isStr(e.code, 64) && isStr(e.error, 1024) && (e.code.length > 0) !== (e.error.length > 0),
     state: (e) => isStr(e.state, 64) && e.state.length > 0 && typeof e.hasSynced === 'boolean',
     qr: (e) => isStr(e.qr, 4096) && e.qr.length > 0,
-    ack: (e) => isId(e.id) && Number.isInteger(e.ack) && e.ack >= -1 && e.ack <= 4,
+    ack: (e) => isId(e.id) && Number.isInteger(e.ack) && e.ack >= -7 && e.ack <= 5,
     sendResult: (e) => isId(e.requestId) && isStr(e.id, 256) && typeof e.ok === 'boolean' && isStr(e.error, 1024),
     message: (e) => {
       const m = e.message;

@@ -1,0 +1,191 @@
+#include "pagescript.h"
+#include "profilemanager.h"
+#include "testenv.h"
+#include "webbridge.h"
+#include "webenginetestmain.h"
+#include "whatsapppage.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebEngineProfile>
+#include <QWebEngineScript>
+#include <QWebEngineScriptCollection>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace sak;
+
+// The check that the simulator tells the truth about the real page: the pinned wa-js bundle,
+// alone (with its settings, without our adapter), made to be injected into the real WhatsApp
+// Web, must reach ready on the simulator, receive, send under a chosen id, see acks and log
+// out, through nothing but WPP's public API.
+class TestWaJs : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_stub = test::startStub();
+        QVERIFY(m_stub);
+        m_profiles = std::make_unique<ProfileManager>(QString());
+        QWebEngineProfile *profile = m_profiles->profile(u"wajs"_s, m_dir.path());
+        m_page = std::make_unique<WhatsAppPage>(profile, QList<QUrl>{waUrl()});
+        m_page->scripts().insert(
+            WebBridge::documentScript(u"wa-js settings"_s, WebBridge::libraryConfigSource()));
+        m_page->scripts().insert(WebBridge::documentScript(u"wa-js"_s, WebBridge::librarySource()));
+        m_page->load(waUrl());
+    }
+
+    void cleanupTestCase()
+    {
+        m_page.reset();
+        m_profiles.reset();
+    }
+
+    // On the QR screen wa-js is fully ready (it counts the QR stream mode as ready), not
+    // authenticated, and builds the QR text from the page's keys: ref and three keys.
+    void readyOnTheQrScreen()
+    {
+        QTRY_COMPARE_WITH_TIMEOUT(eval(u"typeof WPP === 'object' && WPP.isFullReady"_s), u"true"_s,
+                                  30000);
+        QCOMPARE(eval(u"WPP.conn.isAuthenticated()"_s), u"false"_s);
+        QCOMPARE(eval(u"String(WPP.conn.isMainReady())"_s), u"true"_s);
+        const QJsonObject code = test::settle(m_page.get(), u"WPP.conn.getAuthCode()"_s);
+        QVERIFY2(code[u"ok"_s].toBool(), qPrintable(code[u"error"_s].toString()));
+        const QString full = code[u"value"_s][u"fullCode"_s].toString();
+        QCOMPARE(full.split(u',').size(), 4);
+        QVERIFY2(full.startsWith(u"2@"_s), qPrintable(full));
+        // What the settings switched off stays off.
+        QCOMPARE(eval(u"String(WPP.config.disableGoogleAnalytics)"_s), u"true"_s);
+        QCOMPARE(eval(u"JSON.stringify(WPP.config.linkPreviewApiServers)"_s), u"[]"_s);
+    }
+
+    // Scanning logs the page in: conn.authenticated, and the phone lists the device under the
+    // name the settings gave, not "WPPConnect".
+    void authenticatesWhenScanned()
+    {
+        eval(u"window.__events = []; for (const e of ['conn.authenticated', 'conn.logout', "
+             u"'conn.logout_reason']) WPP.on(e, () => window.__events.push(e)); 0"_s);
+        QVERIFY(m_stub->simulator().scan());
+        QTRY_COMPARE_WITH_TIMEOUT(eval(u"WPP.conn.isAuthenticated()"_s), u"true"_s, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            eval(u"window.__events.join()"_s).contains(u"conn.authenticated"_s), 10000);
+        QCOMPARE(eval(u"WPP.conn.getMyUserId().toString()"_s), m_stub->simulator().businessWid());
+        QTRY_VERIFY_WITH_TIMEOUT(deviceNames().contains(u"SAK Desktop Agent"_s), 10000);
+    }
+
+    // A customer writes from a LID chat (2026 message keys: no _serialized, toString() gives
+    // the key); wa-js hands the message over with its key and its body.
+    void receivesAMessageInALidChat()
+    {
+        eval(u"window.__messages = []; WPP.on('chat.new_message', (m) => window.__messages.push("
+             u"{id: String(m.id), body: m.body, fromMe: m.id.fromMe})); 0"_s);
+        QVERIFY(m_stub->simulator().inject({{u"chatId"_s, kLid},
+                                            {u"phone"_s, kPhone},
+                                            {u"id"_s, u"3AWAJS0001"_s},
+                                            {u"body"_s, u"do you deliver?"_s}}));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            eval(u"JSON.stringify(window.__messages)"_s).contains(u"do you deliver?"_s), 10000);
+        const QJsonArray got =
+            QJsonDocument::fromJson(
+                eval(u"JSON.stringify(window.__messages.filter((m) => !m.fromMe))"_s).toUtf8())
+                .array();
+        QCOMPARE(got.size(), 1);
+        QCOMPARE(got.at(0)[u"id"_s].toString(), u"false_%1_3AWAJS0001"_s.arg(kLid));
+        // The number behind the LID, as WhatsApp told the page.
+        const QJsonObject entry =
+            test::settle(m_page.get(), u"WPP.contact.getPnLidEntry('%1')"_s.arg(kLid));
+        QVERIFY2(entry[u"ok"_s].toBool(), qPrintable(entry[u"error"_s].toString()));
+        QCOMPARE(entry[u"value"_s][u"phoneNumber"_s][u"_serialized"_s].toString(), kPhone);
+    }
+
+    // Sent under the id the sender chose; a phone number whose LID is known is sent in the LID
+    // chat; the message can be found by its key afterwards; delivered and read acks arrive.
+    void sendsUnderAChosenIdAndSeesAcks()
+    {
+        eval(u"window.__acks = []; WPP.on('chat.msg_ack_change', (e) => window.__acks.push("
+             u"{ack: e.ack, ids: e.ids.map((key) => key.id)})); 0"_s);
+        const QJsonObject chat = test::settle(m_page.get(), u"WPP.chat.find('%1')"_s.arg(kPhone));
+        QVERIFY2(chat[u"ok"_s].toBool(), qPrintable(chat[u"error"_s].toString()));
+        const QString key = u"true_%1_3EB0WAJS0000000000000000000001"_s.arg(kLid);
+        const QJsonObject sent = test::settle(
+            m_page.get(),
+            u"WPP.chat.sendTextMessage('%1', 'Yes, every day.', {messageId: '%2'})"_s.arg(kLid,
+                                                                                          key));
+        QVERIFY2(sent[u"ok"_s].toBool(), qPrintable(sent[u"error"_s].toString()));
+        QCOMPARE(sent[u"value"_s][u"id"_s].toString(), key);
+        QCOMPARE(sent[u"value"_s][u"ack"_s].toInt(), 1);
+        const QJsonArray inChat = m_stub->simulator().chat(kLid);
+        QCOMPARE(inChat.last()[u"id"_s].toString(), u"3EB0WAJS0000000000000000000001"_s);
+        QCOMPARE(inChat.last()[u"body"_s].toString(), u"Yes, every day."_s);
+
+        const QJsonObject found = test::settle(
+            m_page.get(), u"WPP.chat.getMessageById('%1').then((m) => m.body)"_s.arg(key));
+        QVERIFY2(found[u"ok"_s].toBool(), qPrintable(found[u"error"_s].toString()));
+        QCOMPARE(found[u"value"_s].toString(), u"Yes, every day."_s);
+
+        QTRY_VERIFY_WITH_TIMEOUT(ackSeen(2, u"3EB0WAJS0000000000000000000001"_s), 10000);
+        QVERIFY(m_stub->simulator().markRead(kLid));
+        QTRY_VERIFY_WITH_TIMEOUT(ackSeen(3, u"3EB0WAJS0000000000000000000001"_s), 10000);
+    }
+
+    // A phone number: wa-js's chat lookup lands in the person's LID chat when WhatsApp knows
+    // it, so the key must be built on the chat it returns.
+    void aPhoneNumberIsSentToInItsLidChat()
+    {
+        const QJsonObject chat = test::settle(
+            m_page.get(), u"WPP.chat.find('%1').then((c) => c.id.toString())"_s.arg(kPhone));
+        QVERIFY2(chat[u"ok"_s].toBool(), qPrintable(chat[u"error"_s].toString()));
+        QCOMPARE(chat[u"value"_s].toString(), kLid);
+        const QJsonObject refused = test::settle(
+            m_page.get(),
+            u"WPP.chat.sendTextMessage('%1', 'x', {messageId: 'true_%1_3EB0WAJSX'})"_s.arg(kPhone));
+        QVERIFY(!refused[u"ok"_s].toBool());
+        QVERIFY2(refused[u"error"_s].toString().contains(u"not same of chat"_s),
+                 qPrintable(refused[u"error"_s].toString()));
+    }
+
+    // Logging out from the computer: WPP.conn.logout() settles, the phone forgets the device.
+    void logsOut()
+    {
+        const QJsonObject out = test::settle(m_page.get(), u"WPP.conn.logout()"_s);
+        QVERIFY2(out[u"ok"_s].toBool(), qPrintable(out[u"error"_s].toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_stub->simulator().state()[u"paired"_s].toBool(), 10000);
+    }
+
+private:
+    static inline const QString kLid = u"102030405060708@lid"_s;
+    static inline const QString kPhone = u"491701239999@c.us"_s;
+
+    QUrl waUrl() const { return QUrl(u"https://127.0.0.1:%1/wa/"_s.arg(m_stub->httpsPort())); }
+    QString eval(const QString &script) { return test::evaluate(m_page.get(), script); }
+
+    bool ackSeen(int ack, const QString &id)
+    {
+        const QJsonArray acks =
+            QJsonDocument::fromJson(eval(u"JSON.stringify(window.__acks)"_s).toUtf8()).array();
+        return std::any_of(acks.begin(), acks.end(), [&](const QJsonValue &a) {
+            const QJsonArray ids = a[u"ids"_s].toArray();
+            return a[u"ack"_s].toInt() == ack &&
+                   std::any_of(ids.begin(), ids.end(),
+                               [&](const QJsonValue &key) { return key.toString() == id; });
+        });
+    }
+
+    QStringList deviceNames() const
+    {
+        QStringList names;
+        for (const auto &page : m_stub->simulator().state()[u"pages"_s].toArray())
+            names.append(page[u"deviceName"_s].toString());
+        return names;
+    }
+
+    std::unique_ptr<stub::StubServer> m_stub;
+    QTemporaryDir m_dir;
+    std::unique_ptr<ProfileManager> m_profiles;
+    std::unique_ptr<WhatsAppPage> m_page;
+};
+
+SAK_WEBENGINE_TEST_MAIN(TestWaJs, QGuiApplication, true)
+#include "tst_wajs.moc"
