@@ -528,11 +528,12 @@ Result<QJsonObject> WhatsAppSimulator::revoke(const QString &id)
     return QJsonObject{{u"id"_s, id}};
 }
 
-std::optional<std::pair<QByteArray, QString>> WhatsAppSimulator::mediaFile(const QString &id) const
+std::optional<std::pair<QByteArray, QString>> WhatsAppSimulator::mediaFile(const QString &id)
 {
     const auto it = m_byId.constFind(id);
     if (it == m_byId.cend() || m_messages.at(*it).media.isEmpty())
         return std::nullopt;
+    ++m_downloads[id];
     const Message &m = m_messages.at(*it);
     return std::pair{m.media, m.extra.value(u"mimetype"_s).toString()};
 }

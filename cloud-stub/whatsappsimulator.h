@@ -53,8 +53,9 @@ public:
     // The customer edited or deleted ("revoked") a message they sent.
     Result<QJsonObject> edit(const QString &id, const QString &body);
     Result<QJsonObject> revoke(const QString &id);
-    // A media file, as WhatsApp's media servers hand it to the page.
-    std::optional<std::pair<QByteArray, QString>> mediaFile(const QString &id) const;
+    // A media file, as WhatsApp's media servers hand it to the page (counted).
+    std::optional<std::pair<QByteArray, QString>> mediaFile(const QString &id);
+    int mediaDownloads(const QString &id) const { return m_downloads.value(id); }
     Result<QJsonObject> markRead(const QString &chatId);
     Result<QJsonObject> logout();
     QJsonObject state() const;
@@ -120,6 +121,7 @@ private:
     QHash<QString, QJsonArray> m_activity; // by chat
     QHash<QString, qsizetype> m_byId;
     QHash<QString, QByteArray> m_uploads; // by directPath, until a sent message takes it
+    QHash<QString, int> m_downloads;      // how often each message's media was fetched
     // The LID behind a phone number (both as wids), as WhatsApp's servers know it.
     QHash<QString, QString> m_lidByPhone;
     QHash<QString, QString> m_phoneByLid;

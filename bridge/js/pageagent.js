@@ -248,7 +248,9 @@
         const options = { messageId: key, waitForAck: true, linkPreview: false, markIsRead: false, detectMentioned: false };
         if (c.quotedId) {
           // Quoted if WhatsApp still has it; else the reply goes without the quote.
-          const quoted = await WPP.chat.getMessageById('false_' + chat.id.toString() + '_' + c.quotedId).catch(() => null);
+          // The agent names it by the key it was captured with (or by its id alone).
+          const quotedKey = c.quotedId.includes('_') ? c.quotedId : 'false_' + chat.id.toString() + '_' + c.quotedId;
+          const quoted = await WPP.chat.getMessageById(quotedKey).catch(() => null);
           if (quoted) options.quotedMsg = quoted;
           else console.warn('sak: the message to quote is not in the page; sending without the quote');
         }
@@ -284,9 +286,17 @@
         typeof c.requestId === 'string' && inOrder(c.chatId, () => new Promise((started) => {
           sendText(c, started).finally(started);
         })),
-      markSeen: (c) => typeof c.chatId === 'string' && quietly(inOrder(c.chatId, () => WPP.chat.markIsRead(c.chatId))),
+      // Only a chat that has messages to read (a cold chat, e.g. a broadcast's, has none).
+      markSeen: (c) => typeof c.chatId === 'string' &&
+        quietly(inOrder(c.chatId, async () => {
+          const chat = WPP.whatsapp.ChatStore.get(c.chatId);
+          if (chat) await WPP.chat.markIsRead(chat.id);
+        })),
+      // In the chat WhatsApp really uses (found or created first: a broadcast types into a chat
+      // the page has not opened yet).
       typing: (c) => typeof c.chatId === 'string' && typeof c.typing === 'boolean' &&
-        quietly(inOrder(c.chatId, () => (c.typing ? WPP.chat.markIsComposing(c.chatId) : WPP.chat.markIsPaused(c.chatId)))),
+        quietly(inOrder(c.chatId, () => WPP.chat.find(c.chatId).then((chat) => (c.typing
+          ? WPP.chat.markIsComposing(chat.id) : WPP.chat.markIsPaused(chat.id))))),
       catchUp: (c) => Number.isInteger(c.since) && catchUp(c),
       configure: (c) => {
         if (Number.isInteger(c.mediaMaxBytes) && c.mediaMaxBytes >= 0) mediaMaxBytes = c.mediaMaxBytes;

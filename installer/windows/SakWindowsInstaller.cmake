@@ -22,6 +22,8 @@ install(RUNTIME_DEPENDENCY_SET sak_runtime_dependencies
 set(CMAKE_INSTALL_SYSTEM_RUNTIME_COMPONENT agent)
 include(InstallRequiredSystemLibraries)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION doc COMPONENT agent)
+# wa-js (Apache-2.0) is compiled into sak-agent.exe: its licence goes with it.
+install(FILES ${SAK_WAJS_LICENSE} DESTINATION doc RENAME wa-js-LICENSE.txt COMPONENT agent)
 
 set(CPACK_GENERATOR NSIS)
 set(CPACK_COMPONENTS_ALL agent)

@@ -73,7 +73,8 @@ private Q_SLOTS:
             QStringList what;
             for (const auto a : activity)
                 what.append(a[u"what"_s].toString());
-            QCOMPARE(what, QStringList({u"composing"_s, u"paused"_s, u"send"_s}));
+            QVERIFY2(what == QStringList({u"composing"_s, u"paused"_s, u"send"_s}),
+                     qPrintable(what.join(u", "_s)));
             sends.append(activity.last()[u"tMs"_s].toInteger());
         }
         QCOMPARE(sends.size(), kHourlyCap);

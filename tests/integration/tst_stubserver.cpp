@@ -165,10 +165,13 @@ private Q_SLOTS:
     {
         const auto page = https(u"/wa/"_s, {});
         QCOMPARE(page.status, 200);
-        QVERIFY(page.body.contains("whatsapp-sim.js"));
-        const auto script = https(u"/wa/whatsapp-sim.js"_s, {});
-        QCOMPARE(script.status, 200);
-        QVERIFY(script.body.contains("window.require = function"));
+        for (const char *script : {"loader.js", "modules.js", "whatsapp-sim.js"}) {
+            QVERIFY2(page.body.contains(script), script);
+            QCOMPARE(https(u"/wa/"_s + QLatin1StringView(script), {}).status, 200);
+        }
+        // Meta's module loader, as wa-js looks for it.
+        const auto loader = https(u"/wa/loader.js"_s, {});
+        QVERIFY(loader.body.contains("window.importNamespace = importNamespace"));
     }
 
     void controlApiValidates()

@@ -1,5 +1,6 @@
 #include "pagescript.h"
 #include "profilemanager.h"
+#include "requestpolicy.h"
 #include "testenv.h"
 #include "webbridge.h"
 #include "webenginetestmain.h"
@@ -30,6 +31,9 @@ private Q_SLOTS:
         QVERIFY(m_stub);
         m_profiles = std::make_unique<ProfileManager>(QString());
         QWebEngineProfile *profile = m_profiles->profile(u"wajs"_s, m_dir.path());
+        // Counts what the page tries to send elsewhere (the agent's own policy, here a witness).
+        m_requests = std::make_unique<RequestPolicy>(waUrl());
+        profile->setUrlRequestInterceptor(m_requests.get());
         m_page = std::make_unique<WhatsAppPage>(profile, QList<QUrl>{waUrl()});
         m_page->scripts().insert(
             WebBridge::documentScript(u"wa-js settings"_s, WebBridge::libraryConfigSource()));
@@ -40,6 +44,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_page.reset();
+        m_profiles->profile(u"wajs"_s, m_dir.path())->setUrlRequestInterceptor(nullptr);
         m_profiles.reset();
     }
 
@@ -146,6 +151,23 @@ private Q_SLOTS:
                  qPrintable(refused[u"error"_s].toString()));
     }
 
+    // With its settings, wa-js sends nothing to a third party: no analytics (though it logged
+    // in and sent), no link-preview servers (though a message carried a link and asked for a
+    // preview, which WhatsApp's own code built).
+    void reachesNoThirdParty()
+    {
+        const QJsonObject sent = test::settle(
+            m_page.get(), u"WPP.chat.sendTextMessage('%1', 'Our menu: https://example.org/menu', "
+                          u"{messageId: 'true_%1_3EB0WAJS0000000000000000000002', linkPreview: "
+                          u"true}).then((r) => WPP.chat.getMessageById(r.id)).then((m) => "
+                          u"m.subtype)"_s.arg(kLid));
+        QVERIFY2(sent[u"ok"_s].toBool(), qPrintable(sent[u"error"_s].toString()));
+        QCOMPARE(sent[u"value"_s].toString(), u"url"_s);
+        // A preview fetched from a server is awaited before the send settles; analytics of the
+        // login went out (or not) seconds ago.
+        QCOMPARE(m_requests->blockedCount(), 0u);
+    }
+
     // Logging out from the computer: WPP.conn.logout() settles, the phone forgets the device.
     void logsOut()
     {
@@ -182,6 +204,7 @@ private:
     }
 
     std::unique_ptr<stub::StubServer> m_stub;
+    std::unique_ptr<RequestPolicy> m_requests;
     QTemporaryDir m_dir;
     std::unique_ptr<ProfileManager> m_profiles;
     std::unique_ptr<WhatsAppPage> m_page;

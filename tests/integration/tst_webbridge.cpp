@@ -182,6 +182,31 @@ private Q_SLOTS:
         QCOMPARE(m_bridge->state(), SessionState::Connected);
     }
 
+    // The page's own scripts reach out to other hosts: each request is blocked before it
+    // leaves, counted and reported; the page still reaches its own origin.
+    void requestsToOtherHostsAreBlocked()
+    {
+        QSignalSpy blocked(m_bridge.get(), &WhatsAppSession::requestBlocked);
+        const quint64 before = m_bridge->blockedRequests();
+        evaluate(
+            u"fetch('https://analytics.google.com/g/collect?v=2').catch(() => 0);"
+            u"new Image().src = 'https://wajsapi.titanchat.com.br/v1/link-preview/fetch-data.png';"
+            u"navigator.sendBeacon('https://tracker.example.net/b', 'the shop'); 0"_s,
+            QWebEngineScript::MainWorld);
+        QTRY_COMPARE_WITH_TIMEOUT(blocked.size(), 3, 10000);
+        QSet<QString> hosts;
+        for (const auto &args : blocked)
+            hosts.insert(args.at(0).toString());
+        QCOMPARE(hosts, QSet<QString>({u"analytics.google.com"_s, u"wajsapi.titanchat.com.br"_s,
+                                       u"tracker.example.net"_s}));
+        QCOMPARE(m_bridge->blockedRequests(), before + 3);
+        evaluate(u"fetch('/wa/').then((r) => { window.__own = r.status; }); 0"_s,
+                 QWebEngineScript::MainWorld);
+        QTRY_COMPARE_WITH_TIMEOUT(evaluate(u"String(window.__own)"_s, QWebEngineScript::MainWorld),
+                                  u"200"_s, 10000);
+        QCOMPARE(blocked.size(), 3);
+    }
+
     void sessionSurvivesAReload()
     {
         QSignalSpy states(m_bridge.get(), &WhatsAppSession::stateChanged);

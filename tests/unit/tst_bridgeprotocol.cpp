@@ -47,11 +47,17 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<int>("index");
         QTest::newRow("ready") << QByteArray(R"({"kind":"ready","version":"2.3000.1"})") << 0;
+        QTest::newRow("ready through wa-js")
+            << QByteArray(R"({"kind":"ready","version":"2.3000.1","library":"wa-js 4.6.0"})") << 0;
         QTest::newRow("state") << QByteArray(
                                       R"({"kind":"state","state":"CONNECTED","hasSynced":true})")
                                << 1;
         QTest::newRow("qr") << QByteArray(R"({"kind":"qr","qr":"2@abc,key,id,adv,web"})") << 2;
         QTest::newRow("ack") << QByteArray(R"({"kind":"ack","id":"3EB0AA","ack":3})") << 4;
+        QTest::newRow("ack: content too big")
+            << QByteArray(R"({"kind":"ack","id":"3EB0AA","ack":-4})") << 4;
+        QTest::newRow("ack: to the shop's devices")
+            << QByteArray(R"({"kind":"ack","id":"3EB0AA","ack":5})") << 4;
         QTest::newRow("send result")
             << QByteArray(
                    R"({"kind":"sendResult","requestId":"3EB0AA","id":"3EB0AA","ok":true,"error":""})")
@@ -62,9 +68,11 @@ private Q_SLOTS:
             << 6;
         QTest::newRow("health with uses")
             << QByteArray(
-                   R"({"kind":"health","ok":false,"missing":["WAWebMsgKey.newId"],"unavailable":["sending"],"relocated":["X in Y"],"version":"2.3000.1"})")
+                   R"({"kind":"health","ok":false,"missing":["addAndSendMsgToChat"],"unavailable":["sending"],"version":"2.3000.1","library":"wa-js 4.6.0"})")
             << 6;
         QTest::newRow("logout") << QByteArray(R"({"kind":"logout"})") << 7;
+        QTest::newRow("logout with its reason")
+            << QByteArray(R"({"kind":"logout","reason":"primary_logged_out"})") << 7;
         QTest::newRow("page problem")
             << QByteArray(R"({"kind":"pageProblem","problem":"browser-outdated"})") << 8;
         QTest::newRow("pairing code")
@@ -90,6 +98,11 @@ private Q_SLOTS:
         QTest::newRow("unknown kind") << QByteArray(R"({"kind":"launchMissiles"})");
         QTest::newRow("kind not a string") << QByteArray(R"({"kind":7})");
         QTest::newRow("ack level out of range") << QByteArray(R"({"kind":"ack","id":"x","ack":9})");
+        QTest::newRow("ack level below WhatsApp's")
+            << QByteArray(R"({"kind":"ack","id":"x","ack":-8})");
+        QTest::newRow("logout reason not text") << QByteArray(R"({"kind":"logout","reason":3})");
+        QTest::newRow("library not text")
+            << QByteArray(R"({"kind":"ready","version":"2.3000.1","library":[]})");
         QTest::newRow("ack level a string") << QByteArray(R"({"kind":"ack","id":"x","ack":"2"})");
         QTest::newRow("empty qr") << QByteArray(R"({"kind":"qr","qr":""})");
         QTest::newRow("state without synced")

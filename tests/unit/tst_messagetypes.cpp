@@ -73,13 +73,42 @@ private Q_SLOTS:
         QTest::newRow("device") << 2 << u"delivered"_s;
         QTest::newRow("read") << 3 << u"read"_s;
         QTest::newRow("played") << 4 << u"played"_s;
+        QTest::newRow("to the shop's devices") << 5 << u"sent to the shop's devices"_s;
+        QTest::newRow("too big") << -4 << u"failed"_s;
+        QTest::newRow("md downgrade") << -7 << u"failed"_s;
         QTest::newRow("unknown") << 9 << u"unknown"_s;
+        QTest::newRow("below WhatsApp's") << -8 << u"unknown"_s;
     }
     void ackNames()
     {
         QFETCH(int, ack);
         QFETCH(QString, name);
         QCOMPARE(ackName(ack), name);
+    }
+
+    // Each of WhatsApp's failures (-7..-1) says why; the other levels are not failures.
+    void ackFailuresSayWhy_data()
+    {
+        QTest::addColumn<int>("ack");
+        QTest::addColumn<QString>("says"); // empty: not a failure
+        QTest::newRow("md downgrade") << -7 << u"too old"_s;
+        QTest::newRow("inactive") << -6 << u"inactive"_s;
+        QTest::newRow("unuploadable") << -5 << u"upload"_s;
+        QTest::newRow("too big") << -4 << u"too large"_s;
+        QTest::newRow("gone") << -3 << u"no longer"_s;
+        QTest::newRow("expired") << -2 << u"expire"_s;
+        QTest::newRow("error") << -1 << u"error"_s;
+        QTest::newRow("pending") << 0 << QString();
+        QTest::newRow("read") << 3 << QString();
+        QTest::newRow("peer") << 5 << QString();
+    }
+    void ackFailuresSayWhy()
+    {
+        QFETCH(int, ack);
+        QFETCH(QString, says);
+        const QString failure = ackFailure(ack);
+        QCOMPARE(failure.isEmpty(), says.isEmpty());
+        QVERIFY2(failure.contains(says), qPrintable(failure));
     }
 };
 

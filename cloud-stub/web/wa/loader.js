@@ -5,9 +5,10 @@
 // on demand. Code injected into the page (wa-js) finds WhatsApp's functions through exactly
 // this surface; nothing here knows about it.
 //
-// "WhatsApp changed" modes for tests, as a new WhatsApp build changes things:
-//   ?omit=ModuleA,ModuleB            leaves modules out
-//   ?rename=ModuleA:NewName,...      defines a module under another name
+// "WhatsApp changed" modes for tests, as a new WhatsApp build changes things for code that
+// looks for its modules (the page's own code keeps working, as the real page's does):
+//   ?omit=ModuleA,ModuleB            leaves modules out of the registry
+//   ?rename=ModuleA:NewName,...      lists a module under another name
 //   ?move=ModuleA.fn:OtherModule,... takes a function out of a module into another one
 (function () {
   'use strict';
@@ -24,9 +25,12 @@
 
   // id -> { factory, module: {exports}, state: 'defined' | 'loading' | 'loaded' }
   const registry = new Map();
+  const aliases = new Map(); // the name a renamed module is listed under -> its own name
+  // What the registry shows: every module but the omitted ones, renamed ones under their new name.
+  const listed = () => Array.from(registry.keys()).filter((id) => !omitted.has(id)).map((id) => renamed.get(id) || id);
 
   function importNamespace(id) {
-    const entry = registry.get(id);
+    const entry = registry.get(registry.has(id) ? id : aliases.get(id));
     if (!entry) throw new Error('Requiring unknown module "' + id + '"');
     if (entry.state === 'defined') {
       entry.state = 'loading';
@@ -53,10 +57,9 @@
     registry.set(id, { factory, module: { exports: {} }, state: 'defined' });
   }
 
-  function define(name, deps, factory) {
-    if (omitted.has(name)) return;
-    const id = renamed.get(name) || name;
-    const own = moves.filter((m) => m.module === name);
+  function define(id, deps, factory) {
+    if (renamed.has(id)) aliases.set(renamed.get(id), id);
+    const own = moves.filter((m) => m.module === id);
     if (own.length === 0) {
       register(id, factory);
       return;
@@ -83,7 +86,10 @@
       enumerable: true,
       get() {
         const map = {};
-        for (const [id, entry] of registry) map[id] = { factory: entry.factory, exports: entry.module.exports };
+        for (const id of listed()) {
+          const entry = registry.get(registry.has(id) ? id : aliases.get(id));
+          map[id] = { factory: entry.factory, exports: entry.module.exports };
+        }
         return map;
       },
     });

@@ -714,6 +714,28 @@
     exports.markPaused = (chat) => n('WAWebChatStateBridge').sendChatStatePaused(chat.id);
   });
 
+  // ---- Link previews: WhatsApp builds them in the page (wa-js can be told to fetch them from
+  // servers of its own instead: the agent tells it not to) ----
+  define('useWAWebLinkPreview', [], (g, r, d, n, module, exports) => {
+    exports.findFirstWebLink = (text) => {
+      const match = /\bhttps?:\/\/[^\s]+/i.exec(String(text || ''));
+      if (!match) return undefined;
+      const url = new URL(match[0]);
+      return { url: match[0], href: match[0], domain: url.hostname, index: match.index };
+    };
+  });
+  define('WAWebGenMinimalLinkPreviewChatAction', [], (g, r, d, n, module, exports) => {
+    exports.genMinimalLinkPreview = async (url) => ({
+      data: { title: url, description: '', canonicalUrl: url, matchedText: url, richPreviewType: 0, doNotPlayInline: true },
+    });
+  });
+  define('WAWebLinkPreviewChatAction', [], (g, r, d, n, module, exports) => {
+    exports.getLinkPreview = async (link) => {
+      const preview = await n('WAWebGenMinimalLinkPreviewChatAction').genMinimalLinkPreview(link.url, 'default', false, {});
+      return preview ? { url: link.url, data: preview.data } : null;
+    };
+  });
+
   // ---- Acks, reactions and poll votes, as the stanza handlers hand them over ----
   const receiptHandler = (n) => async (receipt) => {
     const store = n('WAWebMsgCollection').MsgCollection;

@@ -346,6 +346,14 @@
     render();
   };
 
+  // The real page takes its stanzas one at a time (each is decrypted, asynchronously, before
+  // the next): what a message's arrival sets off has run before the next one arrives.
+  const nextTask = () => new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+
   let failing = false;
   const poll = async () => {
     try {
@@ -361,6 +369,7 @@
           lastSeq = event.seq;
         }
         handle(event);
+        await nextTask();
       }
       if (Socket.state === 'CONNECTED') waitingForConnection.splice(0).forEach((retry) => retry());
     } catch (e) {
