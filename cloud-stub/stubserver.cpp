@@ -442,6 +442,19 @@ void StubServer::addControlRoutes()
         return resultResponse(
             m_simulator->revoke(body ? body->value(u"id"_s).toString() : QString()));
     });
+    m_control->route(u"/control/fail"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        return resultResponse(m_simulator->fail(body ? body->value(u"id"_s).toString() : QString(),
+                                                body ? body->value(u"ack"_s).toInt() : 0));
+    });
+    m_control->route(u"/control/poll"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        return resultResponse(m_simulator->poll(body.value_or(QJsonObject())));
+    });
+    m_control->route(u"/control/vote"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        return resultResponse(m_simulator->vote(body.value_or(QJsonObject())));
+    });
     m_control->route(u"/control/block"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
         return resultResponse(

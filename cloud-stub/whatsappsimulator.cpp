@@ -528,6 +528,80 @@ Result<QJsonObject> WhatsAppSimulator::revoke(const QString &id)
     return QJsonObject{{u"id"_s, id}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::fail(const QString &id, int ack)
+{
+    const auto it = m_byId.constFind(id);
+    if (it == m_byId.cend() || !m_messages.at(*it).fromMe)
+        return Error{u"unknown-message"_s,
+                     u"The business sent no message with the id %1."_s.arg(id)};
+    if (ack < -7 || ack > -1)
+        return invalid(u"ack must be one of WhatsApp's failures, -7 to -1."_s);
+    Message &m = m_messages[*it];
+    m.ack = ack;
+    toPairedPages(QJsonObject{
+        {u"type"_s, u"ack"_s}, {u"id"_s, id}, {u"chatId"_s, m.chatId}, {u"ack"_s, ack}});
+    return QJsonObject{{u"id"_s, id}, {u"ack"_s, ack}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::poll(const QJsonObject &request)
+{
+    const QString chatId = request.value(u"chatId"_s).toString();
+    const QString name = request.value(u"name"_s).toString();
+    const QJsonArray options = request.value(u"options"_s).toArray();
+    static const QRegularExpression person(u"^[0-9]{6,20}@(c\\.us|lid)$"_s);
+    if (!person.match(chatId).hasMatch() || name.isEmpty() || options.size() < 2 ||
+        options.size() > 12)
+        return invalid(
+            u"chatId (a person's chat), name and 2 to 12 options (texts) are required."_s);
+    QJsonArray pollOptions;
+    for (qsizetype i = 0; i < options.size(); ++i) {
+        if (options.at(i).toString().isEmpty())
+            return invalid(u"Each option is a text."_s);
+        pollOptions.append(QJsonObject{{u"localId"_s, i}, {u"name"_s, options.at(i).toString()}});
+    }
+    Message m;
+    m.id = u"3EB0"_s + randomHex(5);
+    m.chatId = chatId;
+    m.fromMe = true;
+    m.body = name;
+    m.t = nowMs() / 1000;
+    m.ack = 1;
+    m.sendCount = 1;
+    m.receivedMs = nowMs();
+    m.delivered = true;
+    m.extra = QJsonObject{
+        {u"type"_s, u"poll_creation"_s}, {u"pollName"_s, name}, {u"pollOptions"_s, pollOptions}};
+    m_byId.insert(m.id, m_messages.size());
+    m_messages.append(m);
+    toPairedPages(QJsonObject{{u"type"_s, u"msg"_s}, {u"msg"_s, toJson(m, true)}});
+    return QJsonObject{{u"id"_s, m.id}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::vote(const QJsonObject &request)
+{
+    const QString pollId = request.value(u"pollId"_s).toString();
+    const auto it = m_byId.constFind(pollId);
+    if (it == m_byId.cend() ||
+        m_messages.at(*it).extra.value(u"type"_s).toString() != u"poll_creation"_s)
+        return Error{u"unknown-poll"_s, u"The business sent no poll with the id %1."_s.arg(pollId)};
+    const Message &poll = m_messages.at(*it);
+    const qsizetype count = poll.extra.value(u"pollOptions"_s).toArray().size();
+    QJsonArray selected;
+    for (const auto option : request.value(u"options"_s).toArray()) {
+        if (!option.isDouble() || option.toInt() < 0 || option.toInt() >= count)
+            return invalid(
+                u"options are the indexes of the options chosen (0 to %1)."_s.arg(count - 1));
+        selected.append(option.toInt());
+    }
+    const QString voteId = u"3A"_s + randomHex(4);
+    toPairedPages(QJsonObject{{u"type"_s, u"vote"_s},
+                              {u"id"_s, voteId},
+                              {u"chatId"_s, poll.chatId},
+                              {u"pollId"_s, pollId},
+                              {u"options"_s, selected}});
+    return QJsonObject{{u"id"_s, voteId}};
+}
+
 std::optional<std::pair<QByteArray, QString>> WhatsAppSimulator::mediaFile(const QString &id)
 {
     const auto it = m_byId.constFind(id);

@@ -53,6 +53,12 @@ public:
     // The customer edited or deleted ("revoked") a message they sent.
     Result<QJsonObject> edit(const QString &id, const QString &body);
     Result<QJsonObject> revoke(const QString &id);
+    // WhatsApp failed a message of the business: ack is WhatsApp's failure level, -7..-1.
+    Result<QJsonObject> fail(const QString &id, int ack);
+    // The business sent a poll (from its phone): {chatId, name, options: [text]}; a customer
+    // votes on it: {pollId, options: [index]}.
+    Result<QJsonObject> poll(const QJsonObject &request);
+    Result<QJsonObject> vote(const QJsonObject &request);
     // A media file, as WhatsApp's media servers hand it to the page (counted).
     std::optional<std::pair<QByteArray, QString>> mediaFile(const QString &id);
     int mediaDownloads(const QString &id) const { return m_downloads.value(id); }

@@ -14,16 +14,16 @@ SAK_PACKAGES=(
     libgl-dev libxkbcommon-dev
     xvfb xauth dbus dbus-x11 gnome-keyring fonts-dejavu-core
     dpkg-dev lintian librsvg2-bin help2man desktop-file-utils appstream
-    nodejs npm
 )
 
 sak_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 sak_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Installs the packages that are missing, and only those.
+# Installs the packages that are missing, and only those (default: SAK_PACKAGES).
 sak_install_packages() {
     local missing=() p
-    for p in "${SAK_PACKAGES[@]}"; do
+    (($# > 0)) || set -- "${SAK_PACKAGES[@]}"
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [[ ${#missing[@]} -eq 0 ]] && return 0
@@ -46,7 +46,10 @@ sak_install_npm() {
     stamp=$dir/node_modules/.sak-lock-sha256
     want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
     [[ -f $stamp && $(cat "$stamp") == "$want" && -f $dir/node_modules/@wppconnect/wa-js/dist/wppconnect-wa.js ]] && return 0
-    command -v npm >/dev/null || sak_die "npm not found: install Debian's npm package (apt-get install npm), then run again."
+    # Debian's Node.js and npm, unless a Node.js with its npm is there already (NodeSource's
+    # nodejs package, for one, carries npm and conflicts with Debian's).
+    command -v npm >/dev/null || sak_install_packages nodejs npm
+    command -v npm >/dev/null || sak_die "npm not found: install Debian's nodejs and npm packages (apt-get install nodejs npm), then run again."
     sak_log "installing the bridge's npm packages (npm ci in bridge/js)"
     (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
         || sak_die "npm ci could not install bridge/js's packages: check the npm registry is reachable (npm ping), then run again."

@@ -331,8 +331,11 @@ private Q_SLOTS:
         }
         const auto ours = [&] {
             QList<InboundMessage> messages;
-            for (const QString &chat : idByChat.keys())
-                messages += messagesIn(received, chat);
+            for (const auto &args : received) {
+                const auto m = args.at(0).value<InboundMessage>();
+                if (m.id.contains(u'_' + idByChat.value(m.chatId)))
+                    messages.append(m);
+            }
             return messages;
         };
         QTRY_COMPARE_WITH_TIMEOUT(ours().size(), 6, 15000);
@@ -480,6 +483,27 @@ private Q_SLOTS:
         QCOMPARE(sentDocument[u"x"_s][u"filename"_s].toString(), u"menu.pdf"_s);
         QCOMPARE(QByteArray::fromBase64(sentDocument[u"media"_s].toString().toLatin1()),
                  document.media);
+    }
+
+    // WhatsApp fails a message the shop sent (here: the file was too big): the agent hears
+    // WhatsApp's own level, which says why.
+    void failuresReachTheAgentWithTheirLevel()
+    {
+        Session s(url({}), name());
+        pair(s);
+        QSignalSpy finished(s.bridge.get(), &WhatsAppSession::sendFinished);
+        QSignalSpy acks(s.bridge.get(), &WhatsAppSession::ackChanged);
+        const OutboundText text{u"r-f"_s, u"491701230012@c.us"_s, u"the catalogue"_s,
+                                newWhatsAppMessageId()};
+        s.bridge->sendText(text);
+        QVERIFY(finished.wait(10000));
+        QVERIFY(m_stub->simulator().fail(text.waMessageId, int(Ack::ContentTooBig)));
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(acks.cbegin(), acks.cend(),
+                                             [&](const QList<QVariant> &args) {
+                                                 return args.at(0).toString() == text.waMessageId &&
+                                                        args.at(1).toInt() == -4;
+                                             }),
+                                 10000);
     }
 
     // What the page asks permission for is refused (here: notifications; unanswered, the

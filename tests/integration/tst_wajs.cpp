@@ -151,6 +151,48 @@ private Q_SLOTS:
                  qPrintable(refused[u"error"_s].toString()));
     }
 
+    // Poll votes come as rows of the votes table (not as messages): wa-js hands them over with
+    // the options chosen, for the poll the shop sent.
+    void pollVotesArrive()
+    {
+        eval(
+            u"window.__votes = []; WPP.on('chat.poll_response', (v) => window.__votes.push("
+            u"{poll: v.msgId.id, chosen: v.selectedOptions.filter(Boolean).map((o) => o.name)})); 0"_s);
+        const auto poll = m_stub->simulator().poll(
+            {{u"chatId"_s, kLid},
+             {u"name"_s, u"Pick-up time?"_s},
+             {u"options"_s, QJsonArray{u"9-12"_s, u"12-15"_s, u"15-18"_s}}});
+        QVERIFY(poll);
+        const QString pollId = poll.value()[u"id"_s].toString();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            test::settle(m_page.get(),
+                         u"WPP.chat.getMessageById('true_%1_%2').then((m) => m.type)"_s.arg(
+                             kLid, pollId))[u"value"_s]
+                    .toString() == u"poll_creation"_s,
+            10000);
+        QVERIFY(m_stub->simulator().vote({{u"pollId"_s, pollId}, {u"options"_s, QJsonArray{1}}}));
+        QTRY_COMPARE_WITH_TIMEOUT(eval(u"JSON.stringify(window.__votes)"_s),
+                                  uR"([{"poll":"%1","chosen":["12-15"]}])"_s.arg(pollId), 10000);
+    }
+
+    // View-once media on a linked device: a placeholder that never decrypts, handed over as
+    // what it is.
+    void placeholdersArriveAsPlaceholders()
+    {
+        QVERIFY(
+            m_stub->simulator().inject({{u"chatId"_s, kLid},
+                                        {u"id"_s, u"3AWAJS0002"_s},
+                                        {u"body"_s, u"(a photo, view once)"_s},
+                                        {u"placeholder"_s, u"view_once_unavailable_fanout"_s}}));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            eval(u"JSON.stringify(window.__messages)"_s).contains(u"3AWAJS0002"_s), 10000);
+        QCOMPARE(
+            test::settle(m_page.get(), u"WPP.chat.getMessageById('false_%1_3AWAJS0002').then("
+                                       u"(m) => m.type + ' ' + m.subtype)"_s.arg(kLid))[u"value"_s]
+                .toString(),
+            u"ciphertext view_once_unavailable_fanout"_s);
+    }
+
     // With its settings, wa-js sends nothing to a third party: no analytics (though it logged
     // in and sent), no link-preview servers (though a message carried a link and asked for a
     // preview, which WhatsApp's own code built).

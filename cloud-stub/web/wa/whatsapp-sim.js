@@ -158,6 +158,7 @@
       });
     }
     if (attributes.type === 'location') Object.assign(attributes, { lat: x.lat, lng: x.lng, loc: m.body });
+    if (attributes.type === 'poll_creation') Object.assign(attributes, { pollName: x.pollName, pollOptions: x.pollOptions, body: '' });
     return attributes;
   };
 
@@ -307,6 +308,16 @@
         } else if (msg && event.ack !== msg.ack) {
           msg.set('ack', event.ack); // the server's error codes (-7..-1) and "sent"
         }
+        break;
+      }
+      case 'vote': {
+        // A poll vote is a row of the votes table, not a message.
+        const chat = wid(event.chatId);
+        n('WAWebAddonPollVoteTableMode').pollVoteTableMode.bulkUpsert([{
+          msgKey: new MsgKey({ fromMe: false, remote: chat, id: event.id }),
+          parentMsgKey: new MsgKey({ fromMe: true, remote: chat, id: event.pollId }),
+          sender: chat, senderTimestampMs: Date.now(), selectedOptionLocalIds: event.options, t: Math.floor(Date.now() / 1000),
+        }]);
         break;
       }
       case 'conflict':
