@@ -55,6 +55,9 @@ private Q_SLOTS:
     void statusAndMetrics()
     {
         m_session->setState(SessionState::Connected);
+        // The page tried to reach another host twice: blocked, and counted.
+        Q_EMIT m_session->requestBlocked(u"analytics.google.com"_s);
+        Q_EMIT m_session->requestBlocked(u"analytics.google.com"_s);
         const auto status = call("GET", u"/v1/status"_s);
         QCOMPARE(status.status, 200);
         const QJsonObject o = QJsonDocument::fromJson(status.body).object();
@@ -62,9 +65,11 @@ private Q_SLOTS:
         QCOMPARE(o[u"session"_s].toString(), u"connected"_s);
         QCOMPARE(o[u"health"_s].toString(), u"ok"_s);
         QVERIFY(o[u"queues"_s].toObject().contains(u"outboundFailed"_s));
+        QCOMPARE(o[u"blockedRequests"_s].toInt(), 2);
         const auto metrics = call("GET", u"/metrics"_s);
         QCOMPARE(metrics.status, 200);
         QVERIFY(metrics.body.contains("sak_session_state{state=\"connected\"} 1\n"));
+        QVERIFY(metrics.body.contains("sak_blocked_requests_total 2\n"));
     }
 
     void outboxList_data()
