@@ -306,7 +306,9 @@ void WebBridge::onHealth(const bridge::HealthEvent &health)
         u"WhatsApp Web %1 changed: %2 (%3 cannot find %4). An update of SAK is needed."_s.arg(
             health.version, what, m_library, health.missing.join(u", "_s));
     qCCritical(lcBridge).noquote() << problem;
-    m_sendingProblem = nothingWorks || unavailable.contains(u"sending"_s) ? problem : QString();
+    // Only a report with nothing missing clears it (a report of something else leaves it be).
+    if (nothingWorks || unavailable.contains(u"sending"_s))
+        m_sendingProblem = problem;
     if (nothingWorks)
         setState(SessionState::Unhealthy);
     Q_EMIT healthProblem(problem);

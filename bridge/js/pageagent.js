@@ -33,7 +33,7 @@
     if (wpp && typeof wpp.on === 'function' && wpp.loader && wpp.whatsapp) {
       start(wpp);
     } else if (Date.now() - waitingSince > 10000) {
-      emit({ kind: 'health', ok: false, missing: ['wa-js (it did not load)'], unavailable: ['everything'], version: whatsAppVersion(), library: 'wa-js' });
+      emit({ kind: 'health', ok: false, missing: ['wa-js (it did not load)'], unavailable: ['everything'], version: whatsAppVersion(), library: '' });
     } else {
       setTimeout(waitForWaJs, 50);
     }
@@ -318,33 +318,48 @@
       },
     };
 
+    // An event of a shape the adapter does not expect must not break wa-js (its emitter calls
+    // handlers synchronously): it is caught, and reported once, with what it takes away.
+    const broken = new Set();
+    const on = (name, use, handler) => WPP.on(name, (...args) => {
+      try {
+        handler(...args);
+      } catch (e) {
+        console.error('sak: ' + name + ' had an unexpected shape: ' + reason(e));
+        if (broken.has(name)) return;
+        broken.add(name);
+        emit({ kind: 'health', ok: false, missing: ['a usable ' + name + ' event (' + reason(e).slice(0, 160) + ')'], unavailable: [use], version: whatsAppVersion(), library });
+      }
+    });
+
     // ---- Attached once wa-js is ready (on the QR screen too) ----
     let logoutReason = '';
     const attach = () => {
       clearTimeout(notReady);
+      clearInterval(outdatedTimer); // WhatsApp's app is there
       emit({ kind: 'ready', version: whatsAppVersion(), library });
       emit(selfTest(WPP.conn.isAuthenticated()));
 
-      WPP.on('conn.auth_code_change', reportQr);
+      on('conn.auth_code_change', 'showing the QR code', reportQr);
       WPP.conn.getAuthCode().then(reportQr, () => undefined);
       Socket().on('change:state', reportState);
       WPP.whatsapp.Stream.on('change:mode', reportState);
-      WPP.on('conn.authenticated', () => {
+      on('conn.authenticated', 'logging in', () => {
         reportState();
         emit(selfTest(true)); // what loads with the chats is there now
       });
       reportState();
       // Logged out, from the phone (2026 builds: logout_from_bridge) or here, and why.
-      WPP.on('conn.logout_reason', (r) => {
+      on('conn.logout_reason', 'noticing a logout', (r) => {
         logoutReason = str(r);
       });
       const loggedOut = () => emit({ kind: 'logout', reason: logoutReason });
-      WPP.on('conn.logout', loggedOut);
+      on('conn.logout', 'noticing a logout', loggedOut);
       WPP.whatsapp.Cmd.on('logout_from_bridge', loggedOut);
-      WPP.on('conn.needs_update', () => emit({ kind: 'pageProblem', problem: 'needs-update' }));
+      on('conn.needs_update', 'noticing an update', () => emit({ kind: 'pageProblem', problem: 'needs-update' }));
 
-      WPP.on('chat.new_message', (m) => capture(m));
-      WPP.on('chat.msg_edited', (e) => {
+      on('chat.new_message', 'receiving', (m) => capture(m));
+      on('chat.msg_edited', 'receiving edits', (e) => {
         const m = e.msg;
         if (!m || !m.id || m.id.fromMe) return;
         captureChange({
@@ -352,14 +367,14 @@
           type: 'edit', body: str(m.body), t: now(), notifyName: str(m.notifyName), fromMe: false, quotedId: str(m.id.id),
         });
       });
-      WPP.on('chat.msg_revoke', (e) => {
+      on('chat.msg_revoke', 'receiving deletions', (e) => {
         if (!e.refId || e.refId.fromMe) return;
         captureChange({
           id: String(e.refId) + ':revoke', chatId: str(e.refId.remote), author: str(e.author), type: 'revoke', body: '',
           t: now(), notifyName: '', fromMe: false, quotedId: str(e.refId.id),
         });
       });
-      WPP.on('chat.new_reaction', (e) => {
+      on('chat.new_reaction', 'receiving reactions', (e) => {
         if (!e.id || !e.msgId || e.id.fromMe) return;
         const chatId = str(e.msgId.remote);
         captureChange({
@@ -368,7 +383,7 @@
           quotedId: str(e.msgId.id),
         });
       });
-      WPP.on('chat.msg_ack_change', (e) => {
+      on('chat.msg_ack_change', 'delivery and read receipts', (e) => {
         for (const key of e.ids || []) reportAck(key, e.ack);
       });
       // Failures (-7..-1) and the first tick change the message in the page only.

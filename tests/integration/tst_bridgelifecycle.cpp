@@ -485,6 +485,23 @@ private Q_SLOTS:
                  document.media);
     }
 
+    // An event of a shape the adapter does not expect (a newer wa-js, a changed page): caught
+    // before it can break wa-js, reported with what it takes away; the session goes on.
+    void unexpectedEventShapesAreReported()
+    {
+        Session s(url({}), name());
+        pair(s);
+        QSignalSpy problems(s.bridge.get(), &WhatsAppSession::healthProblem);
+        s.evaluate(u"WPP.emit('chat.msg_edited', null); 0"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(anyContains(problems, u"a usable chat.msg_edited event"_s), 10000);
+        QVERIFY(anyContains(problems, u"receiving edits is unavailable"_s));
+        QCOMPARE(s.bridge->state(), SessionState::Connected);
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        QVERIFY(m_stub->simulator().inject(
+            {{u"chatId"_s, u"491701230013@c.us"_s}, {u"body"_s, u"still there?"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, u"491701230013@c.us"_s).size(), 1, 10000);
+    }
+
     // WhatsApp fails a message the shop sent (here: the file was too big): the agent hears
     // WhatsApp's own level, which says why.
     void failuresReachTheAgentWithTheirLevel()
