@@ -7,6 +7,8 @@
 #include "whatsapppage.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QWebChannel>
 #include <QWebEngineLoadingInfo>
@@ -23,6 +25,7 @@ constexpr auto kSendConfirmTimeout = std::chrono::seconds(60);
 constexpr auto kReloadAfterFailure = std::chrono::seconds(15);
 constexpr auto kLoadWatchdog = std::chrono::seconds(90);
 constexpr auto kRetryStuckPage = std::chrono::minutes(5);
+constexpr auto kNotReadyLead = std::chrono::seconds(10);
 
 QString readResource(const QString &path)
 {
@@ -53,13 +56,13 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
     m_channel->registerObject(u"sakBridge"_s, m_facade);
     // ApplicationWorld: the page's own scripts run in the main world and cannot reach it.
     m_page->setWebChannel(m_channel, QWebEngineScript::ApplicationWorld);
-    installScripts();
 
     m_reloadTimer.setSingleShot(true);
     connect(&m_reloadTimer, &QTimer::timeout, this, [this] { m_page->load(m_url); });
     m_watchdog.setSingleShot(true);
     m_watchdog.setInterval(kLoadWatchdog);
     connect(&m_watchdog, &QTimer::timeout, this, &WebBridge::onWatchdog);
+    installScripts(); // after the watchdog's interval, which the page agent is told
 
     connect(m_page, &QWebEnginePage::loadingChanged, this, [this](const QWebEngineLoadingInfo &info) {
         // A navigation the page refused (a link off WhatsApp) starts and fails a load of its
@@ -115,8 +118,7 @@ quint64 WebBridge::blockedRequests() const
 void WebBridge::setAllowedGroups(const QStringList &groups)
 {
     m_allowedGroups = groups;
-    if (m_pageReady)
-        configurePage();
+    settingsChanged();
 }
 
 void WebBridge::configurePage()
@@ -134,9 +136,52 @@ QString WebBridge::librarySource()
     return readResource(u":/sak/bridge/js/wppconnect-wa.js"_s);
 }
 
-QString WebBridge::pageAgentSource()
+QString WebBridge::pageAgentSource(const QJsonObject &settings)
 {
-    return readResource(u":/sak/bridge/js/pageagent.js"_s);
+    // The adapter takes the agent's settings as its argument, so that it has them from its
+    // first line (before a configure command could arrive).
+    static const QString marker = u"/* SAK settings */ {}"_s;
+    QString source = readResource(u":/sak/bridge/js/pageagent.js"_s);
+    Q_ASSERT(source.contains(marker));
+    return source.replace(
+        marker, QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact)));
+}
+
+QJsonObject WebBridge::pageSettings() const
+{
+    // The adapter reports what wa-js could not find shortly before the watchdog reloads.
+    const auto watchdog = std::chrono::milliseconds(m_watchdog.interval());
+    const auto notReady =
+        std::max(watchdog - std::chrono::milliseconds(kNotReadyLead), watchdog / 2);
+    return QJsonObject{{u"mediaMaxBytes"_s, m_mediaMaxBytes},
+                       {u"allowedGroups"_s, QJsonArray::fromStringList(m_allowedGroups)},
+                       {u"notReadyMs"_s, qint64(notReady.count())}};
+}
+
+void WebBridge::installPageAgent()
+{
+    for (const QWebEngineScript &old : m_page->scripts().find(u"sak-page-agent"_s))
+        m_page->scripts().remove(old);
+    m_page->scripts().insert(documentScript(u"sak-page-agent"_s, pageAgentSource(pageSettings())));
+}
+
+void WebBridge::setMediaLimit(qint64 bytes)
+{
+    m_mediaMaxBytes = bytes;
+    settingsChanged();
+}
+
+void WebBridge::setLoadWatchdog(std::chrono::milliseconds timeout)
+{
+    m_watchdog.setInterval(timeout);
+    installPageAgent();
+}
+
+void WebBridge::settingsChanged()
+{
+    installPageAgent(); // for the next navigation
+    if (m_pageReady)
+        configurePage(); // for the page that is showing
 }
 
 QString WebBridge::relaySource()
@@ -153,7 +198,7 @@ void WebBridge::installScripts()
     // In the main world, in this order: wa-js's settings, wa-js, the adapter over it.
     m_page->scripts().insert(documentScript(u"sak-wa-js-settings"_s, libraryConfigSource()));
     m_page->scripts().insert(documentScript(u"sak-wa-js"_s, librarySource()));
-    m_page->scripts().insert(documentScript(u"sak-page-agent"_s, pageAgentSource()));
+    installPageAgent();
 }
 
 QWebEngineScript WebBridge::documentScript(const QString &name, const QString &source,
@@ -181,6 +226,8 @@ void WebBridge::setState(SessionState state)
         return;
     qCInfo(lcBridge).noquote() << "WhatsApp session:" << sessionStateName(m_state) << "->"
                                << sessionStateName(state);
+    if (state == SessionState::Connected)
+        m_reloadedForUpdate = false; // the update, if one was asked for, is done
     m_state = state;
     Q_EMIT stateChanged(state);
 }
@@ -381,12 +428,23 @@ void WebBridge::handleEvent(const QByteArray &json)
                     << "; it must be paired again";
                 Q_EMIT loggedOut();
             } else if constexpr (std::is_same_v<T, bridge::PageProblemEvent>) {
+                if (event.problem == u"needs-update"_s && !m_reloadedForUpdate) {
+                    // A newer WhatsApp Web is out: a reload without the cache fetches it.
+                    m_reloadedForUpdate = true;
+                    qCWarning(lcBridge) << "WhatsApp Web asks to be updated; reloading it "
+                                           "without its cache";
+                    m_page->triggerAction(QWebEnginePage::ReloadAndBypassCache);
+                    return;
+                }
                 m_watchdog.stop(); // reloading shows the same page
                 const QString problem =
                     event.problem == u"browser-outdated"_s
                         ? u"WhatsApp Web refuses this browser as outdated (\"update your browser\"). Set [whatsapp] user-agent to a current Chrome's, or update SAK."_s
                     : event.problem == u"needs-update"_s
-                        ? u"WhatsApp Web asks to be updated. Restart the agent; if it asks again, update SAK."_s
+                        ? u"WhatsApp Web still asks to be updated after a reload without its cache. Restart the agent; if it asks again, update SAK."_s
+                    : event.problem == u"bridge-not-loaded"_s
+                        ? u"The agent's part in the WhatsApp page (%1) did not start, so the agent cannot work with WhatsApp Web. Reinstall or update SAK."_s
+                              .arg(m_library)
                         : u"WhatsApp Web shows a page the agent does not know (%1)."_s.arg(
                               event.problem);
                 qCCritical(lcBridge).noquote() << problem;

@@ -4,6 +4,7 @@
 #include "whatsappsession.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QTimer>
 #include <QUrl>
 #include <QWebEngineScript>
@@ -47,12 +48,12 @@ public:
     // WhatsApp open in another browser: take the session back at once ([whatsapp] takeover).
     void setAutoTakeover(bool on) { m_autoTakeover = on; }
     // Media larger than this is relayed without its bytes (and says so).
-    void setMediaLimit(qint64 bytes) { m_mediaMaxBytes = bytes; }
+    void setMediaLimit(qint64 bytes);
     // The groups the agent relays: the page fetches media only there (and in customers' chats).
     void setAllowedGroups(const QStringList &groups);
     // A page that does not become ready within this time is reloaded, then reloaded bypassing
     // the cache, then reported unhealthy.
-    void setLoadWatchdog(std::chrono::milliseconds timeout) { m_watchdog.setInterval(timeout); }
+    void setLoadWatchdog(std::chrono::milliseconds timeout);
 
     QString whatsAppVersion() const { return m_version; }
     // What the page half runs on, e.g. "wa-js 4.6.0" (the version built in before the page says).
@@ -62,7 +63,7 @@ public:
     // The scripts as injected; exposed for tests of the injection itself.
     static QString libraryConfigSource(); // wa-js's settings (js/config.js)
     static QString librarySource();       // the pinned wa-js bundle
-    static QString pageAgentSource();
+    static QString pageAgentSource(const QJsonObject &settings = {});
     static QString relaySource();
     // A script run in the top frame at document creation, in the given world.
     static QWebEngineScript documentScript(const QString &name, const QString &source,
@@ -75,6 +76,9 @@ private:
     void finishSend(const QString &waMessageId, bool ok, const QString &error);
     void onHealth(const bridge::HealthEvent &health);
     void configurePage();
+    QJsonObject pageSettings() const;
+    void installPageAgent();
+    void settingsChanged();
     void onWatchdog();
 
     QUrl m_url;
@@ -88,6 +92,7 @@ private:
     QString m_library;
     QStringList m_allowedGroups;
     bool m_pageReady = false;
+    bool m_reloadedForUpdate = false; // once per start: WhatsApp asked to be updated
     QString m_lastQr;
     QHash<QString, QTimer *> m_pendingSends; // by WhatsApp message id
     QTimer m_reloadTimer;

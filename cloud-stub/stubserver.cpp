@@ -464,6 +464,8 @@ void StubServer::addControlRoutes()
                      [this] { return resultResponse(m_simulator->conflict()); });
     m_control->route(u"/control/logout"_s, Method::Post,
                      [this] { return resultResponse(m_simulator->logout()); });
+    m_control->route(u"/control/needs-update"_s, Method::Post,
+                     [this] { return resultResponse(m_simulator->announceUpdate()); });
     m_control->route(u"/control/read"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
         if (!body)

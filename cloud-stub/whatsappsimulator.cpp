@@ -655,6 +655,18 @@ Result<QJsonObject> WhatsAppSimulator::logout()
     return QJsonObject{{u"loggedOut"_s, n}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::announceUpdate()
+{
+    int n = 0;
+    for (Page &page : m_pages) {
+        if (page.paired) {
+            post(page, QJsonObject{{u"type"_s, u"needs-update"_s}});
+            ++n;
+        }
+    }
+    return QJsonObject{{u"pages"_s, n}};
+}
+
 Result<QJsonObject> WhatsAppSimulator::markRead(const QString &chatId)
 {
     int n = 0;

@@ -64,6 +64,8 @@ public:
     int mediaDownloads(const QString &id) const { return m_downloads.value(id); }
     Result<QJsonObject> markRead(const QString &chatId);
     Result<QJsonObject> logout();
+    // A newer WhatsApp Web is out: paired pages show "update available" (Stream.needsUpdate).
+    Result<QJsonObject> announceUpdate();
     QJsonObject state() const;
     QJsonArray chat(const QString &chatId) const;
     QJsonArray sentByBusiness() const;

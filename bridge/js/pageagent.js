@@ -1,26 +1,33 @@
 // SAK page agent: a thin adapter over wa-js (window.WPP, injected into the same main world
 // just before this script, with config.js's settings). WhatsApp's internals move weekly; wa-js
-// follows them, and this script uses nothing but WPP's public API. Events leave as DOM
-// CustomEvents with a JSON string as detail, commands arrive the same way; the relay in
-// ApplicationWorld picks them up, and this script never sees the agent's channel.
-(function () {
+// follows them, and this script reaches WhatsApp only through WPP: its functions and events,
+// and the models it exposes as WPP.whatsapp (Socket, Stream, Cmd, MsgStore) where it has no
+// function for what we need. Events leave as DOM CustomEvents with a JSON string as detail,
+// commands arrive the same way; the relay in ApplicationWorld picks them up, and this script
+// never sees the agent's channel. The agent's settings come in as `settings` (WebBridge writes
+// them into this script before each navigation) and later as `configure` commands.
+(function (settings) {
   'use strict';
 
   const EVENT = 'sak:page-event';
   const COMMAND = 'sak:command';
-  // wa-js injected but not ready after this long: it could not find what it needs.
-  const NOT_READY_MS = 20000;
   const REMEMBERED_IDS = 5000;
 
   const emit = (event) => {
     document.dispatchEvent(new CustomEvent(EVENT, { detail: JSON.stringify(event) }));
   };
-  const reason = (e) => String((e && (e.message || e.code)) || e);
-  const whatsAppVersion = () => String((window.Debug && window.Debug.VERSION) || 'unknown');
+  const str = (v) => (v === undefined || v === null ? '' : String(v));
+  // Texts are cut to what the relay takes: an over-long field must not drop the whole event.
+  const clip = (v, max) => str(v).slice(0, max);
+  const reason = (e) => clip((e && (e.message || e.code)) || e, 900);
+  const whatsAppVersion = () => clip((window.Debug && window.Debug.VERSION) || 'unknown', 64);
+
+  let outdated = false;
   // WhatsApp's page for browsers it does not accept has no app in it, only this.
   const outdatedTimer = setInterval(() => {
     if (document.body && /page-version/.test(document.body.className)) {
       clearInterval(outdatedTimer);
+      outdated = true;
       emit({ kind: 'pageProblem', problem: 'browser-outdated' });
     }
   }, 500);
@@ -33,14 +40,14 @@
     if (wpp && typeof wpp.on === 'function' && wpp.loader && wpp.whatsapp) {
       start(wpp);
     } else if (Date.now() - waitingSince > 10000) {
-      emit({ kind: 'health', ok: false, missing: ['wa-js (it did not load)'], unavailable: ['everything'], version: whatsAppVersion(), library: '' });
+      emit({ kind: 'pageProblem', problem: 'bridge-not-loaded' });
     } else {
       setTimeout(waitForWaJs, 50);
     }
   })();
 
   function start(WPP) {
-    const library = typeof WPP.version === 'string' ? 'wa-js ' + WPP.version : 'wa-js';
+    const library = clip(typeof WPP.version === 'string' ? 'wa-js ' + WPP.version : 'wa-js', 64);
 
     // What the agent uses of WhatsApp, by wa-js's name for it, and what stops working without
     // it. wa-js finds these in the page (by shape); the self-test asks it for each.
@@ -58,6 +65,7 @@
       ['ChatPresence', 'typing'],
       ['functions.genLinkDeviceCodeForPhoneNumber', 'pairing with a phone number'],
     ];
+    const name = (path) => path.replace(/^(functions|enums)\./, '');
     const present = (path) => {
       try {
         return !!path.split('.').reduce((o, k) => (o ? o[k] : undefined), WPP.whatsapp);
@@ -71,43 +79,63 @@
     const selfTest = (full) => {
       const missing = NEEDS.filter(([path, use]) => (full || PAIRING.includes(use)) && !present(path));
       return {
-        kind: 'health', ok: missing.length === 0, missing: missing.map(([path]) => path.replace(/^(functions|enums)\./, '')),
+        kind: 'health', ok: missing.length === 0, missing: missing.map(([path]) => name(path)),
         unavailable: Array.from(new Set(missing.map(([, use]) => use))), version: whatsAppVersion(), library,
       };
     };
     const cannot = (use) => {
-      const missing = NEEDS.filter(([path, u]) => (u === use || u === CORE) && !present(path)).map(([path]) => path);
+      const missing = NEEDS.filter(([path, u]) => (u === use || u === CORE) && !present(path)).map(([path]) => name(path));
       return missing.length ? 'WhatsApp Web ' + whatsAppVersion() + ' changed: ' + use + ' is unavailable (' + library + ' cannot find ' + missing.join(', ') + ')' : '';
     };
 
-    // A page where wa-js never gets ready: say what it could not find (the watchdog reloads).
+    // WhatsApp's app loaded, but wa-js did not get ready: say what it could not find, shortly
+    // before the agent's watchdog reloads the page. A page that is merely slow, or not
+    // WhatsApp's app at all, is the watchdog's alone.
     const notReady = setTimeout(() => {
-      if (WPP.isFullReady) return;
+      if (WPP.isReady || outdated || !(window.Debug && window.Debug.VERSION)) return;
       const health = selfTest(false);
       emit(Object.assign(health, { ok: false, unavailable: [CORE], missing: health.missing.length ? health.missing : ['what tells it the page is ready'] }));
-    }, NOT_READY_MS);
+    }, Number.isInteger(settings.notReadyMs) && settings.notReadyMs > 0 ? settings.notReadyMs : 20000);
 
     // ---- Settings the agent sends (configure) ----
-    let mediaMaxBytes = 16 * 1024 * 1024;
-    let allowedGroups = new Set();
+    let mediaMaxBytes = Number.isInteger(settings.mediaMaxBytes) ? settings.mediaMaxBytes : 16 * 1024 * 1024;
+    let allowedGroups = new Set(Array.isArray(settings.allowedGroups) ? settings.allowedGroups : []);
     // Media is fetched only for chats the agent relays: customers' own chats and allowed groups.
     const relayed = (chatId) => /@(c\.us|lid)$/.test(chatId) || allowedGroups.has(chatId);
 
+    // An event of a shape the adapter does not expect must not break wa-js or WhatsApp (their
+    // emitters call handlers synchronously): it is caught, and reported once, with what it
+    // takes away.
+    const broken = new Set();
+    const guarded = (what, use, handler) => (...args) => {
+      try {
+        handler(...args);
+      } catch (e) {
+        console.error('sak: ' + what + ' had an unexpected shape: ' + reason(e));
+        if (broken.has(what)) return;
+        broken.add(what);
+        emit({ kind: 'health', ok: false, missing: [clip('a usable ' + what + ' event (' + reason(e) + ')', 250)], unavailable: [use], version: whatsAppVersion(), library });
+      }
+    };
+    const on = (event, use, handler) => WPP.on(event, guarded(event, use, handler));
+    const onModel = (model, what, event, use, handler) => {
+      if (model && typeof model.on === 'function') model.on(event, guarded(what + ' ' + event, use, handler));
+    };
+
     // ---- Session state ----
-    const Socket = () => WPP.whatsapp.Socket;
     const reportState = () => {
-      const socket = Socket();
+      const socket = WPP.whatsapp.Socket;
       if (!socket) return;
       // Connected means logged in with the chats loaded, not only a socket that is up.
-      const state = String(socket.state);
+      const state = clip(socket.state, 64);
       const synced = state === 'CONNECTED' && WPP.conn.isAuthenticated() && WPP.whatsapp.Stream.mode === 'MAIN';
       emit({ kind: 'state', state, hasSynced: synced });
     };
     let lastQr = '';
     const reportQr = (code) => {
       if (!code || !code.fullCode || code.fullCode === lastQr) return;
-      lastQr = code.fullCode;
-      emit({ kind: 'qr', qr: code.fullCode });
+      lastQr = str(code.fullCode);
+      emit({ kind: 'qr', qr: clip(lastQr, 4096) });
     };
 
     // ---- Messages in ----
@@ -139,7 +167,6 @@
     const captureInOrder = chainsBy();
 
     const MEDIA = new Set(['image', 'video', 'audio', 'ptt', 'document', 'sticker']);
-    const str = (v) => (v === undefined || v === null ? '' : String(v));
     const base64 = (buffer) => {
       const bytes = new Uint8Array(buffer);
       let text = '';
@@ -147,8 +174,8 @@
       return btoa(text);
     };
     const fetchMedia = async (m, out) => {
-      out.mimetype = str(m.mimetype);
-      out.filename = str(m.filename);
+      out.mimetype = clip(m.mimetype, 256);
+      out.filename = clip(m.filename, 1024);
       out.size = Number.isInteger(m.size) && m.size >= 0 ? m.size : 0;
       if (out.size > mediaMaxBytes) {
         out.mediaError = 'larger than the agent takes (' + out.size + ' > ' + mediaMaxBytes + ' bytes)';
@@ -156,7 +183,7 @@
       }
       const problem = cannot('receiving media');
       if (problem) {
-        out.mediaError = problem;
+        out.mediaError = clip(problem, 1024);
         return;
       }
       try {
@@ -175,18 +202,18 @@
     const describe = async (m, id, type) => {
       const chatId = str(m.id.remote);
       const out = {
-        id, chatId, author: str(m.author), type,
+        id, chatId, author: str(m.author), type: clip(type, 64),
         // For media WhatsApp keeps a thumbnail in body; the caption is the text.
-        body: type === 'chat' || type === 'vcard' ? str(m.body) : str(m.caption),
+        body: clip(type === 'chat' || type === 'vcard' ? m.body : m.caption, 65536),
         t: Number.isInteger(m.t) ? m.t : Math.floor(Date.now() / 1000),
-        notifyName: typeof m.notifyName === 'string' ? m.notifyName : '',
+        notifyName: typeof m.notifyName === 'string' ? clip(m.notifyName, 256) : '',
         fromMe: !!m.id.fromMe,
         quotedId: str(m.quotedStanzaID),
       };
       if (type === 'location') {
         out.lat = Number(m.lat) || 0;
         out.lng = Number(m.lng) || 0;
-        out.body = str(m.loc || m.comment);
+        out.body = clip(m.loc || m.comment, 65536);
       } else if (MEDIA.has(type) && !out.fromMe && relayed(chatId)) {
         await fetchMedia(m, out);
       }
@@ -195,7 +222,12 @@
 
     const capture = (m) => {
       if (!m || !m.id) return;
-      if (m.type === 'ciphertext') return; // not decrypted yet: wa-js hands it over again once it is
+      if (m.type === 'ciphertext') {
+        // Not decrypted yet: wa-js hands it over again once it is. A placeholder that never
+        // decrypts (view-once media on a linked device) stays unrelayed for now.
+        if (m.subtype) console.info('sak: a placeholder that does not decrypt: ' + str(m.subtype));
+        return;
+      }
       // 2026 keys have no _serialized; their text is toString()'s.
       const id = String(m.id);
       if (!id || !remember(id)) return;
@@ -215,7 +247,7 @@
     const lastAck = new Map();
     const reportAck = (key, ack) => {
       if (!key || !key.fromMe || !Number.isInteger(ack) || ack < -7 || ack > 5) return;
-      const id = String(key.id);
+      const id = str(key.id);
       if (lastAck.get(id) === ack) return;
       lastAck.set(id, ack);
       if (lastAck.size > REMEMBERED_IDS) lastAck.delete(lastAck.keys().next().value);
@@ -227,47 +259,91 @@
     // the message (each waits until the previous one reached WhatsApp, not for its acks).
     const inOrder = chainsBy();
 
+    // Where a message with this id would be, if it was sent: the key on the chat WhatsApp sends
+    // in now, and on the chat the agent named (a LID learnt since the first attempt moves the
+    // chat). Only "not found" means not sent; any other failure to look is an error.
+    const sentBefore = async (chat, c) => {
+      const keys = new Set(['true_' + chat.id.toString() + '_' + c.messageId, 'true_' + c.chatId + '_' + c.messageId]);
+      for (const key of keys) {
+        try {
+          return await WPP.chat.getMessageById(key);
+        } catch (e) {
+          if (!e || (e.code !== 'msg_not_found' && e.code !== 'chat_not_found')) throw e;
+        }
+      }
+      return null;
+    };
+    const keyAdded = (key) => {
+      const store = WPP.whatsapp.MsgStore;
+      let listener = null;
+      const added = new Promise((resolve) => {
+        listener = (m) => {
+          if (m && String(m.id) === key) resolve();
+        };
+        store.on('add', listener);
+      });
+      return { added, stop: () => store.off('add', listener) };
+    };
+    // A send of the same id that is still going (the agent gave up waiting and asked again) is
+    // waited for, then looked up, never started twice.
+    const inFlight = new Map();
+
     const sendText = async (c, started) => {
-      const result = (ok, error) => emit({ kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: error || '' });
-      const problem = cannot(typeof c.data === 'string' && c.data ? 'sending images and documents' : 'sending') || cannot('sending');
+      const result = (ok, error) => emit({ kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: clip(error, 1024) });
+      const media = typeof c.data === 'string' && c.data;
+      const problem = cannot('sending') || (media ? cannot('sending images and documents') : '');
       if (problem) return result(false, problem);
-      try {
+      while (inFlight.has(c.messageId)) await inFlight.get(c.messageId);
+      let watch = null;
+      const attempt = (async () => {
         // The chat WhatsApp really sends in: a phone number whose LID is known goes to the LID
         // chat, and the message's key must name that chat.
         const chat = await WPP.chat.find(c.chatId);
         const key = 'true_' + chat.id.toString() + '_' + c.messageId;
         // The id was chosen before the send: if a message with it exists, it was sent already
-        // (the agent asks again after a crash); its ack tells how far it got.
-        const existing = await WPP.chat.getMessageById(key).catch(() => null);
+        // (the agent asks again after a crash); its ack tells how far it got, again.
+        const existing = await sentBefore(chat, c);
         if (existing) {
-          started();
-          result(true, '');
-          reportAck(existing.id, Number(existing.ack));
-          return;
+          lastAck.delete(c.messageId);
+          return { existing };
         }
         const options = { messageId: key, waitForAck: true, linkPreview: false, markIsRead: false, detectMentioned: false };
         if (c.quotedId) {
-          // Quoted if WhatsApp still has it; else the reply goes without the quote.
-          // The agent names it by the key it was captured with (or by its id alone).
+          // Quoted if WhatsApp still has it; else the reply goes without the quote. The agent
+          // names it by the key it was captured with (or by its id alone).
           const quotedKey = c.quotedId.includes('_') ? c.quotedId : 'false_' + chat.id.toString() + '_' + c.quotedId;
           const quoted = await WPP.chat.getMessageById(quotedKey).catch(() => null);
           if (quoted) options.quotedMsg = quoted;
           else console.warn('sak: the message to quote is not in the page; sending without the quote');
         }
-        const sending = typeof c.data === 'string' && c.data
-          ? WPP.chat.sendFileMessage(chat.id, 'data:' + c.mimetype + ';base64,' + c.data, Object.assign(options, {
-            type: /^image\//.test(c.mimetype) ? 'image' : 'document', caption: c.body || undefined,
-            filename: str(c.filename) || undefined, mimetype: c.mimetype,
-          }))
-          : WPP.chat.sendTextMessage(chat.id, c.body, options);
         // The chat's next step may start once the message is in the page.
-        setTimeout(started, 0);
-        const sent = await sending;
+        watch = keyAdded(key);
+        watch.added.then(started);
+        return {
+          sent: await (media
+            ? WPP.chat.sendFileMessage(chat.id, 'data:' + c.mimetype + ';base64,' + c.data, Object.assign(options, {
+              type: /^image\//.test(c.mimetype) ? 'image' : 'document', caption: c.body || undefined,
+              filename: str(c.filename) || undefined, mimetype: c.mimetype,
+            }))
+            : WPP.chat.sendTextMessage(chat.id, c.body, options)),
+        };
+      })();
+      inFlight.set(c.messageId, attempt.then(() => undefined, () => undefined));
+      try {
+        const { existing, sent } = await attempt;
+        if (existing) {
+          result(true, '');
+          reportAck(existing.id, Number(existing.ack));
+          return;
+        }
         const code = sent && sent.sendMsgResult && sent.sendMsgResult.messageSendResult;
         if (code && code !== 'OK') return result(false, 'WhatsApp answered ' + code);
         result(true, '');
       } catch (e) {
         result(false, reason(e));
+      } finally {
+        if (watch) watch.stop();
+        inFlight.delete(c.messageId);
       }
     };
 
@@ -304,59 +380,54 @@
       },
       // Only a QR that went idle is refreshed: a live one rotates by itself.
       refreshQr: () => WPP.conn.isIdle() && quietly(WPP.conn.refreshQR()),
-      takeover: () => Socket() && Socket().state === 'CONFLICT' && quietly(Socket().takeover()),
+      takeover: () => {
+        const socket = WPP.whatsapp.Socket;
+        if (socket && socket.state === 'CONFLICT') quietly(socket.takeover());
+      },
       pairingCode: (c) => {
         if (typeof c.phone !== 'string' || !/^[0-9]{8,15}$/.test(c.phone)) return;
         const problem = cannot('pairing with a phone number');
         if (problem) {
-          emit({ kind: 'pairingCode', code: '', error: problem });
+          emit({ kind: 'pairingCode', code: '', error: clip(problem, 1024) });
           return;
         }
         WPP.conn.genLinkDeviceCodeForPhoneNumber(c.phone, false).then(
-          (code) => emit({ kind: 'pairingCode', code: str(code), error: code ? '' : 'WhatsApp gave no code' }),
+          (code) => emit({ kind: 'pairingCode', code: clip(code, 64), error: code ? '' : 'WhatsApp gave no code' }),
           (e) => emit({ kind: 'pairingCode', code: '', error: reason(e) }));
       },
     };
 
-    // An event of a shape the adapter does not expect must not break wa-js (its emitter calls
-    // handlers synchronously): it is caught, and reported once, with what it takes away.
-    const broken = new Set();
-    const on = (name, use, handler) => WPP.on(name, (...args) => {
-      try {
-        handler(...args);
-      } catch (e) {
-        console.error('sak: ' + name + ' had an unexpected shape: ' + reason(e));
-        if (broken.has(name)) return;
-        broken.add(name);
-        emit({ kind: 'health', ok: false, missing: ['a usable ' + name + ' event (' + reason(e).slice(0, 160) + ')'], unavailable: [use], version: whatsAppVersion(), library });
-      }
-    });
-
-    // ---- Attached once wa-js is ready (on the QR screen too) ----
+    // ---- Attached once wa-js is ready: on the QR screen, or in any state the page loads in
+    // (a session open elsewhere, a blocked account), so that the agent hears it ----
     let logoutReason = '';
     const attach = () => {
       clearTimeout(notReady);
       clearInterval(outdatedTimer); // WhatsApp's app is there
       emit({ kind: 'ready', version: whatsAppVersion(), library });
-      emit(selfTest(WPP.conn.isAuthenticated()));
+      const health = selfTest(WPP.conn.isAuthenticated());
+      emit(health);
+      if (health.unavailable.includes(CORE)) return; // nothing works: the session stays unhealthy
 
       on('conn.auth_code_change', 'showing the QR code', reportQr);
       WPP.conn.getAuthCode().then(reportQr, () => undefined);
-      Socket().on('change:state', reportState);
-      WPP.whatsapp.Stream.on('change:mode', reportState);
+      onModel(WPP.whatsapp.Socket, 'Socket', 'change:state', 'following the session', reportState);
+      onModel(WPP.whatsapp.Stream, 'Stream', 'change:mode', 'following the session', reportState);
       on('conn.authenticated', 'logging in', () => {
         reportState();
         emit(selfTest(true)); // what loads with the chats is there now
       });
-      reportState();
+      guarded('the session state', 'following the session', reportState)();
       // Logged out, from the phone (2026 builds: logout_from_bridge) or here, and why.
       on('conn.logout_reason', 'noticing a logout', (r) => {
-        logoutReason = str(r);
+        logoutReason = clip(r, 64);
       });
       const loggedOut = () => emit({ kind: 'logout', reason: logoutReason });
       on('conn.logout', 'noticing a logout', loggedOut);
-      WPP.whatsapp.Cmd.on('logout_from_bridge', loggedOut);
-      on('conn.needs_update', 'noticing an update', () => emit({ kind: 'pageProblem', problem: 'needs-update' }));
+      onModel(WPP.whatsapp.Cmd, 'Cmd', 'logout_from_bridge', 'noticing a logout', loggedOut);
+      // wa-js reports every change of the flag, the way back included.
+      on('conn.needs_update', 'noticing an update', () => {
+        if (WPP.conn.needsUpdate()) emit({ kind: 'pageProblem', problem: 'needs-update' });
+      });
 
       on('chat.new_message', 'receiving', (m) => capture(m));
       on('chat.msg_edited', 'receiving edits', (e) => {
@@ -364,7 +435,7 @@
         if (!m || !m.id || m.id.fromMe) return;
         captureChange({
           id: String(m.id) + ':edit:' + (m.latestEditSenderTimestampMs || now()), chatId: str(m.id.remote), author: str(m.author),
-          type: 'edit', body: str(m.body), t: now(), notifyName: str(m.notifyName), fromMe: false, quotedId: str(m.id.id),
+          type: 'edit', body: clip(m.body, 65536), t: now(), notifyName: clip(m.notifyName, 256), fromMe: false, quotedId: str(m.id.id),
         });
       });
       on('chat.msg_revoke', 'receiving deletions', (e) => {
@@ -379,19 +450,22 @@
         const chatId = str(e.msgId.remote);
         captureChange({
           id: String(e.id), chatId, author: chatId.endsWith('@g.us') ? str(e.sender) : '', type: 'reaction',
-          body: str(e.reactionText), t: Number.isInteger(e.timestamp) ? e.timestamp : now(), notifyName: '', fromMe: false,
+          body: clip(e.reactionText, 64), t: Number.isInteger(e.timestamp) ? e.timestamp : now(), notifyName: '', fromMe: false,
           quotedId: str(e.msgId.id),
         });
       });
+      // In a group a receipt is one member's: the message's own ack (below) is the group's.
       on('chat.msg_ack_change', 'delivery and read receipts', (e) => {
-        for (const key of e.ids || []) reportAck(key, e.ack);
+        for (const key of e.ids || []) {
+          if (!str(key.remote).endsWith('@g.us')) reportAck(key, e.ack);
+        }
       });
-      // Failures (-7..-1) and the first tick change the message in the page only.
-      WPP.whatsapp.MsgStore.on('change:ack', (m, ack) => m && reportAck(m.id, Number(ack)));
+      // Failures (-7..-1), the first tick and groups change the message in the page only.
+      onModel(WPP.whatsapp.MsgStore, 'MsgStore', 'change:ack', 'delivery and read receipts', (m, ack) => m && reportAck(m.id, Number(ack)));
     };
 
     document.addEventListener(COMMAND, (e) => {
-      if (typeof e.detail !== 'string' || !WPP.isFullReady) return;
+      if (typeof e.detail !== 'string' || !WPP.isReady) return;
       let c;
       try {
         c = JSON.parse(e.detail);
@@ -407,7 +481,7 @@
       }
     });
 
-    if (WPP.isFullReady) attach();
-    else WPP.loader.onFullReady(attach);
+    if (WPP.isReady) attach();
+    else WPP.loader.onReady(attach);
   }
-})();
+})(/* SAK settings */ {});

@@ -261,9 +261,26 @@ private Q_SLOTS:
         Session s(url({}), name());
         pair(s);
         QSignalSpy loggedOut(s.bridge.get(), &WhatsAppSession::loggedOut);
+        // WhatsApp's reason reaches the log.
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(u"logged this computer out.*primary_logged_out"_s));
         QVERIFY(m_stub->simulator().logout());
         QVERIFY(loggedOut.wait(10000));
         QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::NeedsPairing, 20000);
+    }
+
+    // WhatsApp Web says a newer version is out: the page is reloaded without its cache (which
+    // fetches it), and the session comes back without a problem.
+    void anUpdateIsFetchedByAReload()
+    {
+        Session s(url({}), name());
+        pair(s);
+        QSignalSpy problems(s.bridge.get(), &WhatsAppSession::healthProblem);
+        QSignalSpy loads(s.bridge->page(), &QWebEnginePage::loadStarted);
+        QVERIFY(m_stub->simulator().announceUpdate());
+        QVERIFY(loads.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Connected, 20000);
+        QCOMPARE(problems.size(), 0);
     }
 
     // A page that never gets ready: reloaded, reloaded without cache, then reported.

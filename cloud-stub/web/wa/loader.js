@@ -14,6 +14,8 @@
   'use strict';
 
   const params = new URLSearchParams(location.search);
+  // The "update your browser" page and a page that never loads have no app: no modules.
+  if (params.get('outdated') || params.get('stall')) return;
   const list = (name) => (params.get(name) || '').split(',').filter(Boolean);
   const omitted = new Set(list('omit'));
   const renamed = new Map(list('rename').map((p) => p.split(':')));

@@ -1,5 +1,5 @@
 // WhatsApp Web simulator, part 2: WhatsApp's modules, under their real names and with the
-// shapes of the 2026 builds (shared/reference/whatsapp-web.md, "2026"): message keys without
+// shapes of the 2026 builds (as the peers that follow the real page record them): message keys without
 // `_serialized`, LID chats beside phone-number chats, findOrCreateLatestChat answering a plain
 // object, acks from -7 to 5, receipts, reactions and poll votes through their handler and
 // table modules, media through OpaqueData/MediaPrep/MmsV4Upload, downloads that need a
@@ -11,6 +11,7 @@
   'use strict';
 
   const define = window.__d;
+  if (typeof define !== 'function') return; // a page without the app (whatsapp-sim.js says which)
 
   // ---- Backbone-like events, models and collections ----
   class Events {

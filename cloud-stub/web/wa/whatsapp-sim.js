@@ -320,6 +320,9 @@
         }]);
         break;
       }
+      case 'needs-update':
+        Stream.set('needsUpdate', true); // until this page is reloaded
+        break;
       case 'conflict':
         setMode('CONFLICT', 'CONFLICT', 'NORMAL');
         break;
