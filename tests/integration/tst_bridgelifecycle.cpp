@@ -519,6 +519,41 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, u"491701230013@c.us"_s).size(), 1, 10000);
     }
 
+    // Exactly once, even when the agent asks twice at once, and when WhatsApp learnt the
+    // customer's LID between the first send and the retry (the message is in the phone-number
+    // chat, the retry would go to the LID chat).
+    void aRetryNeverSendsTwice()
+    {
+        Session s(url({}), name());
+        pair(s);
+        const QString phone = u"491701230014@c.us"_s;
+        QSignalSpy finished(s.bridge.get(), &WhatsAppSession::sendFinished);
+        const OutboundText text{u"r-twice"_s, phone, u"Your order is ready."_s,
+                                newWhatsAppMessageId()};
+        s.bridge->sendText(text);
+        s.bridge->sendText(text); // the agent gave up waiting and asked again
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 10000);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        const auto sentOnce = [&] {
+            const QJsonArray inChat = m_stub->simulator().chat(phone);
+            return inChat.size() == 1 && inChat.at(0)[u"sendCount"_s].toInt() == 1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(sentOnce(), 10000);
+
+        // The customer writes from their LID chat, and WhatsApp tells the number behind it.
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        const QString lid = u"104050607080901@lid"_s;
+        QVERIFY(m_stub->simulator().inject(
+            {{u"chatId"_s, lid}, {u"phone"_s, phone}, {u"body"_s, u"thanks!"_s}}));
+        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, lid).size(), 1, 10000);
+        finished.clear();
+        s.bridge->sendText(text);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QVERIFY(sentOnce());
+        QVERIFY(m_stub->simulator().chat(lid).size() == 1); // the customer's message only
+    }
+
     // WhatsApp fails a message the shop sent (here: the file was too big): the agent hears
     // WhatsApp's own level, which says why.
     void failuresReachTheAgentWithTheirLevel()
