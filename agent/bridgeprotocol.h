@@ -71,8 +71,9 @@ struct CaughtUpEvent
 {
 };
 
-// The page is not usable as it is: "browser-outdated" (WhatsApp's "update your browser" page)
-// or "needs-update" (WhatsApp Web asks to be updated).
+// The page is not usable as it is: "browser-outdated" (WhatsApp's "update your browser" page),
+// "needs-update" (WhatsApp Web says a newer version is out) or "bridge-not-loaded" (wa-js did
+// not start in the page).
 struct PageProblemEvent
 {
     QString problem;
