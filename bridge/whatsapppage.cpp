@@ -2,6 +2,7 @@
 
 #include "logging.h"
 
+#include <QRegularExpression>
 #include <QTimer>
 #include <QWebEngineCertificateError>
 #include <QWebEngineNewWindowRequest>
@@ -94,6 +95,14 @@ void WhatsAppPage::javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level,
 {
     // The page's console can carry message text: below warning level it stays at debug.
     const QString where = u"%1:%2"_s.arg(QUrl(sourceId).fileName()).arg(lineNumber);
+    // wa-js looks for every part of WhatsApp it knows and says so for each it does not find;
+    // the page agent's self-test reports the parts the agent uses, with what stops working.
+    static const QRegularExpression waJsMiss(
+        u"^(Module \\S+ was not found|Property .* was not found|\\S+ module was not found|func is not a function)"_s);
+    if (where.startsWith(u"sak-wa-js:"_s) && waJsMiss.match(message).hasMatch()) {
+        qCDebug(lcPage).noquote() << where << message;
+        return;
+    }
     switch (level) {
     case ErrorMessageLevel:
         qCWarning(lcPage).noquote() << where << message;

@@ -646,6 +646,25 @@
     exports.default = new GroupMetadataCollection();
   });
 
+  // The other stores the app keeps (statuses, the blocklist, contacts' presence): nothing of
+  // them is simulated beyond their being there, empty, as they are for a new device.
+  define('WAWebStatusCollection', [], (g, r, d, n, module, exports) => {
+    class StatusV3CollectionImpl extends Collection {
+      getMyStatus() {
+        this._mine = this._mine || { msgs: new Collection() };
+        return this._mine;
+      }
+    }
+    exports.StatusV3CollectionImpl = StatusV3CollectionImpl;
+    exports.StatusV3Collection = new StatusV3CollectionImpl();
+  });
+  define('WAWebBlocklistCollection', [], (g, r, d, n, module, exports) => {
+    exports.BlocklistCollection = new Collection();
+  });
+  define('WAWebPresenceCollection', [], (g, r, d, n, module, exports) => {
+    exports.PresenceCollection = new Collection();
+  });
+
   // 2026: the chat model is looked up from the plain answer ({chat: {id}}). A phone number is
   // sent to in the person's LID chat; a LID the page does not know is asked of the server
   // first, and a number that is not on WhatsApp has no LID.
