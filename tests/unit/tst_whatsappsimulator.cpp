@@ -104,6 +104,7 @@ private Q_SLOTS:
         QTest::newRow("no server") << u"491701234567"_s << u"x"_s;
         QTest::newRow("empty body") << u"491701234567@c.us"_s << QString();
         QTest::newRow("the business itself") << u"15550100200@c.us"_s << u"x"_s;
+        QTest::newRow("LID without digits") << u"abc@lid"_s << u"x"_s;
     }
     void injectValidatesInput()
     {
@@ -135,6 +136,71 @@ private Q_SLOTS:
         const QJsonArray events = sim.poll(u"p1"_s, seq)[u"events"_s].toArray();
         QCOMPARE(events.size(), 2);
         QCOMPARE(events.at(1)[u"ack"_s].toInt(), 3);
+    }
+
+    // The LID behind a number: learnt when WhatsApp tells it with a message (and then known to
+    // every page, from the phone's address book), answered to the page's usync lookups, and
+    // kept across a restart.
+    void lidsAndTheNumbersBehindThem()
+    {
+        WhatsAppSimulator sim(u"15550100200"_s);
+        sim.hello({{u"pageId"_s, u"p1"_s}});
+        QVERIFY(sim.scan());
+        const QString lid = u"104050607080900@lid"_s;
+        const QString phone = u"491701234599@c.us"_s;
+        QVERIFY(sim.lookup({{u"pageId"_s, u"p1"_s}, {u"id"_s, phone}})
+                    .value()[u"lid"_s]
+                    .toString()
+                    .isEmpty());
+        QVERIFY(!sim.inject({{u"chatId"_s, phone}, {u"phone"_s, phone}, {u"body"_s, u"x"_s}}));
+        QVERIFY(sim.inject({{u"chatId"_s, lid}, {u"phone"_s, phone}, {u"body"_s, u"hi"_s}}));
+        QCOMPARE(
+            sim.lookup({{u"pageId"_s, u"p1"_s}, {u"id"_s, phone}}).value()[u"lid"_s].toString(),
+            lid);
+        QCOMPARE(
+            sim.lookup({{u"pageId"_s, u"p1"_s}, {u"id"_s, lid}}).value()[u"phone"_s].toString(),
+            phone);
+        QVERIFY(!sim.lookup({{u"pageId"_s, u"p1"_s}, {u"id"_s, u"nobody"_s}}));
+        QVERIFY(sim.hello({{u"pageId"_s, u"p2"_s}})[u"contacts"_s].toArray().contains(
+            QJsonObject{{u"lid"_s, lid}, {u"phone"_s, phone}}));
+        QVERIFY(sim.hello({{u"pageId"_s, u"p2"_s}})[u"meLid"_s].toString().endsWith(u"@lid"_s));
+        WhatsAppSimulator restarted(u"15550100200"_s);
+        restarted.restore(sim.snapshot());
+        restarted.hello({{u"pageId"_s, u"p3"_s}});
+        QVERIFY(restarted.scan());
+        QCOMPARE(restarted.lookup({{u"pageId"_s, u"p3"_s}, {u"id"_s, phone}})
+                     .value()[u"lid"_s]
+                     .toString(),
+                 lid);
+    }
+
+    // WhatsApp's failure levels, only for the business's own messages; polls and votes.
+    void failuresPollsAndVotesAreValidated()
+    {
+        WhatsAppSimulator sim(u"15550100200"_s);
+        sim.hello({{u"pageId"_s, u"p1"_s}});
+        QVERIFY(sim.scan());
+        QVERIFY(sim.send({{u"pageId"_s, u"p1"_s},
+                          {u"id"_s, u"3EB0BB"_s},
+                          {u"to"_s, u"491701234567@c.us"_s},
+                          {u"body"_s, u"hello"_s}}));
+        QVERIFY(!sim.fail(u"3EB0BB"_s, 2));
+        QVERIFY(!sim.fail(u"3EB0BB"_s, -8));
+        QVERIFY(!sim.fail(u"nope"_s, -1));
+        QVERIFY(sim.fail(u"3EB0BB"_s, -4));
+        QCOMPARE(sim.sentByBusiness().at(0)[u"ack"_s].toInt(), -4);
+
+        QVERIFY(!sim.poll({{u"chatId"_s, u"491701234567@c.us"_s},
+                           {u"name"_s, u"One?"_s},
+                           {u"options"_s, QJsonArray{u"only"_s}}}));
+        const auto poll = sim.poll({{u"chatId"_s, u"491701234567@c.us"_s},
+                                    {u"name"_s, u"When?"_s},
+                                    {u"options"_s, QJsonArray{u"now"_s, u"later"_s}}});
+        QVERIFY(poll);
+        const QString id = poll.value()[u"id"_s].toString();
+        QVERIFY(!sim.vote({{u"pollId"_s, id}, {u"options"_s, QJsonArray{2}}}));
+        QVERIFY(!sim.vote({{u"pollId"_s, u"3EB0BB"_s}, {u"options"_s, QJsonArray{0}}}));
+        QVERIFY(sim.vote({{u"pollId"_s, id}, {u"options"_s, QJsonArray{1}}}));
     }
 
     void unpairedPageCannotSend()
