@@ -213,10 +213,7 @@ void JobChannel::poll()
             return;
         if (!frames) {
             setReady(false);
-            const auto delay = frames.error().retryAfterSeconds > 0
-                                   ? std::chrono::milliseconds(
-                                         std::chrono::seconds(frames.error().retryAfterSeconds))
-                                   : m_retry.delayFor(m_attempt++);
+            const auto delay = m_retry.delayAfter(frames.error(), m_attempt++);
             qCWarning(lcCloud).noquote() << "Polling for jobs failed:" << frames.error().message
                                          << "- again in" << delay.count() << "ms";
             m_pollTimer.start(delay);

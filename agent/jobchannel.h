@@ -1,7 +1,7 @@
 #pragma once
 
 #include "cloudprotocol.h"
-#include "relaypipeline.h"
+#include "retrypolicy.h"
 #include "signing.h"
 
 #include <QObject>

@@ -7,7 +7,6 @@
 #include "whatsappsession.h"
 
 #include <QPointer>
-#include <QRandomGenerator>
 
 #include <limits>
 
@@ -24,6 +23,8 @@ constexpr int kBacklogDelayMs = 200;
 constexpr int kCaptureHoldMs = 15000;
 constexpr qsizetype kMaxTimings = 10000; // messages timed for the reply latency at once
 constexpr qint64 kHourMs = 3600 * 1000;
+// The send log serves the caps, which look back a day at most: two days of it are kept.
+constexpr qint64 kSendLogKeptMs = 48 * kHourMs;
 constexpr qint64 kCatchUpMarginSeconds = 300;
 constexpr int kReplyPriority = 100; // a customer who wrote is waiting: before any broadcast
 // Unpaced (benchmarks, a cloud that paces itself), sends to different chats overlap; paced, one
@@ -57,12 +58,6 @@ QString ackState(int ack)
     }
 }
 } // namespace
-
-std::chrono::milliseconds RetryPolicy::delayFor(int attempt) const
-{
-    const auto ceiling = std::min<qint64>(cap.count(), base.count() << std::min(attempt, 20));
-    return std::chrono::milliseconds(QRandomGenerator::global()->bounded(ceiling + 1));
-}
 
 RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store *store,
                              const Clock *clock, QObject *parent)
@@ -100,6 +95,8 @@ RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store
         checkStuck();
         followStore();
     });
+    m_pruneTimer.setInterval(std::chrono::hours(1));
+    connect(&m_pruneTimer, &QTimer::timeout, this, &RelayPipeline::pruneSendLog);
     connect(m_session, &WhatsAppSession::messageReceived, this, &RelayPipeline::onMessage);
     connect(m_session, &WhatsAppSession::stateChanged, this, &RelayPipeline::onStateChanged);
     connect(m_session, &WhatsAppSession::sendFinished, this, &RelayPipeline::onSendFinished);
@@ -134,12 +131,20 @@ void RelayPipeline::start()
         qCWarning(lcRelay) << "Sending is paused (by the operator); resume to send";
     m_started = true;
     m_stuckTimer.start(std::clamp<qint64>(m_stuckAfter.count() / 4, 1000, 5000));
+    pruneSendLog();
+    m_pruneTimer.start();
     if (m_session->state() == SessionState::Connected)
         onStateChanged(SessionState::Connected); // what a connect does: resolve, catch up
     countBacklog();
     pumpInbound();
     pumpOutbound();
     pumpStatus();
+}
+
+void RelayPipeline::pruneSendLog()
+{
+    if (const Status pruned = m_store->pruneSendLog(now() - kSendLogKeptMs); !pruned)
+        storeFailed("forgetting old sends", pruned.error());
 }
 
 // --- [1] capture ---
@@ -273,11 +278,7 @@ void RelayPipeline::relay(const JournalEntry &entry)
             const Error &error = result.error();
             const int attempts = entry.attempts + 1;
             const bool dead = isRefusal(error) && attempts >= p.m_retry.maxAttempts;
-            // The server's Retry-After wins over our own back-off.
-            const auto delay =
-                error.retryAfterSeconds > 0
-                    ? std::chrono::milliseconds(std::chrono::seconds(error.retryAfterSeconds))
-                    : p.m_retry.delayFor(attempts);
+            const auto delay = p.m_retry.delayAfter(error, attempts);
             if (auto saved =
                     p.m_store->inboundFailed(message.id, error.message, now + delay.count(), dead);
                 !saved)
@@ -604,10 +605,7 @@ void RelayPipeline::pumpStatus()
         for (const qint64 id : ids)
             p.m_postingReports.remove(id);
         if (!result) {
-            const auto delay = result.error().retryAfterSeconds > 0
-                                   ? std::chrono::milliseconds(
-                                         std::chrono::seconds(result.error().retryAfterSeconds))
-                                   : p.m_retry.delayFor(p.m_statusAttempt++);
+            const auto delay = p.m_retry.delayAfter(result.error(), p.m_statusAttempt++);
             qCWarning(lcRelay).noquote()
                 << "Reporting" << ids.size() << "state changes failed:" << result.error().message
                 << "- again in" << delay.count() << "ms";

@@ -5,6 +5,7 @@
 #include "metrics.h"
 #include "pacer.h"
 #include "result.h"
+#include "retrypolicy.h"
 #include "store/deliverytypes.h"
 
 #include <QHash>
@@ -21,16 +22,6 @@ class Clock;
 class CloudClient;
 class Store;
 class WhatsAppSession;
-
-struct RetryPolicy
-{
-    std::chrono::milliseconds base{1000};
-    std::chrono::milliseconds cap{60000};
-    int maxAttempts = 8;
-
-    // Full jitter: a uniformly random delay in [0, min(cap, base * 2^attempt)].
-    std::chrono::milliseconds delayFor(int attempt) const;
-};
 
 // What the pipeline has done since the agent started, for the status endpoint's metrics.
 struct PipelineMetrics
@@ -129,6 +120,7 @@ private:
     void pumpStatus();
     void resolveInterrupted();
     void checkStuck();
+    void pruneSendLog();
     // Picks up what an operator changed in the store from another process (sak-agent --retry,
     // --pause-sending, ...).
     void followStore();
@@ -188,6 +180,7 @@ private:
     QTimer m_statusTimer;
     QTimer m_typingTimer;
     QTimer m_stuckTimer;
+    QTimer m_pruneTimer;   // the send log keeps what the caps need, no more
     QTimer m_backlogTimer; // the backlog is counted at most a few times a second
     int m_statusAttempt = 0;
     int m_statusBatchesOut = 0; // status batches out to the cloud now

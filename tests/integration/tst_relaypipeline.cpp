@@ -55,6 +55,19 @@ private Q_SLOTS:
         m_store.reset();
     }
 
+    // The send log keeps what the caps need (they look back a day), not every send for ever.
+    void oldSendsAreForgotten()
+    {
+        const qint64 now = m_clock.nowMs();
+        const qint64 day = 24 * 3600 * 1000;
+        QVERIFY(m_store->logSend(u"491701234567@c.us"_s, outbox::kJob, now - 3 * day));
+        QVERIFY(m_store->logSend(u"491701234567@c.us"_s, outbox::kJob, now - day - 3600 * 1000));
+        QVERIFY(m_store->logSend(u"491701234567@c.us"_s, outbox::kJob, now - 3600 * 1000));
+        start(SessionState::Connected);
+        QCOMPARE(m_store->sendsSince(0).value(), 2);
+        QCOMPARE(m_store->sendsSince(now - day).value(), 1);
+    }
+
     void customerMessageIsJournaledAnsweredAndSent()
     {
         start(SessionState::Connected);
