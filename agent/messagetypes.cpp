@@ -54,33 +54,6 @@ QString ackFailure(int ack)
     }
 }
 
-QString ackName(int ack)
-{
-    switch (static_cast<Ack>(ack)) {
-    case Ack::MdDowngrade:
-    case Ack::Inactive:
-    case Ack::ContentUnuploadable:
-    case Ack::ContentTooBig:
-    case Ack::ContentGone:
-    case Ack::Expired:
-    case Ack::Error:
-        return u"failed"_s;
-    case Ack::Peer:
-        return u"sent to the shop's devices"_s;
-    case Ack::Pending:
-        return u"pending"_s;
-    case Ack::Server:
-        return u"sent"_s;
-    case Ack::Device:
-        return u"delivered"_s;
-    case Ack::Read:
-        return u"read"_s;
-    case Ack::Played:
-        return u"played"_s;
-    }
-    return u"unknown"_s;
-}
-
 QString newWhatsAppMessageId()
 {
     // 3EB0 + 16 random bytes in upper-case hex: the shape of ids WhatsApp Web creates itself,

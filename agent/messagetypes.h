@@ -39,7 +39,6 @@ enum class Ack : int
     Peer = 5 // reached the shop's own other devices: nothing the customer saw
 };
 
-QString ackName(int ack);
 // Why WhatsApp failed a message (ack below zero), in a sentence; empty otherwise.
 QString ackFailure(int ack);
 

@@ -40,23 +40,6 @@ bool isRefusal(const Error &error)
            error.code != u"http-408"_s;
 }
 
-QString ackState(int ack)
-{
-    if (!ackFailure(ack).isEmpty())
-        return outbox::kFailed;
-    switch (ack) {
-    case int(Ack::Server):
-        return outbox::kSent;
-    case int(Ack::Device):
-        return outbox::kDelivered;
-    case int(Ack::Read):
-        return outbox::kRead;
-    case int(Ack::Played):
-        return outbox::kPlayed;
-    default:
-        return {};
-    }
-}
 } // namespace
 
 RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store *store,
@@ -524,7 +507,7 @@ void RelayPipeline::onSendFinished(const QString &waMessageId, bool ok, const QS
 
 void RelayPipeline::onAck(const QString &waMessageId, int ack)
 {
-    if (ackState(ack).isEmpty())
+    if (outbox::stateForAck(ack).isEmpty())
         return; // pending: not news
     // Acks come in bursts (a chat's messages read at once, delivery after a reconnect):
     // recorded at the end of this turn of the event loop, together.
@@ -555,7 +538,7 @@ bool RelayPipeline::applyAck(const QString &waMessageId, int ack)
     if (!item || !item.value())
         return false; // not ours
     m_pendingSince.remove(waMessageId);
-    const QString state = ackState(ack);
+    const QString state = outbox::stateForAck(ack);
     if (!outbox::canMove(item.value()->state, state))
         return false; // acks only move forward
     qCInfo(lcRelay).noquote() << "[6 ack]" << waMessageId << "is" << state;

@@ -27,6 +27,10 @@ bool canMove(const QString &from, const QString &to);
 int rank(const QString &state);
 // Needs nobody any more: sent or beyond, failed, expired, cancelled.
 bool isSettled(const QString &state);
+// Where WhatsApp's ack level moves an item: sent, delivered, read, played, or failed (any of
+// WhatsApp's failures, -7..-1); empty for a level that moves nothing (pending, the shop's own
+// devices, unknown levels).
+QString stateForAck(int ack);
 
 inline const QString kReply = QStringLiteral("reply"); // answers a customer who wrote
 inline const QString kJob = QStringLiteral("job");     // pushed by the cloud (broadcasts, ...)

@@ -25,6 +25,24 @@ bool isSettled(const QString &state)
            state == kCancelled;
 }
 
+QString stateForAck(int ack)
+{
+    if (!ackFailure(ack).isEmpty())
+        return kFailed;
+    switch (static_cast<Ack>(ack)) {
+    case Ack::Server:
+        return kSent;
+    case Ack::Device:
+        return kDelivered;
+    case Ack::Read:
+        return kRead;
+    case Ack::Played:
+        return kPlayed;
+    default:
+        return {};
+    }
+}
+
 bool canMove(const QString &from, const QString &to)
 {
     if (from == to)

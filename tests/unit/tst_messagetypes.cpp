@@ -1,4 +1,5 @@
 #include "messagetypes.h"
+#include "store/deliverytypes.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -63,27 +64,28 @@ private Q_SLOTS:
         QCOMPARE(isPersonChat(chatId), person);
     }
 
-    void ackNames_data()
+    // Where an ack level moves an outbox item: one mapping, for the pipeline and its tests.
+    void acksMoveItems_data()
     {
         QTest::addColumn<int>("ack");
-        QTest::addColumn<QString>("name");
-        QTest::newRow("error") << -1 << u"failed"_s;
-        QTest::newRow("pending") << 0 << u"pending"_s;
-        QTest::newRow("server") << 1 << u"sent"_s;
-        QTest::newRow("device") << 2 << u"delivered"_s;
-        QTest::newRow("read") << 3 << u"read"_s;
-        QTest::newRow("played") << 4 << u"played"_s;
-        QTest::newRow("to the shop's devices") << 5 << u"sent to the shop's devices"_s;
-        QTest::newRow("too big") << -4 << u"failed"_s;
-        QTest::newRow("md downgrade") << -7 << u"failed"_s;
-        QTest::newRow("unknown") << 9 << u"unknown"_s;
-        QTest::newRow("below WhatsApp's") << -8 << u"unknown"_s;
+        QTest::addColumn<QString>("state"); // empty: moves nothing
+        QTest::newRow("error") << -1 << outbox::kFailed;
+        QTest::newRow("too big") << -4 << outbox::kFailed;
+        QTest::newRow("md downgrade") << -7 << outbox::kFailed;
+        QTest::newRow("pending") << 0 << QString();
+        QTest::newRow("server") << 1 << outbox::kSent;
+        QTest::newRow("device") << 2 << outbox::kDelivered;
+        QTest::newRow("read") << 3 << outbox::kRead;
+        QTest::newRow("played") << 4 << outbox::kPlayed;
+        QTest::newRow("to the shop's devices") << 5 << QString();
+        QTest::newRow("unknown") << 9 << QString();
+        QTest::newRow("below WhatsApp's") << -8 << QString();
     }
-    void ackNames()
+    void acksMoveItems()
     {
         QFETCH(int, ack);
-        QFETCH(QString, name);
-        QCOMPARE(ackName(ack), name);
+        QFETCH(QString, state);
+        QCOMPARE(outbox::stateForAck(ack), state);
     }
 
     // Each of WhatsApp's failures (-7..-1) says why; the other levels are not failures.
