@@ -98,7 +98,7 @@
   });
 
   // Code the page bootloads when a feature is first used: components whose modules are
-  // defined only then (window.__simOnDemand names them; whatsapp-sim.js fills it).
+  // defined only then (window.__simComponents; modules.js registers them).
   const components = new Map();
   register('Bootloader', (g, r, d, n, module) => {
     module.exports.loadModules = (names, callback) => {
