@@ -141,7 +141,9 @@ QString WebBridge::pageAgentSource(const QJsonObject &settings)
     // The adapter takes the agent's settings as its argument, so that it has them from its
     // first line (before a configure command could arrive).
     static const QString marker = u"/* SAK settings */ {}"_s;
-    QString source = readResource(u":/sak/bridge/js/pageagent.js"_s);
+    // Read once: it is written again at every change of the settings.
+    static const QString adapter = readResource(u":/sak/bridge/js/pageagent.js"_s);
+    QString source = adapter;
     Q_ASSERT(source.contains(marker));
     return source.replace(
         marker, QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact)));

@@ -60,6 +60,28 @@ QString WhatsAppSimulator::businessLid() const
     return lidOf(m_business);
 }
 
+WhatsAppSimulator::Message
+WhatsAppSimulator::businessMessage(const QString &id, const QString &chatId, const QString &body)
+{
+    Message m;
+    m.id = id;
+    m.chatId = chatId;
+    m.fromMe = true;
+    m.body = body;
+    m.t = nowMs() / 1000;
+    m.ack = 1;
+    m.sendCount = 1;
+    m.receivedMs = nowMs();
+    m.delivered = true;
+    return m;
+}
+
+void WhatsAppSimulator::record(const Message &m)
+{
+    m_byId.insert(m.id, m_messages.size());
+    m_messages.append(m);
+}
+
 void WhatsAppSimulator::remember(const QString &lid, const QString &phone)
 {
     m_lidByPhone.insert(phone, lid);
@@ -219,16 +241,7 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
                                     << m_messages[*known].sendCount << "times)";
         return QJsonObject{{u"ok"_s, true}, {u"t"_s, m_messages[*known].t}};
     }
-    Message m;
-    m.id = id;
-    m.chatId = to;
-    m.fromMe = true;
-    m.body = body;
-    m.t = nowMs() / 1000;
-    m.ack = 1;
-    m.sendCount = 1;
-    m.receivedMs = nowMs();
-    m.delivered = true;
+    Message m = businessMessage(id, to, body);
     if (type != u"chat"_s || request.contains(u"quotedStanzaID"_s)) {
         m.extra =
             QJsonObject{{u"type"_s, type}, {u"quotedId"_s, request.value(u"quotedStanzaID"_s)}};
@@ -239,8 +252,7 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
             m.extra.insert(u"size"_s, m.media.size());
         }
     }
-    m_byId.insert(id, m_messages.size());
-    m_messages.append(m);
+    record(m);
     qCInfo(lcStub).noquote() << "Simulator: business sent" << id << "to" << to;
     m_activity[to].append(QJsonObject{{u"what"_s, u"send"_s}, {u"id"_s, id}, {u"tMs"_s, nowMs()}});
     QTimer::singleShot(kDeliveredAfterMs, this, [this, id] { setAck(id, 2); });
@@ -446,8 +458,7 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
                         {u"ciphertextFirst"_s, request.value(u"ciphertextFirst"_s).toBool()},
                         {u"placeholder"_s, placeholder}});
     }
-    m_byId.insert(m.id, m_messages.size());
-    m_messages.append(m);
+    record(m);
     qCInfo(lcStub).noquote() << "Simulator: customer" << chatId << "sent" << m.id
                              << (anyPaired ? "" : "(held until a paired page connects)");
     return QJsonObject{{u"id"_s, m.id},
@@ -559,20 +570,10 @@ Result<QJsonObject> WhatsAppSimulator::poll(const QJsonObject &request)
             return invalid(u"Each option is a text."_s);
         pollOptions.append(QJsonObject{{u"localId"_s, i}, {u"name"_s, options.at(i).toString()}});
     }
-    Message m;
-    m.id = u"3EB0"_s + randomHex(5);
-    m.chatId = chatId;
-    m.fromMe = true;
-    m.body = name;
-    m.t = nowMs() / 1000;
-    m.ack = 1;
-    m.sendCount = 1;
-    m.receivedMs = nowMs();
-    m.delivered = true;
+    Message m = businessMessage(u"3EB0"_s + randomHex(5), chatId, name);
     m.extra = QJsonObject{
         {u"type"_s, u"poll_creation"_s}, {u"pollName"_s, name}, {u"pollOptions"_s, pollOptions}};
-    m_byId.insert(m.id, m_messages.size());
-    m_messages.append(m);
+    record(m);
     toPairedPages(QJsonObject{{u"type"_s, u"msg"_s}, {u"msg"_s, toJson(m, true)}});
     return QJsonObject{{u"id"_s, m.id}};
 }
@@ -755,8 +756,7 @@ void WhatsAppSimulator::restore(const QJsonObject &snapshot)
         m.delivered = o.value(u"delivered"_s).toBool();
         if (m.id.isEmpty() || m_byId.contains(m.id))
             continue;
-        m_byId.insert(m.id, m_messages.size());
-        m_messages.append(m);
+        record(m);
         if (m.fromMe && m.ack < 2) // the delivery the restart interrupted
             QTimer::singleShot(kDeliveredAfterMs, this, [this, id = m.id] { setAck(id, 2); });
     }

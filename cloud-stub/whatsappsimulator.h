@@ -116,6 +116,9 @@ private:
     static void post(Page &page, QJsonObject event);
 
     QJsonObject toJson(const Message &m, bool forPage) const;
+    // A message of the business, taken by the network just now.
+    static Message businessMessage(const QString &id, const QString &chatId, const QString &body);
+    void record(const Message &m);
     void remember(const QString &lid, const QString &phone);
     void toPairedPages(const QJsonObject &event);
     void setAck(const QString &id, int ack);

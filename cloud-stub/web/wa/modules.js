@@ -930,10 +930,4 @@
       };
     });
   });
-
-  define('SimModels', [], (g, r, d, n, module, exports) => {
-    exports.Events = Events;
-    exports.Model = Model;
-    exports.Collection = Collection;
-  });
 })();
