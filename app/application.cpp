@@ -1,21 +1,21 @@
-#include "application.h"
+#include "app/application.h"
 
-#include "agentstatus.h"
-#include "cloudclient.h"
-#include "jobchannel.h"
-#include "keysource.h"
-#include "logging.h"
-#include "profilemanager.h"
-#include "qrcode.h"
-#include "relaypipeline.h"
-#include "sessionvault.h"
-#include "statusendpoint.h"
-#include "store.h"
-#include "webbridge.h"
-#include "whatsapppage.h"
+#include "agent/base/logging.h"
+#include "agent/cloud/cloudclient.h"
+#include "agent/cloud/jobchannel.h"
+#include "agent/delivery/relaypipeline.h"
+#include "agent/keys/keysource.h"
+#include "agent/platform/qrcode.h"
+#include "agent/status/agentstatus.h"
+#include "agent/status/statusendpoint.h"
+#include "agent/store/store.h"
+#include "agent/vault/sessionvault.h"
+#include "bridge/profilemanager.h"
+#include "bridge/webbridge.h"
+#include "bridge/whatsapppage.h"
 
 #ifdef SAK_WITH_WIDGETS
-#include "desktop.h"
+#include "ui/desktop.h"
 #include <QDesktopServices>
 #endif
 

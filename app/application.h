@@ -1,10 +1,10 @@
 #pragma once
 
-#include "agentconfig.h"
-#include "clock.h"
-#include "cloudprotocol.h"
-#include "messagetypes.h"
-#include "result.h"
+#include "agent/base/agentconfig.h"
+#include "agent/base/clock.h"
+#include "agent/base/result.h"
+#include "agent/protocol/cloudprotocol.h"
+#include "agent/protocol/messagetypes.h"
 
 #include <QObject>
 #include <QTimer>

@@ -1,8 +1,8 @@
-#include "agentconfig.h"
-#include "application.h"
-#include "logging.h"
-#include "singleinstance.h"
-#include "unixsignals.h"
+#include "agent/base/agentconfig.h"
+#include "agent/base/logging.h"
+#include "agent/platform/singleinstance.h"
+#include "agent/platform/unixsignals.h"
+#include "app/application.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>

@@ -1,7 +1,7 @@
-#include "bridgefacade.h"
+#include "bridge/bridgefacade.h"
 
-#include "bridgeprotocol.h"
-#include "logging.h"
+#include "agent/base/logging.h"
+#include "agent/protocol/bridgeprotocol.h"
 
 namespace sak {
 

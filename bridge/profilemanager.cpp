@@ -1,6 +1,6 @@
-#include "profilemanager.h"
+#include "bridge/profilemanager.h"
 
-#include "logging.h"
+#include "agent/base/logging.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "requestpolicy.h"
+#include "bridge/requestpolicy.h"
 
-#include "logging.h"
+#include "agent/base/logging.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -1,10 +1,10 @@
-#include "webbridge.h"
+#include "bridge/webbridge.h"
 
-#include "bridgefacade.h"
-#include "bridgeprotocol.h"
-#include "logging.h"
-#include "requestpolicy.h"
-#include "whatsapppage.h"
+#include "agent/base/logging.h"
+#include "agent/protocol/bridgeprotocol.h"
+#include "bridge/bridgefacade.h"
+#include "bridge/requestpolicy.h"
+#include "bridge/whatsapppage.h"
 
 #include <QFile>
 #include <QJsonArray>

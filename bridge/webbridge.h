@@ -1,7 +1,7 @@
 #pragma once
 
-#include "bridgeprotocol.h"
-#include "whatsappsession.h"
+#include "agent/delivery/whatsappsession.h"
+#include "agent/protocol/bridgeprotocol.h"
 
 #include <QHash>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
-#include "whatsapppage.h"
+#include "bridge/whatsapppage.h"
 
-#include "logging.h"
+#include "agent/base/logging.h"
 
 #include <QRegularExpression>
 #include <QTimer>

@@ -1,6 +1,6 @@
-#include "cloudservice.h"
+#include "cloud-stub/cloudservice.h"
 
-#include "logging.h"
+#include "agent/base/logging.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

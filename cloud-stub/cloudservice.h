@@ -1,8 +1,8 @@
 #pragma once
 
-#include "cloudprotocol.h"
-#include "deviceregistry.h"
-#include "replyengine.h"
+#include "agent/protocol/cloudprotocol.h"
+#include "cloud-stub/deviceregistry.h"
+#include "cloud-stub/replyengine.h"
 
 #include <QHash>
 #include <QJsonObject>

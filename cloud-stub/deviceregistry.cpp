@@ -1,6 +1,6 @@
-#include "deviceregistry.h"
+#include "cloud-stub/deviceregistry.h"
 
-#include "logging.h"
+#include "agent/base/logging.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "cloudprotocol.h"
-#include "result.h"
-#include "signing.h"
+#include "agent/base/result.h"
+#include "agent/protocol/cloudprotocol.h"
+#include "agent/protocol/signing.h"
 
 #include <QHash>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
-#include "jobhub.h"
+#include "cloud-stub/jobhub.h"
 
-#include "jsonutil.h"
-#include "logging.h"
+#include "agent/base/logging.h"
+#include "agent/protocol/jsonutil.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cloudprotocol.h"
-#include "deviceregistry.h"
+#include "agent/protocol/cloudprotocol.h"
+#include "cloud-stub/deviceregistry.h"
 
 #include <QHash>
 #include <QJsonObject>

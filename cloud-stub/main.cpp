@@ -1,6 +1,6 @@
-#include "logging.h"
-#include "stubserver.h"
-#include "unixsignals.h"
+#include "agent/base/logging.h"
+#include "agent/platform/unixsignals.h"
+#include "cloud-stub/stubserver.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

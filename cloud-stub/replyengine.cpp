@@ -1,6 +1,6 @@
-#include "replyengine.h"
+#include "cloud-stub/replyengine.h"
 
-#include "jsonutil.h"
+#include "agent/protocol/jsonutil.h"
 
 #include <QFile>
 #include <QStringList>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "messagetypes.h"
+#include "agent/protocol/messagetypes.h"
 
-#include "result.h"
+#include "agent/base/result.h"
 
 #include <QHash>
 #include <QList>

@@ -1,8 +1,8 @@
-#include "stubserver.h"
+#include "cloud-stub/stubserver.h"
 
-#include "cloudprotocol.h"
-#include "httpservercompat.h"
-#include "logging.h"
+#include "agent/base/logging.h"
+#include "agent/protocol/cloudprotocol.h"
+#include "cloud-stub/httpservercompat.h"
 
 #include <QDateTime>
 #include <QEventLoop>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "cloudservice.h"
-#include "jobhub.h"
-#include "result.h"
-#include "whatsappsimulator.h"
+#include "agent/base/result.h"
+#include "cloud-stub/cloudservice.h"
+#include "cloud-stub/jobhub.h"
+#include "cloud-stub/whatsappsimulator.h"
 
 #include <QHostAddress>
 #include <QHttpServerResponse>

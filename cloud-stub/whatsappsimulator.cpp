@@ -1,7 +1,7 @@
-#include "whatsappsimulator.h"
+#include "cloud-stub/whatsappsimulator.h"
 
-#include "logging.h"
-#include "messagetypes.h"
+#include "agent/base/logging.h"
+#include "agent/protocol/messagetypes.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

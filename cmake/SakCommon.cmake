@@ -1,6 +1,8 @@
 # One INTERFACE target carries the language level, warnings and strict Qt defines,
 # so that every library, executable and test compiles the same way.
 add_library(sak_common INTERFACE)
+# Includes are written from the project root ("agent/store/store.h"): one spelling per header.
+target_include_directories(sak_common INTERFACE ${CMAKE_CURRENT_LIST_DIR}/..)
 target_compile_features(sak_common INTERFACE cxx_std_20)
 target_compile_definitions(sak_common INTERFACE
     QT_NO_CAST_FROM_ASCII

@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 status=0
 for lang in en de ar; do
     cp "$src/resources/i18n/sak_$lang.ts" "$work/"
-    out=$("$lupdate" -no-obsolete -locations none "$src/ui" -ts "$work/sak_$lang.ts" 2>&1)
+    out=$("$lupdate" -no-obsolete -locations none -I "$src" "$src/ui" -ts "$work/sak_$lang.ts" 2>&1)
     if ! grep -q "(0 new and" <<<"$out"; then
         echo "sak_$lang.ts lacks strings of the sources: run cmake --build build --target sak_lupdate, then translate them"
         status=1

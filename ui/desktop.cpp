@@ -1,14 +1,14 @@
-#include "desktop.h"
+#include "ui/desktop.h"
 
-#include "agentstatus.h"
-#include "autostart.h"
-#include "mainwindow.h"
-#include "outboxwindow.h"
-#include "relaypipeline.h"
-#include "settingsdialog.h"
-#include "translations.h"
-#include "trayicon.h"
-#include "whatsappsession.h"
+#include "agent/delivery/relaypipeline.h"
+#include "agent/delivery/whatsappsession.h"
+#include "agent/platform/autostart.h"
+#include "agent/status/agentstatus.h"
+#include "ui/mainwindow.h"
+#include "ui/outboxwindow.h"
+#include "ui/settingsdialog.h"
+#include "ui/translations.h"
+#include "ui/trayicon.h"
 
 #include <QCoreApplication>
 #include <QSystemTrayIcon>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "agentconfig.h"
-#include "pairingwindow.h"
+#include "agent/base/agentconfig.h"
+#include "ui/pairingwindow.h"
 
 #include <QObject>
 

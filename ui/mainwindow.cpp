@@ -1,6 +1,6 @@
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 
-#include "whatsappsession.h"
+#include "agent/delivery/whatsappsession.h"
 
 #include <QAction>
 #include <QCloseEvent>

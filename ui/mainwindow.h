@@ -1,6 +1,6 @@
 #pragma once
 
-#include "messagetypes.h"
+#include "agent/protocol/messagetypes.h"
 
 #include <QMainWindow>
 

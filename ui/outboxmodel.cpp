@@ -1,6 +1,6 @@
-#include "outboxmodel.h"
+#include "ui/outboxmodel.h"
 
-#include "store.h"
+#include "agent/store/store.h"
 
 #include <QBrush>
 #include <QColor>

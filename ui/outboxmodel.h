@@ -1,6 +1,6 @@
 #pragma once
 
-#include "deliverytypes.h"
+#include "agent/store/records.h"
 
 #include <QAbstractTableModel>
 

@@ -1,8 +1,8 @@
-#include "outboxwindow.h"
+#include "ui/outboxwindow.h"
 
-#include "outboxmodel.h"
-#include "relaypipeline.h"
-#include "store.h"
+#include "agent/delivery/relaypipeline.h"
+#include "agent/store/store.h"
+#include "ui/outboxmodel.h"
 
 #include <QComboBox>
 #include <QEvent>

@@ -1,7 +1,7 @@
-#include "pairingwindow.h"
+#include "ui/pairingwindow.h"
 
-#include "qrcode.h"
-#include "whatsappsession.h"
+#include "agent/delivery/whatsappsession.h"
+#include "agent/platform/qrcode.h"
 
 #include <QCloseEvent>
 #include <QEvent>

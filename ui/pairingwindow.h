@@ -1,7 +1,7 @@
 #pragma once
 
-#include "messagetypes.h"
-#include "result.h"
+#include "agent/base/result.h"
+#include "agent/protocol/messagetypes.h"
 
 #include <QElapsedTimer>
 #include <QTimer>

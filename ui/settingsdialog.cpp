@@ -1,6 +1,6 @@
-#include "settingsdialog.h"
+#include "ui/settingsdialog.h"
 
-#include "autostart.h"
+#include "agent/platform/autostart.h"
 
 #include <QCheckBox>
 #include <QComboBox>

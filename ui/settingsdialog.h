@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agentconfig.h"
+#include "agent/base/agentconfig.h"
 
 #include <QDialog>
 

@@ -1,6 +1,6 @@
-#include "translations.h"
+#include "ui/translations.h"
 
-#include "logging.h"
+#include "agent/base/logging.h"
 
 #include <QApplication>
 #include <QLibraryInfo>

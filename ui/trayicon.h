@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agentstatus.h"
+#include "agent/status/agentstatus.h"
 
 #include <QHash>
 #include <QIcon>

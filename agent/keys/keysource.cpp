@@ -1,6 +1,6 @@
-#include "keysource.h"
+#include "agent/keys/keysource.h"
 
-#include "logging.h"
+#include "agent/base/logging.h"
 
 #include <QFile>
 #include <QFileInfo>

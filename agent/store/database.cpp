@@ -1,4 +1,4 @@
-#include "database.h"
+#include "agent/store/database.h"
 
 #include <sqlite3.h>
 

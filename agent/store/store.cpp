@@ -1,7 +1,7 @@
-#include "store.h"
+#include "agent/store/store.h"
 
-#include "database.h"
-#include "logging.h"
+#include "agent/base/logging.h"
+#include "agent/store/database.h"
 
 #include <QDateTime>
 #include <QDir>

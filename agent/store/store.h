@@ -1,8 +1,8 @@
 #pragma once
 
-#include "deliverytypes.h"
-#include "messagetypes.h"
-#include "result.h"
+#include "agent/base/result.h"
+#include "agent/protocol/messagetypes.h"
+#include "agent/store/records.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,7 +1,7 @@
-#include "sessionvault.h"
+#include "agent/vault/sessionvault.h"
 
-#include "logging.h"
-#include "store.h"
+#include "agent/base/logging.h"
+#include "agent/store/store.h"
 
 #include <QDataStream>
 #include <QDateTime>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "result.h"
+#include "agent/base/result.h"
 
 #include <QString>
 

@@ -4,7 +4,7 @@
 // through the page. Prints messages per second end to end, the time the agent itself added
 // per message (p50, p99; the cloud's time excluded), the agent's peak memory, and, as the
 // ceiling to compare with, the raw rate of QWebChannel calls from a page.
-#include "processharness.h"
+#include "tests/support/processharness.h"
 
 #include <QCoreApplication>
 #include <QDir>

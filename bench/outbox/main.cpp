@@ -2,9 +2,9 @@
 // scrolling page by page, filtering, searching, live refreshes and painting, and the memory
 // it takes once every row is loaded. Runs offscreen; prints its figures.
 
-#include "guifixture.h"
-#include "outboxmodel.h"
-#include "outboxwindow.h"
+#include "tests/gui/guifixture.h"
+#include "ui/outboxmodel.h"
+#include "ui/outboxwindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

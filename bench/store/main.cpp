@@ -2,10 +2,10 @@
 // "plain" is the same SQLite engine (SQLCipher's) without a key, with the same pragmas, so the
 // ratio isolates the cost of encryption.
 
-#include "database.h"
-#include "keysource.h"
-#include "sessionvault.h"
-#include "store.h"
+#include "agent/keys/keysource.h"
+#include "agent/store/database.h"
+#include "agent/store/store.h"
+#include "agent/vault/sessionvault.h"
 
 #include <QCoreApplication>
 #include <QDir>

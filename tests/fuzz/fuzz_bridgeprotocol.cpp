@@ -1,6 +1,6 @@
 // What the page sends over the channel is untrusted: any bytes become an event or an error with
 // a code and a sentence, never a crash.
-#include "bridgeprotocol.h"
+#include "agent/protocol/bridgeprotocol.h"
 
 #include <cstdint>
 #include <cstdlib>

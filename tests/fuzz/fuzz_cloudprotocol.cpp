@@ -1,7 +1,7 @@
 // Every decoder of the cloud protocol gets the same arbitrary bytes. Whatever they are, a
 // decoder answers a value or an error with a code and a sentence; it never crashes, hangs or
 // reads out of bounds (the sanitizers watch).
-#include "cloudprotocol.h"
+#include "agent/protocol/cloudprotocol.h"
 
 #include <cstdint>
 #include <cstdlib>

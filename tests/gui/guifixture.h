@@ -1,11 +1,11 @@
 #pragma once
 
-#include "agentstatus.h"
-#include "clock.h"
-#include "cloudclient.h"
-#include "fakesession.h"
-#include "relaypipeline.h"
-#include "store.h"
+#include "agent/base/clock.h"
+#include "agent/cloud/cloudclient.h"
+#include "agent/delivery/relaypipeline.h"
+#include "agent/status/agentstatus.h"
+#include "agent/store/store.h"
+#include "tests/support/fakesession.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,12 +1,12 @@
 // sak-screenshots OUTDIR: renders each window of the desktop UI with sample data into PNG
 // files (scripts/screenshots.sh runs it under Xvfb for docs/screenshots/). The data is made
 // up; the windows are the real ones.
-#include "guifixture.h"
-#include "outboxwindow.h"
-#include "pairingwindow.h"
-#include "settingsdialog.h"
-#include "translations.h"
-#include "trayicon.h"
+#include "tests/gui/guifixture.h"
+#include "ui/outboxwindow.h"
+#include "ui/pairingwindow.h"
+#include "ui/settingsdialog.h"
+#include "ui/translations.h"
+#include "ui/trayicon.h"
 
 #include <QApplication>
 #include <QDir>

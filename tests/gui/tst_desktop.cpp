@@ -1,10 +1,10 @@
-#include "desktop.h"
-#include "guifixture.h"
-#include "mainwindow.h"
-#include "outboxwindow.h"
-#include "settingsdialog.h"
-#include "trayicon.h"
-#include "webenginetestmain.h"
+#include "tests/gui/guifixture.h"
+#include "tests/support/webenginetestmain.h"
+#include "ui/desktop.h"
+#include "ui/mainwindow.h"
+#include "ui/outboxwindow.h"
+#include "ui/settingsdialog.h"
+#include "ui/trayicon.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,6 +1,6 @@
-#include "fakesession.h"
-#include "mainwindow.h"
-#include "webenginetestmain.h"
+#include "tests/support/fakesession.h"
+#include "tests/support/webenginetestmain.h"
+#include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QLabel>

@@ -1,7 +1,7 @@
-#include "guifixture.h"
-#include "outboxmodel.h"
-#include "outboxwindow.h"
-#include "translations.h"
+#include "tests/gui/guifixture.h"
+#include "ui/outboxmodel.h"
+#include "ui/outboxwindow.h"
+#include "ui/translations.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

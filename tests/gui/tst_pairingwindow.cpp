@@ -1,5 +1,5 @@
-#include "fakesession.h"
-#include "pairingwindow.h"
+#include "tests/support/fakesession.h"
+#include "ui/pairingwindow.h"
 
 #include <QApplication>
 #include <QLineEdit>

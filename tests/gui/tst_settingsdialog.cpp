@@ -1,6 +1,6 @@
-#include "agentconfig.h"
-#include "autostart.h"
-#include "settingsdialog.h"
+#include "agent/base/agentconfig.h"
+#include "agent/platform/autostart.h"
+#include "ui/settingsdialog.h"
 
 #include <QApplication>
 #include <QCheckBox>

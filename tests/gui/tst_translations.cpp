@@ -1,10 +1,10 @@
-#include "guifixture.h"
-#include "outboxmodel.h"
-#include "outboxwindow.h"
-#include "pairingwindow.h"
-#include "settingsdialog.h"
-#include "translations.h"
-#include "trayicon.h"
+#include "tests/gui/guifixture.h"
+#include "ui/outboxmodel.h"
+#include "ui/outboxwindow.h"
+#include "ui/pairingwindow.h"
+#include "ui/settingsdialog.h"
+#include "ui/translations.h"
+#include "ui/trayicon.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,7 +1,7 @@
-#include "cloudclient.h"
-#include "fakesession.h"
-#include "keypins.h"
-#include "testenv.h"
+#include "agent/cloud/cloudclient.h"
+#include "agent/cloud/keypins.h"
+#include "tests/support/fakesession.h"
+#include "tests/support/testenv.h"
 
 #include <QDateTime>
 #include <QSslCertificate>

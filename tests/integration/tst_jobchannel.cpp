@@ -1,6 +1,6 @@
-#include "cloudclient.h"
-#include "jobchannel.h"
-#include "testenv.h"
+#include "agent/cloud/cloudclient.h"
+#include "agent/cloud/jobchannel.h"
+#include "tests/support/testenv.h"
 
 #include <QDateTime>
 #include <QFile>

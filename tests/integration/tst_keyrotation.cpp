@@ -1,6 +1,6 @@
-#include "keysource.h"
-#include "store.h"
-#include "testenv.h"
+#include "agent/keys/keysource.h"
+#include "agent/store/store.h"
+#include "tests/support/testenv.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "keysource.h"
+#include "agent/keys/keysource.h"
 
 #include <QFile>
 #include <QFileInfo>

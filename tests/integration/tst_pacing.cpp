@@ -1,5 +1,5 @@
-#include "processharness.h"
-#include "testenv.h"
+#include "tests/support/processharness.h"
+#include "tests/support/testenv.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
-#include "clock.h"
-#include "cloudclient.h"
-#include "fakesession.h"
-#include "relaypipeline.h"
-#include "store/store.h"
-#include "testenv.h"
+#include "agent/base/clock.h"
+#include "agent/cloud/cloudclient.h"
+#include "agent/delivery/relaypipeline.h"
+#include "agent/store/store.h"
+#include "tests/support/fakesession.h"
+#include "tests/support/testenv.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

@@ -1,4 +1,4 @@
-#include "processharness.h"
+#include "tests/support/processharness.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "cloudprotocol.h"
-#include "signing.h"
-#include "testenv.h"
+#include "agent/protocol/cloudprotocol.h"
+#include "agent/protocol/signing.h"
+#include "tests/support/testenv.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,10 +1,10 @@
-#include "pagescript.h"
-#include "profilemanager.h"
-#include "requestpolicy.h"
-#include "testenv.h"
-#include "webbridge.h"
-#include "webenginetestmain.h"
-#include "whatsapppage.h"
+#include "bridge/profilemanager.h"
+#include "bridge/requestpolicy.h"
+#include "bridge/webbridge.h"
+#include "bridge/whatsapppage.h"
+#include "tests/support/pagescript.h"
+#include "tests/support/testenv.h"
+#include "tests/support/webenginetestmain.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,8 +1,8 @@
-#include "profilemanager.h"
-#include "testenv.h"
-#include "webbridge.h"
-#include "webenginetestmain.h"
-#include "whatsapppage.h"
+#include "bridge/profilemanager.h"
+#include "bridge/webbridge.h"
+#include "bridge/whatsapppage.h"
+#include "tests/support/testenv.h"
+#include "tests/support/webenginetestmain.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

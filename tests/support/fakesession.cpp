@@ -1,4 +1,4 @@
-#include "fakesession.h"
+#include "tests/support/fakesession.h"
 
 #include <QDateTime>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "whatsappsession.h"
+#include "agent/delivery/whatsappsession.h"
 
 #include <QList>
 #include <QStringList>

@@ -1,6 +1,6 @@
-#include "processharness.h"
+#include "tests/support/processharness.h"
 
-#include "testenv.h"
+#include "tests/support/testenv.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "stubserver.h"
+#include "cloud-stub/stubserver.h"
 
 #include <QSslConfiguration>
 #include <QString>

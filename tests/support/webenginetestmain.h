@@ -1,6 +1,6 @@
 #pragma once
 
-#include "testenv.h"
+#include "tests/support/testenv.h"
 
 #include <QGuiApplication>
 #include <QTest>

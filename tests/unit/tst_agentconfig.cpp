@@ -1,4 +1,4 @@
-#include "agentconfig.h"
+#include "agent/base/agentconfig.h"
 
 #include <QDir>
 #include <QFile>

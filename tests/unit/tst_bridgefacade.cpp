@@ -1,5 +1,5 @@
-#include "bridgefacade.h"
-#include "bridgeprotocol.h"
+#include "agent/protocol/bridgeprotocol.h"
+#include "bridge/bridgefacade.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "bridgeprotocol.h"
+#include "agent/protocol/bridgeprotocol.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "cloudprotocol.h"
+#include "agent/protocol/cloudprotocol.h"
 
 #include <QTest>
 

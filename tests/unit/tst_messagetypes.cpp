@@ -1,5 +1,5 @@
-#include "messagetypes.h"
-#include "store/deliverytypes.h"
+#include "agent/protocol/messagetypes.h"
+#include "agent/store/records.h"
 
 #include <QRegularExpression>
 #include <QSet>

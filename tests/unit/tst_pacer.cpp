@@ -1,6 +1,6 @@
-#include "pacer.h"
-#include "relaypipeline.h"
-#include "testenv.h"
+#include "agent/delivery/pacer.h"
+#include "agent/delivery/relaypipeline.h"
+#include "tests/support/testenv.h"
 
 #include <QRandomGenerator>
 #include <QTest>

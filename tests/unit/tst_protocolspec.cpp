@@ -1,5 +1,5 @@
-#include "cloudprotocol.h"
-#include "testenv.h"
+#include "agent/protocol/cloudprotocol.h"
+#include "tests/support/testenv.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "qrcode.h"
+#include "agent/platform/qrcode.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
-#include "replyengine.h"
-#include "testenv.h"
+#include "cloud-stub/replyengine.h"
+#include "tests/support/testenv.h"
 
 #include <QFile>
 #include <QJsonDocument>

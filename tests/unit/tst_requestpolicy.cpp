@@ -1,4 +1,4 @@
-#include "requestpolicy.h"
+#include "bridge/requestpolicy.h"
 
 #include <QTest>
 

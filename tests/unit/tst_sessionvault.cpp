@@ -1,5 +1,5 @@
-#include "sessionvault.h"
-#include "store.h"
+#include "agent/store/store.h"
+#include "agent/vault/sessionvault.h"
 
 #include <QDataStream>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "signing.h"
+#include "agent/protocol/signing.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
-#include "autostart.h"
-#include "singleinstance.h"
+#include "agent/platform/autostart.h"
+#include "agent/platform/singleinstance.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,11 +1,11 @@
-#include "agentstatus.h"
-#include "clock.h"
-#include "cloudclient.h"
-#include "fakesession.h"
-#include "relaypipeline.h"
-#include "statusendpoint.h"
-#include "store.h"
-#include "testenv.h"
+#include "agent/base/clock.h"
+#include "agent/cloud/cloudclient.h"
+#include "agent/delivery/relaypipeline.h"
+#include "agent/status/agentstatus.h"
+#include "agent/status/statusendpoint.h"
+#include "agent/store/store.h"
+#include "tests/support/fakesession.h"
+#include "tests/support/testenv.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
-#include "metrics.h"
-#include "statusserver.h"
-#include "testenv.h"
+#include "agent/status/metrics.h"
+#include "agent/status/statusserver.h"
+#include "tests/support/testenv.h"
 
 #include <QFile>
 #include <QHostAddress>

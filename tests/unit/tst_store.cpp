@@ -1,5 +1,5 @@
-#include "keysource.h"
-#include "store.h"
+#include "agent/keys/keysource.h"
+#include "agent/store/store.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "store.h"
+#include "agent/store/store.h"
 
 #include <QFileInfo>
 #include <QTemporaryDir>

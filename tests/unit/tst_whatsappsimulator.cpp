@@ -1,4 +1,4 @@
-#include "whatsappsimulator.h"
+#include "cloud-stub/whatsappsimulator.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "agent/base/result.h"
+#include "agent/delivery/pacer.h"
+#include "agent/keys/keysource.h"
+
+#include <QHash>
+#include <QStringList>
+#include <QUrl>
+
+namespace sak {
+
+// Everything the agent needs to know at start-up. It is read from an INI file (QSettings) and
+// command-line overrides win over the file; see docs/architecture.md, "Configuration".
+struct AgentConfig
+{
+    QUrl cloudUrl;
+    QString caFile; // extra CA certificates (PEM) trusted for the cloud, besides the system's
+    // Optional SHA-256 pins (base64) of the cloud server's keys: when set, a connection whose
+    // certificate chain carries none of them is refused even though a CA vouches for it.
+    QStringList cloudSpkiPins;
+    // How outbound work arrives: "auto" (a WebSocket, long-polling where it cannot be held),
+    // "websocket" or "poll".
+    QString jobsTransport{QStringLiteral("auto")};
+    // Optional: the agent's identity comes from pairing; if set, it must match the pairing.
+    QString tenantId;
+    QString agentId;
+    QUrl whatsAppUrl{QStringLiteral("https://web.whatsapp.com/")};
+    QString account{QStringLiteral("default")}; // names the persistent browser profile
+    // SHA-256 pins (base64) of server keys the WhatsApp page may trust although no system CA
+    // signed them. Only for a local test server such as the simulator; empty in production.
+    QStringList whatsAppSpkiPins;
+    QString userAgent; // empty: a desktop Chrome string derived from the engine's own
+    QString dataDir;
+
+    // The database key: the OS keychain unless a key file or a passphrase is chosen explicitly.
+    KeyProtection keyProtection = KeyProtection::Keychain;
+    QString keyFile;
+    QString passphraseFile; // a file, or "-" for standard input
+
+    // vault: the WhatsApp profile runs in RAM and is sealed into the encrypted store;
+    // persistent: a plain profile directory on disk (weaker; for systems without RAM storage).
+    bool persistentProfile = false;
+    int sealAfterSeconds = 60;   // connected this long before the first seal
+    int sealEverySeconds = 600;  // then again this often
+    int loadTimeoutSeconds = 90; // WhatsApp Web not ready by then: reload, reload uncached, report
+    bool takeover = false; // WhatsApp opened in another browser: take the session back at once
+    qint64 mediaMaxBytes = 16 * 1024 * 1024; // larger media is relayed without its bytes
+    // Headless: instead of (or besides) the QR code, ask WhatsApp for a code to type on the
+    // phone of this number (digits with the country code); empty: the QR code only.
+    QString linkPhone;
+    // Group chats are not answered, except those listed (ids ending in @g.us).
+    QStringList allowedGroups;
+
+    // [status]: the local status endpoint (127.0.0.1 only); 0: any free port, -1: off.
+    int statusPort = kDefaultStatusPort;
+    static constexpr int kDefaultStatusPort = 47811;
+    // [ui] language: empty for the system's, else a code such as "de" or "ar".
+    QString language;
+
+    // [pacing]: the anti-ban rules (see pacer.h for each number's meaning and default).
+    PacingPolicy pacing;
+
+    QString storePath() const { return dataDir + QStringLiteral("/agent.db"); }
+
+    // The keys of the INI file, in "group/name" form; command-line overrides use the same keys.
+    static const QStringList &keys();
+
+    // Reads the file (if any), applies the overrides, fills defaults and validates.
+    // An explicitly named file that does not exist is an error; the default one may be absent.
+    // Without `requireCloud` a missing cloud URL is allowed (the first-run window asks for it).
+    static Result<AgentConfig> resolve(const QString &iniPath, bool iniPathExplicit,
+                                       const QHash<QString, QString> &overrides,
+                                       const QString &defaultDataDir, bool requireCloud = true);
+
+    Status validate(bool requireCloud = true) const;
+
+    // Writes `changes` (keys as in keys(); an empty value removes the key) into the INI file,
+    // keeping its other settings, but only if the result is a valid configuration: otherwise
+    // the file is left as it was and the error says what is wrong.
+    static Status saveSettings(const QString &iniPath, const QHash<QString, QString> &changes,
+                               const QString &defaultDataDir);
+
+    // The languages the desktop UI is translated into (codes), besides English.
+    static const QStringList &languages();
+};
+
+} // namespace sak

@@ -1,0 +1,224 @@
+#include "agent/cloud/cloudclient.h"
+
+#include "agent/base/logging.h"
+#include "agent/cloud/keypins.h"
+#include "agent/protocol/signing.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QNetworkReply>
+#include <QSslCertificate>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak {
+
+CloudClient::CloudClient(QObject *parent)
+    : QObject(parent)
+    , m_ssl(QSslConfiguration::defaultConfiguration())
+{
+    // Connections are reused; one request per inbound message must not cost a TLS handshake.
+    m_network.setAutoDeleteReplies(true);
+}
+
+Status CloudClient::configure(const CloudClientOptions &options)
+{
+    m_options = options;
+    m_ssl = QSslConfiguration::defaultConfiguration();
+    m_ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    if (!options.caFile.isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(options.caFile, QSsl::Pem);
+        if (cas.isEmpty())
+            return Error{
+                u"config"_s,
+                u"The CA file %1 holds no PEM certificate; point --ca-file at the CA that signed the cloud server's certificate."_s
+                    .arg(options.caFile)};
+        m_ssl.addCaCertificates(cas);
+        qCInfo(lcCloud) << "Trusting" << cas.size() << "extra CA certificate(s) from"
+                        << options.caFile;
+    }
+    return Done{};
+}
+
+void CloudClient::pair(const QString &code, const QString &agentName, CredentialsCallback done)
+{
+    const QByteArray body =
+        cloud::encode(cloud::PairRequest{code, agentName, QStringLiteral(SAK_VERSION)});
+    post(u"/v1/pair"_s, body, false, [done = std::move(done)](Result<QByteArray> reply) {
+        done(reply ? cloud::decodeCredentials(reply.value())
+                   : Result<cloud::Credentials>(reply.error()));
+    });
+}
+
+namespace {
+
+// For requests whose answer is only "done": the body is not needed.
+auto doneOnly(CloudClient::StatusCallback done)
+{
+    return [done = std::move(done)](Result<QByteArray> reply) {
+        done(reply ? Status(Done{}) : Status(reply.error()));
+    };
+}
+
+} // namespace
+
+void CloudClient::postHeartbeat(cloud::Heartbeat heartbeat, StatusCallback done)
+{
+    heartbeat.tenantId = m_credentials.tenantId;
+    heartbeat.agentId = m_credentials.agentId;
+    post(u"/v1/heartbeat"_s, cloud::encode(heartbeat), true, doneOnly(std::move(done)));
+}
+
+void CloudClient::rotateCredentials(CredentialsCallback done)
+{
+    post(u"/v1/credentials/rotate"_s, "{}", true,
+         [done = std::move(done)](Result<QByteArray> reply) {
+             done(reply ? cloud::decodeCredentials(reply.value())
+                        : Result<cloud::Credentials>(reply.error()));
+         });
+}
+
+void CloudClient::unpair(StatusCallback done)
+{
+    post(u"/v1/unpair"_s, "{}", true, doneOnly(std::move(done)));
+}
+
+void CloudClient::postInbound(const InboundMessage &message, InboundCallback done)
+{
+    const QByteArray body = cloud::encode(
+        cloud::InboundRequest{m_credentials.tenantId, m_credentials.agentId, message});
+    post(u"/v1/inbound"_s, body, true, [done = std::move(done)](Result<QByteArray> reply) {
+        if (!reply) {
+            done(reply.error());
+            return;
+        }
+        done(cloud::decodeInboundResponse(reply.value()));
+    });
+}
+
+void CloudClient::postStatus(cloud::StatusReport report, StatusCallback done)
+{
+    report.tenantId = m_credentials.tenantId;
+    report.agentId = m_credentials.agentId;
+    if (report.timestamp == 0)
+        report.timestamp = QDateTime::currentSecsSinceEpoch();
+    post(u"/v1/status"_s, cloud::encode(report), true, doneOnly(std::move(done)));
+}
+
+void CloudClient::postStatusBatch(QList<cloud::StatusReport> reports, StatusCallback done)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (cloud::StatusReport &report : reports) {
+        if (report.timestamp == 0)
+            report.timestamp = now;
+    }
+    const cloud::StatusBatch batch{m_credentials.tenantId, m_credentials.agentId,
+                                   std::move(reports)};
+    post(u"/v1/status/batch"_s, cloud::encode(batch), true, doneOnly(std::move(done)));
+}
+
+void CloudClient::pollJobs(const cloud::JobsPoll &poll, FramesCallback done)
+{
+    // The server holds the answer up to the wait; the usual timeout comes on top of it.
+    const auto timeout = std::chrono::seconds(poll.waitSeconds) + m_options.timeout;
+    post(
+        u"/v1/jobs/poll"_s, cloud::encode(poll), true,
+        [done = std::move(done)](Result<QByteArray> reply) {
+            done(reply ? cloud::decodeFrames(reply.value())
+                       : Result<QList<cloud::SignedFrame>>(reply.error()));
+        },
+        std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+}
+
+void CloudClient::post(const QString &path, const QByteArray &body, bool sign,
+                       std::function<void(Result<QByteArray>)> done,
+                       std::chrono::milliseconds timeout)
+{
+    if (sign && !m_credentials.isValid()) {
+        // Answered on the next turn of the event loop, like every other outcome.
+        QMetaObject::invokeMethod(
+            this,
+            [done = std::move(done)] {
+                done(Error{
+                    u"not-paired"_s,
+                    u"This agent is not paired with the cloud: run sak-agent --pair CODE with a code from the dashboard."_s});
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    QUrl url = m_options.baseUrl;
+    url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + path);
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setRawHeader("Accept", "application/json");
+    request.setRawHeader("User-Agent", "sak-agent/" SAK_VERSION);
+    request.setSslConfiguration(m_ssl);
+    request.setTransferTimeout(int((timeout.count() > 0 ? timeout : m_options.timeout).count()));
+    if (sign) {
+        const auto signature =
+            signing::sign(m_credentials.secret, "POST", url.path(QUrl::FullyEncoded).toUtf8(), body,
+                          QDateTime::currentSecsSinceEpoch());
+        request.setRawHeader(signing::kTokenHeader, m_credentials.token.toUtf8());
+        request.setRawHeader(signing::kTimestampHeader, signature.timestamp);
+        request.setRawHeader(signing::kNonceHeader, signature.nonce);
+        request.setRawHeader(signing::kSignatureHeader, signature.value);
+    }
+
+    QNetworkReply *reply = m_network.post(request, body);
+    if (!m_options.spkiPins.isEmpty()) {
+        // Emitted after the handshake and before any byte of the request leaves: a server
+        // without a pinned key never sees the token, the signature or the body.
+        connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
+            if (keypins::chainMatches(reply->sslConfiguration().peerCertificateChain(),
+                                      m_options.spkiPins))
+                return;
+            reply->setProperty("sakPinMismatch", true);
+            reply->abort();
+        });
+    }
+    connect(reply, &QNetworkReply::finished, this, [reply, url, done = std::move(done)] {
+        if (reply->property("sakPinMismatch").toBool()) {
+            done(Error{
+                u"tls-pin"_s,
+                u"The cloud server %1 presented a key that is not pinned: it may not be your cloud server. Check [cloud] spki-pins (or --cloud-spki-pins) against the server's key."_s
+                    .arg(url.host())});
+            return;
+        }
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray payload = reply->readAll();
+        const auto error = reply->error();
+        if (error == QNetworkReply::SslHandshakeFailedError) {
+            done(Error{
+                u"tls"_s,
+                u"The cloud server %1 presented a certificate that is not trusted (%2). If it uses a private CA, configure that CA with --ca-file."_s
+                    .arg(url.host(), reply->errorString())});
+            return;
+        }
+        if (status == 0) {
+            const bool timedOut = error == QNetworkReply::OperationCanceledError ||
+                                  error == QNetworkReply::TimeoutError;
+            done(Error{timedOut ? u"timeout"_s : u"network"_s,
+                       u"The cloud server %1 cannot be reached (%2)."_s.arg(url.host(),
+                                                                            reply->errorString())});
+            return;
+        }
+        if (status < 200 || status > 299) {
+            const auto serverError = cloud::decodeError(payload);
+            Error refusal{u"http-%1"_s.arg(status),
+                          serverError ? u"The cloud refused the request (%1): %2"_s.arg(
+                                            serverError->code, serverError->message)
+                                      : u"The cloud answered HTTP %1."_s.arg(status)};
+            if (status == 429 || status == 503) {
+                bool numeric = false;
+                const int seconds = reply->rawHeader("Retry-After").trimmed().toInt(&numeric);
+                if (numeric && seconds > 0)
+                    refusal.retryAfterSeconds = std::min(seconds, 3600);
+            }
+            done(refusal);
+            return;
+        }
+        done(payload);
+    });
+}
+
+} // namespace sak

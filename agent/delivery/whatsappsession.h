@@ -1,0 +1,60 @@
+#pragma once
+
+#include "agent/protocol/messagetypes.h"
+
+#include <QObject>
+
+namespace sak {
+
+// The agent's only way to WhatsApp. The real implementation drives WhatsApp Web inside
+// QtWebEngine (bridge/WebBridge); tests use an in-memory one. Nothing in agent/ knows about
+// browsers.
+class WhatsAppSession : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual SessionState state() const = 0;
+
+    // Sends a text with the message id chosen by the caller (text.waMessageId). The outcome
+    // comes back as sendFinished() with that id; acks follow as ackChanged().
+    virtual void sendText(const OutboundText &text) = 0;
+
+    // What a person does around a send: read the customer's messages, then type for a while.
+    // Best effort: a page without these functions just sends.
+    virtual void markSeen(const QString &chatId) = 0;
+    virtual void setTyping(const QString &chatId, bool typing) = 0;
+
+    // Emits messageReceived() again for every customer message the page holds from `since`
+    // (unix seconds) on: after a crash, what the page received but the agent never journaled
+    // is found this way (the journal ignores what it knows); caughtUp() follows the last.
+    virtual void catchUp(qint64 since) = 0;
+
+    // Pairing: a fresh QR code when the last one went idle (qrCodeChanged follows), or a code
+    // to type on the phone instead of scanning (pairingCodeReceived follows).
+    virtual void refreshQr() = 0;
+    virtual void requestPairingCode(const QString &phoneDigits) = 0;
+    // WhatsApp is open in another browser (SessionState::Conflict): take the session back.
+    virtual void takeOver() = 0;
+    // Empty while sending works; else why it does not (WhatsApp Web changed), in a sentence.
+    virtual QString sendingProblem() const = 0;
+
+Q_SIGNALS:
+    void stateChanged(sak::SessionState state);
+    void qrCodeChanged(const QString &qr);
+    void pairingCodeReceived(const QString &code, const QString &error);
+    // WhatsApp logged this computer out (from the phone): it must be paired again.
+    void loggedOut();
+    // Every message a catchUp() asked for has been emitted.
+    void caughtUp();
+    void messageReceived(const sak::InboundMessage &message);
+    void sendFinished(const QString &waMessageId, bool ok, const QString &error);
+    void ackChanged(const QString &waMessageId, int ack);
+    // The bridge cannot work with the page: what is wrong, in a sentence.
+    void healthProblem(const QString &description);
+    // The page tried to reach a host that is not WhatsApp's, and was stopped.
+    void requestBlocked(const QString &host);
+};
+
+} // namespace sak

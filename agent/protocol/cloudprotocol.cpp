@@ -1,0 +1,598 @@
+#include "agent/protocol/cloudprotocol.h"
+
+#include "agent/protocol/bridgeprotocol.h"
+#include "agent/protocol/jsonutil.h"
+
+#include <QRegularExpression>
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak::cloud {
+namespace {
+
+using json::Json;
+
+Error invalid(const QString &what)
+{
+    return Error{u"invalid-request"_s, what};
+}
+
+Result<Json> parseObject(const QByteArray &bytes)
+{
+    if (bytes.size() > kMaxRequestBytes)
+        return invalid(u"The body is larger than %1 bytes."_s.arg(kMaxRequestBytes));
+    Json root = json::parse(bytes);
+    if (root.is_discarded() || !root.is_object())
+        return invalid(u"The body is not a JSON object."_s);
+    return root;
+}
+
+// The tenant and agent ids every agent request carries.
+Result<std::pair<QString, QString>> accountIds(const Json &r)
+{
+    const auto tenant = json::string(r, "tenantId", 64);
+    const auto agent = json::string(r, "agentId", 64);
+    if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
+        return invalid(
+            u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+    return std::pair{*tenant, *agent};
+}
+
+// The body of a request an agent signs: a JSON object naming a valid tenant and agent.
+struct AccountRequest
+{
+    Json body;
+    QString tenantId;
+    QString agentId;
+};
+
+Result<AccountRequest> accountRequest(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const auto ids = accountIds(root.value());
+    if (!ids)
+        return ids.error();
+    return AccountRequest{std::move(root.value()), ids.value().first, ids.value().second};
+}
+
+// What the shop sends besides the text, shared by replies and jobs.
+struct Attachment
+{
+    QString quotedId;
+    QString mimetype;
+    QString filename;
+    QByteArray media;
+};
+
+void putAttachment(Json &object, const QString &quotedId, const QString &mimetype,
+                   const QString &filename, const QByteArray &media)
+{
+    if (!quotedId.isEmpty())
+        object["quotedId"] = json::str(quotedId);
+    if (!media.isEmpty()) {
+        object["mimetype"] = json::str(mimetype);
+        object["filename"] = json::str(filename);
+        object["data"] = json::base64(media);
+    }
+}
+
+// quotedId, and an image or document as mimetype + filename + data (base64); all optional.
+std::optional<Attachment> attachment(const Json &object)
+{
+    const auto quoted = json::optionalString(object, "quotedId", bridge::kMaxIdLength);
+    const auto mimetype = json::optionalString(object, "mimetype", 256);
+    const auto filename = json::optionalString(object, "filename", 1024);
+    const auto data = json::optionalBase64(object, "data", bridge::kMaxMediaBytes);
+    if (!quoted || !mimetype || !filename || !data || data->isEmpty() != mimetype->isEmpty())
+        return std::nullopt;
+    return Attachment{*quoted, *mimetype, *filename, *data};
+}
+
+// One state change's own members, shared by the single report and the batch.
+Json statusFields(const StatusReport &report)
+{
+    return {
+        {"clientId", json::str(report.clientId)}, {"waMessageId", json::str(report.waMessageId)},
+        {"chatId", json::str(report.chatId)},     {"state", json::str(report.state)},
+        {"detail", json::str(report.detail)},     {"t", report.timestamp},
+    };
+}
+
+Result<StatusReport> statusChange(const Json &r)
+{
+    const auto clientId = json::string(r, "clientId", bridge::kMaxIdLength);
+    const auto waId = json::string(r, "waMessageId", bridge::kMaxIdLength);
+    const auto chatId = json::string(r, "chatId", bridge::kMaxIdLength);
+    const auto state = json::string(r, "state", 32);
+    const auto detail = json::optionalString(r, "detail", 1024);
+    const auto t = json::integer(r, "t");
+    if (!clientId || clientId->isEmpty() || !waId || !chatId || chatId->isEmpty() || !state ||
+        !detail || !t)
+        return invalid(u"clientId, waMessageId, chatId, state, detail and t are required."_s);
+    static const QStringList states{u"queued"_s,    u"sending"_s, u"sent"_s,   u"delivered"_s,
+                                    u"read"_s,      u"played"_s,  u"failed"_s, u"expired"_s,
+                                    u"cancelled"_s, u"unknown"_s};
+    if (!states.contains(*state))
+        return invalid(u"state must be one of %1."_s.arg(states.join(u", "_s)));
+    return StatusReport{{}, {}, *clientId, *waId, *chatId, *state, *detail, *t};
+}
+
+} // namespace
+
+bool isValidAccountId(const QString &id)
+{
+    static const QRegularExpression pattern(u"^[A-Za-z0-9._-]{1,64}$"_s);
+    return pattern.match(id).hasMatch();
+}
+
+QByteArray encode(const Heartbeat &h)
+{
+    const Json body = {
+        {"v", kProtocolVersion},
+        {"tenantId", json::str(h.tenantId)},
+        {"agentId", json::str(h.agentId)},
+        {"session", json::str(h.session)},
+        {"health", json::str(h.health)},
+        {"protection", json::str(h.protection)},
+        {"queues", {{"inbound", h.inboundBacklog}, {"outbound", h.outboundBacklog}}},
+        {"versions",
+         {{"agent", json::str(h.agentVersion)}, {"whatsappWeb", json::str(h.whatsAppVersion)}}}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto tenant = json::string(r, "tenantId", 64);
+    const auto agent = json::string(r, "agentId", 64);
+    const auto session = json::string(r, "session", 32);
+    const auto health = json::string(r, "health", 1024);
+    const auto protection = json::string(r, "protection", 32);
+    const auto queues = r.find("queues");
+    const auto versions = r.find("versions");
+    if (!tenant || !agent || !session || !health || !protection || queues == r.end() ||
+        versions == r.end())
+        return invalid(
+            u"A heartbeat needs tenantId, agentId, session, health, protection, queues and versions."_s);
+    const auto inbound = json::integer(*queues, "inbound");
+    const auto outbound = json::integer(*queues, "outbound");
+    const auto agentVersion = json::string(*versions, "agent", 32);
+    const auto webVersion = json::optionalString(*versions, "whatsappWeb", 64);
+    if (!inbound || !outbound || !agentVersion || !webVersion)
+        return invalid(u"A heartbeat's queues and versions are malformed."_s);
+    return Heartbeat{*tenant,  *agent,    *session,      *health,    *protection,
+                     *inbound, *outbound, *agentVersion, *webVersion};
+}
+
+QByteArray encode(const OutboundJob &job)
+{
+    const bool image = job.mimetype.startsWith(u"image/"_s);
+    Json content = {{"type", job.media.isEmpty() ? "text"
+                             : image             ? "image"
+                                                 : "document"},
+                    {"text", json::str(job.text)}};
+    putAttachment(content, job.quotedId, job.mimetype, job.filename, job.media);
+    const Json body = {{"clientId", json::str(job.clientId)}, {"chatId", json::str(job.chatId)},
+                       {"content", std::move(content)},       {"priority", job.priority},
+                       {"notBefore", job.notBefore},          {"expiresAt", job.expiresAt}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto clientId = json::string(r, "clientId", bridge::kMaxIdLength);
+    const auto chatId = json::string(r, "chatId", bridge::kMaxIdLength);
+    const auto content = r.find("content");
+    const auto priority = json::integer(r, "priority");
+    const auto notBefore = json::integer(r, "notBefore");
+    const auto expiresAt = json::integer(r, "expiresAt");
+    if (!clientId || clientId->isEmpty() || !chatId || !chatId->contains(u'@') ||
+        content == r.end() || !priority || !notBefore || !expiresAt)
+        return invalid(
+            u"A job needs clientId, chatId, content, priority, notBefore and expiresAt."_s);
+    const auto type = json::string(*content, "type", 16);
+    const auto text = json::optionalString(*content, "text", bridge::kMaxBodyLength);
+    const auto extra = attachment(*content);
+    if (!type || !QStringList{u"text"_s, u"image"_s, u"document"_s}.contains(*type))
+        return invalid(u"content.type must be text, image or document (it is '%1')."_s.arg(
+            type.value_or(QString())));
+    if (!text || !extra)
+        return invalid(
+            u"content needs text (at most 65536 characters) and, for an image or document, mimetype, filename and data (base64)."_s);
+    if ((*type == u"text"_s) != extra->media.isEmpty() || (*type == u"text"_s && text->isEmpty()))
+        return invalid(
+            u"A text job needs content.text; an image or document job needs its data."_s);
+    OutboundJob job{*clientId,  *chatId,   *text, int(std::clamp<qint64>(*priority, -1000, 1000)),
+                    *notBefore, *expiresAt};
+    job.quotedId = extra->quotedId;
+    job.mimetype = extra->mimetype;
+    job.filename = extra->filename;
+    job.media = extra->media;
+    return job;
+}
+
+QByteArray encodeFrame(const SignedFrame &frame)
+{
+    const Json body = {{"type", json::str(frame.type)},
+                       {"payload", frame.payload.toStdString()},
+                       {"ts", frame.timestamp.toStdString()},
+                       {"nonce", frame.nonce.toStdString()},
+                       {"sig", frame.signature.toStdString()}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<SignedFrame> decodeFrame(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto type = json::string(r, "type", 16);
+    const auto payload = json::optionalString(r, "payload", kMaxRequestBytes);
+    const auto ts = json::optionalString(r, "ts", 32);
+    const auto nonce = json::optionalString(r, "nonce", 64);
+    const auto sig = json::optionalString(r, "sig", 128);
+    if (!type || !payload || !ts || !nonce || !sig)
+        return invalid(u"A frame needs type, payload, ts, nonce and sig."_s);
+    return SignedFrame{*type, payload->toUtf8(), ts->toLatin1(), nonce->toLatin1(),
+                       sig->toLatin1()};
+}
+
+QByteArray encodeHello(const QString &token, const QByteArray &timestamp, const QByteArray &nonce,
+                       const QByteArray &signature)
+{
+    const Json body = {{"type", "hello"},
+                       {"token", json::str(token)},
+                       {"ts", timestamp.toStdString()},
+                       {"nonce", nonce.toStdString()},
+                       {"sig", signature.toStdString()}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encodeAck(const QString &clientId)
+{
+    const Json body = {{"type", "ack"}, {"clientId", json::str(clientId)}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const JobsPoll &poll)
+{
+    Json acks = Json::array();
+    for (const QString &id : poll.acks)
+        acks.push_back(json::str(id));
+    const Json body = {{"acks", acks}, {"wait", poll.waitSeconds}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<JobsPoll> decodeJobsPoll(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const Json &r = root.value();
+    const auto wait = json::integer(r, "wait");
+    const auto acks = r.find("acks");
+    if (!wait || *wait < 0 || *wait > kMaxPollWaitSeconds || acks == r.end() || !acks->is_array() ||
+        qsizetype(acks->size()) > kMaxAcksPerPoll)
+        return invalid(
+            u"A poll needs wait (0 to %1 seconds) and acks (a list of at most %2 client ids)."_s
+                .arg(kMaxPollWaitSeconds)
+                .arg(kMaxAcksPerPoll));
+    JobsPoll poll;
+    poll.waitSeconds = int(*wait);
+    for (const Json &id : *acks) {
+        if (!id.is_string() || id.get_ref<const std::string &>().empty() ||
+            qsizetype(id.get_ref<const std::string &>().size()) > bridge::kMaxIdLength)
+            return invalid(u"Every acknowledged id must be a non-empty string."_s);
+        poll.acks.append(QString::fromStdString(id.get<std::string>()));
+    }
+    return poll;
+}
+
+QByteArray encodeFrames(const QList<SignedFrame> &frames)
+{
+    Json list = Json::array();
+    for (const SignedFrame &frame : frames)
+        list.push_back(Json::parse(encodeFrame(frame).toStdString(), nullptr, false));
+    const Json body = {{"frames", list}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<QList<SignedFrame>> decodeFrames(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const auto frames = root.value().find("frames");
+    if (frames == root.value().end() || !frames->is_array())
+        return invalid(u"A poll answer needs frames (a list)."_s);
+    QList<SignedFrame> out;
+    for (const Json &frame : *frames) {
+        auto decoded = decodeFrame(QByteArray::fromStdString(frame.dump()));
+        if (!decoded)
+            return decoded.error();
+        out.append(std::move(decoded).value());
+    }
+    return out;
+}
+
+QByteArray encode(const PairRequest &request)
+{
+    const Json body = {{"v", kProtocolVersion},
+                       {"code", json::str(request.code)},
+                       {"agentName", json::str(request.agentName)},
+                       {"agentVersion", json::str(request.agentVersion)}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const Credentials &credentials)
+{
+    const Json body = {{"v", kProtocolVersion},
+                       {"tenantId", json::str(credentials.tenantId)},
+                       {"agentId", json::str(credentials.agentId)},
+                       {"token", json::str(credentials.token)},
+                       {"secret", credentials.secret.toBase64().toStdString()},
+                       {"jobsPort", credentials.jobsPort}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<PairRequest> decodePairRequest(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const auto code = json::string(root.value(), "code", 32);
+    const auto name = json::optionalString(root.value(), "agentName", 128);
+    const auto version = json::optionalString(root.value(), "agentVersion", 32);
+    if (!code || code->isEmpty() || !name || !version)
+        return invalid(u"A pairing request needs a 'code' (at most 32 characters)."_s);
+    return PairRequest{*code, *name, *version};
+}
+
+Result<Credentials> decodeCredentials(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return Error{u"bad-response"_s, u"The cloud's pairing answer is not JSON."_s};
+    const Json &r = root.value();
+    const auto tenant = json::string(r, "tenantId", 64);
+    const auto agent = json::string(r, "agentId", 64);
+    const auto token = json::string(r, "token", 256);
+    const auto secret = json::string(r, "secret", 256);
+    if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent) || !token ||
+        token->isEmpty() || !secret)
+        return Error{u"bad-response"_s,
+                     u"The cloud's pairing answer lacks tenantId, agentId, token or secret."_s};
+    const auto jobsPort = json::integer(r, "jobsPort");
+    Credentials credentials{*tenant, *agent, *token, QByteArray::fromBase64(secret->toLatin1()),
+                            jobsPort && *jobsPort > 0 && *jobsPort < 65536 ? int(*jobsPort) : 0};
+    if (!credentials.isValid())
+        return Error{u"bad-response"_s,
+                     u"The cloud sent a signing secret shorter than 32 bytes."_s};
+    return credentials;
+}
+
+QByteArray encode(const InboundRequest &request)
+{
+    const InboundMessage &m = request.message;
+    Json message = {{"id", json::str(m.id)},
+                    {"chatId", json::str(m.chatId)},
+                    {"author", json::str(m.author)},
+                    {"type", json::str(m.type)},
+                    {"body", json::str(m.body)},
+                    {"t", m.timestamp},
+                    {"senderName", json::str(m.senderName)}};
+    if (!m.quotedId.isEmpty())
+        message["quotedId"] = json::str(m.quotedId);
+    if (m.isMedia()) {
+        message["media"] = {{"mimetype", json::str(m.mimetype)},
+                            {"filename", json::str(m.filename)},
+                            {"size", m.mediaSize},
+                            {"data", json::base64(m.media)},
+                            {"error", json::str(m.mediaError)}};
+    }
+    if (m.type == u"location"_s)
+        message["location"] = {{"latitude", m.latitude}, {"longitude", m.longitude}};
+    const Json body = {
+        {"v", kProtocolVersion},
+        {"tenantId", json::str(request.tenantId)},
+        {"agentId", json::str(request.agentId)},
+        {"message", std::move(message)},
+    };
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const InboundResponse &response)
+{
+    Json replies = Json::array();
+    for (const Reply &r : response.replies) {
+        Json reply = {{"clientId", json::str(r.clientId)},
+                      {"chatId", json::str(r.chatId)},
+                      {"text", json::str(r.text)}};
+        putAttachment(reply, r.quotedId, r.mimetype, r.filename, r.media);
+        replies.push_back(std::move(reply));
+    }
+    const Json body = {{"v", kProtocolVersion},
+                       {"messageId", json::str(response.messageId)},
+                       {"replies", replies}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const StatusReport &report)
+{
+    Json body = statusFields(report);
+    body["v"] = kProtocolVersion;
+    body["tenantId"] = json::str(report.tenantId);
+    body["agentId"] = json::str(report.agentId);
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encode(const StatusBatch &batch)
+{
+    Json reports = Json::array();
+    for (const StatusReport &report : batch.reports)
+        reports.push_back(statusFields(report));
+    const Json body = {
+        {"v", kProtocolVersion},
+        {"tenantId", json::str(batch.tenantId)},
+        {"agentId", json::str(batch.agentId)},
+        {"reports", std::move(reports)},
+    };
+    return QByteArray::fromStdString(body.dump());
+}
+
+QByteArray encodeError(const QString &code, const QString &message)
+{
+    const Json body = {{"error", {{"code", json::str(code)}, {"message", json::str(message)}}}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
+{
+    const auto request = accountRequest(bytes);
+    if (!request)
+        return request.error();
+    const Json &r = request.value().body;
+    const auto it = r.find("message");
+    if (it == r.end() || !it->is_object())
+        return invalid(u"The member 'message' must be an object."_s);
+    const Json &m = *it;
+    const auto id = json::string(m, "id", bridge::kMaxIdLength);
+    const auto chatId = json::string(m, "chatId", bridge::kMaxIdLength);
+    const auto author = json::optionalString(m, "author", bridge::kMaxIdLength);
+    const auto type = json::string(m, "type", 64);
+    const auto body = json::optionalString(m, "body", bridge::kMaxBodyLength);
+    const auto t = json::integer(m, "t");
+    const auto name = json::optionalString(m, "senderName", 256);
+    if (!id || id->isEmpty() || !chatId || !chatId->contains(u'@'))
+        return invalid(u"message.id and message.chatId are required."_s);
+    if (!type || !body || !author || !name || !t)
+        return invalid(
+            u"message.type, message.body and message.t must be present with the right types."_s);
+    InboundMessage message{*id, *chatId, *author, *type, *body, *t, *name};
+    const auto quoted = json::optionalString(m, "quotedId", bridge::kMaxIdLength);
+    if (!quoted)
+        return invalid(u"message.quotedId must be text."_s);
+    message.quotedId = *quoted;
+    if (const auto media = m.find("media"); media != m.end()) {
+        const auto mimetype = json::optionalString(*media, "mimetype", 256);
+        const auto filename = json::optionalString(*media, "filename", 1024);
+        const auto size = json::optionalInteger(*media, "size");
+        const auto data = json::optionalBase64(*media, "data", bridge::kMaxMediaBytes);
+        const auto error = json::optionalString(*media, "error", 1024);
+        if (!media->is_object() || !mimetype || !filename || !size || *size < 0 || !data || !error)
+            return invalid(
+                u"message.media must hold mimetype, filename, size, data (base64, at most %1 bytes) and error."_s
+                    .arg(bridge::kMaxMediaBytes));
+        message.mimetype = *mimetype;
+        message.filename = *filename;
+        message.mediaSize = *size;
+        message.media = *data;
+        message.mediaError = *error;
+    }
+    if (const auto location = m.find("location"); location != m.end()) {
+        const auto lat = json::optionalNumber(*location, "latitude");
+        const auto lng = json::optionalNumber(*location, "longitude");
+        if (!location->is_object() || !lat || !lng || std::abs(*lat) > 90 || std::abs(*lng) > 180)
+            return invalid(u"message.location must hold a latitude and a longitude."_s);
+        message.latitude = *lat;
+        message.longitude = *lng;
+    }
+    return InboundRequest{request.value().tenantId, request.value().agentId, message};
+}
+
+Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return Error{u"bad-response"_s, u"The cloud answered with something that is not JSON."_s};
+    const Json &r = root.value();
+    const auto messageId = json::string(r, "messageId", bridge::kMaxIdLength);
+    const auto it = r.find("replies");
+    if (!messageId || it == r.end() || !it->is_array())
+        return Error{u"bad-response"_s, u"The cloud's answer lacks 'messageId' or 'replies'."_s};
+    if (qsizetype(it->size()) > kMaxRepliesPerMessage)
+        return Error{
+            u"bad-response"_s,
+            u"The cloud sent more than %1 replies to one message."_s.arg(kMaxRepliesPerMessage)};
+    InboundResponse response{*messageId, {}};
+    for (const Json &item : *it) {
+        const auto clientId = json::string(item, "clientId", bridge::kMaxIdLength);
+        const auto chatId = json::string(item, "chatId", bridge::kMaxIdLength);
+        const auto text = json::optionalString(item, "text", bridge::kMaxBodyLength);
+        const auto extra = attachment(item);
+        if (!clientId || clientId->isEmpty() || !chatId || !chatId->contains(u'@') || !text ||
+            !extra || (text->isEmpty() && extra->media.isEmpty()))
+            return Error{
+                u"bad-response"_s,
+                u"A reply from the cloud lacks clientId, chatId, or text or media (mimetype, filename, data)."_s};
+        response.replies.append(Reply{*clientId, *chatId, *text, extra->quotedId, extra->mimetype,
+                                      extra->filename, extra->media});
+    }
+    return response;
+}
+
+Result<StatusReport> decodeStatusReport(const QByteArray &bytes)
+{
+    auto request = accountRequest(bytes);
+    if (!request)
+        return request.error();
+    auto report = statusChange(request.value().body);
+    if (report) {
+        report.value().tenantId = request.value().tenantId;
+        report.value().agentId = request.value().agentId;
+    }
+    return report;
+}
+
+Result<StatusBatch> decodeStatusBatch(const QByteArray &bytes)
+{
+    auto request = accountRequest(bytes);
+    if (!request)
+        return request.error();
+    const Json &body = request.value().body;
+    const auto reports = body.find("reports");
+    if (reports == body.end() || !reports->is_array() || reports->empty() ||
+        reports->size() > size_t(kMaxStatusBatch))
+        return invalid(u"reports must be a list of 1 to %1 status changes."_s.arg(kMaxStatusBatch));
+    StatusBatch batch{request.value().tenantId, request.value().agentId, {}};
+    for (const Json &item : *reports) {
+        auto report = item.is_object() ? statusChange(item)
+                                       : Result<StatusReport>(invalid(u"Not an object."_s));
+        if (!report)
+            return invalid(
+                u"reports[%1]: %2"_s.arg(batch.reports.size()).arg(report.error().message));
+        report.value().tenantId = batch.tenantId;
+        report.value().agentId = batch.agentId;
+        batch.reports.append(std::move(report.value()));
+    }
+    return batch;
+}
+
+std::optional<Error> decodeError(const QByteArray &bytes)
+{
+    const Json root = json::parse(bytes);
+    if (root.is_discarded() || !root.is_object())
+        return std::nullopt;
+    const auto it = root.find("error");
+    if (it == root.end() || !it->is_object())
+        return std::nullopt;
+    const auto code = json::string(*it, "code", 64);
+    const auto message = json::string(*it, "message", 1024);
+    if (!code || !message)
+        return std::nullopt;
+    return Error{*code, *message};
+}
+
+} // namespace sak::cloud

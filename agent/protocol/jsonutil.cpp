@@ -1,0 +1,99 @@
+#include "agent/protocol/jsonutil.h"
+
+namespace sak::json {
+
+Json parse(const QByteArray &bytes)
+{
+    return Json::parse(bytes.constBegin(), bytes.constEnd(), nullptr, /*allow_exceptions=*/false);
+}
+
+std::optional<QString> string(const Json &object, const char *key, qsizetype maxLength)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_string())
+        return std::nullopt;
+    const auto &raw = it->get_ref<const std::string &>();
+    // The byte length bounds the character length from above; checked first so that a
+    // huge string is refused before it is converted.
+    if (qsizetype(raw.size()) > maxLength * 4)
+        return std::nullopt;
+    QString value = QString::fromStdString(raw);
+    if (value.size() > maxLength)
+        return std::nullopt;
+    return value;
+}
+
+std::optional<QString> optionalString(const Json &object, const char *key, qsizetype maxLength)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return QString();
+    return string(object, key, maxLength);
+}
+
+std::optional<qint64> integer(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_number_integer())
+        return std::nullopt;
+    return it->get<qint64>();
+}
+
+std::optional<bool> boolean(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_boolean())
+        return std::nullopt;
+    return it->get<bool>();
+}
+
+std::optional<qint64> optionalInteger(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return 0;
+    return integer(object, key);
+}
+
+std::optional<double> optionalNumber(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return 0.0;
+    if (!it->is_number())
+        return std::nullopt;
+    return it->get<double>();
+}
+
+std::optional<QByteArray> optionalBase64(const Json &object, const char *key, qsizetype maxBytes)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return QByteArray();
+    if (!it->is_string())
+        return std::nullopt;
+    const auto &raw = it->get_ref<const std::string &>();
+    if (qsizetype(raw.size()) > (maxBytes + 2) / 3 * 4)
+        return std::nullopt;
+    auto decoded = QByteArray::fromBase64Encoding(QByteArray::fromStdString(raw),
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return *decoded;
+}
+
+} // namespace sak::json

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "agent/delivery/deliverystate.h"
+#include "agent/protocol/messagetypes.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace sak {
+
+struct OutboxItem
+{
+    OutboundText text;
+    QString kind = outbox::kJob;
+    int priority = 0;     // higher first; replies go before broadcasts
+    qint64 notBefore = 0; // unix ms; 0: at once
+    qint64 expiresAt = 0; // unix ms; 0: never
+    QString state = outbox::kQueued;
+    int attempts = 0;
+    qint64 nextAttemptAt = 0; // unix ms
+    QString lastError;
+    QString inReplyTo; // the inbound message id a reply answers
+    qint64 createdAt = 0;
+    qint64 updatedAt = 0;
+};
+
+// What an operator narrows the outbox to (the outbox viewer, the status endpoint).
+struct OutboxFilter
+{
+    QStringList states; // empty: every state
+    QString chatId;     // empty: every chat
+    QString search;     // in the message, the chat or the last error (ASCII letters ignore case)
+};
+
+// One line of the outbox as an operator sees it: no media bytes, the message cut to a preview.
+struct OutboxRow
+{
+    qint64 rowid = 0;     // the order items were queued in
+    qint64 changeSeq = 0; // grows with every change of any item (schema 7)
+    bool matches = true;  // of outboxChangedSince(): whether it passes the filter now
+    qint64 mediaSize = 0;
+    OutboxItem item; // text.body: at most kPreviewLength characters; text.media empty
+    static constexpr int kPreviewLength = 200;
+};
+
+struct JournalEntry
+{
+    InboundMessage message;
+    QString state; // pending, relayed, dead
+    int attempts = 0;
+    qint64 nextAttemptAt = 0; // unix ms
+    QString lastError;
+};
+
+// A state change the cloud has not been told yet.
+struct StatusRecord
+{
+    qint64 id = 0;
+    QString clientId;
+    QString waMessageId;
+    QString chatId;
+    QString state;
+    QString detail;
+    qint64 timestamp = 0; // unix seconds
+};
+
+struct Backlog
+{
+    qsizetype inboundPending = 0;
+    qsizetype inboundDead = 0;
+    qsizetype outboundQueued = 0; // queued or sending
+    qsizetype outboundUnknown = 0;
+    qsizetype outboundFailed = 0;
+};
+
+} // namespace sak
