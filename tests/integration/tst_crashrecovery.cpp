@@ -1,34 +1,27 @@
-#include "tests/support/processharness.h"
+#include "tests/support/pairedagenttest.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSet>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
 using namespace Qt::Literals::StringLiterals;
-using sak::test::AgentProcess;
-using sak::test::StubProcess;
+using sak::test::PairedAgentTest;
 
 // The agent killed (-9) at random moments, twenty times, while customers keep writing and a
 // broadcast goes out through the simulated WhatsApp. Afterwards every customer message reached
 // the cloud, in its chat's order; every outbound message (the replies and the broadcast) is in
 // its chat exactly once, sent once under its id; the database is intact.
-class TestCrashRecovery : public QObject
+class TestCrashRecovery : public PairedAgentTest
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY(m_stub.start(m_dir.filePath(u"stub-state.json"_s)));
         // Pacing off: the test is about losing nothing, and must move 2,000 messages quickly.
-        m_agent = std::make_unique<AgentProcess>(m_stub, m_dir.filePath(u"data"_s),
-                                                 m_dir.filePath(u"run"_s), QStringList{},
-                                                 QByteArray("[pacing]\nenabled=false\n"));
-        QVERIFY(m_agent->startAndScan());
+        QVERIFY(startPairedAgent(StubState::KeptInFile, {}, "[pacing]\nenabled=false\n"));
         // Chromium writes a page's storage a few seconds late: a session killed right after
         // pairing can be lost, which is the vault's story (tst_vault), not this test's.
         QTest::qWait(7000);
@@ -148,9 +141,6 @@ private:
         return m_stub.control(u"/admin/inbound?tenant=e2e-shop"_s)[u"messages"_s].toArray();
     }
 
-    QTemporaryDir m_dir;
-    StubProcess m_stub;
-    std::unique_ptr<AgentProcess> m_agent;
     QStringList m_broadcastChats;
 };
 

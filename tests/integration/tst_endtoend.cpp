@@ -1,28 +1,19 @@
-#include "tests/support/processharness.h"
+#include "tests/support/pairedagenttest.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
-using sak::test::AgentProcess;
-using sak::test::StubProcess;
+using sak::test::PairedAgentTest;
 
 // The whole product as a user runs it: sak-cloud-stub and sak-agent --headless as separate
 // processes, a customer typing into the simulated WhatsApp, the reply coming back.
-class TestEndToEnd : public QObject
+class TestEndToEnd : public PairedAgentTest
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        QVERIFY(m_stub.start());
-        m_agent = std::make_unique<AgentProcess>(m_stub, m_dir.filePath(u"data"_s),
-                                                 m_dir.filePath(u"run"_s));
-        QVERIFY(m_agent->startAndScan());
-    }
+    void initTestCase() { QVERIFY(startPairedAgent()); }
 
     void cleanupTestCase() { QCOMPARE(m_agent->terminate(), 0); }
 
@@ -202,10 +193,6 @@ private:
                 states.append(r[u"state"_s].toString());
         return states;
     }
-
-    QTemporaryDir m_dir;
-    StubProcess m_stub;
-    std::unique_ptr<AgentProcess> m_agent;
 };
 
 QTEST_GUILESS_MAIN(TestEndToEnd)

@@ -1,31 +1,25 @@
-#include "tests/support/processharness.h"
+#include "tests/support/pairedagenttest.h"
 #include "tests/support/testenv.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
-using sak::test::AgentProcess;
-using sak::test::StubProcess;
+using sak::test::PairedAgentTest;
 
 // The kiosk, managed from a terminal and by monitoring: the local status endpoint (token,
 // loopback), Prometheus metrics, the operator's commands, JSON logs, and a clean SIGTERM.
-class TestHeadlessOps : public QObject
+class TestHeadlessOps : public PairedAgentTest
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY(m_stub.start());
-        m_agent = std::make_unique<AgentProcess>(
-            m_stub, m_dir.filePath(u"data"_s), m_dir.filePath(u"run"_s),
-            QStringList{u"--status-port"_s, u"0"_s, u"--log-format"_s, u"json"_s});
-        QVERIFY(m_agent->startAndScan());
+        QVERIFY(startPairedAgent(StubState::Forgotten,
+                                 {u"--status-port"_s, u"0"_s, u"--log-format"_s, u"json"_s}));
         QVERIFY2(m_agent->waitForLog("Status endpoint on", 20000), m_agent->log().constData());
         QFile address(m_dir.filePath(u"data/status-address"_s));
         QVERIFY(address.open(QIODevice::ReadOnly));
@@ -164,9 +158,6 @@ private:
     }
     int post(const QString &path) { return request("POST", path, m_token).first; }
 
-    QTemporaryDir m_dir;
-    StubProcess m_stub;
-    std::unique_ptr<AgentProcess> m_agent;
     QString m_address;
     QByteArray m_token;
 };

@@ -1,36 +1,31 @@
-#include "tests/support/processharness.h"
+#include "tests/support/pairedagenttest.h"
 #include "tests/support/testenv.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
-using sak::test::AgentProcess;
-using sak::test::StubProcess;
+using sak::test::PairedAgentTest;
 
 // A broadcast to 50 chats through the real agent and the simulated WhatsApp, with the pacing
 // rules scaled down to seconds: the hourly cap holds the rest back, the gaps between sends
 // vary (never a fixed interval), and every message is preceded by typing.
-class TestPacing : public QObject
+class TestPacing : public PairedAgentTest
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY(m_stub.start());
-        m_agent = std::make_unique<AgentProcess>(
-            m_stub, m_dir.filePath(u"data"_s), m_dir.filePath(u"run"_s), QStringList{},
-            QByteArray("[pacing]\nquiet-hours=off\nwarmup-days=0\nhourly-cap=30\n"
-                       "daily-cap=1000\nper-minute=3000\nchat-per-minute=300\n"
-                       "gap-min-ms=50\ngap-max-ms=800\ntyping-min-ms=20\ntyping-max-ms=80\n"
-                       "typing-per-char-ms=1\n"));
-        QVERIFY(m_agent->startAndScan());
+        QVERIFY(
+            startPairedAgent(StubState::Forgotten, {},
+                             "[pacing]\nquiet-hours=off\nwarmup-days=0\nhourly-cap=30\n"
+                             "daily-cap=1000\nper-minute=3000\nchat-per-minute=300\n"
+                             "gap-min-ms=50\ngap-max-ms=800\ntyping-min-ms=20\ntyping-max-ms=80\n"
+                             "typing-per-char-ms=1\n"));
     }
 
     void cleanupTestCase() { QCOMPARE(m_agent->terminate(), 0); }
@@ -101,10 +96,6 @@ private:
     {
         return int(m_stub.control(u"/control/sent"_s)[u"messages"_s].toArray().size());
     }
-
-    QTemporaryDir m_dir;
-    StubProcess m_stub;
-    std::unique_ptr<AgentProcess> m_agent;
 };
 
 QTEST_GUILESS_MAIN(TestPacing)

@@ -1,16 +1,14 @@
-#include "tests/support/processharness.h"
+#include "tests/support/pairedagenttest.h"
 
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
-using sak::test::AgentProcess;
-using sak::test::StubProcess;
+using sak::test::PairedAgentTest;
 
 namespace {
 
@@ -59,48 +57,44 @@ QList<int> listeningPorts(qint64 pid)
 
 // Remote debugging would hand the WhatsApp session to anything that reaches the port: asked
 // for in every way Chromium and Qt accept, sak-agent still opens no port at all.
-class TestRemoteDebugging : public QObject
+class TestRemoteDebugging : public PairedAgentTest
 {
     Q_OBJECT
 private Q_SLOTS:
     void askedForRemoteDebuggingTheAgentListensNowhere()
     {
-        QTemporaryDir dir;
-        StubProcess stub;
-        QVERIFY(dir.isValid());
-        QVERIFY(stub.start());
+        QVERIFY(startStub());
         const quint16 byArgument = freePort();
         const quint16 byQtVariable = freePort();
         const quint16 byChromiumFlags = freePort();
         QVERIFY(byArgument && byQtVariable && byChromiumFlags);
-        AgentProcess agent(stub, dir.filePath(u"data"_s), dir.filePath(u"run"_s),
-                           {u"--remote-debugging-port=%1"_s.arg(byArgument), u"--status-port=0"_s});
-        agent.setEnvironment(u"QTWEBENGINE_REMOTE_DEBUGGING"_s,
-                             u"127.0.0.1:%1"_s.arg(byQtVariable));
-        agent.setEnvironment(u"QTWEBENGINE_CHROMIUM_FLAGS"_s,
-                             u"--remote-debugging-port=%1"_s.arg(byChromiumFlags));
+        QVERIFY(makeAgent({u"--remote-debugging-port=%1"_s.arg(byArgument), u"--status-port=0"_s}));
+        m_agent->setEnvironment(u"QTWEBENGINE_REMOTE_DEBUGGING"_s,
+                                u"127.0.0.1:%1"_s.arg(byQtVariable));
+        m_agent->setEnvironment(u"QTWEBENGINE_CHROMIUM_FLAGS"_s,
+                                u"--remote-debugging-port=%1"_s.arg(byChromiumFlags));
         // Connected means the engine and the page are up: a DevTools server would be by now.
-        QVERIFY(agent.startAndScan());
+        QVERIFY(m_agent->startAndScan());
 
         // The check sees a listening process (the stub) as one: its silence below means something.
-        QVERIFY(listeningPorts(stub.processId()).contains(stub.httpsPort()));
+        QVERIFY(listeningPorts(m_stub.processId()).contains(m_stub.httpsPort()));
         // The one port it opens is its own status endpoint (127.0.0.1, token-protected).
-        QFile address(dir.filePath(u"data/status-address"_s));
+        QFile address(m_dir.filePath(u"data/status-address"_s));
         QVERIFY(address.open(QIODevice::ReadOnly));
         const int statusPort =
             QString::fromLatin1(address.readAll().trimmed()).section(u':', 1).toInt();
         QVERIFY(statusPort > 0);
-        QCOMPARE(listeningPorts(agent.processId()), QList<int>{statusPort});
+        QCOMPARE(listeningPorts(m_agent->processId()), QList<int>{statusPort});
         for (const quint16 port : {byArgument, byQtVariable, byChromiumFlags}) {
             QTcpSocket socket;
             socket.connectToHost(QHostAddress::LocalHost, port);
             QVERIFY2(!socket.waitForConnected(2000),
                      qPrintable(u"something listens on port %1"_s.arg(port)));
         }
-        const QByteArray log = agent.log();
+        const QByteArray log = m_agent->log();
         QVERIFY(log.contains("Ignoring QTWEBENGINE_REMOTE_DEBUGGING"));
         QVERIFY(log.contains("Ignoring --remote-debugging-port"));
-        QCOMPARE(agent.terminate(), 0);
+        QCOMPARE(m_agent->terminate(), 0);
     }
 };
 

@@ -1,30 +1,24 @@
-#include "tests/support/processharness.h"
+#include "tests/support/pairedagenttest.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
-using sak::test::AgentProcess;
-using sak::test::StubProcess;
+using sak::test::PairedAgentTest;
 
 // The cloud goes away in the middle of the work and comes back (a stop and a start of
 // sak-cloud-stub on the same ports, with its state file): the agent reconnects by itself, and
 // every message arrives once — customers' messages at the cloud, replies and a broadcast in
 // the chats.
-class TestStubRestart : public QObject
+class TestStubRestart : public PairedAgentTest
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY(m_stub.start(m_dir.filePath(u"stub-state.json"_s)));
-        m_agent = std::make_unique<AgentProcess>(m_stub, m_dir.filePath(u"data"_s),
-                                                 m_dir.filePath(u"run"_s));
-        QVERIFY(m_agent->startAndScan());
+        QVERIFY(startPairedAgent(StubState::KeptInFile));
         QVERIFY2(m_agent->waitForLog("Job channel open", 20000), m_agent->log().constData());
     }
 
@@ -108,10 +102,6 @@ private:
     {
         return int(m_stub.control(u"/control/sent"_s)[u"messages"_s].toArray().size());
     }
-
-    QTemporaryDir m_dir;
-    StubProcess m_stub;
-    std::unique_ptr<AgentProcess> m_agent;
 };
 
 QTEST_GUILESS_MAIN(TestStubRestart)

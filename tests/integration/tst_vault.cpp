@@ -1,25 +1,23 @@
-#include "tests/support/processharness.h"
+#include "tests/support/pairedagenttest.h"
 
 #include <QDirIterator>
 #include <QFile>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
 using sak::test::AgentProcess;
-using sak::test::StubProcess;
+using sak::test::PairedAgentTest;
 
 // The WhatsApp session sealed at rest, with the real agent, the real keychain (a private GNOME
 // Keyring) and the simulator, which keeps its "paired" state in IndexedDB and localStorage as
 // the real page does. One paired session goes through a clean exit, a crash and a "reboot".
-class TestVault : public QObject
+class TestVault : public PairedAgentTest
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        QVERIFY(m_stub.start());
+        QVERIFY(startStub()); // each test makes its agents (newAgent) on the one data directory
         QFile ini(m_dir.filePath(u"agent.ini"_s));
         QVERIFY(ini.open(QIODevice::WriteOnly));
         ini.write("[whatsapp]\nseal-after=1\nseal-every=2\n");
@@ -133,9 +131,6 @@ private:
         }
         return found;
     }
-
-    QTemporaryDir m_dir;
-    StubProcess m_stub;
 };
 
 QTEST_GUILESS_MAIN(TestVault)
