@@ -4,8 +4,8 @@
 
 namespace sak {
 
-// The life of an outbox item. The store refuses any other move; only the delivery stages make them; see
-// docs/architecture.md, "Delivery".
+// The life of an outbox item: the delivery stages move it, the store refuses any move not
+// listed here (docs/architecture.md, "Delivery").
 namespace outbox {
 inline const QString kQueued = QStringLiteral("queued");
 inline const QString kSending = QStringLiteral("sending");

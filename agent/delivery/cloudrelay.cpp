@@ -1,0 +1,130 @@
+#include "agent/delivery/cloudrelay.h"
+
+#include "agent/base/logging.h"
+#include "agent/cloud/cloudclient.h"
+#include "agent/delivery/deliveryledger.h"
+#include "agent/delivery/outboxintake.h"
+#include "agent/store/store.h"
+
+#include <QPointer>
+
+#include <limits>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace sak {
+namespace {
+constexpr int kParallelRelays = 8; // chats relayed to the cloud at once
+constexpr int kDueBatch = 64;
+
+// Transient trouble (no answer, overload, a server error) is waited out; a refusal (4xx) is
+// counted towards the dead letter.
+bool isRefusal(const Error &error)
+{
+    return error.code.startsWith(u"http-4"_s) && error.code != u"http-429"_s &&
+           error.code != u"http-408"_s;
+}
+} // namespace
+
+CloudRelay::CloudRelay(CloudClient *cloud, DeliveryLedger *ledger, QObject *parent)
+    : QObject(parent)
+    , m_cloud(cloud)
+    , m_ledger(ledger)
+{
+    m_timer.setSingleShot(true);
+    // Never early: a coarse timer may fire 5 % before a Retry-After ends.
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &CloudRelay::pump);
+}
+
+void CloudRelay::start()
+{
+    m_started = true;
+    pump();
+}
+
+void CloudRelay::schedule(qint64 atMs)
+{
+    const qint64 delay = std::max<qint64>(0, atMs - m_ledger->now());
+    if (!m_timer.isActive() || m_timer.remainingTime() > delay)
+        m_timer.start(int(std::min<qint64>(delay, std::numeric_limits<int>::max())));
+}
+
+void CloudRelay::pump()
+{
+    if (!m_started)
+        return;
+    Store *store = m_ledger->store();
+    const qint64 t = m_ledger->now();
+    const auto due = store->dueInbound(t, kDueBatch);
+    if (!due) {
+        m_ledger->storeFailed("reading the journal", due.error());
+        schedule(t + 5000);
+        return;
+    }
+    for (const JournalEntry &entry : due.value()) {
+        if (m_relayingChats.size() >= kParallelRelays)
+            return; // the next answer pumps again
+        if (!m_relayingChats.contains(entry.message.chatId))
+            relay(entry);
+    }
+    if (const auto next = store->nextInboundDue(); next && next.value() && *next.value() > t)
+        schedule(*next.value());
+}
+
+void CloudRelay::relay(const JournalEntry &entry)
+{
+    m_relayingChats.insert(entry.message.chatId);
+    qCInfo(lcRelay).noquote() << "[2 to cloud] relaying" << entry.message.id;
+    QPointer<CloudRelay> self(this);
+    const qint64 askedMs = m_ledger->now();
+    m_cloud->postInbound(entry.message, [self, entry,
+                                         askedMs](Result<cloud::InboundResponse> result) {
+        if (!self)
+            return;
+        CloudRelay &r = *self;
+        DeliveryLedger &ledger = *r.m_ledger;
+        const InboundMessage &message = entry.message;
+        r.m_relayingChats.remove(message.chatId);
+        const qint64 now = ledger.now();
+        Q_EMIT r.attempted(message.id, now - askedMs);
+        if (!result) {
+            const Error &error = result.error();
+            const int attempts = entry.attempts + 1;
+            const bool dead = isRefusal(error) && attempts >= r.m_retry.maxAttempts;
+            const auto delay = r.m_retry.delayAfter(error, attempts);
+            if (auto saved = ledger.store()->inboundFailed(message.id, error.message,
+                                                           now + delay.count(), dead);
+                !saved)
+                ledger.storeFailed("recording a failed relay", saved.error());
+            if (dead) {
+                qCWarning(lcRelay).noquote() << "Message" << message.id << "is a dead letter after"
+                                             << attempts << "refusals:" << error.message;
+            } else {
+                qCWarning(lcRelay).noquote()
+                    << "Relaying" << message.id << "failed (attempt" << attempts
+                    << "):" << error.message << "- retrying in" << delay.count() << "ms";
+            }
+            Q_EMIT r.relayFailed(message.id, error, dead);
+        } else {
+            QList<OutboxItem> items;
+            QStringList replyIds;
+            for (const cloud::Reply &reply : result.value().replies) {
+                items.append(intake::fromReply(reply, message.id));
+                replyIds.append(reply.clientId);
+            }
+            if (auto saved = ledger.store()->inboundRelayed(message.id, items, now); !saved) {
+                ledger.storeFailed("queuing the replies", saved.error());
+            } else {
+                qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id << "with"
+                                          << items.size() << "reply(ies)";
+                Q_EMIT r.relayed(message.id, replyIds);
+                ledger.announce(replyIds, outbox::kQueued);
+            }
+        }
+        ledger.noteChanged();
+        r.pump();
+    });
+}
+
+} // namespace sak

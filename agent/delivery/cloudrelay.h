@@ -1,0 +1,53 @@
+#pragma once
+
+#include "agent/base/result.h"
+#include "agent/cloud/retrypolicy.h"
+#include "agent/store/records.h"
+
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace sak {
+
+class CloudClient;
+class DeliveryLedger;
+
+// [2 to cloud] The journal, relayed to the cloud in order per chat (one request out per chat,
+// a few chats at once), retried with back-off; [3 replies] the cloud's replies go into the
+// outbox in the transaction that marks the message relayed, so a reply is never lost nor
+// queued twice. Transient failures (network, 5xx, 429) are retried without end (the back-off's
+// cap); a message the cloud refuses `maxAttempts` times becomes a dead letter.
+class CloudRelay : public QObject
+{
+    Q_OBJECT
+public:
+    CloudRelay(CloudClient *cloud, DeliveryLedger *ledger, QObject *parent = nullptr);
+
+    void setRetryPolicy(const RetryPolicy &policy) { m_retry = policy; }
+
+    void start();
+    // Relays what is due, as far as the parallel requests allow.
+    void pump();
+
+Q_SIGNALS:
+    // The cloud answered (or failed to) about a message after `cloudMs` of this attempt.
+    void attempted(const QString &messageId, qint64 cloudMs);
+    // The replies are in the outbox (their client ids), the message is done.
+    void relayed(const QString &messageId, const QStringList &replyIds);
+    // An attempt failed; `dead`: the cloud kept refusing it, it is a dead letter now.
+    void relayFailed(const QString &messageId, const sak::Error &error, bool dead);
+
+private:
+    void relay(const JournalEntry &entry);
+    void schedule(qint64 atMs);
+
+    CloudClient *m_cloud;
+    DeliveryLedger *m_ledger;
+    RetryPolicy m_retry;
+    QSet<QString> m_relayingChats; // a request to the cloud is out for these chats
+    QTimer m_timer;
+    bool m_started = false;
+};
+
+} // namespace sak

@@ -1,0 +1,40 @@
+#include "agent/delivery/outboxintake.h"
+
+#include <algorithm>
+
+namespace sak::intake {
+namespace {
+constexpr int kReplyPriority = 100; // a customer who wrote is waiting
+
+// Replies and jobs carry the same message fields.
+template<typename CloudMessage>
+OutboundText textOf(const CloudMessage &message)
+{
+    return OutboundText{message.clientId,       message.chatId,   message.text,
+                        newWhatsAppMessageId(), message.quotedId, message.mimetype,
+                        message.filename,       message.media};
+}
+} // namespace
+
+OutboxItem fromReply(const cloud::Reply &reply, const QString &inReplyTo)
+{
+    OutboxItem item;
+    item.text = textOf(reply);
+    item.kind = outbox::kReply;
+    item.priority = kReplyPriority;
+    item.inReplyTo = inReplyTo;
+    return item;
+}
+
+OutboxItem fromJob(const cloud::OutboundJob &job)
+{
+    OutboxItem item;
+    item.text = textOf(job);
+    item.kind = outbox::kJob;
+    item.priority = std::min(job.priority, kReplyPriority - 1);
+    item.notBefore = job.notBefore * 1000;
+    item.expiresAt = job.expiresAt * 1000;
+    return item;
+}
+
+} // namespace sak::intake

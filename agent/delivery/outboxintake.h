@@ -1,0 +1,18 @@
+#pragma once
+
+#include "agent/protocol/cloudprotocol.h"
+#include "agent/store/records.h"
+
+namespace sak::intake {
+
+// What the cloud asks to send becomes an outbox item here, one way for both sources: the
+// WhatsApp id the page will use is chosen now, before anything is stored, so that a send
+// interrupted by a crash is found in the page under that id instead of being sent twice.
+
+// [3 replies] An answer to a customer who wrote: before any broadcast.
+OutboxItem fromReply(const cloud::Reply &reply, const QString &inReplyTo);
+// [3 job] Work the cloud pushed (broadcasts, follow-ups): below every reply, whatever priority
+// the cloud gave it; its times are the cloud's unix seconds.
+OutboxItem fromJob(const cloud::OutboundJob &job);
+
+} // namespace sak::intake
