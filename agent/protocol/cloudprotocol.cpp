@@ -1,6 +1,10 @@
+// The HTTPS half of the cloud protocol (cloudprotocol.h): heartbeats, pairing, inbound
+// messages and their replies, status reports and errors. The job channel's messages are in
+// cloudprotocoljobs.cpp.
 #include "agent/protocol/cloudprotocol.h"
 
 #include "agent/protocol/bridgeprotocol.h"
+#include "agent/protocol/cloudprotocoljson.h"
 #include "agent/protocol/jsonutil.h"
 
 #include <QRegularExpression>
@@ -10,24 +14,11 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak::cloud {
-namespace {
 
 using json::Json;
+using namespace detail;
 
-Error invalid(const QString &what)
-{
-    return Error{u"invalid-request"_s, what};
-}
-
-Result<Json> parseObject(const QByteArray &bytes)
-{
-    if (bytes.size() > kMaxRequestBytes)
-        return invalid(u"The body is larger than %1 bytes."_s.arg(kMaxRequestBytes));
-    Json root = json::parse(bytes);
-    if (root.is_discarded() || !root.is_object())
-        return invalid(u"The body is not a JSON object."_s);
-    return root;
-}
+namespace {
 
 // The tenant and agent ids every agent request carries.
 Result<std::pair<QString, QString>> accountIds(const Json &r)
@@ -57,39 +48,6 @@ Result<AccountRequest> accountRequest(const QByteArray &bytes)
     if (!ids)
         return ids.error();
     return AccountRequest{std::move(root.value()), ids.value().first, ids.value().second};
-}
-
-// What the shop sends besides the text, shared by replies and jobs.
-struct Attachment
-{
-    QString quotedId;
-    QString mimetype;
-    QString filename;
-    QByteArray media;
-};
-
-void putAttachment(Json &object, const QString &quotedId, const QString &mimetype,
-                   const QString &filename, const QByteArray &media)
-{
-    if (!quotedId.isEmpty())
-        object["quotedId"] = json::str(quotedId);
-    if (!media.isEmpty()) {
-        object["mimetype"] = json::str(mimetype);
-        object["filename"] = json::str(filename);
-        object["data"] = json::base64(media);
-    }
-}
-
-// quotedId, and an image or document as mimetype + filename + data (base64); all optional.
-std::optional<Attachment> attachment(const Json &object)
-{
-    const auto quoted = json::optionalString(object, "quotedId", bridge::kMaxIdLength);
-    const auto mimetype = json::optionalString(object, "mimetype", 256);
-    const auto filename = json::optionalString(object, "filename", 1024);
-    const auto data = json::optionalBase64(object, "data", bridge::kMaxMediaBytes);
-    if (!quoted || !mimetype || !filename || !data || data->isEmpty() != mimetype->isEmpty())
-        return std::nullopt;
-    return Attachment{*quoted, *mimetype, *filename, *data};
 }
 
 // One state change's own members, shared by the single report and the batch.
@@ -169,162 +127,6 @@ Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes)
         return invalid(u"A heartbeat's queues and versions are malformed."_s);
     return Heartbeat{*tenant,  *agent,    *session,      *health,    *protection,
                      *inbound, *outbound, *agentVersion, *webVersion};
-}
-
-QByteArray encode(const OutboundJob &job)
-{
-    const bool image = job.mimetype.startsWith(u"image/"_s);
-    Json content = {{"type", job.media.isEmpty() ? "text"
-                             : image             ? "image"
-                                                 : "document"},
-                    {"text", json::str(job.text)}};
-    putAttachment(content, job.quotedId, job.mimetype, job.filename, job.media);
-    const Json body = {{"clientId", json::str(job.clientId)}, {"chatId", json::str(job.chatId)},
-                       {"content", std::move(content)},       {"priority", job.priority},
-                       {"notBefore", job.notBefore},          {"expiresAt", job.expiresAt}};
-    return QByteArray::fromStdString(body.dump());
-}
-
-Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes)
-{
-    auto root = parseObject(bytes);
-    if (!root)
-        return root.error();
-    const Json &r = root.value();
-    const auto clientId = json::string(r, "clientId", bridge::kMaxIdLength);
-    const auto chatId = json::string(r, "chatId", bridge::kMaxIdLength);
-    const auto content = r.find("content");
-    const auto priority = json::integer(r, "priority");
-    const auto notBefore = json::integer(r, "notBefore");
-    const auto expiresAt = json::integer(r, "expiresAt");
-    if (!clientId || clientId->isEmpty() || !chatId || !chatId->contains(u'@') ||
-        content == r.end() || !priority || !notBefore || !expiresAt)
-        return invalid(
-            u"A job needs clientId, chatId, content, priority, notBefore and expiresAt."_s);
-    const auto type = json::string(*content, "type", 16);
-    const auto text = json::optionalString(*content, "text", bridge::kMaxBodyLength);
-    const auto extra = attachment(*content);
-    if (!type || !QStringList{u"text"_s, u"image"_s, u"document"_s}.contains(*type))
-        return invalid(u"content.type must be text, image or document (it is '%1')."_s.arg(
-            type.value_or(QString())));
-    if (!text || !extra)
-        return invalid(
-            u"content needs text (at most 65536 characters) and, for an image or document, mimetype, filename and data (base64)."_s);
-    if ((*type == u"text"_s) != extra->media.isEmpty() || (*type == u"text"_s && text->isEmpty()))
-        return invalid(
-            u"A text job needs content.text; an image or document job needs its data."_s);
-    OutboundJob job{*clientId,  *chatId,   *text, int(std::clamp<qint64>(*priority, -1000, 1000)),
-                    *notBefore, *expiresAt};
-    job.quotedId = extra->quotedId;
-    job.mimetype = extra->mimetype;
-    job.filename = extra->filename;
-    job.media = extra->media;
-    return job;
-}
-
-QByteArray encodeFrame(const SignedFrame &frame)
-{
-    const Json body = {{"type", json::str(frame.type)},
-                       {"payload", frame.payload.toStdString()},
-                       {"ts", frame.timestamp.toStdString()},
-                       {"nonce", frame.nonce.toStdString()},
-                       {"sig", frame.signature.toStdString()}};
-    return QByteArray::fromStdString(body.dump());
-}
-
-Result<SignedFrame> decodeFrame(const QByteArray &bytes)
-{
-    auto root = parseObject(bytes);
-    if (!root)
-        return root.error();
-    const Json &r = root.value();
-    const auto type = json::string(r, "type", 16);
-    const auto payload = json::optionalString(r, "payload", kMaxRequestBytes);
-    const auto ts = json::optionalString(r, "ts", 32);
-    const auto nonce = json::optionalString(r, "nonce", 64);
-    const auto sig = json::optionalString(r, "sig", 128);
-    if (!type || !payload || !ts || !nonce || !sig)
-        return invalid(u"A frame needs type, payload, ts, nonce and sig."_s);
-    return SignedFrame{*type, payload->toUtf8(), ts->toLatin1(), nonce->toLatin1(),
-                       sig->toLatin1()};
-}
-
-QByteArray encodeHello(const QString &token, const QByteArray &timestamp, const QByteArray &nonce,
-                       const QByteArray &signature)
-{
-    const Json body = {{"type", "hello"},
-                       {"token", json::str(token)},
-                       {"ts", timestamp.toStdString()},
-                       {"nonce", nonce.toStdString()},
-                       {"sig", signature.toStdString()}};
-    return QByteArray::fromStdString(body.dump());
-}
-
-QByteArray encodeAck(const QString &clientId)
-{
-    const Json body = {{"type", "ack"}, {"clientId", json::str(clientId)}};
-    return QByteArray::fromStdString(body.dump());
-}
-
-QByteArray encode(const JobsPoll &poll)
-{
-    Json acks = Json::array();
-    for (const QString &id : poll.acks)
-        acks.push_back(json::str(id));
-    const Json body = {{"acks", acks}, {"wait", poll.waitSeconds}};
-    return QByteArray::fromStdString(body.dump());
-}
-
-Result<JobsPoll> decodeJobsPoll(const QByteArray &bytes)
-{
-    auto root = parseObject(bytes);
-    if (!root)
-        return root.error();
-    const Json &r = root.value();
-    const auto wait = json::integer(r, "wait");
-    const auto acks = r.find("acks");
-    if (!wait || *wait < 0 || *wait > kMaxPollWaitSeconds || acks == r.end() || !acks->is_array() ||
-        qsizetype(acks->size()) > kMaxAcksPerPoll)
-        return invalid(
-            u"A poll needs wait (0 to %1 seconds) and acks (a list of at most %2 client ids)."_s
-                .arg(kMaxPollWaitSeconds)
-                .arg(kMaxAcksPerPoll));
-    JobsPoll poll;
-    poll.waitSeconds = int(*wait);
-    for (const Json &id : *acks) {
-        if (!id.is_string() || id.get_ref<const std::string &>().empty() ||
-            qsizetype(id.get_ref<const std::string &>().size()) > bridge::kMaxIdLength)
-            return invalid(u"Every acknowledged id must be a non-empty string."_s);
-        poll.acks.append(QString::fromStdString(id.get<std::string>()));
-    }
-    return poll;
-}
-
-QByteArray encodeFrames(const QList<SignedFrame> &frames)
-{
-    Json list = Json::array();
-    for (const SignedFrame &frame : frames)
-        list.push_back(Json::parse(encodeFrame(frame).toStdString(), nullptr, false));
-    const Json body = {{"frames", list}};
-    return QByteArray::fromStdString(body.dump());
-}
-
-Result<QList<SignedFrame>> decodeFrames(const QByteArray &bytes)
-{
-    auto root = parseObject(bytes);
-    if (!root)
-        return root.error();
-    const auto frames = root.value().find("frames");
-    if (frames == root.value().end() || !frames->is_array())
-        return invalid(u"A poll answer needs frames (a list)."_s);
-    QList<SignedFrame> out;
-    for (const Json &frame : *frames) {
-        auto decoded = decodeFrame(QByteArray::fromStdString(frame.dump()));
-        if (!decoded)
-            return decoded.error();
-        out.append(std::move(decoded).value());
-    }
-    return out;
 }
 
 QByteArray encode(const PairRequest &request)

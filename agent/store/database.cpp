@@ -209,7 +209,7 @@ Result<Statement> Database::prepare(const QString &sql)
     return Statement(this, statement, reusable ? std::move(utf8) : QByteArray());
 }
 
-Result<QString> Database::queryText(const QString &sql)
+Result<std::optional<Statement>> Database::firstRow(const QString &sql)
 {
     auto statement = prepare(sql);
     if (!statement)
@@ -217,7 +217,27 @@ Result<QString> Database::queryText(const QString &sql)
     auto row = statement.value().step();
     if (!row)
         return row.error();
-    return row.value() ? statement.value().text(0) : QString();
+    if (!row.value())
+        return std::optional<Statement>();
+    return std::optional<Statement>(std::move(statement).value());
+}
+
+Result<QString> Database::queryText(const QString &sql)
+{
+    const auto row = firstRow(sql);
+    if (!row)
+        return row.error();
+    return row.value() ? row.value()->text(0) : QString();
+}
+
+Result<std::optional<qint64>> Database::queryNumber(const QString &sql)
+{
+    const auto row = firstRow(sql);
+    if (!row)
+        return row.error();
+    if (!row.value() || row.value()->isNull(0))
+        return std::optional<qint64>();
+    return std::optional<qint64>(row.value()->integer(0));
 }
 
 int Database::changes() const

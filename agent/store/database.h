@@ -4,9 +4,12 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QString>
 
 #include <memory>
+#include <optional>
+#include <type_traits>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -38,6 +41,21 @@ public:
     // Steps to the end (for statements that return no rows).
     Status run();
     void reset();
+    // Steps through every row left, each read by `read` (a function of this statement at the
+    // row, e.g. one that makes a record of its columns).
+    template<typename Read>
+    auto rows(Read read) -> Result<QList<std::decay_t<std::invoke_result_t<Read, Statement &>>>>
+    {
+        QList<std::decay_t<std::invoke_result_t<Read, Statement &>>> out;
+        for (;;) {
+            auto row = step();
+            if (!row)
+                return row.error();
+            if (!row.value())
+                return out;
+            out.append(read(*this));
+        }
+    }
 
     QString text(int column) const;
     QByteArray blob(int column) const;
@@ -73,6 +91,8 @@ public:
     Result<Statement> prepare(const QString &sql);
     // The first column of the first row, as text; empty when there is no row.
     Result<QString> queryText(const QString &sql);
+    // The first column of the first row, as a number; nullopt when there is no row or it is NULL.
+    Result<std::optional<qint64>> queryNumber(const QString &sql);
 
     // Rows changed by the last INSERT, UPDATE or DELETE.
     int changes() const;
@@ -87,6 +107,8 @@ public:
 private:
     friend class Statement;
     Database(sqlite3 *handle, QString path);
+    // The statement stepped to its first row; nullopt when there is none.
+    Result<std::optional<Statement>> firstRow(const QString &sql);
     void giveBack(const QByteArray &sql, sqlite3_stmt *statement);
 
     sqlite3 *m_handle;

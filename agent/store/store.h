@@ -56,7 +56,7 @@ public:
     Status saveSeal(const QString &account, const QByteArray &data);
     Result<std::optional<QByteArray>> loadSeal(const QString &account);
 
-    // --- Inbound journal (storedelivery.cpp) ---
+    // --- Inbound journal (storejournal.cpp) ---
     // Records a captured message; false when its id is known already (a duplicate capture).
     Result<bool> journalInbound(const InboundMessage &message);
     Result<qsizetype> journalSize();
@@ -75,7 +75,7 @@ public:
     // The newest capture time (unix seconds) in the journal, 0 when empty.
     Result<qint64> newestInboundTime();
 
-    // --- Outbox (storedelivery.cpp) ---
+    // --- Outbox (storeoutbox.cpp; what the viewer reads, storeoutboxview.cpp) ---
     // Queues an item (and its "queued" report); false when its client id is known already.
     Result<bool> enqueueOutbound(const OutboxItem &item, qint64 nowMs);
     Result<bool> enqueueOutbound(const OutboundText &text); // a job, queued now
@@ -114,12 +114,12 @@ public:
     Result<qint64> outboxChangeSeq();
     Result<Backlog> backlog();
 
-    // --- Status reports owed to the cloud, oldest first ---
+    // --- Status reports owed to the cloud, oldest first (storeoutbox.cpp) ---
     Result<QList<StatusRecord>> pendingStatusReports(int limit);
     // The cloud has these (ids of pendingStatusReports): one transaction for all of them.
     Status statusReported(const QList<qint64> &ids);
 
-    // --- Send log, for the pacing caps across restarts ---
+    // --- Send log, for the pacing caps across restarts (storesendlog.cpp) ---
     Status logSend(const QString &chatId, const QString &kind, qint64 nowMs);
     // Sends since a time, of one kind (all kinds for an empty one).
     Result<int> sendsSince(qint64 sinceMs, const QString &kind = {});
