@@ -3,18 +3,16 @@
 #include "agent/base/logging.h"
 #include "agent/protocol/bridgeprotocol.h"
 #include "bridge/bridgefacade.h"
+#include "bridge/pagescripts.h"
 #include "bridge/requestpolicy.h"
 #include "bridge/whatsapppage.h"
 
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QWebChannel>
 #include <QWebEngineLoadingInfo>
 #include <QWebEngineProfile>
 #include <QWebEngineScript>
-#include <QWebEngineScriptCollection>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -26,14 +24,6 @@ constexpr auto kReloadAfterFailure = std::chrono::seconds(15);
 constexpr auto kLoadWatchdog = std::chrono::seconds(90);
 constexpr auto kRetryStuckPage = std::chrono::minutes(5);
 constexpr auto kNotReadyLead = std::chrono::seconds(10);
-
-QString readResource(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("Bridge resource %s is missing from the build", qPrintable(path));
-    return QString::fromUtf8(file.readAll());
-}
 
 } // namespace
 
@@ -62,7 +52,8 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
     m_watchdog.setSingleShot(true);
     m_watchdog.setInterval(kLoadWatchdog);
     connect(&m_watchdog, &QTimer::timeout, this, &WebBridge::onWatchdog);
-    installScripts(); // after the watchdog's interval, which the page agent is told
+    // After the watchdog's interval, which the page agent is told.
+    pagescripts::install(m_page->scripts(), pageSettings());
 
     connect(m_page, &QWebEnginePage::loadingChanged, this, [this](const QWebEngineLoadingInfo &info) {
         // A navigation the page refused (a link off WhatsApp) starts and fails a load of its
@@ -126,29 +117,6 @@ void WebBridge::configurePage()
     m_facade->sendCommand(bridge::configureCommand(m_mediaMaxBytes, m_allowedGroups));
 }
 
-QString WebBridge::libraryConfigSource()
-{
-    return readResource(u":/sak/bridge/js/config.js"_s);
-}
-
-QString WebBridge::librarySource()
-{
-    return readResource(u":/sak/bridge/js/wppconnect-wa.js"_s);
-}
-
-QString WebBridge::pageAgentSource(const QJsonObject &settings)
-{
-    // The adapter takes the agent's settings as its argument, so that it has them from its
-    // first line (before a configure command could arrive).
-    static const QString marker = u"/* SAK settings */ {}"_s;
-    // Read once: it is written again at every change of the settings.
-    static const QString adapter = readResource(u":/sak/bridge/js/pageagent.js"_s);
-    QString source = adapter;
-    Q_ASSERT(source.contains(marker));
-    return source.replace(
-        marker, QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact)));
-}
-
 QJsonObject WebBridge::pageSettings() const
 {
     // The adapter reports what wa-js could not find shortly before the watchdog reloads.
@@ -162,9 +130,7 @@ QJsonObject WebBridge::pageSettings() const
 
 void WebBridge::installPageAgent()
 {
-    for (const QWebEngineScript &old : m_page->scripts().find(u"sak-page-agent"_s))
-        m_page->scripts().remove(old);
-    m_page->scripts().insert(documentScript(u"sak-page-agent"_s, pageAgentSource(pageSettings())));
+    pagescripts::reinstallPageAgent(m_page->scripts(), pageSettings());
 }
 
 void WebBridge::setMediaLimit(qint64 bytes)
@@ -184,36 +150,6 @@ void WebBridge::settingsChanged()
     installPageAgent(); // for the next navigation
     if (m_pageReady)
         configurePage(); // for the page that is showing
-}
-
-QString WebBridge::relaySource()
-{
-    // qwebchannel.js ships inside the QtWebChannel library.
-    return readResource(u":/qtwebchannel/qwebchannel.js"_s) + u"\n"_s +
-           readResource(u":/sak/bridge/js/relay.js"_s);
-}
-
-void WebBridge::installScripts()
-{
-    m_page->scripts().insert(
-        documentScript(u"sak-relay"_s, relaySource(), QWebEngineScript::ApplicationWorld));
-    // In the main world, in this order: wa-js's settings, wa-js, the adapter over it.
-    m_page->scripts().insert(documentScript(u"sak-wa-js-settings"_s, libraryConfigSource()));
-    m_page->scripts().insert(documentScript(u"sak-wa-js"_s, librarySource()));
-    installPageAgent();
-}
-
-QWebEngineScript WebBridge::documentScript(const QString &name, const QString &source,
-                                           quint32 world)
-{
-    QWebEngineScript script;
-    script.setName(name);
-    script.setWorldId(world);
-    // Before the page's own scripts, in the top frame only, on every navigation.
-    script.setInjectionPoint(QWebEngineScript::DocumentCreation);
-    script.setRunsOnSubFrames(false);
-    script.setSourceCode(source);
-    return script;
 }
 
 void WebBridge::start()

@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QTimer>
 #include <QUrl>
-#include <QWebEngineScript>
 
 #include <chrono>
 
@@ -60,19 +59,9 @@ public:
     QString libraryVersion() const { return m_library; }
     quint64 blockedRequests() const;
 
-    // The scripts as injected; exposed for tests of the injection itself.
-    static QString libraryConfigSource(); // wa-js's settings (js/config.js)
-    static QString librarySource();       // the pinned wa-js bundle
-    static QString pageAgentSource(const QJsonObject &settings = {});
-    static QString relaySource();
-    // A script run in the top frame at document creation, in the given world.
-    static QWebEngineScript documentScript(const QString &name, const QString &source,
-                                           quint32 world = QWebEngineScript::MainWorld);
-
 private:
     void handleEvent(const QByteArray &json);
     void setState(SessionState state);
-    void installScripts();
     void finishSend(const QString &waMessageId, bool ok, const QString &error);
     void onHealth(const bridge::HealthEvent &health);
     void configurePage();

@@ -1,6 +1,6 @@
+#include "bridge/pagescripts.h"
 #include "bridge/profilemanager.h"
 #include "bridge/requestpolicy.h"
-#include "bridge/webbridge.h"
 #include "bridge/whatsapppage.h"
 #include "tests/support/pagescript.h"
 #include "tests/support/testenv.h"
@@ -36,8 +36,9 @@ private Q_SLOTS:
         profile->setUrlRequestInterceptor(m_requests.get());
         m_page = std::make_unique<WhatsAppPage>(profile, QList<QUrl>{waUrl()});
         m_page->scripts().insert(
-            WebBridge::documentScript(u"wa-js settings"_s, WebBridge::libraryConfigSource()));
-        m_page->scripts().insert(WebBridge::documentScript(u"wa-js"_s, WebBridge::librarySource()));
+            pagescripts::documentScript(u"wa-js settings"_s, pagescripts::libraryConfigSource()));
+        m_page->scripts().insert(
+            pagescripts::documentScript(u"wa-js"_s, pagescripts::librarySource()));
         m_page->load(waUrl());
     }
 
