@@ -6,6 +6,8 @@
 // commands arrive the same way; the relay in ApplicationWorld picks them up, and this script
 // never sees the agent's channel. The agent's settings come in as `settings` (WebBridge writes
 // them into this script before each navigation) and later as `configure` commands.
+// One file of about 500 lines: it is one injected closure whose parts (state, receiving,
+// sending, acks, pairing) share the sends in flight, the settings and the emitter.
 (function (settings) {
   'use strict';
 
