@@ -15,7 +15,9 @@ using namespace Qt::Literals::StringLiterals;
 using namespace sak;
 
 // The delivery pipeline over a real encrypted store and the stub's real cloud (HTTPS on
-// loopback), with an in-memory WhatsApp session playing the page.
+// loopback), with an in-memory WhatsApp session playing the page. One executable for all the
+// stages: they are driven through their coordinator, because what these cases check (nothing
+// lost, nothing sent twice, order per chat) is a property of the stages together.
 class TestRelayPipeline : public QObject
 {
     Q_OBJECT
