@@ -83,6 +83,10 @@ struct AgentConfig
 
     // The languages the desktop UI is translated into (codes), besides English.
     static const QStringList &languages();
+
+private:
+    // The [pacing] section of the settings (agentconfigpacing.cpp).
+    static Result<PacingPolicy> pacingFrom(const QHash<QString, QString> &values);
 };
 
 } // namespace sak

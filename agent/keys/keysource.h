@@ -69,13 +69,6 @@ private:
     QByteArray m_passphrase;
 };
 
-// Key files and passphrases, without the keychain (also used by tests directly).
-Result<QByteArray> readOrCreateKeyFile(const QString &path);
-Status writeKeyFile(const QString &path, const QByteArray &key);
-Result<QByteArray> readPassphrase(const QString &source); // a file, or "-" for stdin
-Result<QByteArray> deriveKeyFromPassphrase(const QByteArray &passphrase, const QString &paramsFile,
-                                           bool fresh);
-
 } // namespace sak
 
 Q_DECLARE_METATYPE(sak::KeyProtection)

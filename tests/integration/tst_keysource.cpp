@@ -1,3 +1,4 @@
+#include "agent/keys/keyfiles.h"
 #include "agent/keys/keysource.h"
 
 #include <QFile>
