@@ -113,6 +113,15 @@ private:
         QString linkCode;        // the pairing code it shows, if any
         QString deviceName;      // what the phone lists this linked device as
     };
+    static constexpr qint64 kPageAliveMs = 10000; // a page that polled this recently can be paired
+    static constexpr qint64 kPageForgetMs = 120000; // a page silent this long is gone
+    static constexpr int kDeliveredAfterMs = 300;
+    static qint64 nowMs();
+    static QString randomHex(int words);
+    static Error invalid(const QString &message);
+    // A stable LID for a number: the LID is WhatsApp's, the number behind it is private.
+    static QString lidOf(const QString &digits);
+
     static void post(Page &page, QJsonObject event);
 
     QJsonObject toJson(const Message &m, bool forPage) const;
