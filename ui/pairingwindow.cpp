@@ -10,7 +10,6 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPainter>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -30,18 +29,9 @@ QPixmap renderQr(const QString &text)
     const auto code = QrCode::encode(text);
     if (!code)
         return {};
-    const int modules = code.value().size() + 8; // a quiet zone of 4 modules each side
-    const int scale = std::max(1, kQrPixels / modules);
-    QImage image(modules * scale, modules * scale, QImage::Format_RGB32);
-    image.fill(Qt::white);
-    QPainter p(&image);
-    for (int y = 0; y < code.value().size(); ++y) {
-        for (int x = 0; x < code.value().size(); ++x) {
-            if (code.value().dark(x, y))
-                p.fillRect((x + 4) * scale, (y + 4) * scale, scale, scale, Qt::black);
-        }
-    }
-    return QPixmap::fromImage(image);
+    constexpr int kQuietZone = 4; // modules of light border each side, as the standard asks
+    const int scale = std::max(1, kQrPixels / (code.value().size() + 2 * kQuietZone));
+    return QPixmap::fromImage(QImage::fromData(code.value().toPbm(scale, kQuietZone), "PBM"));
 }
 
 QLabel *heading(QWidget *parent)

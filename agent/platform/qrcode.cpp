@@ -47,4 +47,25 @@ QString QrCode::toTerminal() const
     return out;
 }
 
+QByteArray QrCode::toPbm(int scale, int quietZone) const
+{
+    const int side = (m_size + 2 * quietZone) * scale;
+    const int bytesPerRow = (side + 7) / 8;
+    QByteArray pbm = "P4\n" + QByteArray::number(side) + ' ' + QByteArray::number(side) + '\n';
+    const qsizetype header = pbm.size();
+    pbm.append(qsizetype(bytesPerRow) * side, '\0'); // 0 is white in PBM
+    for (int y = 0; y < m_size; ++y) {
+        for (int x = 0; x < m_size; ++x) {
+            if (!dark(x, y))
+                continue;
+            for (int py = (y + quietZone) * scale; py < (y + quietZone + 1) * scale; ++py) {
+                char *row = pbm.data() + header + qsizetype(py) * bytesPerRow;
+                for (int px = (x + quietZone) * scale; px < (x + quietZone + 1) * scale; ++px)
+                    row[px / 8] = char(row[px / 8] | (0x80 >> (px % 8)));
+            }
+        }
+    }
+    return pbm;
+}
+
 } // namespace sak

@@ -2,6 +2,7 @@
 
 #include "agent/base/result.h"
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 
@@ -20,6 +21,11 @@ public:
     // Two rows of modules per line with Unicode half blocks, dark modules drawn as blank on a
     // light frame so the code scans on the usual dark terminal; with the quiet zone around.
     QString toTerminal() const;
+    // The one picture of the code, for the kiosk's PNG and the pairing window: a binary PBM
+    // (black on white) with `scale` pixels per module and `quietZone` light modules around.
+    // PBM rather than a QImage keeps this library free of QtGui; QImage reads it
+    // (QImage::fromData(bytes, "PBM")).
+    QByteArray toPbm(int scale, int quietZone) const;
 
 private:
     int m_size = 0;

@@ -49,6 +49,39 @@ private Q_SLOTS:
         QCOMPARE(lines.at(1).at(2), QChar(u' ')); // rows 0 and 1 of column 0: both dark
     }
 
+    // The one picture of the code (the kiosk's PNG, the pairing window): a binary PBM.
+    void drawsAPbm()
+    {
+        const auto code = QrCode::encode(u"2@short,a,b,c,web"_s);
+        QVERIFY(code);
+        constexpr int kScale = 3;
+        constexpr int kQuietZone = 4;
+        const int side = (code.value().size() + 2 * kQuietZone) * kScale;
+        const QByteArray pbm = code.value().toPbm(kScale, kQuietZone);
+        const QByteArray header =
+            "P4\n" + QByteArray::number(side) + ' ' + QByteArray::number(side) + '\n';
+        QVERIFY(pbm.startsWith(header));
+        const int bytesPerRow = (side + 7) / 8;
+        QCOMPARE(pbm.size(), header.size() + bytesPerRow * side);
+        const auto black = [&](int px, int py) {
+            const char byte = pbm.at(header.size() + py * bytesPerRow + px / 8);
+            return (byte & (0x80 >> (px % 8))) != 0;
+        };
+        // Each module is a block of kScale pixels inside the quiet zone, which is white.
+        for (int y = 0; y < code.value().size(); ++y) {
+            for (int x = 0; x < code.value().size(); ++x) {
+                for (int d = 0; d < kScale; ++d)
+                    QCOMPARE(black((x + kQuietZone) * kScale + d, (y + kQuietZone) * kScale + d),
+                             code.value().dark(x, y));
+            }
+        }
+        for (int p = 0; p < side; ++p) {
+            QVERIFY(!black(p, 0));
+            QVERIFY(!black(0, p));
+            QVERIFY(!black(side - 1, p));
+        }
+    }
+
     void refusesWhatDoesNotFit()
     {
         const auto code = QrCode::encode(QString(5000, u'x'));
