@@ -1,3 +1,5 @@
+// One test executable per unit, and one WebEngine start for all of it: the bridge's lifecycle
+// and traffic against the simulator, hence about 650 lines (the engine's start is the cost).
 #include "bridge/profilemanager.h"
 #include "bridge/webbridge.h"
 #include "bridge/whatsapppage.h"

@@ -1,3 +1,5 @@
+// One test executable per unit: the stub over its real listeners, both of them; about 400
+// lines.
 #include "agent/protocol/cloudprotocol.h"
 #include "agent/protocol/signing.h"
 #include "tests/support/testenv.h"

@@ -1,3 +1,5 @@
+// One test executable per unit: the Store, from opening, keys and migrations to every table it
+// keeps, against real SQLCipher files; hence about 430 lines.
 #include "agent/keys/keysource.h"
 #include "agent/store/store.h"
 

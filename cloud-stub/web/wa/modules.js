@@ -1,3 +1,5 @@
+// One file on purpose (about 930 lines): it is the table of WhatsApp's modules that wa-js looks
+// up by name, all defined in one closure that shares their base classes (models, Wid, keys).
 // WhatsApp Web simulator, part 2: WhatsApp's modules, under their real names and with the
 // shapes of the 2026 builds (as the peers that follow the real page record them): message keys without
 // `_serialized`, LID chats beside phone-number chats, findOrCreateLatestChat answering a plain

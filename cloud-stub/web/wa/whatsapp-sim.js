@@ -1,3 +1,5 @@
+// One file on purpose (about 460 lines): the page is one closure over its state (session,
+// models, QR, polling), as the real page's app is; its parts are marked with ---- headings.
 // WhatsApp Web simulator, part 3: the page itself. It talks to the stub's /wa/api (the
 // simulated WhatsApp servers), drives the app's state through WhatsApp's modules (modules.js)
 // as the real page does, and draws what a person sees. Nothing here knows about the bridge.
