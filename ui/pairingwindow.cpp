@@ -1,3 +1,5 @@
+// The three steps of pairing in one file (about 460 lines): they share the window's state (the
+// step, busy, the session) and one translation context.
 #include "ui/pairingwindow.h"
 
 #include "agent/delivery/whatsappsession.h"

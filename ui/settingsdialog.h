@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agent/base/agentconfig.h"
+#include "agent/config/agentconfig.h"
 
 #include <QDialog>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "agent/base/agentconfig.h"
 #include "agent/base/result.h"
+#include "agent/config/agentconfig.h"
 #include "app/options.h"
 #include "app/storeopener.h"
 

@@ -1,4 +1,4 @@
-#include "agent/base/agentconfig.h"
+#include "agent/config/agentconfig.h"
 
 #include <QDir>
 #include <QFile>

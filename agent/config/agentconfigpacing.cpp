@@ -1,6 +1,6 @@
 // AgentConfig's [pacing] section: the anti-ban rules, each number within the range that
 // still makes sense for a WhatsApp account, and the quiet hours.
-#include "agent/base/agentconfig.h"
+#include "agent/config/agentconfig.h"
 
 #include <QTime>
 

@@ -1,4 +1,4 @@
-#include "app/sealschedule.h"
+#include "agent/vault/sealschedule.h"
 
 #include "agent/base/logging.h"
 #include "agent/delivery/whatsappsession.h"
