@@ -50,7 +50,7 @@ void StoreOpener::open(Opened done)
             }
             auto store = Store::open({m_storePath, key.value(), m_resetCorruptStore});
             if (!store && store.error().code == u"store-wrong-key"_s) {
-                openWithNextKey(store.error(), std::move(done));
+                openWithNextKey(store.error(), done);
                 return;
             }
             done(std::move(store));

@@ -14,12 +14,13 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
-namespace {
 
-Error configError(const QString &message)
+Error AgentConfig::configError(const QString &message)
 {
     return Error{u"config"_s, message};
 }
+
+namespace {
 
 // Where a RAM-backed private directory exists (Linux: $XDG_RUNTIME_DIR, /dev/shm) the
 // WhatsApp profile runs from RAM and is sealed into the store; elsewhere (Windows) the

@@ -87,6 +87,8 @@ struct AgentConfig
 private:
     // The [pacing] section of the settings (agentconfigpacing.cpp).
     static Result<PacingPolicy> pacingFrom(const QHash<QString, QString> &values);
+    // Every mistake in the configuration is an error of this kind, with what to change.
+    static Error configError(const QString &message);
 };
 
 } // namespace sak

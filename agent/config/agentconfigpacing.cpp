@@ -9,15 +9,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
-namespace {
-
-Error configError(const QString &message)
-{
-    return Error{u"config"_s, message};
-}
-
-} // namespace
-
 Result<PacingPolicy> AgentConfig::pacingFrom(const QHash<QString, QString> &values)
 {
     PacingPolicy p;

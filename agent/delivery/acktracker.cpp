@@ -2,8 +2,8 @@
 
 #include "agent/base/logging.h"
 #include "agent/delivery/deliveryledger.h"
-#include "agent/delivery/deliverystate.h"
 #include "agent/delivery/whatsappsession.h"
+#include "agent/protocol/deliverystate.h"
 #include "agent/store/store.h"
 
 using namespace Qt::Literals::StringLiterals;

@@ -27,7 +27,8 @@ public:
 
     // The page took this message: WhatsApp's server should ack it soon.
     void expect(const QString &waMessageId);
-    // A reconnect resolves every send the page took again: nothing is pending any more.
+    // The session reconnected: every send still pending is an item in "sending", which the
+    // sender now asks the page for again under its id; the watch starts afresh.
     void forgetPending() { m_pendingSince.clear(); }
     // Emits stuck() when a message has been pending longer than stuckAfter().
     void checkStuck();

@@ -13,9 +13,11 @@ namespace sak {
 class Clock;
 class Store;
 
-// What the delivery stages share: the encrypted store, the clock, and the one way an outbox item
-// changes state. The stages never call each other; they write here, and the coordinator
-// (RelayPipeline) turns the ledger's signals into work for the others.
+// What the delivery stages share: the encrypted store, the clock, and the announcing of outbox
+// moves (move(), announce()) once they are on disk, so that the status reporter and the windows
+// hear of each. Writes that announce nothing (a send put back to wait, the journal's
+// bookkeeping) go to the store directly. The stages never call each other; the coordinator
+// (RelayPipeline) turns the ledger's and the stages' signals into work for the others.
 class DeliveryLedger : public QObject
 {
     Q_OBJECT

@@ -164,12 +164,14 @@ void RelayPipeline::onSessionState(SessionState state)
     m_acks->forgetPending(); // the sender resolves them with the page again
     m_sender->sessionConnected();
     m_capture->catchUp();
+    m_sender->pump();
 }
 
 void RelayPipeline::watch()
 {
-    m_acks->checkStuck();
-    if (const auto paused = m_ledger->store()->numberSetting(kPausedSetting);
+    if (m_sender->sendingProblem().isEmpty()) // one problem at a time: the first one stays
+        m_acks->checkStuck();
+    if (const auto paused = m_ledger->store()->numberSetting(Sender::kPausedSetting);
         paused && paused.value())
         m_sender->adoptPause(*paused.value() != 0);
     refreshBacklog();

@@ -61,9 +61,6 @@ class RelayPipeline : public QObject
 {
     Q_OBJECT
 public:
-    // The store setting that pauses sending (1) or not (0); other processes may set it.
-    static inline const QString kPausedSetting = Sender::kPausedSetting;
-
     RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store *store, const Clock *clock,
                   QObject *parent = nullptr);
     ~RelayPipeline() override;

@@ -222,7 +222,6 @@ void Sender::sessionConnected()
         setSendingProblem({});
     }
     resolveInterrupted();
-    pump();
 }
 
 void Sender::resolveInterrupted()
@@ -270,10 +269,10 @@ void Sender::clearStuck()
 
 void Sender::setSendingProblem(const QString &problem, bool stuck)
 {
-    m_problemIsStuck = stuck && !problem.isEmpty();
     if (problem == m_problem)
         return;
     m_problem = problem;
+    m_problemIsStuck = stuck && !problem.isEmpty();
     if (!problem.isEmpty())
         qCWarning(lcRelay).noquote() << problem;
     Q_EMIT sendingProblemChanged(problem);

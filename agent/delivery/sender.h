@@ -45,7 +45,8 @@ public:
     void pump();
     // Looks again at `atMs` (or sooner if already due then).
     void schedule(qint64 atMs);
-    // The session connected: sending problems are over, interrupted sends are resolved.
+    // The session connected: sending problems are over, interrupted sends go back to the queue
+    // under their ids (or become "unknown"). The caller pumps once the page is caught up.
     void sessionConnected();
 
     void setPaused(bool paused);

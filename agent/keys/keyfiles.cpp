@@ -1,13 +1,13 @@
 #include "agent/keys/keyfiles.h"
 
 #include "agent/base/logging.h"
-#include "agent/keys/keysource.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPasswordDigestor>
+#include <QRandomGenerator>
 #include <QSaveFile>
 
 #include <cstdio>
@@ -28,6 +28,14 @@ bool ownerOnly(const QString &path)
 }
 
 } // namespace
+
+QByteArray newDataKey()
+{
+    QByteArray key(kDataKeySize, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()),
+                                          kDataKeySize / 4);
+    return key;
+}
 
 Result<QByteArray> decodeKey(const QByteArray &raw, const QString &where)
 {
@@ -66,7 +74,7 @@ Result<QByteArray> readOrCreateKeyFile(const QString &path)
                      u"No key file is configured: set [storage] key-file or pass --key-file."_s};
     QFile file(path);
     if (!file.exists()) {
-        const QByteArray key = KeySource::newKey();
+        const QByteArray key = newDataKey();
         if (Status written = writeKeyFile(path, key); !written)
             return written.error();
         qCWarning(lcAgent).noquote()
@@ -126,7 +134,7 @@ Result<QByteArray> deriveKeyFromPassphrase(const QByteArray &passphrase, const Q
                 u"The key parameters in %1 are damaged; restore the file from your backup."_s.arg(
                     paramsFile)};
     } else {
-        salt = KeySource::newKey().left(16);
+        salt = newDataKey().left(16);
         QSaveFile out(paramsFile);
         const QJsonObject params{{u"kdf"_s, u"pbkdf2-sha256"_s},
                                  {u"iterations"_s, iterations},

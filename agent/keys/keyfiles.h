@@ -11,6 +11,9 @@ namespace sak {
 
 inline constexpr qsizetype kDataKeySize = 32;
 
+// A fresh data key from the system's random source.
+QByteArray newDataKey();
+
 // A stored key: 32 raw bytes or 64 hex digits; `where` names its place for the error.
 Result<QByteArray> decodeKey(const QByteArray &raw, const QString &where);
 Result<QByteArray> readOrCreateKeyFile(const QString &path);

@@ -4,7 +4,6 @@
 #include "agent/keys/keyfiles.h"
 
 #include <QFile>
-#include <QRandomGenerator>
 
 #include <qt6keychain/keychain.h>
 
@@ -56,14 +55,6 @@ KeySource::KeySource(KeySourceOptions options, QObject *parent)
     , m_options(std::move(options))
 {}
 
-QByteArray KeySource::newKey()
-{
-    QByteArray key(kDataKeySize, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()),
-                                          kDataKeySize / 4);
-    return key;
-}
-
 void KeySource::load(KeyCallback done, bool createIfMissing)
 {
     switch (m_options.protection) {
@@ -100,7 +91,7 @@ void KeySource::load(KeyCallback done, bool createIfMissing)
                 return;
             }
             // First run: a new random key, stored before anyone uses it.
-            const QByteArray fresh = newKey();
+            const QByteArray fresh = newDataKey();
             keychainWrite(m_options.entry, fresh, [done, fresh](Status written) {
                 if (!written)
                     done(written.error());
@@ -116,7 +107,7 @@ void KeySource::prepareNext(KeyCallback done)
 {
     switch (m_options.protection) {
     case KeyProtection::KeyFile: {
-        const QByteArray next = newKey();
+        const QByteArray next = newDataKey();
         const Status written = writeKeyFile(m_options.keyFile + u".next"_s, next);
         done(written ? Result<QByteArray>(next) : Result<QByteArray>(written.error()));
         return;
@@ -129,7 +120,7 @@ void KeySource::prepareNext(KeyCallback done)
         return;
     }
     case KeyProtection::Keychain: {
-        const QByteArray next = newKey();
+        const QByteArray next = newDataKey();
         keychainWrite(m_options.entry + u".next"_s, next,
                       [done = std::move(done), next](Status written) {
                           if (!written)

@@ -54,8 +54,6 @@ public:
     // Makes the next key the current one, after the database was re-keyed.
     void commitNext(StatusCallback done);
 
-    static QByteArray newKey();
-
 private:
     void keychainRead(const QString &entry,
                       std::function<void(Result<QByteArray>, bool missing)> done);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agent/delivery/deliverystate.h"
+#include "agent/protocol/deliverystate.h"
 #include "agent/protocol/messagetypes.h"
 
 #include <QString>

@@ -10,7 +10,8 @@ namespace sak {
 
 // sak-agent's one-shot commands (--rotate-key, --pair, --outbox, --status, ...): each runs
 // once without any browser, then exits. One file each in app/commands/, the way KeePassXC's
-// cli/ has one per command; the table of their options is commands.cpp.
+// cli/ has one per command. Their options are in app/options.cpp; commands.cpp is which one
+// wins when several are given, and which need the cloud.
 
 // The command the command line asks for (the first, when it names several), or empty.
 QString commandIn(const QCommandLineParser &parser);

@@ -1,4 +1,4 @@
-#include "agent/delivery/relaypipeline.h"
+#include "agent/delivery/sender.h"
 #include "agent/store/store.h"
 #include "app/commands/commands.h"
 
@@ -20,7 +20,7 @@ private:
     void run() override
     {
         const bool pause = option() == u"pause-sending"_s;
-        reportDone(store().setNumberSetting(RelayPipeline::kPausedSetting, pause ? 1 : 0));
+        reportDone(store().setNumberSetting(Sender::kPausedSetting, pause ? 1 : 0));
     }
 };
 

@@ -2,7 +2,7 @@
 // "plain" is the same SQLite engine (SQLCipher's) without a key, with the same pragmas, so the
 // ratio isolates the cost of encryption.
 
-#include "agent/keys/keysource.h"
+#include "agent/keys/keyfiles.h"
 #include "agent/store/database.h"
 #include "agent/store/store.h"
 #include "agent/vault/sessionvault.h"
@@ -138,7 +138,7 @@ int main(int argc, char *argv[])
     QTemporaryDir dir(QDir::currentPath() + u"/sak-bench-XXXXXX"_s); // on the disk the build is on
     if (!dir.isValid())
         return 1;
-    const QByteArray key = KeySource::newKey();
+    const QByteArray key = newDataKey();
 
     std::printf(
         "sak-bench-store: SQLite %s, WAL, synchronous=FULL, 4096-byte pages, 16 MiB cache\n",

@@ -59,7 +59,7 @@ private Q_SLOTS:
         // the database is under the "next" key, the key file still holds the old one.
         const QString keyFile = m_dir->filePath(u"agent.key"_s);
         const QByteArray old = readOrCreateKeyFile(keyFile).value();
-        const QByteArray next = KeySource::newKey();
+        const QByteArray next = newDataKey();
         QVERIFY(writeKeyFile(keyFile + u".next"_s, next));
         {
             auto store = Store::open({storePath(), old});

@@ -18,6 +18,7 @@ namespace sak::test {
 
 class PairedAgentTest : public QObject
 {
+    Q_OBJECT
 protected:
     // KeptInFile: the stub keeps what it knows in <dir>/stub-state.json, so that it survives
     // m_stub.restart().

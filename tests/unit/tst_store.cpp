@@ -1,6 +1,6 @@
 // One test executable per unit: the Store, from opening, keys and migrations to every table it
 // keeps, against real SQLCipher files; hence about 430 lines.
-#include "agent/keys/keysource.h"
+#include "agent/keys/keyfiles.h"
 #include "agent/store/store.h"
 
 #include <QCryptographicHash>
@@ -90,7 +90,7 @@ private Q_SLOTS:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        m_key = KeySource::newKey();
+        m_key = newDataKey();
     }
 
     void createsAnEncryptedOwnerOnlyDatabase()
@@ -263,7 +263,7 @@ private Q_SLOTS:
     {
         QVERIFY(open());
         const QByteArray before = fileHash(dbPath());
-        const auto wrong = Store::open({dbPath(), KeySource::newKey()});
+        const auto wrong = Store::open({dbPath(), newDataKey()});
         QVERIFY(!wrong);
         QCOMPARE(wrong.error().code, u"store-wrong-key"_s);
         QVERIFY(wrong.error().message.contains(u"different key"_s));
@@ -276,7 +276,7 @@ private Q_SLOTS:
         QVERIFY(open());
         QVERIFY(QFile::remove(Store::keyCheckPath(dbPath())));
         const QByteArray before = fileHash(dbPath());
-        const auto wrong = Store::open({dbPath(), KeySource::newKey()});
+        const auto wrong = Store::open({dbPath(), newDataKey()});
         QVERIFY(!wrong);
         QCOMPARE(wrong.error().code, u"store-unreadable"_s);
         QCOMPARE(fileHash(dbPath()), before);
@@ -342,7 +342,7 @@ private Q_SLOTS:
 
     void rekeyKeepsTheDataUnderTheNewKey()
     {
-        const QByteArray newKey = KeySource::newKey();
+        const QByteArray newKey = newDataKey();
         {
             auto store = open();
             QVERIFY(store);

@@ -1,4 +1,4 @@
-#include "agent/delivery/deliverystate.h"
+#include "agent/protocol/deliverystate.h"
 #include "agent/protocol/messagetypes.h"
 
 #include <QStringList>

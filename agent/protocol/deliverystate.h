@@ -4,8 +4,10 @@
 
 namespace sak {
 
-// The life of an outbox item: the delivery stages move it, the store refuses any move not
-// listed here (docs/architecture.md, "Delivery").
+// The life of an outbox item, in the words the status reports give the cloud
+// (docs/protocol.md): the delivery stages move it, and the store refuses any move not allowed
+// here (docs/architecture.md, "Delivery states"). Below both, so that neither depends on the
+// other for it.
 namespace outbox {
 inline const QString kQueued = QStringLiteral("queued");
 inline const QString kSending = QStringLiteral("sending");
