@@ -114,7 +114,8 @@ void WebBridge::setAllowedGroups(const QStringList &groups)
 
 void WebBridge::configurePage()
 {
-    m_facade->sendCommand(bridge::configureCommand(m_mediaMaxBytes, m_allowedGroups));
+    m_facade->sendCommand(
+        bridge::configureCommand(m_mediaMaxBytes, m_allowedGroups, m_appearOnline));
 }
 
 QJsonObject WebBridge::pageSettings() const
@@ -125,12 +126,19 @@ QJsonObject WebBridge::pageSettings() const
         std::max(watchdog - std::chrono::milliseconds(kNotReadyLead), watchdog / 2);
     return QJsonObject{{u"mediaMaxBytes"_s, m_mediaMaxBytes},
                        {u"allowedGroups"_s, QJsonArray::fromStringList(m_allowedGroups)},
-                       {u"notReadyMs"_s, qint64(notReady.count())}};
+                       {u"notReadyMs"_s, qint64(notReady.count())},
+                       {u"appearOnline"_s, m_appearOnline}};
 }
 
 void WebBridge::installPageAgent()
 {
     pagescripts::reinstallPageAgent(m_page->scripts(), pageSettings());
+}
+
+void WebBridge::setAppearOnline(bool online)
+{
+    m_appearOnline = online;
+    settingsChanged();
 }
 
 void WebBridge::setMediaLimit(qint64 bytes)

@@ -46,6 +46,9 @@ public:
 
     // WhatsApp open in another browser: take the session back at once ([whatsapp] takeover).
     void setAutoTakeover(bool on) { m_autoTakeover = on; }
+    // Whether the account may show "online" ([whatsapp] appear-online). Off: the page keeps it
+    // unavailable, seen and typing included, so that the owner's phone keeps notifying.
+    void setAppearOnline(bool online);
     // Media larger than this is relayed without its bytes (and says so).
     void setMediaLimit(qint64 bytes);
     // The groups the agent relays: the page fetches media only there (and in customers' chats).
@@ -88,6 +91,7 @@ private:
     QTimer m_watchdog;
     int m_watchdogStrikes = 0;
     bool m_autoTakeover = false;
+    bool m_appearOnline = false;
     qint64 m_mediaMaxBytes = 16 * 1024 * 1024;
     QString m_sendingProblem;
 };

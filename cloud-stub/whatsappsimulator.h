@@ -30,6 +30,9 @@ public:
     Result<QJsonObject> send(const QJsonObject &request);
     // What the business did in a chat besides sending: seen, composing, paused.
     Result<QJsonObject> activity(const QJsonObject &request);
+    // The account's presence as a linked device sets it ("available" shows the account online
+    // to every contact, and the owner's phone stops notifying while it is).
+    Result<QJsonObject> presence(const QJsonObject &request);
     // WhatsApp open elsewhere: the page that takes over gets its messages again.
     // A file the business sends, stored before the message that carries it.
     Result<QJsonObject> upload(const QJsonObject &request);
@@ -71,6 +74,8 @@ public:
     QJsonArray sentByBusiness() const;
     // Everything the business did in a chat, with server times in ms (sends included).
     QJsonArray activityIn(const QString &chatId) const;
+    // Every presence the linked devices sent, oldest first: {available, tMs}.
+    QJsonArray presenceLog() const { return m_presence; }
 
     QString businessWid() const { return m_business + QStringLiteral("@c.us"); }
     // The business's LID: most one-to-one chats are addressed by LID since 2025-2026.
@@ -139,6 +144,7 @@ private:
     QSet<QString> m_tokens;       // device tokens of paired pages (their "session")
     QList<Message> m_messages;
     QHash<QString, QJsonArray> m_activity; // by chat
+    QJsonArray m_presence;
     QHash<QString, qsizetype> m_byId;
     QHash<QString, QByteArray> m_uploads; // by directPath, until a sent message takes it
     QHash<QString, int> m_downloads;      // how often each message's media was fetched

@@ -168,6 +168,18 @@ Result<QJsonObject> WhatsAppSimulator::activity(const QJsonObject &request)
     return QJsonObject{{u"ok"_s, true}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::presence(const QJsonObject &request)
+{
+    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
+    if (page == m_pages.cend() || !page->paired)
+        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    if (!request.value(u"available"_s).isBool())
+        return invalid(u"available (true or false) is required."_s);
+    m_presence.append(
+        QJsonObject{{u"available"_s, request.value(u"available"_s).toBool()}, {u"tMs"_s, nowMs()}});
+    return QJsonObject{{u"ok"_s, true}};
+}
+
 Result<QJsonObject> WhatsAppSimulator::takeover(const QJsonObject &request)
 {
     const auto page = m_pages.find(request.value(u"pageId"_s).toString());

@@ -55,6 +55,7 @@ const QStringList &AgentConfig::keys()
         u"whatsapp/seal-every"_s,
         u"whatsapp/load-timeout"_s,
         u"whatsapp/takeover"_s,
+        u"whatsapp/appear-online"_s,
         u"whatsapp/allowed-groups"_s,
         u"whatsapp/media-max-bytes"_s,
         u"whatsapp/link-phone"_s,
@@ -202,11 +203,14 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
                 u"[whatsapp] media-max-bytes must be a number of bytes from 0 (no media bytes) to %1."_s
                     .arg(bridge::kMaxMediaBytes));
     }
-    const QString takeover = values.value(u"whatsapp/takeover"_s, u"false"_s).trimmed();
-    if (takeover != u"true"_s && takeover != u"false"_s)
-        return configError(
-            u"[whatsapp] takeover is '%1'; it must be true or false."_s.arg(takeover.left(40)));
-    config.takeover = takeover == u"true"_s;
+    for (auto [key, target] : {std::pair{u"whatsapp/takeover"_s, &config.takeover},
+                               std::pair{u"whatsapp/appear-online"_s, &config.appearOnline}}) {
+        const QString value = values.value(key, u"false"_s).trimmed();
+        if (value != u"true"_s && value != u"false"_s)
+            return configError(u"[whatsapp] %1 is '%2'; it must be true or false."_s.arg(
+                key.section(u'/', 1), value.left(40)));
+        *target = value == u"true"_s;
+    }
     for (const QString &group :
          values.value(u"whatsapp/allowed-groups"_s).split(u',', Qt::SkipEmptyParts)) {
         const QString id = group.trimmed();

@@ -45,6 +45,9 @@ struct AgentConfig
     int sealEverySeconds = 600;  // then again this often
     int loadTimeoutSeconds = 90; // WhatsApp Web not ready by then: reload, reload uncached, report
     bool takeover = false; // WhatsApp opened in another browser: take the session back at once
+    // Whether the account shows "online" to its contacts while the agent runs. Off by default:
+    // while a linked device keeps the account online, the owner's phone stops notifying.
+    bool appearOnline = false;
     qint64 mediaMaxBytes = 16 * 1024 * 1024; // larger media is relayed without its bytes
     // Headless: instead of (or besides) the QR code, ask WhatsApp for a code to type on the
     // phone of this number (digits with the country code); empty: the QR code only.

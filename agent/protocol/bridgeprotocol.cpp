@@ -211,13 +211,16 @@ QByteArray catchUpCommand(qint64 since)
     return QByteArray::fromStdString(command.dump());
 }
 
-QByteArray configureCommand(qint64 mediaMaxBytes, const QStringList &allowedGroups)
+QByteArray configureCommand(qint64 mediaMaxBytes, const QStringList &allowedGroups,
+                            bool appearOnline)
 {
     json::Json groups = json::Json::array();
     for (const QString &group : allowedGroups)
         groups.push_back(json::str(group));
-    const json::Json command = {
-        {"cmd", "configure"}, {"mediaMaxBytes", mediaMaxBytes}, {"allowedGroups", groups}};
+    const json::Json command = {{"cmd", "configure"},
+                                {"mediaMaxBytes", mediaMaxBytes},
+                                {"allowedGroups", groups},
+                                {"appearOnline", appearOnline}};
     return QByteArray::fromStdString(command.dump());
 }
 

@@ -102,6 +102,11 @@
     // ---- Settings the agent sends (configure) ----
     let mediaMaxBytes = Number.isInteger(settings.mediaMaxBytes) ? settings.mediaMaxBytes : 16 * 1024 * 1024;
     let allowedGroups = new Set(Array.isArray(settings.allowedGroups) ? settings.allowedGroups : []);
+    // WhatsApp marks the account online while its page is open; a linked device that keeps the
+    // account online silences the owner's phone. Unless the agent is told otherwise, wa-js pins
+    // the account unavailable (seen and typing still go out).
+    let appearOnline = settings.appearOnline === true;
+    const applyPresence = () => quietly(WPP.conn.markAvailable(appearOnline));
     // Media is fetched only for chats the agent relays: customers' own chats and allowed groups.
     const relayed = (chatId) => /@(c\.us|lid)$/.test(chatId) || allowedGroups.has(chatId);
 
@@ -379,6 +384,10 @@
       configure: (c) => {
         if (Number.isInteger(c.mediaMaxBytes) && c.mediaMaxBytes >= 0) mediaMaxBytes = c.mediaMaxBytes;
         if (Array.isArray(c.allowedGroups)) allowedGroups = new Set(c.allowedGroups.filter((g) => typeof g === 'string'));
+        if (typeof c.appearOnline === 'boolean' && c.appearOnline !== appearOnline) {
+          appearOnline = c.appearOnline;
+          applyPresence();
+        }
       },
       // Only a QR that went idle is refreshed: a live one rotates by itself.
       refreshQr: () => WPP.conn.isIdle() && quietly(WPP.conn.refreshQR()),
@@ -409,6 +418,7 @@
       const health = selfTest(WPP.conn.isAuthenticated());
       emit(health);
       if (health.unavailable.includes(CORE)) return; // nothing works: the session stays unhealthy
+      applyPresence();
 
       on('conn.auth_code_change', 'showing the QR code', reportQr);
       WPP.conn.getAuthCode().then(reportQr, () => undefined);

@@ -1,18 +1,16 @@
 // One test executable per unit, and one WebEngine start for all of it: the bridge's lifecycle
 // and traffic against the simulator, hence about 650 lines (the engine's start is the cost).
-#include "bridge/profilemanager.h"
 #include "bridge/webbridge.h"
 #include "bridge/whatsapppage.h"
 #include "tests/support/testenv.h"
 #include "tests/support/webenginetestmain.h"
+#include "tests/support/websession.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
-#include <QUrlQuery>
 #include <QWebEngineLoadingInfo>
 #include <QWebEngineProfile>
 #include <QWebEngineScript>
@@ -24,34 +22,7 @@ using namespace sak;
 
 namespace {
 
-// One WhatsApp Web session of its own (profile, page, bridge) for a test.
-struct Session
-{
-    QTemporaryDir dir;
-    std::unique_ptr<ProfileManager> profiles = std::make_unique<ProfileManager>(QString());
-    std::unique_ptr<WebBridge> bridge;
-
-    Session(const QUrl &url, const QString &name)
-    {
-        bridge = std::make_unique<WebBridge>(profiles->profile(name, dir.path()), url);
-    }
-    ~Session()
-    {
-        bridge.reset();
-        profiles.reset();
-    }
-
-    // What the page's own scripts see (the main world), e.g. WhatsApp's Socket.state.
-    QString evaluate(const QString &script)
-    {
-        std::optional<QString> result;
-        bridge->page()->runJavaScript(script, QWebEngineScript::MainWorld,
-                                      [&](const QVariant &v) { result = v.toString(); });
-        if (!QTest::qWaitFor([&] { return result.has_value(); }, 10000))
-            return u"<no answer>"_s;
-        return *result;
-    }
-};
+using Session = test::WebSession;
 
 // The messages of one chat a spy on messageReceived saw: a new session is also handed what
 // earlier tests' sessions left undelivered, as WhatsApp hands a new device its backlog.
@@ -622,21 +593,14 @@ private Q_SLOTS:
 private:
     QUrl url(const QList<std::pair<QString, QString>> &query) const
     {
-        QUrl u(u"https://127.0.0.1:%1/wa/"_s.arg(m_stub->httpsPort()));
-        QUrlQuery q;
-        for (const auto &[key, value] : query)
-            q.addQueryItem(key, value);
-        u.setQuery(q);
-        return u;
+        return test::simulatorUrl(*m_stub, query);
     }
     QString name() const { return u"lifecycle-%1"_s.arg(m_count); }
 
     void pair(Session &s)
     {
-        s.bridge->start();
-        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::NeedsPairing, 20000);
-        QVERIFY(m_stub->simulator().scan());
-        QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Connected, 15000);
+        QVERIFY2(s.pair(*m_stub), qPrintable(u"not connected; the session is in state %1"_s.arg(
+                                      int(s.bridge->state()))));
     }
 
     std::unique_ptr<stub::StubServer> m_stub;

@@ -36,6 +36,7 @@ private Q_SLOTS:
         QCOMPARE(config.value().dataDir, u"/var/lib/sak"_s);
         QVERIFY(config.value().whatsAppSpkiPins.isEmpty());
         QCOMPARE(config.value().takeover, false);
+        QCOMPARE(config.value().appearOnline, false); // the owner's phone keeps notifying
         QCOMPARE(config.value().loadTimeoutSeconds, 90);
         QVERIFY(config.value().allowedGroups.isEmpty());
     }
@@ -44,6 +45,7 @@ private Q_SLOTS:
     {
         auto overrides = minimal();
         overrides.insert(u"whatsapp/takeover"_s, u"true"_s);
+        overrides.insert(u"whatsapp/appear-online"_s, u"true"_s);
         overrides.insert(u"whatsapp/load-timeout"_s, u"120"_s);
         overrides.insert(u"whatsapp/allowed-groups"_s,
                          u"120363012345678901@g.us, 491701234567-1600000000@g.us"_s);
@@ -51,6 +53,7 @@ private Q_SLOTS:
             AgentConfig::resolve(m_dir.filePath(u"absent.ini"_s), false, overrides, u"/x"_s);
         QVERIFY2(config, config ? "" : qPrintable(config.error().message));
         QCOMPARE(config.value().takeover, true);
+        QCOMPARE(config.value().appearOnline, true);
         QCOMPARE(config.value().loadTimeoutSeconds, 120);
         QCOMPARE(config.value().allowedGroups,
                  QStringList({u"120363012345678901@g.us"_s, u"491701234567-1600000000@g.us"_s}));
@@ -118,6 +121,8 @@ private Q_SLOTS:
             << u"whatsapp/seal-every"_s << u"0"_s << u"seal-every must be"_s;
         QTest::newRow("takeover not a boolean")
             << u"whatsapp/takeover"_s << u"yes"_s << u"true or false"_s;
+        QTest::newRow("appear-online not a boolean")
+            << u"whatsapp/appear-online"_s << u"sometimes"_s << u"appear-online is 'sometimes'"_s;
         QTest::newRow("load-timeout not a number")
             << u"whatsapp/load-timeout"_s << u"long"_s << u"load-timeout must be"_s;
         QTest::newRow("allowed group that is a person")

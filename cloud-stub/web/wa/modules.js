@@ -432,8 +432,15 @@
   });
   define('WAWebStreamModel', [], (g, r, d, n, module, exports) => {
     const Stream = new Model({ mode: undefined, info: undefined, needsUpdate: false, available: false });
-    Stream.markAvailable = () => Stream.set('available', true);
-    Stream.markUnavailable = () => Stream.set('available', false);
+    // Through the property (which wa-js may pin), then to the server as the presence stanza.
+    Stream.markAvailable = () => {
+      Stream.available = true;
+      n('SimPage').presence(Stream.available);
+    };
+    Stream.markUnavailable = () => {
+      Stream.available = false;
+      n('SimPage').presence(Stream.available);
+    };
     exports.Stream = Stream;
   });
   define('WAWebConnModel', [], (g, r, d, n, module, exports) => {

@@ -52,6 +52,21 @@
 
   // ---- What the modules ask of the page ----
   define('SimPage', [], (g, r, d, ns, module, exports) => {
+    // The account's presence goes to the server once the session is up, and only when it
+    // changed: what the contacts (and the owner's phone) see.
+    let presenceWanted = null;
+    let presenceSent = null;
+    exports.presence = (available) => {
+      if (available !== undefined) presenceWanted = !!available;
+      const up = n('WAWebSocketModel').Socket.state === 'CONNECTED' && n('WAWebStreamModel').Stream.mode === 'MAIN';
+      if (!up || presenceWanted === null || presenceWanted === presenceSent) return;
+      const sending = presenceWanted;
+      presenceSent = sending;
+      api('presence', { available: sending }).catch((e) => {
+        presenceSent = null; // told again at the next change or connect
+        console.warn('simulator: presence: ' + e.message);
+      });
+    };
     exports.ensureChat = (wid) => {
       const chats = n('WAWebChatCollection').ChatCollection;
       const id = n('WAWebWidFactory').createWidFromWidLike(wid);
@@ -97,7 +112,15 @@
   const setMode = (socketState, mode, info) => {
     Socket.set('state', socketState);
     Stream.set({ mode, info });
+    // Like the real app: an open, visible WhatsApp marks the account online.
+    if (socketState === 'CONNECTED' && mode === 'MAIN') {
+      if (document.visibilityState === 'visible') Stream.markAvailable();
+      n('SimPage').presence();
+    }
   };
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && Socket.state === 'CONNECTED') Stream.markAvailable();
+  });
 
   // ---- The device's session, kept like the real page keeps it: in IndexedDB and localStorage ----
   const idb = (mode, action) => new Promise((resolve, reject) => {
@@ -268,7 +291,7 @@
     setMode('CONNECTED', 'SYNCING', 'SYNCING');
     await loadOnDemand();
     for (const m of answer.history || []) await receive(m, false);
-    Stream.set({ mode: 'MAIN', info: 'NORMAL' });
+    setMode('CONNECTED', 'MAIN', 'NORMAL');
     Socket.set('hasSynced', true);
     Cmd.isMainLoaded = true;
     Cmd.trigger('main_loaded');
