@@ -127,7 +127,8 @@ QJsonObject WebBridge::pageSettings() const
     return QJsonObject{{u"mediaMaxBytes"_s, m_mediaMaxBytes},
                        {u"allowedGroups"_s, QJsonArray::fromStringList(m_allowedGroups)},
                        {u"notReadyMs"_s, qint64(notReady.count())},
-                       {u"appearOnline"_s, m_appearOnline}};
+                       {u"appearOnline"_s, m_appearOnline},
+                       {u"unavailableAfterMs"_s, qint64(m_unavailableAfter.count())}};
 }
 
 void WebBridge::installPageAgent()
@@ -139,6 +140,12 @@ void WebBridge::setAppearOnline(bool online)
 {
     m_appearOnline = online;
     settingsChanged();
+}
+
+void WebBridge::setUnavailableAfter(std::chrono::milliseconds after)
+{
+    m_unavailableAfter = after;
+    installPageAgent();
 }
 
 void WebBridge::setMediaLimit(qint64 bytes)

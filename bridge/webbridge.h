@@ -49,6 +49,9 @@ public:
     // Whether the account may show "online" ([whatsapp] appear-online). Off: the page keeps it
     // unavailable, seen and typing included, so that the owner's phone keeps notifying.
     void setAppearOnline(bool online);
+    // A customer's message that has not decrypted within this time is relayed as
+    // `unavailable` (its body says why: view-once or not-decrypted); for the next navigation.
+    void setUnavailableAfter(std::chrono::milliseconds after);
     // Media larger than this is relayed without its bytes (and says so).
     void setMediaLimit(qint64 bytes);
     // The groups the agent relays: the page fetches media only there (and in customers' chats).
@@ -92,6 +95,7 @@ private:
     int m_watchdogStrikes = 0;
     bool m_autoTakeover = false;
     bool m_appearOnline = false;
+    std::chrono::milliseconds m_unavailableAfter{60000};
     qint64 m_mediaMaxBytes = 16 * 1024 * 1024;
     QString m_sendingProblem;
 };

@@ -8,6 +8,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak::stub {
@@ -102,6 +104,10 @@ Result<QJsonObject> WhatsAppSimulator::inject(const QJsonObject &request)
             QJsonObject{{u"type"_s, u"msg"_s},
                         {u"msg"_s, toJson(m, true)},
                         {u"ciphertextFirst"_s, request.value(u"ciphertextFirst"_s).toBool()},
+                        // How long it stays undecrypted (ms): a moment, or longer than the
+                        // agent waits.
+                        {u"decryptAfterMs"_s,
+                         std::clamp(request.value(u"decryptAfterMs"_s).toInt(700), 0, 600000)},
                         {u"placeholder"_s, placeholder}});
     }
     record(m);

@@ -56,6 +56,7 @@ const QStringList &AgentConfig::keys()
         u"whatsapp/load-timeout"_s,
         u"whatsapp/takeover"_s,
         u"whatsapp/appear-online"_s,
+        u"whatsapp/unavailable-after"_s,
         u"whatsapp/allowed-groups"_s,
         u"whatsapp/media-max-bytes"_s,
         u"whatsapp/link-phone"_s,
@@ -182,9 +183,11 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
             u"[whatsapp] profile-storage is '%1'; it must be vault or persistent."_s.arg(
                 profileStorage));
     config.persistentProfile = profileStorage == u"persistent"_s;
-    for (auto [key, target] : {std::pair{u"whatsapp/seal-after"_s, &config.sealAfterSeconds},
-                               std::pair{u"whatsapp/seal-every"_s, &config.sealEverySeconds},
-                               std::pair{u"whatsapp/load-timeout"_s, &config.loadTimeoutSeconds}}) {
+    for (auto [key, target] :
+         {std::pair{u"whatsapp/seal-after"_s, &config.sealAfterSeconds},
+          std::pair{u"whatsapp/seal-every"_s, &config.sealEverySeconds},
+          std::pair{u"whatsapp/load-timeout"_s, &config.loadTimeoutSeconds},
+          std::pair{u"whatsapp/unavailable-after"_s, &config.unavailableAfterSeconds}}) {
         if (!values.contains(key))
             continue;
         bool ok = false;

@@ -48,6 +48,9 @@ struct AgentConfig
     // Whether the account shows "online" to its contacts while the agent runs. Off by default:
     // while a linked device keeps the account online, the owner's phone stops notifying.
     bool appearOnline = false;
+    // A customer's message still "waiting for this message" this long (view-once media on a
+    // linked device never decrypts) is relayed as `unavailable`, so the cloud can ask again.
+    int unavailableAfterSeconds = 60;
     qint64 mediaMaxBytes = 16 * 1024 * 1024; // larger media is relayed without its bytes
     // Headless: instead of (or besides) the QR code, ask WhatsApp for a code to type on the
     // phone of this number (digits with the country code); empty: the QR code only.

@@ -230,9 +230,8 @@
     const capture = (m) => {
       if (!m || !m.id) return;
       if (m.type === 'ciphertext') {
-        // Not decrypted yet: wa-js hands it over again once it is. A placeholder that never
-        // decrypts (view-once media on a linked device) stays unrelayed for now.
-        if (m.subtype) console.info('sak: a placeholder that does not decrypt: ' + str(m.subtype));
+        // Not decrypted yet: wa-js hands it over again once it is.
+        if (!m.id.fromMe) watchUndecrypted(m);
         return;
       }
       // 2026 keys have no _serialized; their text is toString()'s.
@@ -249,6 +248,27 @@
       captureInOrder(message.chatId, async () => emit({ kind: 'message', message }));
     };
     const now = () => Math.floor(Date.now() / 1000);
+
+    // A customer's message that stays "waiting for this message" (view-once media never
+    // decrypts on a linked device; a session problem keeps others locked) is relayed once, after
+    // a while, as `unavailable` with why in its body, so the cloud can ask the customer again.
+    // If it decrypts later, the message itself follows under its own id.
+    const unavailableAfterMs = Number.isInteger(settings.unavailableAfterMs) && settings.unavailableAfterMs > 0
+      ? settings.unavailableAfterMs : 60000;
+    const watchUndecrypted = (m) => {
+      const id = String(m.id);
+      if (!id || !remember(id + ':waiting')) return;
+      setTimeout(() => {
+        if (m.type !== 'ciphertext') return;
+        const chatId = str(m.id.remote);
+        captureChange({
+          id: id + ':unavailable', chatId, author: str(m.author), type: 'unavailable',
+          body: /view_once/.test(str(m.subtype)) ? 'view-once' : 'not-decrypted',
+          t: Number.isInteger(m.t) ? m.t : now(), notifyName: clip(m.notifyName, 256), fromMe: false,
+          quotedId: str(m.id.id),
+        });
+      }, unavailableAfterMs);
+    };
 
     // ---- Acks: wa-js reports 1 (sent) to 5; WhatsApp's failures (-7..-1) only change the model ----
     const lastAck = new Map();

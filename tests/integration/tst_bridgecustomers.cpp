@@ -1,6 +1,6 @@
 // What today's WhatsApp brings a shop, through the real engine, the real wa-js and the
-// simulator: the account's presence (and, as they come, LID customers, placeholders, polls and
-// calls). Each test has its own browser profile, as each shop PC does.
+// simulator: the account's presence, messages that never decrypt (and, as they come, LID
+// customers, polls and calls). Each test has its own browser profile, as each shop PC does.
 #include "tests/support/testenv.h"
 #include "tests/support/webenginetestmain.h"
 #include "tests/support/websession.h"
@@ -94,6 +94,65 @@ private Q_SLOTS:
                             .toBool();
             },
             10000));
+    }
+
+    // A customer's message that stays "waiting for this message" is relayed once as
+    // `unavailable` (why in its body), so the cloud can ask again; one that decrypts in time is
+    // relayed as itself only; one that decrypts late follows under its own id.
+    void undecryptedMessagesAreRelayedAsUnavailable()
+    {
+        test::WebSession s(test::simulatorUrl(*m_stub), name());
+        s.bridge->setUnavailableAfter(std::chrono::milliseconds(1500));
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        QVERIFY(s.pair(*m_stub));
+        const QString viewOnce = u"491701230081@c.us"_s;
+        const QString inTime = u"491701230082@c.us"_s;
+        const QString late = u"491701230083@c.us"_s;
+        const auto placeholder =
+            m_stub->simulator().inject({{u"chatId"_s, viewOnce},
+                                        {u"body"_s, u"(a view-once photo)"_s},
+                                        {u"placeholder"_s, u"view_once_unavailable_fanout"_s}});
+        QVERIFY(placeholder);
+        QVERIFY(m_stub->simulator().inject({{u"chatId"_s, inTime},
+                                            {u"body"_s, u"Decrypted at once"_s},
+                                            {u"ciphertextFirst"_s, true},
+                                            {u"decryptAfterMs"_s, 200}}));
+        const auto lateOne = m_stub->simulator().inject({{u"chatId"_s, late},
+                                                         {u"body"_s, u"Decrypted late"_s},
+                                                         {u"ciphertextFirst"_s, true},
+                                                         {u"decryptAfterMs"_s, 4000}});
+        QVERIFY(lateOne);
+
+        const auto in = [&](const QString &chatId) {
+            QList<InboundMessage> messages;
+            for (const auto &args : std::as_const(received)) {
+                if (const auto m = args.at(0).value<InboundMessage>(); m.chatId == chatId)
+                    messages.append(m);
+            }
+            return messages;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(in(late).size(), 2, 15000);
+        QTest::qWait(2000); // nothing more comes: each is relayed once
+
+        const QList<InboundMessage> gone = in(viewOnce);
+        QCOMPARE(gone.size(), 1);
+        QCOMPARE(gone[0].type, u"unavailable"_s);
+        QCOMPARE(gone[0].body, u"view-once"_s);
+        QCOMPARE(gone[0].quotedId, placeholder.value()[u"id"_s].toString());
+        QVERIFY(gone[0].id.endsWith(u":unavailable"_s));
+        QVERIFY(isRelayedType(gone[0].type));
+
+        QCOMPARE(in(inTime).size(), 1);
+        QCOMPARE(in(inTime)[0].type, u"chat"_s);
+        QCOMPARE(in(inTime)[0].body, u"Decrypted at once"_s);
+
+        const QList<InboundMessage> lateMessages = in(late);
+        QCOMPARE(lateMessages[0].type, u"unavailable"_s);
+        QCOMPARE(lateMessages[0].body, u"not-decrypted"_s);
+        QCOMPARE(lateMessages[1].type, u"chat"_s);
+        QCOMPARE(lateMessages[1].body, u"Decrypted late"_s);
+        QVERIFY(lateMessages[1].id != lateMessages[0].id);
+        QCOMPARE(lateMessages[0].quotedId, lateOne.value()[u"id"_s].toString());
     }
 
 private:

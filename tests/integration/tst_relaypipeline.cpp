@@ -93,6 +93,21 @@ private Q_SLOTS:
         QTRY_COMPARE(m_store->pendingStatusReports(10).value().size(), 0);
     }
 
+    // A message that never became readable reaches the cloud as `unavailable`, and the cloud's
+    // request to send it again goes back to the customer.
+    void unavailableMessageIsRelayedAndAnswered()
+    {
+        start(SessionState::Connected);
+        auto message = test::customerMessage(u"false_491701234567@c.us_U1:unavailable"_s,
+                                             u"491701234567@c.us"_s, u"view-once"_s);
+        message.type = u"unavailable"_s;
+        message.quotedId = u"U1"_s;
+        m_session->receive(message);
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_session->sent.at(0).body,
+                 u"We cannot open view-once photos here; could you send it as a normal photo?"_s);
+    }
+
     void duplicatesAndNonPersonChatsAreNotRelayed()
     {
         start(SessionState::Connected);

@@ -123,6 +123,8 @@ private Q_SLOTS:
             << u"whatsapp/takeover"_s << u"yes"_s << u"true or false"_s;
         QTest::newRow("appear-online not a boolean")
             << u"whatsapp/appear-online"_s << u"sometimes"_s << u"appear-online is 'sometimes'"_s;
+        QTest::newRow("unavailable-after out of range")
+            << u"whatsapp/unavailable-after"_s << u"0"_s << u"unavailable-after must be"_s;
         QTest::newRow("load-timeout not a number")
             << u"whatsapp/load-timeout"_s << u"long"_s << u"load-timeout must be"_s;
         QTest::newRow("allowed group that is a person")

@@ -57,6 +57,34 @@ private Q_SLOTS:
         QCOMPARE(engine.value().replyTo(text, u"Ana"_s), reply);
     }
 
+    // A message that never reached the shop (view-once media, not decrypted): the customer is
+    // asked again, in the words that fit why.
+    void unavailableMessagesAreAskedAgain_data()
+    {
+        QTest::addColumn<QString>("why");
+        QTest::addColumn<QString>("reply");
+        QTest::newRow("view-once")
+            << u"view-once"_s
+            << u"We cannot open view-once photos here; could you send it as a normal photo?"_s;
+        QTest::newRow("not decrypted")
+            << u"not-decrypted"_s << u"Your message did not reach us; could you send it again?"_s;
+    }
+    void unavailableMessagesAreAskedAgain()
+    {
+        QFETCH(QString, why);
+        QFETCH(QString, reply);
+        const auto engine = ReplyEngine::fromFile(test::rulesPath());
+        QVERIFY(engine);
+        InboundMessage message{u"false_491701234567@c.us_AA:unavailable"_s,
+                               u"491701234567@c.us"_s,
+                               {},
+                               u"unavailable"_s,
+                               why,
+                               1795384634,
+                               u"Ana"_s};
+        QCOMPARE(engine.value().acknowledge(message), reply);
+    }
+
     void greetingWithoutName()
     {
         const auto engine = ReplyEngine::fromFile(test::rulesPath());

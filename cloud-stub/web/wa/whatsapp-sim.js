@@ -316,7 +316,7 @@
             msg.set('body', event.msg.body);
             msg.set('type', 'chat');
             render();
-          }, 700));
+          }, event.decryptAfterMs));
         } else {
           receive(event.msg, true);
         }
