@@ -124,6 +124,9 @@ Status Application::startSession()
     m_pipeline->setAllowedGroups(m_config.allowedGroups);
     m_bridge->setAutoTakeover(m_config.takeover);
     m_bridge->setAppearOnline(m_config.appearOnline);
+    m_bridge->setRejectCalls(m_config.calls != AgentConfig::Calls::Ignore);
+    m_pipeline->setCallReply(
+        m_config.calls == AgentConfig::Calls::RejectAndReply ? m_config.callReply : QString());
     m_bridge->setUnavailableAfter(std::chrono::seconds(m_config.unavailableAfterSeconds));
     m_bridge->setMediaLimit(m_config.mediaMaxBytes);
     m_bridge->setAllowedGroups(m_config.allowedGroups);

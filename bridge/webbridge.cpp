@@ -115,7 +115,7 @@ void WebBridge::setAllowedGroups(const QStringList &groups)
 void WebBridge::configurePage()
 {
     m_facade->sendCommand(
-        bridge::configureCommand(m_mediaMaxBytes, m_allowedGroups, m_appearOnline));
+        bridge::configureCommand(m_mediaMaxBytes, m_allowedGroups, m_appearOnline, m_rejectCalls));
 }
 
 QJsonObject WebBridge::pageSettings() const
@@ -128,6 +128,7 @@ QJsonObject WebBridge::pageSettings() const
                        {u"allowedGroups"_s, QJsonArray::fromStringList(m_allowedGroups)},
                        {u"notReadyMs"_s, qint64(notReady.count())},
                        {u"appearOnline"_s, m_appearOnline},
+                       {u"rejectCalls"_s, m_rejectCalls},
                        {u"unavailableAfterMs"_s, qint64(m_unavailableAfter.count())}};
 }
 
@@ -139,6 +140,12 @@ void WebBridge::installPageAgent()
 void WebBridge::setAppearOnline(bool online)
 {
     m_appearOnline = online;
+    settingsChanged();
+}
+
+void WebBridge::setRejectCalls(bool reject)
+{
+    m_rejectCalls = reject;
     settingsChanged();
 }
 

@@ -49,6 +49,9 @@ public:
     // Whether the account may show "online" ([whatsapp] appear-online). Off: the page keeps it
     // unavailable, seen and typing included, so that the owner's phone keeps notifying.
     void setAppearOnline(bool online);
+    // Incoming calls are declined in the page ([whatsapp] calls = reject or reject-and-reply);
+    // either way each call reaches the agent as a message of type `call`.
+    void setRejectCalls(bool reject);
     // A customer's message that has not decrypted within this time is relayed as
     // `unavailable` (its body says why: view-once or not-decrypted); for the next navigation.
     void setUnavailableAfter(std::chrono::milliseconds after);
@@ -95,6 +98,7 @@ private:
     int m_watchdogStrikes = 0;
     bool m_autoTakeover = false;
     bool m_appearOnline = false;
+    bool m_rejectCalls = false;
     std::chrono::milliseconds m_unavailableAfter{60000};
     qint64 m_mediaMaxBytes = 16 * 1024 * 1024;
     QString m_sendingProblem;

@@ -316,6 +316,7 @@ void StubServer::addHttpsRoutes()
     pageApi(u"/wa/api/send"_s, &WhatsAppSimulator::send);
     pageApi(u"/wa/api/activity"_s, &WhatsAppSimulator::activity);
     pageApi(u"/wa/api/presence"_s, &WhatsAppSimulator::presence);
+    pageApi(u"/wa/api/call-reject"_s, &WhatsAppSimulator::rejectCall);
     // WhatsApp's media servers: the (here unencrypted) file behind a message's directPath.
     m_https->route(u"/wa/media"_s, Method::Get, [this](const QHttpServerRequest &request) {
         const auto file = m_simulator->mediaFile(request.query().queryItemValue(u"id"_s));

@@ -64,6 +64,10 @@ void StubServer::addControlRoutes()
         const auto body = bodyObject(request);
         return resultResponse(m_simulator->vote(body.value_or(QJsonObject())));
     });
+    m_control->route(u"/control/call"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        return resultResponse(m_simulator->call(body.value_or(QJsonObject())));
+    });
     m_control->route(u"/control/block"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
         return resultResponse(

@@ -33,6 +33,8 @@ public:
     // The account's presence as a linked device sets it ("available" shows the account online
     // to every contact, and the owner's phone stops notifying while it is).
     Result<QJsonObject> presence(const QJsonObject &request);
+    // The linked device declined a ringing call.
+    Result<QJsonObject> rejectCall(const QJsonObject &request);
     // WhatsApp open elsewhere: the page that takes over gets its messages again.
     // A file the business sends, stored before the message that carries it.
     Result<QJsonObject> upload(const QJsonObject &request);
@@ -62,6 +64,10 @@ public:
     // votes on it: {pollId, options: [index]}.
     Result<QJsonObject> poll(const QJsonObject &request);
     Result<QJsonObject> vote(const QJsonObject &request);
+    // A customer calls the business ({from, video}); it rings on the paired pages.
+    Result<QJsonObject> call(const QJsonObject &request);
+    // A call as it stands: {id, from, video, t, state: ringing or rejected}; empty if unknown.
+    QJsonObject callState(const QString &id) const { return m_calls.value(id); }
     // A media file, as WhatsApp's media servers hand it to the page (counted).
     std::optional<std::pair<QByteArray, QString>> mediaFile(const QString &id);
     int mediaDownloads(const QString &id) const { return m_downloads.value(id); }
@@ -145,6 +151,7 @@ private:
     QList<Message> m_messages;
     QHash<QString, QJsonArray> m_activity; // by chat
     QJsonArray m_presence;
+    QHash<QString, QJsonObject> m_calls; // by call id
     QHash<QString, qsizetype> m_byId;
     QHash<QString, QByteArray> m_uploads; // by directPath, until a sent message takes it
     QHash<QString, int> m_downloads;      // how often each message's media was fetched

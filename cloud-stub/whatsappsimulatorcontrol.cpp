@@ -255,6 +255,30 @@ Result<QJsonObject> WhatsAppSimulator::vote(const QJsonObject &request)
     return QJsonObject{{u"id"_s, voteId}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::call(const QJsonObject &request)
+{
+    static const QRegularExpression caller(u"^[0-9]{6,20}@(c\\.us|lid)$"_s);
+    const QString from = request.value(u"from"_s).toString();
+    if (!caller.match(from).hasMatch())
+        return invalid(u"from must be the caller's chat, like 491701234567@c.us or …@lid."_s);
+    const QString id = randomHex(16);
+    const bool video = request.value(u"video"_s).toBool();
+    const qint64 t = nowMs() / 1000;
+    m_calls.insert(id, QJsonObject{{u"id"_s, id},
+                                   {u"from"_s, from},
+                                   {u"video"_s, video},
+                                   {u"t"_s, t},
+                                   {u"state"_s, u"ringing"_s}});
+    toPairedPages(QJsonObject{{u"type"_s, u"call"_s},
+                              {u"id"_s, id},
+                              {u"from"_s, from},
+                              {u"isVideo"_s, video},
+                              {u"t"_s, t}});
+    qCInfo(lcStub).noquote() << "Simulator:" << from << "calls (" << (video ? "video" : "voice")
+                             << ")";
+    return QJsonObject{{u"id"_s, id}};
+}
+
 Result<QJsonObject> WhatsAppSimulator::block(const QString &state)
 {
     if (!QStringList{u"TOS_BLOCK"_s, u"SMB_TOS_BLOCK"_s, u"PROXYBLOCK"_s}.contains(state))

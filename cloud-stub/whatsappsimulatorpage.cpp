@@ -180,6 +180,18 @@ Result<QJsonObject> WhatsAppSimulator::presence(const QJsonObject &request)
     return QJsonObject{{u"ok"_s, true}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::rejectCall(const QJsonObject &request)
+{
+    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
+    if (page == m_pages.cend() || !page->paired)
+        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    const auto call = m_calls.find(request.value(u"id"_s).toString());
+    if (call == m_calls.end())
+        return Error{u"unknown-call"_s, u"No such call."_s};
+    call->insert(u"state"_s, u"rejected"_s);
+    return QJsonObject{{u"ok"_s, true}};
+}
+
 Result<QJsonObject> WhatsAppSimulator::takeover(const QJsonObject &request)
 {
     const auto page = m_pages.find(request.value(u"pageId"_s).toString());

@@ -57,6 +57,8 @@ const QStringList &AgentConfig::keys()
         u"whatsapp/takeover"_s,
         u"whatsapp/appear-online"_s,
         u"whatsapp/unavailable-after"_s,
+        u"whatsapp/calls"_s,
+        u"whatsapp/call-reply"_s,
         u"whatsapp/allowed-groups"_s,
         u"whatsapp/media-max-bytes"_s,
         u"whatsapp/link-phone"_s,
@@ -213,6 +215,20 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
             return configError(u"[whatsapp] %1 is '%2'; it must be true or false."_s.arg(
                 key.section(u'/', 1), value.left(40)));
         *target = value == u"true"_s;
+    }
+    static const QHash<QString, Calls> calls{{u"ignore"_s, Calls::Ignore},
+                                             {u"reject"_s, Calls::Reject},
+                                             {u"reject-and-reply"_s, Calls::RejectAndReply}};
+    const QString callPolicy = values.value(u"whatsapp/calls"_s, u"ignore"_s).trimmed();
+    if (!calls.contains(callPolicy))
+        return configError(
+            u"[whatsapp] calls is '%1'; it must be ignore, reject or reject-and-reply."_s.arg(
+                callPolicy.left(40)));
+    config.calls = calls.value(callPolicy);
+    if (values.contains(u"whatsapp/call-reply"_s)) {
+        config.callReply = values.value(u"whatsapp/call-reply"_s).trimmed();
+        if (config.callReply.isEmpty() || config.callReply.size() > 4096)
+            return configError(u"[whatsapp] call-reply must be a text of 1 to 4096 characters."_s);
     }
     for (const QString &group :
          values.value(u"whatsapp/allowed-groups"_s).split(u',', Qt::SkipEmptyParts)) {

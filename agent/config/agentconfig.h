@@ -51,6 +51,17 @@ struct AgentConfig
     // A customer's message still "waiting for this message" this long (view-once media on a
     // linked device never decrypts) is relayed as `unavailable`, so the cloud can ask again.
     int unavailableAfterSeconds = 60;
+    // A customer's call: left ringing (the owner may pick up), declined, or declined with
+    // `callReply` sent to the caller.
+    enum class Calls
+    {
+        Ignore,
+        Reject,
+        RejectAndReply
+    };
+    Calls calls = Calls::Ignore;
+    QString callReply = QStringLiteral(
+        "Sorry, we cannot take calls here. Please write us a message and we will answer.");
     qint64 mediaMaxBytes = 16 * 1024 * 1024; // larger media is relayed without its bytes
     // Headless: instead of (or besides) the QR code, ask WhatsApp for a code to type on the
     // phone of this number (digits with the country code); empty: the QR code only.

@@ -120,6 +120,10 @@ void Capture::journalCaptured()
         ids.append(message->id);
     }
     Q_EMIT journaled(ids);
+    for (const InboundMessage *message : std::as_const(fresh)) {
+        if (message->type == u"call"_s)
+            Q_EMIT callJournaled(*message);
+    }
 }
 
 } // namespace sak

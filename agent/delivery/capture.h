@@ -34,6 +34,8 @@ public:
 Q_SIGNALS:
     // Messages new to the journal, now on disk.
     void journaled(const QStringList &messageIds);
+    // A customer's call, new to the journal (after journaled()).
+    void callJournaled(const sak::InboundMessage &call);
 
 private:
     void onMessage(const InboundMessage &message);

@@ -26,6 +26,12 @@ OutboxItem fromReply(const cloud::Reply &reply, const QString &inReplyTo)
     return item;
 }
 
+OutboxItem fromCall(const InboundMessage &call, const QString &text)
+{
+    return fromReply(cloud::Reply{QStringLiteral("call-reply-") + call.id, call.chatId, text},
+                     call.id);
+}
+
 OutboxItem fromJob(const cloud::OutboundJob &job)
 {
     OutboxItem item;

@@ -14,5 +14,8 @@ OutboxItem fromReply(const cloud::Reply &reply, const QString &inReplyTo);
 // [3 job] Work the cloud pushed (broadcasts, follow-ups): below every reply, whatever priority
 // the cloud gave it; its times are the cloud's unix seconds.
 OutboxItem fromJob(const cloud::OutboundJob &job);
+// The agent's own answer to a declined call ([whatsapp] calls = reject-and-reply): a reply to
+// the caller, whose client id is made from the call, so that it is queued once.
+OutboxItem fromCall(const InboundMessage &call, const QString &text);
 
 } // namespace sak::intake

@@ -57,6 +57,7 @@ void RelayPipeline::connectStages()
         refreshBacklog();
         m_relay->pump();
     });
+    connect(m_capture.get(), &Capture::callJournaled, this, &RelayPipeline::answerCall);
     // [2] -> [3] -> [4]
     connect(m_relay.get(), &CloudRelay::attempted, this,
             [this](const QString &id, qint64 ms) { m_latency.cloudTook(id, ms); });
@@ -200,6 +201,24 @@ Status RelayPipeline::enqueueJob(const cloud::OutboundJob &job)
     m_ledger->announce({job.clientId}, outbox::kQueued);
     m_sender->schedule(m_ledger->now());
     return Done{};
+}
+
+void RelayPipeline::answerCall(const InboundMessage &call)
+{
+    if (m_callReply.isEmpty())
+        return;
+    const OutboxItem item = intake::fromCall(call, m_callReply);
+    const auto inserted = m_ledger->store()->enqueueOutbound(item, m_ledger->now());
+    if (!inserted) {
+        m_ledger->storeFailed("queuing the answer to a call", inserted.error());
+        return;
+    }
+    if (!inserted.value())
+        return; // answered already
+    qCInfo(lcRelay).noquote() << "[3 call] answering the declined call" << call.id << "with"
+                              << item.text.clientId;
+    m_ledger->announce({item.text.clientId}, outbox::kQueued);
+    m_sender->schedule(m_ledger->now());
 }
 
 void RelayPipeline::setPaused(bool paused)

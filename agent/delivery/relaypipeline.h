@@ -80,6 +80,8 @@ public:
     void setResolveWindow(std::chrono::milliseconds window);
     // Group chats whose messages are relayed; every other group is ignored.
     void setAllowedGroups(const QStringList &groups);
+    // Sent to a customer whose call the page declined; empty: none.
+    void setCallReply(const QString &text) { m_callReply = text; }
 
     // Resolves what a previous run left half-done and starts the stages.
     void start();
@@ -115,6 +117,7 @@ Q_SIGNALS:
 
 private:
     void connectStages();
+    void answerCall(const InboundMessage &call);
     void onSessionState(SessionState state);
     // Every few seconds: a send stuck in WhatsApp, and what an operator changed in the store
     // from another process (sak-agent --retry, --pause-sending, ...).
@@ -134,6 +137,7 @@ private:
     PipelineMetrics m_metrics;
     ReplyLatency m_latency{&m_metrics.replySeconds};
     Backlog m_backlog;
+    QString m_callReply;
     bool m_started = false;
     QTimer m_watchTimer;
     QTimer m_pruneTimer;   // the send log keeps what the caps need, no more

@@ -212,7 +212,7 @@ QByteArray catchUpCommand(qint64 since)
 }
 
 QByteArray configureCommand(qint64 mediaMaxBytes, const QStringList &allowedGroups,
-                            bool appearOnline)
+                            bool appearOnline, bool rejectCalls)
 {
     json::Json groups = json::Json::array();
     for (const QString &group : allowedGroups)
@@ -220,7 +220,8 @@ QByteArray configureCommand(qint64 mediaMaxBytes, const QStringList &allowedGrou
     const json::Json command = {{"cmd", "configure"},
                                 {"mediaMaxBytes", mediaMaxBytes},
                                 {"allowedGroups", groups},
-                                {"appearOnline", appearOnline}};
+                                {"appearOnline", appearOnline},
+                                {"rejectCalls", rejectCalls}};
     return QByteArray::fromStdString(command.dump());
 }
 

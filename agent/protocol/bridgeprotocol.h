@@ -99,9 +99,10 @@ QByteArray typingCommand(const QString &chatId, bool typing);
 QByteArray catchUpCommand(qint64 since);
 // Settings of the page agent: the largest media it downloads, the groups the agent relays
 // (media is fetched only in customers' own chats and those groups), and whether the account
-// may show "online" (else the page keeps it unavailable, so that the owner's phone notifies).
+// may show "online" (else the page keeps it unavailable, so that the owner's phone notifies),
+// and whether incoming calls are declined.
 QByteArray configureCommand(qint64 mediaMaxBytes, const QStringList &allowedGroups,
-                            bool appearOnline);
+                            bool appearOnline, bool rejectCalls);
 // A new QR code when the last one went idle.
 QByteArray refreshQrCommand();
 // Take the session back from another browser (CONFLICT).

@@ -106,6 +106,8 @@
     // account online silences the owner's phone. Unless the agent is told otherwise, wa-js pins
     // the account unavailable (seen and typing still go out).
     let appearOnline = settings.appearOnline === true;
+    // A call rings on the shop PC too; unattended, it is declined ([whatsapp] calls).
+    let rejectCalls = settings.rejectCalls === true;
     const applyPresence = () => quietly(WPP.conn.markAvailable(appearOnline));
     // Media is fetched only for chats the agent relays: customers' own chats and allowed groups.
     const relayed = (chatId) => /@(c\.us|lid)$/.test(chatId) || allowedGroups.has(chatId);
@@ -404,6 +406,7 @@
       configure: (c) => {
         if (Number.isInteger(c.mediaMaxBytes) && c.mediaMaxBytes >= 0) mediaMaxBytes = c.mediaMaxBytes;
         if (Array.isArray(c.allowedGroups)) allowedGroups = new Set(c.allowedGroups.filter((g) => typeof g === 'string'));
+        if (typeof c.rejectCalls === 'boolean') rejectCalls = c.rejectCalls;
         if (typeof c.appearOnline === 'boolean' && c.appearOnline !== appearOnline) {
           appearOnline = c.appearOnline;
           applyPresence();
@@ -462,6 +465,21 @@
       });
 
       on('chat.new_message', 'receiving', (m) => capture(m));
+      // A call reaches the agent as a message of type `call` (body: voice or video) from the
+      // caller's chat, so it is journaled and relayed like one.
+      on('call.incoming_call', 'answering calls', (c) => {
+        const from = c && c.sender ? String(c.sender) : '';
+        if (!c || typeof c.id !== 'string' || !c.id || !/@(c\.us|lid)$/.test(from)) {
+          console.warn('sak: a call without a caller or an id was ignored');
+          return;
+        }
+        captureChange({
+          id: 'call_' + from + '_' + clip(c.id, 128), chatId: from, author: '', type: 'call',
+          body: c.isVideo ? 'video' : 'voice', t: Number.isInteger(c.offerTime) ? c.offerTime : now(),
+          notifyName: '', fromMe: false,
+        });
+        if (rejectCalls) quietly(WPP.call.reject(c.id));
+      });
       on('chat.msg_edited', 'receiving edits', (e) => {
         const m = e.msg;
         if (!m || !m.id || m.id.fromMe) return;

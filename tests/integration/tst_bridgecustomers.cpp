@@ -155,6 +155,44 @@ private Q_SLOTS:
         QCOMPARE(lateMessages[0].quotedId, lateOne.value()[u"id"_s].toString());
     }
 
+    // A customer's call reaches the agent as a message of type `call` from the caller's chat
+    // (body voice or video); the page declines it when told to, else it keeps ringing.
+    void callsAreRelayedAndDeclinedWhenAsked_data()
+    {
+        QTest::addColumn<bool>("reject");
+        QTest::addColumn<bool>("video");
+        QTest::newRow("ignore: the owner may pick up") << false << false;
+        QTest::newRow("reject") << true << true;
+    }
+    void callsAreRelayedAndDeclinedWhenAsked()
+    {
+        QFETCH(bool, reject);
+        QFETCH(bool, video);
+        test::WebSession s(test::simulatorUrl(*m_stub), name());
+        s.bridge->setRejectCalls(reject);
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        QVERIFY(s.pair(*m_stub));
+        const QString caller = u"491701230091@c.us"_s;
+        // Bad input first: a call without a caller is refused by the simulator's phone network.
+        QVERIFY(!m_stub->simulator().call({{u"from"_s, u"nobody"_s}}));
+        const auto call = m_stub->simulator().call({{u"from"_s, caller}, {u"video"_s, video}});
+        QVERIFY(call);
+        const QString callId = call.value()[u"id"_s].toString();
+        QVERIFY(received.wait(10000));
+        const auto message = received.last().at(0).value<InboundMessage>();
+        QCOMPARE(message.type, u"call"_s);
+        QCOMPARE(message.chatId, caller);
+        QCOMPARE(message.body, video ? u"video"_s : u"voice"_s);
+        QVERIFY(message.id.contains(callId));
+        QVERIFY(isRelayedType(message.type));
+        const QString expected = reject ? u"rejected"_s : u"ringing"_s;
+        QTRY_COMPARE_WITH_TIMEOUT(m_stub->simulator().callState(callId)[u"state"_s].toString(),
+                                  expected, 10000);
+        QTest::qWait(500);
+        QCOMPARE(m_stub->simulator().callState(callId)[u"state"_s].toString(), expected);
+        QCOMPARE(received.size(), 1); // once
+    }
+
 private:
     QString name() const { return u"customers-%1"_s.arg(m_count); }
 

@@ -108,6 +108,38 @@ private Q_SLOTS:
                  u"We cannot open view-once photos here; could you send it as a normal photo?"_s);
     }
 
+    // A declined call is relayed, and with a call reply set the caller gets it once, however
+    // often the page reports the call; without one the agent says nothing of its own.
+    void declinedCallIsAnsweredOnce_data()
+    {
+        QTest::addColumn<QString>("reply");
+        QTest::newRow("reject-and-reply") << u"Sorry, no calls here; please write us."_s;
+        QTest::newRow("reject") << QString();
+    }
+    void declinedCallIsAnsweredOnce()
+    {
+        QFETCH(QString, reply);
+        m_pipeline->setCallReply(reply);
+        start(SessionState::Connected);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        auto call = test::customerMessage(u"call_491701234567@c.us_C1"_s, u"491701234567@c.us"_s,
+                                          u"voice"_s);
+        call.type = u"call"_s;
+        m_session->receive(call);
+        m_session->receive(call);
+        QVERIFY(relayed.wait(10000));
+        QTest::qWait(500);
+        QCOMPARE(relayed.size(), 1);
+        if (reply.isEmpty()) {
+            QCOMPARE(m_session->sent.size(), 0);
+            return;
+        }
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_session->sent.at(0).body, reply);
+        QCOMPARE(m_session->sent.at(0).chatId, u"491701234567@c.us"_s);
+        QTRY_COMPARE(stateOf(m_session->sent.at(0).clientId), outbox::kSent);
+    }
+
     void duplicatesAndNonPersonChatsAreNotRelayed()
     {
         start(SessionState::Connected);

@@ -37,6 +37,7 @@ private Q_SLOTS:
         QVERIFY(config.value().whatsAppSpkiPins.isEmpty());
         QCOMPARE(config.value().takeover, false);
         QCOMPARE(config.value().appearOnline, false); // the owner's phone keeps notifying
+        QVERIFY(config.value().calls == AgentConfig::Calls::Ignore); // the owner may pick up
         QCOMPARE(config.value().loadTimeoutSeconds, 90);
         QVERIFY(config.value().allowedGroups.isEmpty());
     }
@@ -46,6 +47,8 @@ private Q_SLOTS:
         auto overrides = minimal();
         overrides.insert(u"whatsapp/takeover"_s, u"true"_s);
         overrides.insert(u"whatsapp/appear-online"_s, u"true"_s);
+        overrides.insert(u"whatsapp/calls"_s, u"reject-and-reply"_s);
+        overrides.insert(u"whatsapp/call-reply"_s, u"Please write, we cannot talk now."_s);
         overrides.insert(u"whatsapp/load-timeout"_s, u"120"_s);
         overrides.insert(u"whatsapp/allowed-groups"_s,
                          u"120363012345678901@g.us, 491701234567-1600000000@g.us"_s);
@@ -54,6 +57,8 @@ private Q_SLOTS:
         QVERIFY2(config, config ? "" : qPrintable(config.error().message));
         QCOMPARE(config.value().takeover, true);
         QCOMPARE(config.value().appearOnline, true);
+        QVERIFY(config.value().calls == AgentConfig::Calls::RejectAndReply);
+        QCOMPARE(config.value().callReply, u"Please write, we cannot talk now."_s);
         QCOMPARE(config.value().loadTimeoutSeconds, 120);
         QCOMPARE(config.value().allowedGroups,
                  QStringList({u"120363012345678901@g.us"_s, u"491701234567-1600000000@g.us"_s}));
@@ -123,6 +128,10 @@ private Q_SLOTS:
             << u"whatsapp/takeover"_s << u"yes"_s << u"true or false"_s;
         QTest::newRow("appear-online not a boolean")
             << u"whatsapp/appear-online"_s << u"sometimes"_s << u"appear-online is 'sometimes'"_s;
+        QTest::newRow("calls not a policy")
+            << u"whatsapp/calls"_s << u"answer"_s << u"ignore, reject or reject-and-reply"_s;
+        QTest::newRow("call-reply empty")
+            << u"whatsapp/call-reply"_s << u" "_s << u"call-reply must be a text"_s;
         QTest::newRow("unavailable-after out of range")
             << u"whatsapp/unavailable-after"_s << u"0"_s << u"unavailable-after must be"_s;
         QTest::newRow("load-timeout not a number")

@@ -636,6 +636,54 @@
     exports.ChatCollectionImpl = ChatCollectionImpl;
     exports.ChatCollection = new ChatCollectionImpl();
   });
+  // ---- Calls: since the native VoIP stack (2.3000) a ringing call is the collection's
+  // activeCall (never one of its models), and the stack's interface answers it ----
+  define('WAWebVoipWaCallEnums', [], (g, r, d, n, module, exports) => {
+    exports.CallState = {
+      None: 0, Calling: 1, PreacceptReceived: 2, ReceivedCall: 3, AcceptSent: 4, AcceptReceived: 5,
+      CallActive: 6, CallActiveElseWhere: 7, ReceivedCallWithoutOffer: 8, Rejoining: 9, Link: 10,
+      ConnectedLonely: 11, PreCalling: 12, CallStateEnding: 13, CallBCallStarting: 14,
+    };
+  });
+  define('WAWebCallModel', [], (g, r, d, n, module, exports) => {
+    class CallModel extends Model {
+      getState() {
+        return this.get('state');
+      }
+    }
+    exports.default = CallModel;
+  });
+  define('WAWebCallCollection', [], (g, r, d, n, module, exports) => {
+    class CallCollectionImpl extends Collection {
+      constructor() {
+        super();
+        this.activeCall = null;
+      }
+      processIncomingCall() {
+        return null; // the legacy signalling path: unused since the native stack
+      }
+      setActiveCall(call) {
+        this.activeCall = call;
+      }
+    }
+    CallCollectionImpl.model = n('WAWebCallModel').default;
+    exports.CallCollectionImpl = CallCollectionImpl;
+    exports.CallCollection = new CallCollectionImpl();
+  });
+  define('WAWebVoipStackInterface', [], (g, r, d, n, module, exports) => {
+    // Acts on the active call only, as the real stack does.
+    const stack = {
+      rejectCall: async () => {
+        const calls = n('WAWebCallCollection').CallCollection;
+        const call = calls.activeCall;
+        if (!call) return;
+        await n('SimNetwork').api('call-reject', { id: call.id });
+        call.set('state', n('WAWebVoipWaCallEnums').CallState.None);
+        calls.setActiveCall(null);
+      },
+    };
+    exports.getVoipStackInterface = async () => stack;
+  });
   define('WAWebGroupMetadataCollection', [], (g, r, d, n, module, exports) => {
     class GroupMetadataCollection extends Collection {
       onParentGroupChange() {}

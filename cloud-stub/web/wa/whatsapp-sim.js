@@ -321,6 +321,16 @@
           receive(event.msg, true);
         }
         break;
+      case 'call': {
+        // The native stack reports a ringing call: a new model, made the active call.
+        const CallModel = n('WAWebCallModel').default;
+        const call = new CallModel({
+          id: event.id, peerJid: wid(event.from), isVideo: !!event.isVideo, isGroup: false, outgoing: false,
+          offerTime: event.t, state: n('WAWebVoipWaCallEnums').CallState.ReceivedCall,
+        });
+        n('WAWebCallCollection').CallCollection.setActiveCall(call);
+        break;
+      }
       case 'ack': {
         const chat = wid(event.chatId);
         const msg = store.get(new MsgKey({ fromMe: true, remote: chat, id: event.id }));
