@@ -122,6 +122,7 @@ Status Application::startSession()
         std::make_unique<RelayPipeline>(m_bridge.get(), m_cloud.get(), m_store.get(), &m_clock);
     m_pipeline->setPacing(m_config.pacing);
     m_pipeline->setAllowedGroups(m_config.allowedGroups);
+    m_pipeline->setLateAfter(std::chrono::seconds(m_config.lateAfterSeconds));
     m_bridge->setAutoTakeover(m_config.takeover);
     m_bridge->setAppearOnline(m_config.appearOnline);
     m_bridge->setRejectCalls(m_config.calls != AgentConfig::Calls::Ignore);

@@ -46,9 +46,14 @@ CloudService::Answer CloudService::handleInbound(const DeviceRegistry::Device &d
                              << r.message.chatId;
 
     cloud::InboundResponse response{r.message.id, {}};
-    const QString text = r.message.type == u"chat"_s && !r.message.body.trimmed().isEmpty()
+    // A message written long before the agent could relay it (the shop PC was off) gets no
+    // automatic answer: an answer hours late would read as a machine's. The shop follows up.
+    const QString text = r.late ? QString()
+                         : r.message.type == u"chat"_s && !r.message.body.trimmed().isEmpty()
                              ? m_engine.replyTo(r.message.body, r.message.senderName)
                              : m_engine.acknowledge(r.message);
+    if (r.late)
+        qCInfo(lcStub).noquote() << "Inbound" << r.message.id << "is late: no automatic answer";
     if (!text.isEmpty()) {
         // A client id derived from the message makes a retried request yield the same item.
         const QByteArray digest =

@@ -200,7 +200,9 @@ void StubServer::addControlRoutes()
                                    {u"chatId"_s, r.message.chatId},
                                    {u"type"_s, r.message.type},
                                    {u"body"_s, r.message.body},
-                                   {u"senderName"_s, r.message.senderName}});
+                                   {u"senderName"_s, r.message.senderName},
+                                   {u"t"_s, r.message.timestamp},
+                                   {u"late"_s, r.late}});
         }
         return jsonResponse(QJsonObject{{u"messages"_s, out}});
     });

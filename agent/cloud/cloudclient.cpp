@@ -83,10 +83,10 @@ void CloudClient::unpair(StatusCallback done)
     post(u"/v1/unpair"_s, "{}", true, doneOnly(std::move(done)));
 }
 
-void CloudClient::postInbound(const InboundMessage &message, InboundCallback done)
+void CloudClient::postInbound(const InboundMessage &message, bool late, InboundCallback done)
 {
     const QByteArray body = cloud::encode(
-        cloud::InboundRequest{m_credentials.tenantId, m_credentials.agentId, message});
+        cloud::InboundRequest{m_credentials.tenantId, m_credentials.agentId, message, late});
     post(u"/v1/inbound"_s, body, true, [done = std::move(done)](Result<QByteArray> reply) {
         if (!reply) {
             done(reply.error());

@@ -50,8 +50,9 @@ public:
     // POST /v1/unpair: the cloud forgets this device.
     void unpair(StatusCallback done);
 
-    // POST /v1/inbound: hands a customer's message to the cloud and gets the replies.
-    void postInbound(const InboundMessage &message, InboundCallback done);
+    // POST /v1/inbound: hands a customer's message to the cloud and gets the replies; `late`:
+    // it was written long before the agent could relay it (InboundRequest::late).
+    void postInbound(const InboundMessage &message, bool late, InboundCallback done);
     // POST /v1/status: reports an outbound item's state change.
     void postStatus(cloud::StatusReport report, StatusCallback done);
     // POST /v1/status/batch: several state changes in one request (at most

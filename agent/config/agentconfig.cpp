@@ -46,6 +46,7 @@ const QStringList &AgentConfig::keys()
         u"cloud/agent-id"_s,
         u"cloud/spki-pins"_s,
         u"cloud/jobs-transport"_s,
+        u"cloud/late-after"_s,
         u"whatsapp/url"_s,
         u"whatsapp/account"_s,
         u"whatsapp/spki-pins"_s,
@@ -172,6 +173,14 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
         return configError(
             u"[cloud] jobs-transport is '%1'; it must be auto, websocket or poll."_s.arg(
                 config.jobsTransport));
+
+    if (values.contains(u"cloud/late-after"_s)) {
+        bool ok = false;
+        config.lateAfterSeconds = values.value(u"cloud/late-after"_s).trimmed().toInt(&ok);
+        if (!ok || config.lateAfterSeconds < 1 || config.lateAfterSeconds > 7 * 86400)
+            return configError(
+                u"[cloud] late-after must be a number of seconds from 1 to 604800 (a week)."_s);
+    }
 
     if (auto pacing = pacingFrom(values); !pacing)
         return pacing.error();

@@ -22,6 +22,9 @@ struct AgentConfig
     // How outbound work arrives: "auto" (a WebSocket, long-polling where it cannot be held),
     // "websocket" or "poll".
     QString jobsTransport{QStringLiteral("auto")};
+    // A customer's message the agent gets this long after it was written (the shop PC was
+    // off overnight) reaches the cloud marked late; the cloud decides how to answer it.
+    int lateAfterSeconds = 600;
     // Optional: the agent's identity comes from pairing; if set, it must match the pairing.
     QString tenantId;
     QString agentId;

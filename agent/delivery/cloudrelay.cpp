@@ -75,56 +75,63 @@ void CloudRelay::pump()
 void CloudRelay::relay(const JournalEntry &entry)
 {
     m_relayingChats.insert(entry.message.chatId);
-    qCInfo(lcRelay).noquote() << "[2 to cloud] relaying" << entry.message.id;
+    const qint64 waitedMs = entry.receivedAt - entry.message.timestamp * 1000;
+    const bool late = waitedMs > m_lateAfter.count();
+    if (late)
+        qCInfo(lcRelay).noquote() << "[2 to cloud] relaying" << entry.message.id << "(late: written"
+                                  << waitedMs / 60000 << "min before the agent had it)";
+    else
+        qCInfo(lcRelay).noquote() << "[2 to cloud] relaying" << entry.message.id;
     QPointer<CloudRelay> self(this);
     const qint64 askedMs = m_ledger->now();
-    m_cloud->postInbound(entry.message, [self, entry,
-                                         askedMs](Result<cloud::InboundResponse> result) {
-        if (!self)
-            return;
-        CloudRelay &r = *self;
-        DeliveryLedger &ledger = *r.m_ledger;
-        const InboundMessage &message = entry.message;
-        r.m_relayingChats.remove(message.chatId);
-        const qint64 now = ledger.now();
-        Q_EMIT r.attempted(message.id, now - askedMs);
-        if (!result) {
-            const Error &error = result.error();
-            const int attempts = entry.attempts + 1;
-            const bool dead = isRefusal(error) && attempts >= r.m_retry.maxAttempts;
-            const auto delay = r.m_retry.delayAfter(error, attempts);
-            if (auto saved = ledger.store()->inboundFailed(message.id, error.message,
-                                                           now + delay.count(), dead);
-                !saved)
-                ledger.storeFailed("recording a failed relay", saved.error());
-            if (dead) {
-                qCWarning(lcRelay).noquote() << "Message" << message.id << "is a dead letter after"
-                                             << attempts << "refusals:" << error.message;
+    m_cloud->postInbound(
+        entry.message, late, [self, entry, askedMs](Result<cloud::InboundResponse> result) {
+            if (!self)
+                return;
+            CloudRelay &r = *self;
+            DeliveryLedger &ledger = *r.m_ledger;
+            const InboundMessage &message = entry.message;
+            r.m_relayingChats.remove(message.chatId);
+            const qint64 now = ledger.now();
+            Q_EMIT r.attempted(message.id, now - askedMs);
+            if (!result) {
+                const Error &error = result.error();
+                const int attempts = entry.attempts + 1;
+                const bool dead = isRefusal(error) && attempts >= r.m_retry.maxAttempts;
+                const auto delay = r.m_retry.delayAfter(error, attempts);
+                if (auto saved = ledger.store()->inboundFailed(message.id, error.message,
+                                                               now + delay.count(), dead);
+                    !saved)
+                    ledger.storeFailed("recording a failed relay", saved.error());
+                if (dead) {
+                    qCWarning(lcRelay).noquote()
+                        << "Message" << message.id << "is a dead letter after" << attempts
+                        << "refusals:" << error.message;
+                } else {
+                    qCWarning(lcRelay).noquote()
+                        << "Relaying" << message.id << "failed (attempt" << attempts
+                        << "):" << error.message << "- retrying in" << delay.count() << "ms";
+                }
+                Q_EMIT r.relayFailed(message.id, error, dead);
             } else {
-                qCWarning(lcRelay).noquote()
-                    << "Relaying" << message.id << "failed (attempt" << attempts
-                    << "):" << error.message << "- retrying in" << delay.count() << "ms";
+                QList<OutboxItem> items;
+                QStringList replyIds;
+                for (const cloud::Reply &reply : result.value().replies) {
+                    items.append(intake::fromReply(reply, message.id));
+                    replyIds.append(reply.clientId);
+                }
+                if (auto saved = ledger.store()->inboundRelayed(message.id, items, now); !saved) {
+                    ledger.storeFailed("queuing the replies", saved.error());
+                } else {
+                    qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id
+                                              << "with" << items.size() << "reply(ies)";
+                    Q_EMIT r.relayed(message.id, replyIds);
+                    ledger.announce(replyIds, outbox::kQueued);
+                }
             }
-            Q_EMIT r.relayFailed(message.id, error, dead);
-        } else {
-            QList<OutboxItem> items;
-            QStringList replyIds;
-            for (const cloud::Reply &reply : result.value().replies) {
-                items.append(intake::fromReply(reply, message.id));
-                replyIds.append(reply.clientId);
-            }
-            if (auto saved = ledger.store()->inboundRelayed(message.id, items, now); !saved) {
-                ledger.storeFailed("queuing the replies", saved.error());
-            } else {
-                qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id << "with"
-                                          << items.size() << "reply(ies)";
-                Q_EMIT r.relayed(message.id, replyIds);
-                ledger.announce(replyIds, outbox::kQueued);
-            }
-        }
-        ledger.noteChanged();
-        r.pump();
-    });
+            ledger.noteChanged();
+            r.pump();
+        });
 }
 
 } // namespace sak

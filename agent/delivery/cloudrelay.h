@@ -8,6 +8,8 @@
 #include <QSet>
 #include <QTimer>
 
+#include <chrono>
+
 namespace sak {
 
 class CloudClient;
@@ -25,6 +27,9 @@ public:
     CloudRelay(CloudClient *cloud, DeliveryLedger *ledger, QObject *parent = nullptr);
 
     void setRetryPolicy(const RetryPolicy &policy) { m_retry = policy; }
+    // A message journaled this much after it was written (the agent was off, the page caught
+    // up) goes to the cloud marked late.
+    void setLateAfter(std::chrono::milliseconds after) { m_lateAfter = after; }
 
     void start();
     // Relays what is due, as far as the parallel requests allow.
@@ -45,6 +50,7 @@ private:
     CloudClient *m_cloud;
     DeliveryLedger *m_ledger;
     RetryPolicy m_retry;
+    std::chrono::milliseconds m_lateAfter{10 * 60 * 1000};
     QSet<QString> m_relayingChats; // a request to the cloud is out for these chats
     QTimer m_timer;
     bool m_started = false;

@@ -106,6 +106,11 @@ void RelayPipeline::setRetryPolicy(const RetryPolicy &policy)
     m_reporter->setRetryPolicy(policy);
 }
 
+void RelayPipeline::setLateAfter(std::chrono::milliseconds after)
+{
+    m_relay->setLateAfter(after);
+}
+
 void RelayPipeline::setSendRetryPolicy(const RetryPolicy &policy)
 {
     m_sender->setRetryPolicy(policy);

@@ -71,6 +71,8 @@ public:
     void setRetryPolicy(const RetryPolicy &policy);
     // Sends that fail: retried with this back-off, then the item fails.
     void setSendRetryPolicy(const RetryPolicy &policy);
+    // Messages journaled this long after they were written are relayed marked late.
+    void setLateAfter(std::chrono::milliseconds after);
     void setPacing(const PacingPolicy &policy);
     // A message still at "pending" (clock icon) this long after the page took it means the
     // session only looks connected: sending stops until the session recovers.

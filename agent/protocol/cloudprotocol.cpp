@@ -211,6 +211,7 @@ QByteArray encode(const InboundRequest &request)
         {"tenantId", json::str(request.tenantId)},
         {"agentId", json::str(request.agentId)},
         {"message", std::move(message)},
+        {"late", request.late},
     };
     return QByteArray::fromStdString(body.dump());
 }
@@ -311,7 +312,14 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
         message.latitude = *lat;
         message.longitude = *lng;
     }
-    return InboundRequest{request.value().tenantId, request.value().agentId, message};
+    bool late = false;
+    if (r.contains("late")) {
+        const auto flag = json::boolean(r, "late");
+        if (!flag)
+            return invalid(u"The member 'late' must be true or false."_s);
+        late = *flag;
+    }
+    return InboundRequest{request.value().tenantId, request.value().agentId, message, late};
 }
 
 Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)

@@ -20,6 +20,9 @@ struct InboundRequest
     QString tenantId;
     QString agentId;
     InboundMessage message;
+    // Written while the agent was off (or could not read it) longer than [cloud] late-after:
+    // the cloud may answer it differently from a live one.
+    bool late = false;
 };
 
 struct Reply

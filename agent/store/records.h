@@ -50,6 +50,7 @@ struct JournalEntry
     int attempts = 0;
     qint64 nextAttemptAt = 0; // unix ms
     QString lastError;
+    qint64 receivedAt = 0; // unix ms: when it was journaled
 };
 
 // A state change the cloud has not been told yet.

@@ -50,7 +50,7 @@ Result<QList<JournalEntry>> Store::dueInbound(qint64 nowMs, int limit)
 {
     // Per chat, only the oldest pending message may go: order within a chat is kept.
     auto statement = m_database->prepare(
-        u"SELECT j.id, j.chat_id, j.author, j.type, j.body, j.t, j.sender_name, j.state, j.attempts, j.next_attempt_at, j.last_error, j.quoted_id, j.mimetype, j.filename, j.media_size, j.media, j.media_error, j.latitude, j.longitude FROM inbound_journal j JOIN (SELECT chat_id, min(rowid) AS head FROM inbound_journal WHERE state = 'pending' GROUP BY chat_id) h ON j.rowid = h.head WHERE j.next_attempt_at <= ? ORDER BY j.rowid LIMIT ?"_s);
+        u"SELECT j.id, j.chat_id, j.author, j.type, j.body, j.t, j.sender_name, j.state, j.attempts, j.next_attempt_at, j.last_error, j.quoted_id, j.mimetype, j.filename, j.media_size, j.media, j.media_error, j.latitude, j.longitude, j.received_at FROM inbound_journal j JOIN (SELECT chat_id, min(rowid) AS head FROM inbound_journal WHERE state = 'pending' GROUP BY chat_id) h ON j.rowid = h.head WHERE j.next_attempt_at <= ? ORDER BY j.rowid LIMIT ?"_s);
     if (!statement)
         return statement.error();
     statement.value().bind(1, nowMs).bind(2, qint64(limit));
@@ -65,7 +65,8 @@ Result<QList<JournalEntry>> Store::dueInbound(qint64 nowMs, int limit)
         m.mediaError = s.text(16);
         m.latitude = s.real(17);
         m.longitude = s.real(18);
-        return JournalEntry{m, s.text(7), int(s.integer(8)), s.integer(9), s.text(10)};
+        return JournalEntry{m,          s.text(7),    int(s.integer(8)), s.integer(9),
+                            s.text(10), s.integer(19)};
     });
 }
 

@@ -293,8 +293,9 @@ private:
     static Result<cloud::InboundResponse> post(CloudClient &client, const InboundMessage &message)
     {
         std::optional<Result<cloud::InboundResponse>> outcome;
-        client.postInbound(
-            message, [&](Result<cloud::InboundResponse> r) { outcome.emplace(std::move(r)); });
+        client.postInbound(message, false, [&](Result<cloud::InboundResponse> r) {
+            outcome.emplace(std::move(r));
+        });
         if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 15000))
             return Error{u"test"_s, u"no answer within 15 s"_s};
         return *outcome;

@@ -128,6 +128,8 @@ private Q_SLOTS:
             << u"whatsapp/takeover"_s << u"yes"_s << u"true or false"_s;
         QTest::newRow("appear-online not a boolean")
             << u"whatsapp/appear-online"_s << u"sometimes"_s << u"appear-online is 'sometimes'"_s;
+        QTest::newRow("late-after zero")
+            << u"cloud/late-after"_s << u"0"_s << u"late-after must be a number of seconds"_s;
         QTest::newRow("calls not a policy")
             << u"whatsapp/calls"_s << u"answer"_s << u"ignore, reject or reject-and-reply"_s;
         QTest::newRow("call-reply empty")

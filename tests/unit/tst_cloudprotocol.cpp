@@ -134,6 +134,24 @@ private Q_SLOTS:
         QCOMPARE(decoded.value().message.mediaError, photo.mediaError);
     }
 
+    // A message the agent got long after it was written is marked late; anything but a
+    // boolean there is refused, and an absent flag means live.
+    void lateIsCarried()
+    {
+        const InboundMessage m{u"false_1@c.us_N"_s, u"1@c.us"_s, {}, u"chat"_s, u"hi"_s, 1, {}};
+        auto decoded = decodeInboundRequest(encode(InboundRequest{u"t"_s, u"a"_s, m, true}));
+        QVERIFY(decoded);
+        QCOMPARE(decoded.value().late, true);
+        decoded = decodeInboundRequest(encode(InboundRequest{u"t"_s, u"a"_s, m}));
+        QVERIFY(decoded);
+        QCOMPARE(decoded.value().late, false);
+        QByteArray bad = encode(InboundRequest{u"t"_s, u"a"_s, m, true});
+        bad.replace("\"late\":true", "\"late\":\"yes\"");
+        decoded = decodeInboundRequest(bad);
+        QVERIFY(!decoded);
+        QVERIFY(decoded.error().message.contains(u"late"_s));
+    }
+
     void statusReportRoundTripsAndChecksState()
     {
         StatusReport report{u"t"_s,      u"a"_s,         u"r-1"_s,  u"3EB0AA"_s,
