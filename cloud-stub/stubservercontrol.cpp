@@ -202,6 +202,13 @@ void StubServer::addControlRoutes()
                                    {u"body"_s, r.message.body},
                                    {u"senderName"_s, r.message.senderName},
                                    {u"t"_s, r.message.timestamp},
+                                   // One customer, whichever chat they wrote in: the number
+                                   // when WhatsApp tells it, else the LID.
+                                   {u"phone"_s, r.message.phone},
+                                   {u"lid"_s, r.message.lid},
+                                   {u"customer"_s, !r.message.phone.isEmpty() ? r.message.phone
+                                                   : !r.message.lid.isEmpty() ? r.message.lid
+                                                                              : r.message.chatId},
                                    {u"late"_s, r.late}});
         }
         return jsonResponse(QJsonObject{{u"messages"_s, out}});

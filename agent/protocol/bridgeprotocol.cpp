@@ -51,6 +51,11 @@ Result<Event> parseMessage(const json::Json &root)
     const auto size = json::optionalInteger(m, "size");
     const auto data = json::optionalBase64(m, "data", kMaxMediaBytes);
     const auto mediaError = json::optionalString(m, "mediaError", 1024);
+    const auto phone = json::optionalString(m, "phone", 16);
+    const auto lid = json::optionalString(m, "lid", kMaxIdLength);
+    if (!phone || !lid || (!phone->isEmpty() && !isInternationalNumber(*phone)) ||
+        (!lid->isEmpty() && !lid->endsWith(u"@lid"_s)))
+        return bad(u"phone (E.164) or LID (…@lid) malformed"_s);
     const auto lat = json::optionalNumber(m, "lat");
     const auto lng = json::optionalNumber(m, "lng");
     if (!quoted || !mimetype || !filename || !size || *size < 0 || !mediaError)
@@ -68,6 +73,8 @@ Result<Event> parseMessage(const json::Json &root)
     message.mediaError = *mediaError;
     message.latitude = *lat;
     message.longitude = *lng;
+    message.phone = *phone;
+    message.lid = *lid;
     return Event{event};
 }
 

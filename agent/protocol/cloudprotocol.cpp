@@ -197,6 +197,10 @@ QByteArray encode(const InboundRequest &request)
                     {"senderName", json::str(m.senderName)}};
     if (!m.quotedId.isEmpty())
         message["quotedId"] = json::str(m.quotedId);
+    if (!m.phone.isEmpty())
+        message["phone"] = json::str(m.phone);
+    if (!m.lid.isEmpty())
+        message["lid"] = json::str(m.lid);
     if (m.isMedia()) {
         message["media"] = {{"mimetype", json::str(m.mimetype)},
                             {"filename", json::str(m.filename)},
@@ -288,6 +292,14 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
     if (!quoted)
         return invalid(u"message.quotedId must be text."_s);
     message.quotedId = *quoted;
+    const auto phone = json::optionalString(m, "phone", 16);
+    const auto lid = json::optionalString(m, "lid", bridge::kMaxIdLength);
+    if (!phone || !lid || (!phone->isEmpty() && !isInternationalNumber(*phone)) ||
+        (!lid->isEmpty() && !lid->endsWith(u"@lid"_s)))
+        return invalid(u"message.phone must be an E.164 number (+491701234567) and message.lid a "
+                       u"LID (…@lid)."_s);
+    message.phone = *phone;
+    message.lid = *lid;
     if (const auto media = m.find("media"); media != m.end()) {
         const auto mimetype = json::optionalString(*media, "mimetype", 256);
         const auto filename = json::optionalString(*media, "filename", 1024);

@@ -102,4 +102,10 @@ QString internationalDigits(const QString &typed)
     return international.match(digits).hasMatch() ? digits : QString();
 }
 
+bool isInternationalNumber(const QString &number)
+{
+    static const QRegularExpression e164(u"^\\+[1-9][0-9]{6,14}$"_s);
+    return e164.match(number).hasMatch();
+}
+
 } // namespace sak

@@ -65,6 +65,11 @@ struct InboundMessage
     // A shared location.
     double latitude = 0;
     double longitude = 0;
+    // Who wrote (the chat, or the author in a group), as WhatsApp knows them: most one-to-one
+    // chats are addressed by LID since 2025, and the phone number behind a LID is known only
+    // sometimes. E.164 ("+491701234567") and "<digits>@lid"; empty when unknown.
+    QString phone{};
+    QString lid{};
 
     bool isMedia() const;
     bool operator==(const InboundMessage &) const = default;
@@ -102,6 +107,8 @@ bool isPersonChat(const QString &chatId);
 // A phone number as people type it ("+49 151 2345-678", "0049 (151) ...") as WhatsApp wants it:
 // the digits with the country code; empty when it is not an international number.
 QString internationalDigits(const QString &typed);
+// True for a number as E.164 writes it: "+" and 7 to 15 digits, the first not 0.
+bool isInternationalNumber(const QString &number);
 
 } // namespace sak
 

@@ -85,6 +85,9 @@ const char *const kMigrations[] = {
     "CREATE TRIGGER outbox_updated AFTER UPDATE OF state, attempts, next_attempt_at, last_error, "
     "priority ON outbox BEGIN UPDATE outbox SET change_seq = (SELECT max(change_seq) + 1 FROM "
     "outbox) WHERE rowid = NEW.rowid; END;",
+    // 8: who wrote, as WhatsApp knows them (a LID chat's phone number, a phone chat's LID)
+    "ALTER TABLE inbound_journal ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE inbound_journal ADD COLUMN lid TEXT NOT NULL DEFAULT '';",
 };
 static_assert(std::size(kMigrations) == Store::kLatestVersion);
 

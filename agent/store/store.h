@@ -29,7 +29,7 @@ struct StoreOptions
 class Store
 {
 public:
-    static constexpr int kLatestVersion = 7;
+    static constexpr int kLatestVersion = 8;
     static constexpr qsizetype kKeySize = 32;
 
     ~Store();

@@ -13,7 +13,7 @@ namespace sak {
 Result<bool> Store::journalInbound(const InboundMessage &m)
 {
     auto statement = m_database->prepare(
-        u"INSERT OR IGNORE INTO inbound_journal (id, chat_id, author, type, body, t, sender_name, received_at, quoted_id, mimetype, filename, media_size, media, media_error, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        u"INSERT OR IGNORE INTO inbound_journal (id, chat_id, author, type, body, t, sender_name, received_at, quoted_id, mimetype, filename, media_size, media, media_error, latitude, longitude, phone, lid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     if (!statement)
         return statement.error();
     auto &s = statement.value();
@@ -32,7 +32,9 @@ Result<bool> Store::journalInbound(const InboundMessage &m)
         .bind(13, m.media)
         .bind(14, m.mediaError)
         .bind(15, m.latitude)
-        .bind(16, m.longitude);
+        .bind(16, m.longitude)
+        .bind(17, m.phone)
+        .bind(18, m.lid);
     if (auto done = s.run(); !done)
         return done.error();
     return m_database->changes() == 1;
@@ -50,7 +52,7 @@ Result<QList<JournalEntry>> Store::dueInbound(qint64 nowMs, int limit)
 {
     // Per chat, only the oldest pending message may go: order within a chat is kept.
     auto statement = m_database->prepare(
-        u"SELECT j.id, j.chat_id, j.author, j.type, j.body, j.t, j.sender_name, j.state, j.attempts, j.next_attempt_at, j.last_error, j.quoted_id, j.mimetype, j.filename, j.media_size, j.media, j.media_error, j.latitude, j.longitude, j.received_at FROM inbound_journal j JOIN (SELECT chat_id, min(rowid) AS head FROM inbound_journal WHERE state = 'pending' GROUP BY chat_id) h ON j.rowid = h.head WHERE j.next_attempt_at <= ? ORDER BY j.rowid LIMIT ?"_s);
+        u"SELECT j.id, j.chat_id, j.author, j.type, j.body, j.t, j.sender_name, j.state, j.attempts, j.next_attempt_at, j.last_error, j.quoted_id, j.mimetype, j.filename, j.media_size, j.media, j.media_error, j.latitude, j.longitude, j.received_at, j.phone, j.lid FROM inbound_journal j JOIN (SELECT chat_id, min(rowid) AS head FROM inbound_journal WHERE state = 'pending' GROUP BY chat_id) h ON j.rowid = h.head WHERE j.next_attempt_at <= ? ORDER BY j.rowid LIMIT ?"_s);
     if (!statement)
         return statement.error();
     statement.value().bind(1, nowMs).bind(2, qint64(limit));
@@ -65,6 +67,8 @@ Result<QList<JournalEntry>> Store::dueInbound(qint64 nowMs, int limit)
         m.mediaError = s.text(16);
         m.latitude = s.real(17);
         m.longitude = s.real(18);
+        m.phone = s.text(20);
+        m.lid = s.text(21);
         return JournalEntry{m,          s.text(7),    int(s.integer(8)), s.integer(9),
                             s.text(10), s.integer(19)};
     });

@@ -208,6 +208,27 @@
       }
     };
 
+    // Who wrote (the chat, or the member in a group) as WhatsApp knows them: a LID chat's
+    // phone number and a phone chat's LID, from what the page has learnt (never a lookup per
+    // message); empty where it does not know.
+    const identity = (who) => {
+      const out = { phone: '', lid: '' };
+      const cache = WPP.whatsapp.lidPnCache;
+      if (!cache || !/@(c\.us|lid)$/.test(who)) return out;
+      try {
+        const wid = WPP.whatsapp.WidFactory.createWid(who);
+        const other = who.endsWith('@lid') ? cache.getPhoneNumber(wid) : cache.getCurrentLid(wid);
+        const phoneWid = who.endsWith('@lid') ? (other ? String(other) : '') : who;
+        const lidWid = who.endsWith('@lid') ? who : (other ? String(other) : '');
+        const digits = phoneWid.replace(/@c\.us$/, '');
+        if (/^[1-9][0-9]{6,14}$/.test(digits)) out.phone = '+' + digits;
+        if (/^[0-9]+@lid$/.test(lidWid)) out.lid = lidWid;
+      } catch (e) {
+        // unknown: left empty
+      }
+      return out;
+    };
+
     const describe = async (m, id, type) => {
       const chatId = str(m.id.remote);
       const out = {
@@ -219,6 +240,7 @@
         fromMe: !!m.id.fromMe,
         quotedId: str(m.quotedStanzaID),
       };
+      Object.assign(out, identity(chatId.endsWith('@g.us') ? str(m.author) : chatId));
       if (type === 'location') {
         out.lat = Number(m.lat) || 0;
         out.lng = Number(m.lng) || 0;

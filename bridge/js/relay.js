@@ -38,6 +38,8 @@
         optional(m.filename, (v) => isStr(v, 1024)) && optional(m.size, (v) => Number.isInteger(v) && v >= 0) &&
         optional(m.data, (v) => isStr(v, MAX_EVENT) && /^[A-Za-z0-9+/]*={0,2}$/.test(v)) &&
         optional(m.mediaError, (v) => isStr(v, 1024)) &&
+        optional(m.phone, (v) => isStr(v, 16) && /^(\+[1-9][0-9]{6,14})?$/.test(v)) &&
+        optional(m.lid, (v) => isStr(v, 256) && /^([0-9]+@lid)?$/.test(v)) &&
         optional(m.lat, (v) => typeof v === 'number' && Math.abs(v) <= 90) &&
         optional(m.lng, (v) => typeof v === 'number' && Math.abs(v) <= 180);
     },

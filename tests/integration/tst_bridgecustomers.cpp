@@ -155,6 +155,40 @@ private Q_SLOTS:
         QCOMPARE(lateMessages[0].quotedId, lateOne.value()[u"id"_s].toString());
     }
 
+    // Most one-to-one chats are LID chats: a message carries the chat as WhatsApp addresses it
+    // and, where WhatsApp told the page, the number behind a LID (and the LID behind a
+    // number), for a group's member too.
+    void customersCarryTheirNumberAndLid()
+    {
+        test::WebSession s(test::simulatorUrl(*m_stub), name());
+        QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
+        QVERIFY(s.pair(*m_stub));
+        const auto write = [&](const QJsonObject &message) {
+            const qsizetype before = received.size();
+            QVERIFY(m_stub->simulator().inject(message));
+            QVERIFY(QTest::qWaitFor([&] { return received.size() > before; }, 10000));
+        };
+        const auto last = [&] {
+            return received.last().at(0).value<InboundMessage>();
+        };
+
+        write({{u"chatId"_s, u"771234500001@lid"_s},
+               {u"phone"_s, u"491701230101@c.us"_s},
+               {u"body"_s, u"LID, number known"_s}});
+        QCOMPARE(last().chatId, u"771234500001@lid"_s);
+        QCOMPARE(last().lid, u"771234500001@lid"_s);
+        QCOMPARE(last().phone, u"+491701230101"_s);
+
+        write({{u"chatId"_s, u"771234500002@lid"_s}, {u"body"_s, u"LID, number unknown"_s}});
+        QCOMPARE(last().lid, u"771234500002@lid"_s);
+        QCOMPARE(last().phone, QString());
+
+        // The same person in their phone-number chat: the LID WhatsApp told is known.
+        write({{u"chatId"_s, u"491701230101@c.us"_s}, {u"body"_s, u"number chat"_s}});
+        QCOMPARE(last().phone, u"+491701230101"_s);
+        QCOMPARE(last().lid, u"771234500001@lid"_s);
+    }
+
     // A customer's call reaches the agent as a message of type `call` from the caller's chat
     // (body voice or video); the page declines it when told to, else it keeps ringing.
     void callsAreRelayedAndDeclinedWhenAsked_data()

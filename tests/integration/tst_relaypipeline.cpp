@@ -140,6 +140,26 @@ private Q_SLOTS:
         QTRY_COMPARE(stateOf(m_session->sent.at(0).clientId), outbox::kSent);
     }
 
+    // Who wrote, as WhatsApp knows them, goes through the journal to the cloud; the reply goes to
+    // the chat the message came from.
+    void customerIdentityReachesTheCloud()
+    {
+        start(SessionState::Connected);
+        auto message = test::customerMessage(u"false_771234500009@lid_ID1"_s, u"771234500009@lid"_s,
+                                             u"how much is a latte?"_s);
+        message.phone = u"+491701230109"_s;
+        message.lid = u"771234500009@lid"_s;
+        m_session->receive(message);
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_session->sent.at(0).chatId, u"771234500009@lid"_s);
+        const auto inbound = m_stub->cloud().inbound(tenant());
+        const auto it = std::find_if(inbound.cbegin(), inbound.cend(),
+                                     [&](const auto &r) { return r.message.id == message.id; });
+        QVERIFY(it != inbound.cend());
+        QCOMPARE(it->message.phone, u"+491701230109"_s);
+        QCOMPARE(it->message.lid, u"771234500009@lid"_s);
+    }
+
     void duplicatesAndNonPersonChatsAreNotRelayed()
     {
         start(SessionState::Connected);

@@ -152,6 +152,22 @@ private Q_SLOTS:
         QVERIFY(decoded.error().message.contains(u"late"_s));
     }
 
+    // Who wrote, as WhatsApp knows them: the number behind a LID, the LID behind a number; a
+    // malformed one is refused with what is expected.
+    void customerIdentityIsCarried()
+    {
+        InboundMessage m{u"false_77@lid_I"_s, u"77@lid"_s, {}, u"chat"_s, u"hi"_s, 1, {}};
+        m.phone = u"+491701234567"_s;
+        m.lid = u"77@lid"_s;
+        auto decoded = decodeInboundRequest(encode(InboundRequest{u"t"_s, u"a"_s, m}));
+        QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
+        QCOMPARE(decoded.value().message, m);
+        m.phone = u"0170 1234567"_s; // national: its country is not known
+        decoded = decodeInboundRequest(encode(InboundRequest{u"t"_s, u"a"_s, m}));
+        QVERIFY(!decoded);
+        QVERIFY(decoded.error().message.contains(u"E.164"_s));
+    }
+
     void statusReportRoundTripsAndChecksState()
     {
         StatusReport report{u"t"_s,      u"a"_s,         u"r-1"_s,  u"3EB0AA"_s,
