@@ -321,13 +321,13 @@ void WebBridge::onHealth(const bridge::HealthEvent &health)
     Q_EMIT healthProblem(problem);
 }
 
-void WebBridge::finishSend(const QString &waMessageId, bool ok, const QString &error)
+void WebBridge::finishSend(const QString &waMessageId, bool ok, const QString &error, bool final)
 {
     QTimer *timer = m_pendingSends.take(waMessageId);
     if (!timer)
         return;
     timer->deleteLater();
-    Q_EMIT sendFinished(waMessageId, ok, error);
+    Q_EMIT sendFinished(waMessageId, ok, error, final);
 }
 
 void WebBridge::handleEvent(const QByteArray &json)
@@ -378,7 +378,7 @@ void WebBridge::handleEvent(const QByteArray &json)
             } else if constexpr (std::is_same_v<T, bridge::AckEvent>) {
                 Q_EMIT ackChanged(event.messageId, event.ack);
             } else if constexpr (std::is_same_v<T, bridge::SendResultEvent>) {
-                finishSend(event.requestId, event.ok, event.error);
+                finishSend(event.requestId, event.ok, event.error, event.final);
             } else if constexpr (std::is_same_v<T, bridge::CaughtUpEvent>) {
                 Q_EMIT caughtUp();
             } else if constexpr (std::is_same_v<T, bridge::LogoutEvent>) {

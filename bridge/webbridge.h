@@ -71,7 +71,7 @@ public:
 private:
     void handleEvent(const QByteArray &json);
     void setState(SessionState state);
-    void finishSend(const QString &waMessageId, bool ok, const QString &error);
+    void finishSend(const QString &waMessageId, bool ok, const QString &error, bool final = false);
     void onHealth(const bridge::HealthEvent &health);
     void configurePage();
     QJsonObject pageSettings() const;

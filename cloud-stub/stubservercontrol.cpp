@@ -64,6 +64,12 @@ void StubServer::addControlRoutes()
         const auto body = bodyObject(request);
         return resultResponse(m_simulator->vote(body.value_or(QJsonObject())));
     });
+    m_control->route(
+        u"/control/unregistered"_s, Method::Post, [this](const QHttpServerRequest &request) {
+            const auto body = bodyObject(request);
+            return resultResponse(
+                m_simulator->unregister(body ? body->value(u"phone"_s).toString() : QString()));
+        });
     m_control->route(u"/control/call"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
         return resultResponse(m_simulator->call(body.value_or(QJsonObject())));

@@ -64,6 +64,8 @@ public:
     // votes on it: {pollId, options: [index]}.
     Result<QJsonObject> poll(const QJsonObject &request);
     Result<QJsonObject> vote(const QJsonObject &request);
+    // A number that is not on WhatsApp (…@c.us): lookups of it find no one.
+    Result<QJsonObject> unregister(const QString &phone);
     // A customer calls the business ({from, video}); it rings on the paired pages.
     Result<QJsonObject> call(const QJsonObject &request);
     // A call as it stands: {id, from, video, t, state: ringing or rejected}; empty if unknown.
@@ -152,6 +154,7 @@ private:
     QHash<QString, QJsonArray> m_activity; // by chat
     QJsonArray m_presence;
     QHash<QString, QJsonObject> m_calls; // by call id
+    QSet<QString> m_unregistered;        // numbers not on WhatsApp
     QHash<QString, qsizetype> m_byId;
     QHash<QString, QByteArray> m_uploads; // by directPath, until a sent message takes it
     QHash<QString, int> m_downloads;      // how often each message's media was fetched

@@ -255,6 +255,15 @@ Result<QJsonObject> WhatsAppSimulator::vote(const QJsonObject &request)
     return QJsonObject{{u"id"_s, voteId}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::unregister(const QString &phone)
+{
+    static const QRegularExpression number(u"^[0-9]{6,15}@c\\.us$"_s);
+    if (!number.match(phone).hasMatch())
+        return invalid(u"phone must be a number chat like 491701234567@c.us."_s);
+    m_unregistered.insert(phone);
+    return QJsonObject{{u"ok"_s, true}};
+}
+
 Result<QJsonObject> WhatsAppSimulator::call(const QJsonObject &request)
 {
     static const QRegularExpression caller(u"^[0-9]{6,20}@(c\\.us|lid)$"_s);

@@ -227,6 +227,8 @@ Result<QJsonObject> WhatsAppSimulator::lookup(const QJsonObject &request)
     static const QRegularExpression phone(u"^[0-9]{6,15}@c\\.us$"_s);
     static const QRegularExpression lid(u"^[0-9]{6,20}@lid$"_s);
     const QString id = request.value(u"id"_s).toString();
+    if (m_unregistered.contains(id))
+        return QJsonObject{{u"exists"_s, false}};
     if (phone.match(id).hasMatch())
         return QJsonObject{
             {u"exists"_s, true}, {u"phone"_s, id}, {u"lid"_s, m_lidByPhone.value(id)}};

@@ -167,7 +167,7 @@ void Sender::startSend(const OutboxItem &item)
     m_typingTimer.start(int(typing));
 }
 
-void Sender::onSendFinished(const QString &waMessageId, bool ok, const QString &error)
+void Sender::onSendFinished(const QString &waMessageId, bool ok, const QString &error, bool final)
 {
     const auto inFlight = m_inFlight.constFind(waMessageId);
     if (inFlight == m_inFlight.cend())
@@ -188,11 +188,15 @@ void Sender::onSendFinished(const QString &waMessageId, bool ok, const QString &
             Q_EMIT taken(waMessageId); // until WhatsApp's server acks it
     } else if (current.state == outbox::kSending) {
         const int attempts = current.attempts + 1;
-        const bool givenUp = attempts >= m_retry.maxAttempts;
+        const bool givenUp = final || attempts >= m_retry.maxAttempts;
         Q_EMIT sendFailed(current.text.clientId, givenUp);
         if (givenUp) {
-            qCWarning(lcRelay).noquote() << "Sending" << current.text.clientId << "failed"
-                                         << attempts << "times; giving up:" << error;
+            if (final)
+                qCWarning(lcRelay).noquote()
+                    << "Sending" << current.text.clientId << "cannot succeed; it failed:" << error;
+            else
+                qCWarning(lcRelay).noquote() << "Sending" << current.text.clientId << "failed"
+                                             << attempts << "times; giving up:" << error;
             m_ledger->move(current.text.clientId, outbox::kFailed, error);
         } else {
             // Sent again under the same id: a page that has the message answers "sent"

@@ -75,7 +75,7 @@ Q_SIGNALS:
 
 private:
     void startSend(const OutboxItem &item);
-    void onSendFinished(const QString &waMessageId, bool ok, const QString &error);
+    void onSendFinished(const QString &waMessageId, bool ok, const QString &error, bool final);
     void resolveInterrupted();
     void setSendingProblem(const QString &problem, bool stuck = false);
     void finishDrainIfIdle();

@@ -49,7 +49,9 @@ Q_SIGNALS:
     // Every message a catchUp() asked for has been emitted.
     void caughtUp();
     void messageReceived(const sak::InboundMessage &message);
-    void sendFinished(const QString &waMessageId, bool ok, const QString &error);
+    // `final`: retrying cannot help (the number is not on WhatsApp); the item fails at once.
+    void sendFinished(const QString &waMessageId, bool ok, const QString &error,
+                      bool final = false);
     void ackChanged(const QString &waMessageId, int ack);
     // The bridge cannot work with the page: what is wrong, in a sentence.
     void healthProblem(const QString &description);

@@ -49,6 +49,7 @@ struct SendResultEvent
     QString messageId;
     bool ok = false;
     QString error;
+    bool final = false; // retrying cannot help: the number is not on WhatsApp
 };
 struct HealthEvent
 {

@@ -340,7 +340,9 @@
     const inFlight = new Map();
 
     const sendText = async (c, started) => {
-      const result = (ok, error) => emit({ kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: clip(error, 1024) });
+      const result = (ok, error, final) => emit({
+        kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: clip(error, 1024), final: final === true,
+      });
       const media = typeof c.data === 'string' && c.data;
       const problem = cannot('sending') || (media ? cannot('sending images and documents') : '');
       if (problem) return result(false, problem);
@@ -391,7 +393,10 @@
         if (code && code !== 'OK') return result(false, 'WhatsApp answered ' + code);
         result(true, '');
       } catch (e) {
-        result(false, reason(e));
+        // WhatsApp's servers know no such user: a number not on WhatsApp, for good. Anything
+        // else (no answer, a lookup that failed) may go better the next time.
+        if (/No LID for user/i.test(reason(e))) result(false, 'the number is not on WhatsApp (' + reason(e) + ')', true);
+        else result(false, reason(e));
       } finally {
         if (watch) watch.stop();
         inFlight.delete(c.messageId);

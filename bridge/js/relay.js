@@ -28,7 +28,8 @@
     state: (e) => isStr(e.state, 64) && e.state.length > 0 && typeof e.hasSynced === 'boolean',
     qr: (e) => isStr(e.qr, 4096) && e.qr.length > 0,
     ack: (e) => isId(e.id) && Number.isInteger(e.ack) && e.ack >= -7 && e.ack <= 5,
-    sendResult: (e) => isId(e.requestId) && isStr(e.id, 256) && typeof e.ok === 'boolean' && isStr(e.error, 1024),
+    sendResult: (e) => isId(e.requestId) && isStr(e.id, 256) && typeof e.ok === 'boolean' && isStr(e.error, 1024) &&
+      optional(e.final, (v) => typeof v === 'boolean'),
     message: (e) => {
       const m = e.message;
       return !!m && typeof m === 'object' && isId(m.id) && isId(m.chatId) && m.chatId.includes('@') &&

@@ -189,6 +189,28 @@ private Q_SLOTS:
         QCOMPARE(last().lid, u"771234500001@lid"_s);
     }
 
+    // A job for a number that is not on WhatsApp fails for good ("No LID for user"), so that it
+    // is never retried; a number that is on WhatsApp still gets its message.
+    void aNumberNotOnWhatsAppIsRefusedForGood()
+    {
+        test::WebSession s(test::simulatorUrl(*m_stub), name());
+        QVERIFY(s.pair(*m_stub));
+        QVERIFY(m_stub->simulator().unregister(u"491709990001@c.us"_s));
+        QSignalSpy finished(s.bridge.get(), &WhatsAppSession::sendFinished);
+        s.bridge->sendText(
+            {u"j-nobody"_s, u"491709990001@c.us"_s, u"Hello?"_s, newWhatsAppMessageId()});
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(1).toBool(), false);
+        QVERIFY2(finished.at(0).at(2).toString().contains(u"not on WhatsApp"_s),
+                 qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(finished.at(0).at(3).toBool(), true);
+
+        s.bridge->sendText(
+            {u"j-somebody"_s, u"491709990002@c.us"_s, u"Hello!"_s, newWhatsAppMessageId()});
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(1).at(1).toBool(), true);
+    }
+
     // A customer's call reaches the agent as a message of type `call` from the caller's chat
     // (body voice or video); the page declines it when told to, else it keeps ringing.
     void callsAreRelayedAndDeclinedWhenAsked_data()

@@ -160,6 +160,26 @@ private Q_SLOTS:
         QCOMPARE(it->message.lid, u"771234500009@lid"_s);
     }
 
+    // The page says retrying cannot help (the number is not on WhatsApp): the item fails at
+    // once with that reason, after one attempt.
+    void finalSendFailureIsNotRetried()
+    {
+        m_session->autoConfirm = false;
+        start(SessionState::Connected);
+        cloud::OutboundJob job;
+        job.clientId = u"j-final"_s;
+        job.chatId = u"491709990001@c.us"_s;
+        job.text = u"Our new beans are in"_s;
+        QVERIFY(m_pipeline->enqueueJob(job));
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        m_session->finish(m_session->sent.at(0).waMessageId, false,
+                          u"the number is not on WhatsApp (No LID for user)"_s, true);
+        QTRY_COMPARE(stateOf(u"j-final"_s), outbox::kFailed);
+        QTest::qWait(300);
+        QCOMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_pipeline->metrics().sendsGivenUp, quint64(1));
+    }
+
     void duplicatesAndNonPersonChatsAreNotRelayed()
     {
         start(SessionState::Connected);

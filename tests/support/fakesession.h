@@ -36,9 +36,9 @@ public:
 
     void setState(SessionState state);
     void receive(const InboundMessage &message) { Q_EMIT messageReceived(message); }
-    void finish(const QString &waMessageId, bool ok, const QString &error = {})
+    void finish(const QString &waMessageId, bool ok, const QString &error = {}, bool final = false)
     {
-        Q_EMIT sendFinished(waMessageId, ok, error);
+        Q_EMIT sendFinished(waMessageId, ok, error, final);
     }
     void ack(const QString &waMessageId, int level) { Q_EMIT ackChanged(waMessageId, level); }
 

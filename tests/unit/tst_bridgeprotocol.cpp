@@ -62,6 +62,10 @@ private Q_SLOTS:
             << QByteArray(
                    R"({"kind":"sendResult","requestId":"3EB0AA","id":"3EB0AA","ok":true,"error":""})")
             << 5;
+        QTest::newRow("send result: not on WhatsApp, for good")
+            << QByteArray(
+                   R"({"kind":"sendResult","requestId":"3EB0AA","id":"3EB0AA","ok":false,"error":"the number is not on WhatsApp","final":true})")
+            << 5;
         QTest::newRow("health")
             << QByteArray(
                    R"({"kind":"health","ok":false,"missing":["WAWebMsgKey"],"version":"2.3000.1"})")
@@ -98,6 +102,12 @@ private Q_SLOTS:
         QTest::newRow("unknown kind") << QByteArray(R"({"kind":"launchMissiles"})");
         QTest::newRow("kind not a string") << QByteArray(R"({"kind":7})");
         QTest::newRow("ack level out of range") << QByteArray(R"({"kind":"ack","id":"x","ack":9})");
+        QTest::newRow("send result: final not a boolean") << QByteArray(
+            R"({"kind":"sendResult","requestId":"r","id":"3EB0AA","ok":false,"error":"x","final":"yes"})");
+        QTest::newRow("message: phone not E.164") << QByteArray(
+            R"({"kind":"message","message":{"id":"i","chatId":"1@lid","author":"","type":"chat","body":"","t":1,"notifyName":"","fromMe":false,"phone":"01701234567"}})");
+        QTest::newRow("message: lid not a LID") << QByteArray(
+            R"({"kind":"message","message":{"id":"i","chatId":"1@lid","author":"","type":"chat","body":"","t":1,"notifyName":"","fromMe":false,"lid":"1@c.us"}})");
         QTest::newRow("ack level below WhatsApp's")
             << QByteArray(R"({"kind":"ack","id":"x","ack":-8})");
         QTest::newRow("logout reason not text") << QByteArray(R"({"kind":"logout","reason":3})");
