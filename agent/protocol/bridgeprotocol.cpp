@@ -135,16 +135,10 @@ Result<Event> parseEvent(const QByteArray &bytes)
         const auto id = json::optionalString(root, "id", kMaxIdLength);
         const auto ok = json::boolean(root, "ok");
         const auto error = json::optionalString(root, "error", 1024);
-        bool final = false;
-        if (root.contains("final")) {
-            const auto flag = json::boolean(root, "final");
-            if (!flag)
-                return bad(u"send result malformed"_s);
-            final = *flag;
-        }
-        if (!requestId || !id || !ok || !error)
+        const auto final = json::optionalBoolean(root, "final");
+        if (!requestId || !id || !ok || !error || !final)
             return bad(u"send result malformed"_s);
-        return Event{SendResultEvent{*requestId, *id, *ok, *error, final}};
+        return Event{SendResultEvent{*requestId, *id, *ok, *error, *final}};
     }
     if (*kind == u"ready"_s) {
         const auto version = json::string(root, "version", 64);

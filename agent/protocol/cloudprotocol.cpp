@@ -324,14 +324,10 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
         message.latitude = *lat;
         message.longitude = *lng;
     }
-    bool late = false;
-    if (r.contains("late")) {
-        const auto flag = json::boolean(r, "late");
-        if (!flag)
-            return invalid(u"The member 'late' must be true or false."_s);
-        late = *flag;
-    }
-    return InboundRequest{request.value().tenantId, request.value().agentId, message, late};
+    const auto late = json::optionalBoolean(r, "late");
+    if (!late)
+        return invalid(u"The member 'late' must be true or false."_s);
+    return InboundRequest{request.value().tenantId, request.value().agentId, message, *late};
 }
 
 Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)

@@ -55,6 +55,16 @@ std::optional<bool> boolean(const Json &object, const char *key)
     return it->get<bool>();
 }
 
+std::optional<bool> optionalBoolean(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null())
+        return false;
+    return boolean(object, key);
+}
+
 std::optional<qint64> optionalInteger(const Json &object, const char *key)
 {
     if (!object.is_object())

@@ -22,6 +22,7 @@ std::optional<qint64> integer(const Json &object, const char *key);
 std::optional<bool> boolean(const Json &object, const char *key);
 // Absent (or null) is 0 / empty; present with the wrong type is nullopt.
 std::optional<qint64> optionalInteger(const Json &object, const char *key);
+std::optional<bool> optionalBoolean(const Json &object, const char *key); // absent: false
 std::optional<double> optionalNumber(const Json &object, const char *key);
 // Base64 text decoded to at most maxBytes bytes; nullopt when not base64 or larger.
 std::optional<QByteArray> optionalBase64(const Json &object, const char *key, qsizetype maxBytes);
