@@ -169,6 +169,10 @@ QString ReplyEngine::acknowledge(const InboundMessage &m) const
         {u"document"_s, u"document"_s},   {u"sticker"_s, u"sticker"_s},
         {u"location"_s, u"location"_s},   {u"vcard"_s, u"contact"_s},
         {u"multi_vcard"_s, u"contacts"_s}};
+    if (m.type == u"poll_vote"_s) // body: the options chosen, one per line
+        return m.body.isEmpty()
+                   ? u"Noted: you took your vote back."_s
+                   : u"Thanks, we noted your choice: %1."_s.arg(m.body.split(u'\n').join(u", "_s));
     if (m.type == u"unavailable"_s) // body: view-once or not-decrypted
         return m.body == u"view-once"_s
                    ? u"We cannot open view-once photos here; could you send it as a normal photo?"_s

@@ -78,7 +78,7 @@ bool isRelayedType(const QString &type)
     static const QStringList relayed{u"chat"_s,   u"image"_s,       u"video"_s,    u"audio"_s,
                                      u"ptt"_s,    u"document"_s,    u"sticker"_s,  u"location"_s,
                                      u"vcard"_s,  u"multi_vcard"_s, u"reaction"_s, u"edit"_s,
-                                     u"revoke"_s, u"unavailable"_s, u"call"_s};
+                                     u"revoke"_s, u"unavailable"_s, u"call"_s,     u"poll_vote"_s};
     return relayed.contains(type);
 }
 

@@ -492,6 +492,25 @@
       });
 
       on('chat.new_message', 'receiving', (m) => capture(m));
+      // A vote on one of the shop's polls reaches the agent as a message of type `poll_vote`:
+      // the options chosen (their names, one per line; none: the vote was taken back), the
+      // poll's id in quotedId. Each change of a vote is a message of its own; the latest wins.
+      on('chat.poll_response', 'receiving poll votes', (v) => {
+        const poll = v && v.msgId;
+        const voter = v && v.sender ? String(v.sender) : '';
+        if (!poll || !poll.fromMe || !/@(c\.us|lid)$/.test(voter)) {
+          if (!poll || !voter) console.warn('sak: a poll vote without its poll or voter was ignored');
+          return;
+        }
+        const chatId = str(poll.remote);
+        const chosen = Array.from(v.selectedOptions || []).filter((o) => o && typeof o.name === 'string');
+        const at = Number.isInteger(v.timestamp) ? v.timestamp : Date.now();
+        captureChange(Object.assign({
+          id: 'vote_' + String(poll) + '_' + voter + '_' + at, chatId, author: chatId.endsWith('@g.us') ? voter : '',
+          type: 'poll_vote', body: clip(chosen.map((o) => o.name.replace(/\n/g, ' ')).join('\n'), 65536),
+          t: Math.floor(at / 1000), notifyName: '', fromMe: false, quotedId: str(poll.id),
+        }, identity(voter)));
+      });
       // A call reaches the agent as a message of type `call` (body: voice or video) from the
       // caller's chat, so it is journaled and relayed like one.
       on('call.incoming_call', 'answering calls', (c) => {

@@ -69,6 +69,18 @@ private Q_SLOTS:
         QTest::newRow("not decrypted")
             << u"not-decrypted"_s << u"Your message did not reach us; could you send it again?"_s;
     }
+    void pollVotesAreAnswered()
+    {
+        const auto engine = ReplyEngine::fromFile(test::rulesPath());
+        QVERIFY(engine);
+        InboundMessage vote{
+            u"vote_1"_s, u"491701234567@c.us"_s, {}, u"poll_vote"_s, u"18:00\n20:00"_s, 1795384634,
+            {}};
+        QCOMPARE(engine.value().acknowledge(vote),
+                 u"Thanks, we noted your choice: 18:00, 20:00."_s);
+        vote.body.clear();
+        QCOMPARE(engine.value().acknowledge(vote), u"Noted: you took your vote back."_s);
+    }
     void unavailableMessagesAreAskedAgain()
     {
         QFETCH(QString, why);
