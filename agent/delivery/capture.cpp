@@ -106,6 +106,8 @@ void Capture::journalCaptured()
                 m_ledger->storeFailed("journaling a message", journaled.error());
             } else if (journaled.value()) {
                 fresh.append(&message);
+                if (message.type == u"call"_s)
+                    Q_EMIT callJournaling(message); // what it sets off is in this transaction
             } else {
                 qCDebug(lcRelay) << "Message" << message.id << "is in the journal already";
             }
@@ -120,10 +122,6 @@ void Capture::journalCaptured()
         ids.append(message->id);
     }
     Q_EMIT journaled(ids);
-    for (const InboundMessage *message : std::as_const(fresh)) {
-        if (message->type == u"call"_s)
-            Q_EMIT callJournaled(*message);
-    }
 }
 
 } // namespace sak

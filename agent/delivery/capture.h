@@ -34,8 +34,9 @@ public:
 Q_SIGNALS:
     // Messages new to the journal, now on disk.
     void journaled(const QStringList &messageIds);
-    // A customer's call, new to the journal (after journaled()).
-    void callJournaled(const sak::InboundMessage &call);
+    // A customer's call is being journaled: what a receiver writes to the store now is in the
+    // same transaction, so it happens exactly when the call is journaled (once).
+    void callJournaling(const sak::InboundMessage &call);
 
 private:
     void onMessage(const InboundMessage &message);

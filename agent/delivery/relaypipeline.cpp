@@ -57,7 +57,7 @@ void RelayPipeline::connectStages()
         refreshBacklog();
         m_relay->pump();
     });
-    connect(m_capture.get(), &Capture::callJournaled, this, &RelayPipeline::answerCall);
+    connect(m_capture.get(), &Capture::callJournaling, this, &RelayPipeline::answerCall);
     // [2] -> [3] -> [4]
     connect(m_relay.get(), &CloudRelay::attempted, this,
             [this](const QString &id, qint64 ms) { m_latency.cloudTook(id, ms); });

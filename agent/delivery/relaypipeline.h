@@ -119,6 +119,7 @@ Q_SIGNALS:
 
 private:
     void connectStages();
+    // Queues the call reply in the transaction that journals the call: once, crash or not.
     void answerCall(const InboundMessage &call);
     void onSessionState(SessionState state);
     // Every few seconds: a send stuck in WhatsApp, and what an operator changed in the store

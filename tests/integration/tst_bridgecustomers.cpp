@@ -14,22 +14,6 @@
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
 
-namespace {
-
-// The messages of one chat a spy on messageReceived saw: a new session is also handed what
-// earlier tests' sessions left undelivered, as WhatsApp hands a new device its backlog.
-QList<InboundMessage> messagesIn(const QSignalSpy &received, const QString &chatId)
-{
-    QList<InboundMessage> messages;
-    for (const auto &args : received) {
-        if (const auto m = args.at(0).value<InboundMessage>(); m.chatId == chatId)
-            messages.append(m);
-    }
-    return messages;
-}
-
-} // namespace
-
 class TestBridgeCustomers : public QObject
 {
     Q_OBJECT
@@ -65,7 +49,7 @@ private Q_SLOTS:
         const QString chat = u"491701230077@c.us"_s;
         QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
         QVERIFY(m_stub->simulator().inject({{u"chatId"_s, chat}, {u"body"_s, u"Anyone there?"_s}}));
-        QTRY_VERIFY_WITH_TIMEOUT(!messagesIn(received, chat).isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!test::messagesIn(received, chat).isEmpty(), 10000);
         QSignalSpy finished(s.bridge.get(), &WhatsAppSession::sendFinished);
         s.bridge->markSeen(chat);
         s.bridge->setTyping(chat, true);
@@ -141,7 +125,7 @@ private Q_SLOTS:
         QVERIFY(lateOne);
 
         const auto in = [&](const QString &chatId) {
-            return messagesIn(received, chatId);
+            return test::messagesIn(received, chatId);
         };
         QTRY_COMPARE_WITH_TIMEOUT(in(late).size(), 2, 15000);
         QTest::qWait(2000); // nothing more comes: each is relayed once
@@ -178,13 +162,13 @@ private Q_SLOTS:
         QString chat;
         const auto write = [&](const QJsonObject &message) {
             chat = message[u"chatId"_s].toString();
-            const qsizetype before = messagesIn(received, chat).size();
+            const qsizetype before = test::messagesIn(received, chat).size();
             QVERIFY(m_stub->simulator().inject(message));
-            QVERIFY(
-                QTest::qWaitFor([&] { return messagesIn(received, chat).size() > before; }, 10000));
+            QVERIFY(QTest::qWaitFor(
+                [&] { return test::messagesIn(received, chat).size() > before; }, 10000));
         };
         const auto last = [&] {
-            return messagesIn(received, chat).last();
+            return test::messagesIn(received, chat).last();
         };
 
         write({{u"chatId"_s, u"771234500001@lid"_s},
@@ -296,8 +280,8 @@ private Q_SLOTS:
         const auto call = m_stub->simulator().call({{u"from"_s, caller}, {u"video"_s, video}});
         QVERIFY(call);
         const QString callId = call.value()[u"id"_s].toString();
-        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, caller).size(), 1, 10000);
-        const auto message = messagesIn(received, caller).at(0);
+        QTRY_COMPARE_WITH_TIMEOUT(test::messagesIn(received, caller).size(), 1, 10000);
+        const auto message = test::messagesIn(received, caller).at(0);
         QCOMPARE(message.type, u"call"_s);
         QCOMPARE(message.chatId, caller);
         QCOMPARE(message.body, video ? u"video"_s : u"voice"_s);
@@ -308,7 +292,7 @@ private Q_SLOTS:
                                   expected, 10000);
         QTest::qWait(500);
         QCOMPARE(m_stub->simulator().callState(callId)[u"state"_s].toString(), expected);
-        QCOMPARE(messagesIn(received, caller).size(), 1); // once
+        QCOMPARE(test::messagesIn(received, caller).size(), 1); // once
     }
 
 private:

@@ -24,18 +24,6 @@ namespace {
 
 using Session = test::WebSession;
 
-// The messages of one chat a spy on messageReceived saw: a new session is also handed what
-// earlier tests' sessions left undelivered, as WhatsApp hands a new device its backlog.
-QList<InboundMessage> messagesIn(const QSignalSpy &received, const QString &chatId)
-{
-    QList<InboundMessage> messages;
-    for (const auto &args : received) {
-        if (const auto m = args.at(0).value<InboundMessage>(); m.chatId == chatId)
-            messages.append(m);
-    }
-    return messages;
-}
-
 bool anyContains(const QSignalSpy &spy, const QString &text)
 {
     return std::any_of(spy.cbegin(), spy.cend(), [&](const QList<QVariant> &args) {
@@ -103,7 +91,8 @@ private Q_SLOTS:
         QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
         QVERIFY(m_stub->simulator().inject(
             {{u"chatId"_s, u"491701230002@c.us"_s}, {u"body"_s, u"still there?"_s}}));
-        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, u"491701230002@c.us"_s).size(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::messagesIn(received, u"491701230002@c.us"_s).size(), 1,
+                                  10000);
 
         QSignalSpy finished(s.bridge.get(), &WhatsAppSession::sendFinished);
         s.bridge->sendText({u"r-x"_s, u"491701230002@c.us"_s, u"x"_s, newWhatsAppMessageId()});
@@ -191,10 +180,11 @@ private Q_SLOTS:
         QVERIFY(m_stub->simulator().inject(
             {{u"chatId"_s, u"491701230003@c.us"_s}, {u"body"_s, u"anyone?"_s}}));
         QTest::qWait(1000);
-        QCOMPARE(messagesIn(received, u"491701230003@c.us"_s).size(), 0);
+        QCOMPARE(test::messagesIn(received, u"491701230003@c.us"_s).size(), 0);
         s.bridge->takeOver();
         QTRY_COMPARE_WITH_TIMEOUT(s.bridge->state(), SessionState::Connected, 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, u"491701230003@c.us"_s).size(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::messagesIn(received, u"491701230003@c.us"_s).size(), 1,
+                                  10000);
 
         s.bridge->setAutoTakeover(true);
         QSignalSpy states(s.bridge.get(), &WhatsAppSession::stateChanged);
@@ -284,16 +274,17 @@ private Q_SLOTS:
         QVERIFY(m_stub->simulator().inject({{u"chatId"_s, u"120363012345678901@g.us"_s},
                                             {u"author"_s, u"491701230004@c.us"_s},
                                             {u"body"_s, u"who has oat milk?"_s}}));
-        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, u"120363012345678901@g.us"_s).size(), 1,
-                                  10000);
-        const auto message = messagesIn(received, u"120363012345678901@g.us"_s).at(0);
+        QTRY_COMPARE_WITH_TIMEOUT(test::messagesIn(received, u"120363012345678901@g.us"_s).size(),
+                                  1, 10000);
+        const auto message = test::messagesIn(received, u"120363012345678901@g.us"_s).at(0);
         QCOMPARE(message.author, u"491701230004@c.us"_s);
         // The simulator refuses a group message without its author, as WhatsApp has none.
         QVERIFY(!m_stub->simulator().inject(
             {{u"chatId"_s, u"120363012345678901@g.us"_s}, {u"body"_s, u"x"_s}}));
         QVERIFY(m_stub->simulator().inject(
             {{u"chatId"_s, u"status@broadcast"_s}, {u"body"_s, u"new menu!"_s}}));
-        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, u"status@broadcast"_s).size(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::messagesIn(received, u"status@broadcast"_s).size(), 1,
+                                  10000);
     }
 
     // Photos are fetched only where the agent relays: a customer's own chat (phone number or
@@ -384,7 +375,7 @@ private Q_SLOTS:
         inject({{u"type"_s, u"reaction"_s}, {u"body"_s, u"👍"_s}, {u"quotedId"_s, image}});
         inject({{u"body"_s, u"the chocolate one"_s}, {u"quotedId"_s, image}});
         const auto inChat = [&] {
-            return messagesIn(received, chat);
+            return test::messagesIn(received, chat);
         };
         QTRY_COMPARE_WITH_TIMEOUT(inChat().size(), 11, 15000);
         QVERIFY(m_stub->simulator().edit(first, u"hi! a photo follows"_s));
@@ -435,8 +426,8 @@ private Q_SLOTS:
         QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
         const QString chat = u"491701230007@c.us"_s;
         QVERIFY(m_stub->simulator().inject({{u"chatId"_s, chat}, {u"body"_s, u"menu?"_s}}));
-        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, chat).size(), 1, 10000);
-        const InboundMessage question = messagesIn(received, chat).at(0);
+        QTRY_COMPARE_WITH_TIMEOUT(test::messagesIn(received, chat).size(), 1, 10000);
+        const InboundMessage question = test::messagesIn(received, chat).at(0);
 
         QByteArray photo(30000, Qt::Uninitialized);
         for (qsizetype i = 0; i < photo.size(); ++i)
@@ -489,7 +480,8 @@ private Q_SLOTS:
         QSignalSpy received(s.bridge.get(), &WhatsAppSession::messageReceived);
         QVERIFY(m_stub->simulator().inject(
             {{u"chatId"_s, u"491701230013@c.us"_s}, {u"body"_s, u"still there?"_s}}));
-        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, u"491701230013@c.us"_s).size(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::messagesIn(received, u"491701230013@c.us"_s).size(), 1,
+                                  10000);
     }
 
     // Exactly once, even when the agent asks twice at once, and when WhatsApp learnt the
@@ -518,7 +510,7 @@ private Q_SLOTS:
         const QString lid = u"104050607080901@lid"_s;
         QVERIFY(m_stub->simulator().inject(
             {{u"chatId"_s, lid}, {u"phone"_s, phone}, {u"body"_s, u"thanks!"_s}}));
-        QTRY_COMPARE_WITH_TIMEOUT(messagesIn(received, lid).size(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::messagesIn(received, lid).size(), 1, 10000);
         finished.clear();
         s.bridge->sendText(text);
         QVERIFY(finished.wait(10000));

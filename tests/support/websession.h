@@ -7,6 +7,7 @@
 #include "cloud-stub/whatsappsimulator.h"
 #include "tests/support/pagescript.h"
 
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -15,6 +16,18 @@
 #include <memory>
 
 namespace sak::test {
+
+// The messages of one chat a spy on messageReceived saw: a new session is also handed what
+// earlier tests' sessions left undelivered, as WhatsApp hands a new device its backlog.
+inline QList<InboundMessage> messagesIn(const QSignalSpy &received, const QString &chatId)
+{
+    QList<InboundMessage> messages;
+    for (const auto &args : received) {
+        if (const auto m = args.at(0).value<InboundMessage>(); m.chatId == chatId)
+            messages.append(m);
+    }
+    return messages;
+}
 
 // The simulator's WhatsApp Web on the stub, with query options (?omit=, ?rename=, ...).
 inline QUrl simulatorUrl(const stub::StubServer &stub,
