@@ -285,12 +285,12 @@
       setTimeout(() => {
         if (m.type !== 'ciphertext') return;
         const chatId = str(m.id.remote);
-        captureChange({
+        captureChange(Object.assign({
           id: id + ':unavailable', chatId, author: str(m.author), type: 'unavailable',
           body: /view_once/.test(str(m.subtype)) ? 'view-once' : 'not-decrypted',
           t: Number.isInteger(m.t) ? m.t : now(), notifyName: clip(m.notifyName, 256), fromMe: false,
           quotedId: str(m.id.id),
-        });
+        }, identity(chatId.endsWith('@g.us') ? str(m.author) : chatId)));
       }, unavailableAfterMs);
     };
 
@@ -519,11 +519,11 @@
           console.warn('sak: a call without a caller or an id was ignored');
           return;
         }
-        captureChange({
+        captureChange(Object.assign({
           id: 'call_' + from + '_' + clip(c.id, 128), chatId: from, author: '', type: 'call',
           body: c.isVideo ? 'video' : 'voice', t: Number.isInteger(c.offerTime) ? c.offerTime : now(),
           notifyName: '', fromMe: false,
-        });
+        }, identity(from)));
         if (rejectCalls) quietly(WPP.call.reject(c.id));
       });
       on('chat.msg_edited', 'receiving edits', (e) => {

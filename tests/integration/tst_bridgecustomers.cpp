@@ -136,6 +136,7 @@ private Q_SLOTS:
         QCOMPARE(gone[0].body, u"view-once"_s);
         QCOMPARE(gone[0].quotedId, placeholder.value()[u"id"_s].toString());
         QVERIFY(gone[0].id.endsWith(u":unavailable"_s));
+        QCOMPARE(gone[0].phone, u"+491701230081"_s);
         QVERIFY(isRelayedType(gone[0].type));
 
         QCOMPARE(in(inTime).size(), 1);
@@ -285,6 +286,7 @@ private Q_SLOTS:
         QCOMPARE(message.type, u"call"_s);
         QCOMPARE(message.chatId, caller);
         QCOMPARE(message.body, video ? u"video"_s : u"voice"_s);
+        QCOMPARE(message.phone, u"+491701230091"_s);
         QVERIFY(message.id.contains(callId));
         QVERIFY(isRelayedType(message.type));
         const QString expected = reject ? u"rejected"_s : u"ringing"_s;
