@@ -64,6 +64,18 @@ private Q_SLOTS:
                  QStringList({u"120363012345678901@g.us"_s, u"491701234567-1600000000@g.us"_s}));
     }
 
+    // A call reply with commas, written in quotes as the README shows, stays one text (QSettings
+    // reads an unquoted "a, b" as a list).
+    void callReplyKeepsItsCommas()
+    {
+        const QString ini =
+            writeIni(u"[cloud]\nurl=https://file.example\n[whatsapp]\ncalls=reject-and-reply\n"
+                     u"call-reply=\"Sorry, we cannot take calls here. Please write us.\"\n"_s);
+        const auto config = AgentConfig::resolve(ini, true, {}, u"/unused"_s);
+        QVERIFY2(config, config ? "" : qPrintable(config.error().message));
+        QCOMPARE(config.value().callReply, u"Sorry, we cannot take calls here. Please write us."_s);
+    }
+
     void fileThenOverrides()
     {
         const QString ini = writeIni(
