@@ -132,6 +132,9 @@ private:
     static qint64 nowMs();
     static QString randomHex(int words);
     static Error invalid(const QString &message);
+    // The paired page a page API request comes from; null when there is none (notPaired()).
+    Page *pairedPage(const QJsonObject &request);
+    static Error notPaired();
     // A stable LID for a number: the LID is WhatsApp's, the number behind it is private.
     static QString lidOf(const QString &digits);
 

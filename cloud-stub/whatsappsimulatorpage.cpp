@@ -91,12 +91,23 @@ QJsonObject WhatsAppSimulator::poll(const QString &pageId, qint64 ack)
     return {{u"events"_s, answer}};
 }
 
+WhatsAppSimulator::Page *WhatsAppSimulator::pairedPage(const QJsonObject &request)
+{
+    const auto page = m_pages.find(request.value(u"pageId"_s).toString());
+    return page == m_pages.end() || !page->paired ? nullptr : &page.value();
+}
+
+Error WhatsAppSimulator::notPaired()
+{
+    return Error{u"not-paired"_s, u"This page is not paired."_s};
+}
+
 Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
 {
     const QString pageId = request.value(u"pageId"_s).toString();
-    const auto page = m_pages.constFind(pageId);
-    if (page == m_pages.cend() || !page->paired)
-        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    Page *page = pairedPage(request);
+    if (!page)
+        return notPaired();
     const QString id = request.value(u"id"_s).toString();
     const QString to = request.value(u"to"_s).toString();
     const QString body = request.value(u"body"_s).toString();
@@ -137,9 +148,9 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
 
 Result<QJsonObject> WhatsAppSimulator::upload(const QJsonObject &request)
 {
-    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
-    if (page == m_pages.cend() || !page->paired)
-        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    Page *page = pairedPage(request);
+    if (!page)
+        return notPaired();
     const auto bytes = QByteArray::fromBase64Encoding(
         request.value(u"data"_s).toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!bytes || (*bytes).isEmpty())
@@ -156,9 +167,9 @@ Result<QJsonObject> WhatsAppSimulator::upload(const QJsonObject &request)
 
 Result<QJsonObject> WhatsAppSimulator::activity(const QJsonObject &request)
 {
-    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
-    if (page == m_pages.cend() || !page->paired)
-        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    Page *page = pairedPage(request);
+    if (!page)
+        return notPaired();
     const QString chatId = request.value(u"chatId"_s).toString();
     const QString what = request.value(u"what"_s).toString();
     if (!chatId.contains(u'@') ||
@@ -170,9 +181,9 @@ Result<QJsonObject> WhatsAppSimulator::activity(const QJsonObject &request)
 
 Result<QJsonObject> WhatsAppSimulator::presence(const QJsonObject &request)
 {
-    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
-    if (page == m_pages.cend() || !page->paired)
-        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    Page *page = pairedPage(request);
+    if (!page)
+        return notPaired();
     if (!request.value(u"available"_s).isBool())
         return invalid(u"available (true or false) is required."_s);
     m_presence.append(
@@ -182,9 +193,9 @@ Result<QJsonObject> WhatsAppSimulator::presence(const QJsonObject &request)
 
 Result<QJsonObject> WhatsAppSimulator::rejectCall(const QJsonObject &request)
 {
-    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
-    if (page == m_pages.cend() || !page->paired)
-        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    Page *page = pairedPage(request);
+    if (!page)
+        return notPaired();
     const auto call = m_calls.find(request.value(u"id"_s).toString());
     if (call == m_calls.end())
         return Error{u"unknown-call"_s, u"No such call."_s};
@@ -194,9 +205,9 @@ Result<QJsonObject> WhatsAppSimulator::rejectCall(const QJsonObject &request)
 
 Result<QJsonObject> WhatsAppSimulator::takeover(const QJsonObject &request)
 {
-    const auto page = m_pages.find(request.value(u"pageId"_s).toString());
-    if (page == m_pages.end() || !page->paired)
-        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    Page *page = pairedPage(request);
+    if (!page)
+        return notPaired();
     page->conflicted = false;
     qCInfo(lcStub) << "Simulator: a page took the session over";
     return QJsonObject{{u"ok"_s, true}};
@@ -221,9 +232,9 @@ Result<QJsonObject> WhatsAppSimulator::pairingCode(const QJsonObject &request)
 
 Result<QJsonObject> WhatsAppSimulator::lookup(const QJsonObject &request)
 {
-    const auto page = m_pages.constFind(request.value(u"pageId"_s).toString());
-    if (page == m_pages.cend() || !page->paired)
-        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    Page *page = pairedPage(request);
+    if (!page)
+        return notPaired();
     static const QRegularExpression phone(u"^[0-9]{6,15}@c\\.us$"_s);
     static const QRegularExpression lid(u"^[0-9]{6,20}@lid$"_s);
     const QString id = request.value(u"id"_s).toString();
@@ -240,9 +251,9 @@ Result<QJsonObject> WhatsAppSimulator::lookup(const QJsonObject &request)
 
 Result<QJsonObject> WhatsAppSimulator::logoutPage(const QJsonObject &request)
 {
-    const auto page = m_pages.find(request.value(u"pageId"_s).toString());
-    if (page == m_pages.end() || !page->paired)
-        return Error{u"not-paired"_s, u"This page is not paired."_s};
+    Page *page = pairedPage(request);
+    if (!page)
+        return notPaired();
     m_tokens.remove(page->token);
     page->paired = false;
     page->token.clear();
