@@ -81,6 +81,8 @@ void StubServer::addControlRoutes()
     });
     m_control->route(u"/control/conflict"_s, Method::Post,
                      [this] { return resultResponse(m_simulator->conflict()); });
+    m_control->route(u"/control/drop-connections"_s, Method::Post,
+                     [this] { return resultResponse(m_simulator->dropConnections()); });
     m_control->route(u"/control/logout"_s, Method::Post,
                      [this] { return resultResponse(m_simulator->logout()); });
     m_control->route(u"/control/needs-update"_s, Method::Post,

@@ -22,6 +22,9 @@ public:
     explicit WhatsAppSimulator(const QString &businessNumber, QObject *parent = nullptr);
 
     // Page API (HTTPS, /wa/api/...), used only by the simulated page.
+    // A paired page's hello also hands it what was held for it, as an offline burst: the
+    // answer's "offline" counts the messages, their events carry "offline": true, and an
+    // "offline-end" event follows the last one.
     QJsonObject hello(const QJsonObject &request);
     // The page's events after `ack`, the sequence number of the last one it processed: events
     // are kept (and sent again) until the page acknowledges them, so a lost answer loses
@@ -51,6 +54,9 @@ public:
     Result<QJsonObject> scan();
     // The shop owner typed a page's pairing code on the phone.
     Result<QJsonObject> linkWithCode(const QString &code);
+    // The servers lost every page's connection (a network blip): each page says hello again
+    // at its next poll and gets what was held for it meanwhile as an offline burst.
+    Result<QJsonObject> dropConnections();
     // WhatsApp was opened in another browser: paired pages step back (CONFLICT).
     Result<QJsonObject> conflict();
     // WhatsApp refuses the account: TOS_BLOCK, SMB_TOS_BLOCK or PROXYBLOCK on paired pages.
@@ -125,6 +131,7 @@ private:
         qint64 conflictSeq = 0;  // the conflict's own wait until it takes over
         QString linkCode;        // the pairing code it shows, if any
         QString deviceName;      // what the phone lists this linked device as
+        bool dropped = false;    // its connection was lost: it must say hello again
     };
     static constexpr qint64 kPageAliveMs = 10000; // a page that polled this recently can be paired
     static constexpr qint64 kPageForgetMs = 120000; // a page silent this long is gone

@@ -1,6 +1,6 @@
-// The simulated page's API (/wa/api/...): hello and the event poll, sending and uploading,
-// what the business does in a chat, taking over, linking by code, lookups, logging out and the
-// media downloads.
+// The simulated page's API (/wa/api/...): hello (with the offline burst) and the event poll,
+// sending and uploading, what the business does in a chat, taking over, linking by code,
+// lookups, logging out and the media downloads; and the pages' connections dropping.
 #include "cloud-stub/whatsappsimulator.h"
 
 #include "agent/base/logging.h"
@@ -30,6 +30,7 @@ QJsonObject WhatsAppSimulator::hello(const QJsonObject &request)
     page.paired = paired;
     page.token = paired ? token : QString();
     page.deviceName = request.value(u"deviceName"_s).toString().left(64);
+    page.dropped = false;
 
     // The page takes the events that follow this number. The phone's address book tells it
     // the numbers behind the LIDs it knows.
@@ -42,18 +43,41 @@ QJsonObject WhatsAppSimulator::hello(const QJsonObject &request)
                        {u"seq"_s, page.acked},
                        {u"contacts"_s, contacts}};
     if (page.paired) {
+        // What WhatsApp held for this device while it was away reaches it as the "offline"
+        // burst, as on a real reconnect: the answer says how many messages, their events are
+        // marked, and an event after the last one ends the burst. Messages still queued from
+        // before are part of it, so an earlier connection's end event is dropped.
+        qint64 offline = 0;
         QSet<QString> queued;
-        for (const auto &event : std::as_const(page.events))
-            queued.insert(event[u"msg"_s][u"id"_s].toString());
-        // History as the phone syncs it; what no page has received yet arrives as new messages.
+        QJsonArray kept;
+        for (const auto &value : std::as_const(page.events)) {
+            QJsonObject event = value.toObject();
+            const QString type = event.value(u"type"_s).toString();
+            if (type == u"offline-end"_s)
+                continue;
+            if (type == u"msg"_s) {
+                queued.insert(event[u"msg"_s][u"id"_s].toString());
+                event.insert(u"offline"_s, true);
+                ++offline;
+            }
+            kept.append(event);
+        }
+        page.events = kept;
+        // History as the phone syncs it; what no page has received yet is held for this one.
         QJsonArray history;
         for (const Message &m : std::as_const(m_messages)) {
-            if (m.delivered || m.fromMe)
+            if (m.delivered || m.fromMe) {
                 history.append(toJson(m, true));
-            else if (!queued.contains(m.id))
-                post(page, QJsonObject{{u"type"_s, u"msg"_s}, {u"msg"_s, toJson(m, true)}});
+            } else if (!queued.contains(m.id)) {
+                post(page, QJsonObject{{u"type"_s, u"msg"_s},
+                                       {u"msg"_s, toJson(m, true)},
+                                       {u"offline"_s, true}});
+                ++offline;
+            }
         }
+        post(page, QJsonObject{{u"type"_s, u"offline-end"_s}});
         answer.insert(u"history"_s, history);
+        answer.insert(u"offline"_s, offline);
         qCInfo(lcStub).noquote() << "Simulator: paired page" << pageId << "connected";
     } else {
         qCInfo(lcStub).noquote() << "Simulator: page" << pageId << "is showing a QR code";
@@ -64,7 +88,7 @@ QJsonObject WhatsAppSimulator::hello(const QJsonObject &request)
 QJsonObject WhatsAppSimulator::poll(const QString &pageId, qint64 ack)
 {
     auto it = m_pages.find(pageId);
-    if (it == m_pages.end())
+    if (it == m_pages.end() || it->dropped)
         return {{u"events"_s, QJsonArray{QJsonObject{{u"type"_s, u"reset"_s}}}}};
     it->lastSeenMs = nowMs();
     it->acked = std::clamp(ack, it->acked, it->seq);
@@ -89,6 +113,14 @@ QJsonObject WhatsAppSimulator::poll(const QString &pageId, qint64 ack)
     }
     it->events = pending;
     return {{u"events"_s, answer}};
+}
+
+Result<QJsonObject> WhatsAppSimulator::dropConnections()
+{
+    for (Page &page : m_pages)
+        page.dropped = true;
+    qCInfo(lcStub) << "Simulator: the pages' connections dropped";
+    return QJsonObject{{u"ok"_s, true}};
 }
 
 WhatsAppSimulator::Page *WhatsAppSimulator::pairedPage(const QJsonObject &request)

@@ -79,6 +79,9 @@ private Q_SLOTS:
             eval(u"window.__events.join()"_s).contains(u"conn.authenticated"_s), 10000);
         QCOMPARE(eval(u"WPP.conn.getMyUserId().toString()"_s), m_stub->simulator().businessWid());
         QTRY_VERIFY_WITH_TIMEOUT(deviceNames().contains(u"SAK Desktop Agent"_s), 10000);
+        // Nothing was held for the new device: its offline delivery ends right away.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            eval(u"String(WPP.whatsapp.BackendEventBus.isOfflineDeliveryEnd)"_s), u"true"_s, 10000);
     }
 
     // A customer writes from a LID chat (2026 message keys: no _serialized, toString() gives
@@ -194,6 +197,58 @@ private Q_SLOTS:
             u"ciphertext view_once_unavailable_fanout"_s);
     }
 
+    // A device whose connection dropped gets what WhatsApp held for it meanwhile as the offline
+    // burst: the delivery state is reset at the reconnect, the messages come as new ones in
+    // batches, each chat's in order, with progress (Cmd offline_progress_update_from_bridge)
+    // after each batch, and then BackendEventBus says that the offline delivery ended.
+    void heldMessagesArriveAsAnOfflineBurst()
+    {
+        // Nothing from the tests before is still on its way to the page.
+        QTRY_VERIFY_WITH_TIMEOUT(allDelivered(), 10000);
+        eval(uR"((() => {
+            window.__burst = {backend: [], progress: [], received: []};
+            const held = () => WPP.whatsapp.MsgStore.getModelsArray()
+                .filter((m) => /^3AWAJSB/.test(m.id.id)).length;
+            WPP.on('conn.backend_event', (name) => window.__burst.backend.push(
+                name + ' ' + WPP.whatsapp.BackendEventBus.isOfflineDeliveryEnd));
+            WPP.whatsapp.Cmd.on('offline_progress_update_from_bridge',
+                (percent) => window.__burst.progress.push([percent, held()]));
+            WPP.on('chat.new_message', (m) => {
+                if (/^3AWAJSB/.test(m.id.id)) window.__burst.received.push(String(m.id));
+            });
+        })(); 0)"_s);
+
+        QVERIFY(m_stub->simulator().dropConnections());
+        constexpr int kHeld = 120;           // batches of 50, 50 and 20
+        QHash<QString, QStringList> written; // chat -> keys, in order
+        for (int i = 0; i < kHeld; ++i) {
+            const QString chat = u"49170124000%1@c.us"_s.arg(i % 3);
+            const QString id = u"3AWAJSB%1"_s.arg(i, 3, 10, QChar(u'0'));
+            QVERIFY(m_stub->simulator().inject(
+                {{u"chatId"_s, chat}, {u"id"_s, id}, {u"body"_s, u"held %1"_s.arg(i)}}));
+            written[chat].append(u"false_%1_%2"_s.arg(chat, id));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(
+            eval(u"window.__burst.backend.join()"_s).contains(u"offline_delivery_end"_s), 15000);
+        QCOMPARE(eval(u"String(WPP.whatsapp.BackendEventBus.isOfflineDeliveryEnd)"_s), u"true"_s);
+
+        const QJsonObject burst =
+            QJsonDocument::fromJson(eval(u"JSON.stringify(window.__burst)"_s).toUtf8()).object();
+        QStringList backend;
+        for (const auto &name : burst[u"backend"_s].toArray())
+            backend.append(name.toString());
+        const qsizetype reset = backend.indexOf(u"offline_delivery_state_reset false"_s);
+        QVERIFY2(reset >= 0 && backend.indexOf(u"offline_delivery_end true"_s) > reset,
+                 qPrintable(backend.join(u", "_s)));
+        // [percent, how many of the held messages were in the page]: each batch whole at once.
+        QCOMPARE(burst[u"progress"_s].toArray(),
+                 (QJsonArray{QJsonArray{42, 50}, QJsonArray{83, 100}, QJsonArray{100, 120}}));
+        QHash<QString, QStringList> received;
+        for (const auto &key : burst[u"received"_s].toArray())
+            received[key.toString().section(u'_', 1, 1)].append(key.toString());
+        QCOMPARE(received, written);
+    }
+
     // With its settings, wa-js sends nothing to a third party: no analytics (though it logged
     // in and sent), no link-preview servers (though a message carried a link and asked for a
     // preview, which WhatsApp's own code built).
@@ -236,6 +291,13 @@ private:
                    std::any_of(ids.begin(), ids.end(),
                                [&](const QJsonValue &key) { return key.toString() == id; });
         });
+    }
+
+    bool allDelivered() const
+    {
+        const QJsonArray messages = m_stub->simulator().snapshot()[u"messages"_s].toArray();
+        return std::all_of(messages.begin(), messages.end(),
+                           [](const QJsonValue &m) { return m[u"delivered"_s].toBool(); });
     }
 
     QStringList deviceNames() const

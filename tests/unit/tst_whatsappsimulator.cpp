@@ -4,6 +4,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
 using sak::stub::WhatsAppSimulator;
@@ -53,8 +55,78 @@ private Q_SLOTS:
         const auto hello = sim.hello({{u"pageId"_s, u"p1"_s}, {u"token"_s, token}});
         QCOMPARE(hello[u"seq"_s].toInteger(), 0); // nothing acknowledged yet
         const QJsonArray events = sim.poll(u"p1"_s, seq)[u"events"_s].toArray();
-        QCOMPARE(events.size(), 1);
+        QCOMPARE(types(events), (QStringList{u"msg"_s, u"offline-end"_s}));
         QCOMPARE(events.at(0)[u"msg"_s][u"body"_s].toString(), u"hi"_s);
+    }
+
+    // What the network held for a device reaches it, when it says hello, as WhatsApp's offline
+    // burst: counted in the answer, each message's event marked, an end after the last. A page
+    // that comes back before it acknowledged all of it gets the rest as its burst (with one
+    // end); one with nothing held gets the end at once; later messages are live.
+    void heldMessagesAreAnOfflineBurst()
+    {
+        WhatsAppSimulator sim(u"15550100200"_s);
+        QVERIFY(sim.inject({{u"chatId"_s, u"491701234567@c.us"_s}, {u"body"_s, u"one"_s}}));
+        QVERIFY(sim.inject({{u"chatId"_s, u"491701234568@c.us"_s}, {u"body"_s, u"two"_s}}));
+        sim.hello({{u"pageId"_s, u"p1"_s}});
+        QVERIFY(sim.scan());
+        const QJsonArray paired = sim.poll(u"p1"_s, 0)[u"events"_s].toArray();
+        const QString token = paired.at(0)[u"token"_s].toString();
+        const QJsonObject page{{u"pageId"_s, u"p1"_s}, {u"token"_s, token}};
+        QCOMPARE(sim.hello(page)[u"offline"_s].toInteger(), 2);
+        QJsonArray events =
+            sim.poll(u"p1"_s, paired.at(0)[u"seq"_s].toInteger())[u"events"_s].toArray();
+        QCOMPARE(types(events), (QStringList{u"msg"_s, u"msg"_s, u"offline-end"_s}));
+        QCOMPARE(events.at(0)[u"msg"_s][u"body"_s].toString(), u"one"_s);
+        QCOMPARE(events.at(1)[u"msg"_s][u"body"_s].toString(), u"two"_s);
+        QVERIFY(events.at(0)[u"offline"_s].toBool() && events.at(1)[u"offline"_s].toBool());
+
+        // Back after taking only the first.
+        const qint64 first = events.at(0)[u"seq"_s].toInteger();
+        QVERIFY(!sim.poll(u"p1"_s, first)[u"events"_s].toArray().isEmpty());
+        QCOMPARE(sim.hello(page)[u"offline"_s].toInteger(), 1);
+        events = sim.poll(u"p1"_s, first)[u"events"_s].toArray();
+        QCOMPARE(types(events), (QStringList{u"msg"_s, u"offline-end"_s}));
+        QCOMPARE(events.at(0)[u"msg"_s][u"body"_s].toString(), u"two"_s);
+        QVERIFY(events.at(0)[u"offline"_s].toBool());
+        const qint64 last = events.last()[u"seq"_s].toInteger();
+        QVERIFY(sim.poll(u"p1"_s, last)[u"events"_s].toArray().isEmpty());
+        const QJsonArray messages = sim.snapshot()[u"messages"_s].toArray();
+        QVERIFY(std::all_of(messages.begin(), messages.end(),
+                            [](const QJsonValue &m) { return m[u"delivered"_s].toBool(); }));
+
+        QVERIFY(sim.inject({{u"chatId"_s, u"491701234567@c.us"_s}, {u"body"_s, u"three"_s}}));
+        events = sim.poll(u"p1"_s, last)[u"events"_s].toArray();
+        QCOMPARE(types(events), QStringList{u"msg"_s});
+        QVERIFY(!events.at(0).toObject().contains(u"offline"_s));
+
+        QCOMPARE(sim.hello(page)[u"offline"_s].toInteger(), 1); // not acknowledged yet
+        const qint64 all =
+            sim.poll(u"p1"_s, last)[u"events"_s].toArray().last()[u"seq"_s].toInteger();
+        QVERIFY(sim.poll(u"p1"_s, all)[u"events"_s].toArray().isEmpty());
+        QCOMPARE(sim.hello(page)[u"offline"_s].toInteger(), 0);
+        QCOMPARE(types(sim.poll(u"p1"_s, all)[u"events"_s].toArray()),
+                 QStringList{u"offline-end"_s});
+    }
+
+    // A dropped connection: the page is told to say hello again, and what came meanwhile is
+    // its offline burst.
+    void droppedConnectionsSayHelloAgain()
+    {
+        WhatsAppSimulator sim(u"15550100200"_s);
+        sim.hello({{u"pageId"_s, u"p1"_s}});
+        QVERIFY(sim.scan());
+        const QJsonArray paired = sim.poll(u"p1"_s, 0)[u"events"_s].toArray();
+        const qint64 seq = paired.at(0)[u"seq"_s].toInteger();
+        QVERIFY(sim.dropConnections());
+        QVERIFY(sim.inject({{u"chatId"_s, u"491701234567@c.us"_s}, {u"body"_s, u"hi"_s}}));
+        QCOMPARE(types(sim.poll(u"p1"_s, seq)[u"events"_s].toArray()), QStringList{u"reset"_s});
+        const auto hello =
+            sim.hello({{u"pageId"_s, u"p1"_s}, {u"token"_s, paired.at(0)[u"token"_s]}});
+        QCOMPARE(hello[u"offline"_s].toInteger(), 1);
+        const QJsonArray events = sim.poll(u"p1"_s, seq)[u"events"_s].toArray();
+        QCOMPARE(types(events), (QStringList{u"msg"_s, u"offline-end"_s}));
+        QVERIFY(events.at(0)[u"offline"_s].toBool());
     }
 
     // Events stay queued until the page acknowledges them: an answer lost on the way (the
@@ -92,7 +164,7 @@ private Q_SLOTS:
         const auto hello = after.hello({{u"pageId"_s, u"p9"_s}, {u"token"_s, token}});
         QVERIFY(hello[u"paired"_s].toBool());
         const QJsonArray events = after.poll(u"p9"_s, 0)[u"events"_s].toArray();
-        QCOMPARE(events.size(), 1);
+        QCOMPARE(types(events), (QStringList{u"msg"_s, u"offline-end"_s}));
         QCOMPARE(events.at(0)[u"msg"_s][u"body"_s].toString(), u"hi"_s);
     }
 
@@ -213,6 +285,15 @@ private Q_SLOTS:
                                     {u"body"_s, u"b"_s}});
         QVERIFY(!sent);
         QCOMPARE(sent.error().code, u"not-paired"_s);
+    }
+
+private:
+    static QStringList types(const QJsonArray &events)
+    {
+        QStringList out;
+        for (const auto &event : events)
+            out.append(event[u"type"_s].toString());
+        return out;
     }
 };
 

@@ -464,8 +464,19 @@
     exports.default = status;
   });
   define('WAWebBackendEventBus', [], (g, r, d, n, module, exports) => {
-    exports.BackendEventBus = new Events();
-    exports.BackendEvent = { MAIN_STREAM_MODE_READY: 'main_stream_mode_ready', LOGOUT: 'logout' };
+    // isOfflineDeliveryEnd: whether the messages held while the device was away have all been
+    // delivered since the last (re)connect.
+    class BackendEventBusClass extends Events {
+      constructor() {
+        super();
+        this.isOfflineDeliveryEnd = false;
+      }
+    }
+    exports.BackendEventBus = new BackendEventBusClass();
+    exports.BackendEvent = {
+      MAIN_STREAM_MODE_READY: 'main_stream_mode_ready', LOGOUT: 'logout',
+      OFFLINE_DELIVERY_END: 'offline_delivery_end', OFFLINE_DELIVERY_STATE_RESET: 'offline_delivery_state_reset',
+    };
   });
   define('WAWebLogoutReasonConstants', [], (g, r, d, n, module, exports) => {
     exports.LogoutReason = {

@@ -1,4 +1,4 @@
-// One file on purpose (about 460 lines): the page is one closure over its state (session,
+// One file on purpose (about 570 lines): the page is one closure over its state (session,
 // models, QR, polling), as the real page's app is; its parts are marked with ---- headings.
 // WhatsApp Web simulator, part 3: the page itself. It talks to the stub's /wa/api (the
 // simulated WhatsApp servers), drives the app's state through WhatsApp's modules (modules.js)
@@ -189,12 +189,28 @@
 
   // A customer's message reaches the page as its stanza handler hands it over: through the
   // message collection's processMultipleMessages (reactions through their own table).
-  const receive = (m, isNewMsg, placeholder) => {
+  const learnPn = (m) => {
     if (m.senderPn && /@lid$/.test(m.chatId)) n('WAWebApiContact').lidPnCache.setMapping(m.chatId, m.senderPn);
+  };
+  const receive = (m, isNewMsg, placeholder) => {
+    learnPn(m);
     if ((m.x || {}).type === 'reaction') return receiveReaction(m);
     const attributes = attributesOf(m, isNewMsg);
     if (placeholder) Object.assign(attributes, { type: 'ciphertext', subtype: placeholder, body: '' });
     return n('WAWebMsgCollection').MsgCollection.processMultipleMessages(wid(m.chatId), [attributes], { add: 'after' }, 'sim');
+  };
+  // The offline burst's messages are processed many at a time, each chat's together and in
+  // order, as new ones.
+  const receiveBatch = async (msgs) => {
+    const byChat = new Map();
+    for (const m of msgs) {
+      learnPn(m);
+      if (!byChat.has(m.chatId)) byChat.set(m.chatId, []);
+      byChat.get(m.chatId).push(attributesOf(m, true));
+    }
+    for (const [chatId, attributes] of byChat) {
+      await n('WAWebMsgCollection').MsgCollection.processMultipleMessages(wid(chatId), attributes, { add: 'after' }, 'sim');
+    }
   };
   const receiveReaction = (m) => {
     const chat = wid(m.chatId);
@@ -270,9 +286,33 @@
     session.clear().finally(() => location.assign(location.pathname + '?post_logout=1'));
   };
 
+  // ---- The offline burst: what the server held while this device was away ----
+  const OFFLINE_BATCH = 50;
+  const offline = { total: 0, done: 0 };
+  const offlineReset = () => {
+    const bus = n('WAWebBackendEventBus').BackendEventBus;
+    bus.isOfflineDeliveryEnd = false;
+    bus.trigger('offline_delivery_state_reset');
+  };
+  // The progress goes out as the share delivered, in percent.
+  const offlineProgress = (count) => {
+    offline.done += count;
+    Cmd.trigger('offline_progress_update_from_bridge', Math.min(100, Math.round((100 * offline.done) / Math.max(offline.total, offline.done))));
+  };
+  const offlineEnd = () => {
+    const bus = n('WAWebBackendEventBus').BackendEventBus;
+    bus.isOfflineDeliveryEnd = true;
+    bus.trigger('offline_delivery_end');
+  };
+  // Plain messages go in batches; placeholders, late decryptions and reactions one at a time.
+  const batched = (event) => event.type === 'msg' && event.offline && !event.placeholder && !event.ciphertextFirst &&
+    (event.msg.x || {}).type !== 'reaction';
+
   // ---- Talking to the simulated WhatsApp servers ----
   const hello = async () => {
     setMode('OPENING', undefined, 'OPENING');
+    // A (re)connect starts a new offline delivery.
+    offlineReset();
     const device = n('WAWebBrowserInfo').default.info();
     const answer = await api('hello', { token: await session.load(), deviceName: String(device.os || '') });
     account.setMe(answer.me, answer.meLid);
@@ -286,6 +326,8 @@
       return;
     }
     clearTimeout(qrTimer);
+    offline.total = answer.offline || 0;
+    offline.done = 0;
     Conn.set({ ref: null, connected: true });
     account.setLoggedIn(true);
     setMode('CONNECTED', 'SYNCING', 'SYNCING');
@@ -320,6 +362,10 @@
         } else {
           receive(event.msg, true);
         }
+        if (event.offline) offlineProgress(1);
+        break;
+      case 'offline-end':
+        offlineEnd();
         break;
       case 'call': {
         // The native stack reports a ringing call: a new model, made the active call.
@@ -403,22 +449,47 @@
     channel.port2.postMessage(null);
   });
 
+  // The server's events in order; the offline burst's messages a batch at a time, each batch
+  // acknowledged once it is in.
+  const deliver = async (events) => {
+    let batch = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const taken = batch;
+      batch = [];
+      await receiveBatch(taken.map((event) => event.msg));
+      lastSeq = taken[taken.length - 1].seq;
+      offlineProgress(taken.length);
+      render();
+      await nextTask();
+    };
+    for (const event of events) {
+      if (event.seq !== undefined && event.seq <= lastSeq) continue; // seen already; its acknowledgement was lost
+      if (batched(event)) {
+        batch.push(event);
+        if (batch.length >= OFFLINE_BATCH) await flush();
+        continue;
+      }
+      await flush();
+      if (event.seq !== undefined) lastSeq = event.seq;
+      handle(event);
+      await nextTask();
+    }
+    await flush();
+  };
+
   let failing = false;
   const poll = async () => {
     try {
       // Acknowledges what was processed: the server keeps every event until then.
       const answer = await api('poll?pageId=' + pageId + '&ack=' + lastSeq);
       if (failing) {
+        // Back after a lost connection: hello first, whose offline burst brings these events
+        // again (the next poll), as WhatsApp delivers what it held after the login.
         failing = false;
         await hello();
-      }
-      for (const event of answer.events) {
-        if (event.seq !== undefined) {
-          if (event.seq <= lastSeq) continue; // seen already; its acknowledgement was lost
-          lastSeq = event.seq;
-        }
-        handle(event);
-        await nextTask();
+      } else {
+        await deliver(answer.events);
       }
       if (Socket.state === 'CONNECTED') waitingForConnection.splice(0).forEach((retry) => retry());
     } catch (e) {
