@@ -378,6 +378,9 @@ void WebBridge::handleEvent(const QByteArray &json)
             } else if constexpr (std::is_same_v<T, bridge::AckEvent>) {
                 Q_EMIT ackChanged(event.messageId, event.ack);
             } else if constexpr (std::is_same_v<T, bridge::SendResultEvent>) {
+                if (event.ok && m_pendingSends.contains(event.requestId) &&
+                    event.recipient != Recipient{})
+                    Q_EMIT recipientKnown(event.requestId, event.recipient);
                 finishSend(event.requestId, event.ok, event.error, event.final);
             } else if constexpr (std::is_same_v<T, bridge::CaughtUpEvent>) {
                 Q_EMIT caughtUp();

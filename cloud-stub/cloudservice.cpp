@@ -48,10 +48,13 @@ CloudService::Answer CloudService::handleInbound(const DeviceRegistry::Device &d
     cloud::InboundResponse response{r.message.id, {}};
     // A message written long before the agent could relay it (the shop PC was off) gets no
     // automatic answer: an answer hours late would read as a machine's. The shop follows up.
-    const QString text = r.late ? QString()
-                         : r.message.type == u"chat"_s && !r.message.body.trimmed().isEmpty()
-                             ? m_engine.replyTo(r.message.body, r.message.senderName)
-                             : m_engine.acknowledge(r.message);
+    const bool isText = r.message.type == u"chat"_s && !r.message.body.trimmed().isEmpty();
+    // A booking is answered with a poll of the times; its vote comes back as a poll_vote.
+    const auto poll = !r.late && isText ? m_engine.pollFor(r.message.body) : std::nullopt;
+    const QString text = r.late   ? QString()
+                         : poll   ? poll->question
+                         : isText ? m_engine.replyTo(r.message.body, r.message.senderName)
+                                  : m_engine.acknowledge(r.message);
     if (r.late)
         qCInfo(lcStub).noquote() << "Inbound" << r.message.id << "is late: no automatic answer";
     if (!text.isEmpty()) {
@@ -59,7 +62,10 @@ CloudService::Answer CloudService::handleInbound(const DeviceRegistry::Device &d
         const QByteArray digest =
             QCryptographicHash::hash((key + u"\n0"_s).toUtf8(), QCryptographicHash::Sha256);
         const QString clientId = u"r-"_s + QString::fromLatin1(digest.toHex().left(24));
-        response.replies.append(cloud::Reply{clientId, r.message.chatId, text});
+        cloud::Reply reply{clientId, r.message.chatId, text};
+        if (poll)
+            reply.poll = poll->poll;
+        response.replies.append(reply);
     }
     QByteArray answer = cloud::encode(response);
     m_answers.insert(key, answer);

@@ -146,8 +146,11 @@ void JobHub::pushPending(const QString &token)
 }
 
 Result<int> JobHub::broadcast(const QString &tenantId, const QStringList &chats,
-                              const QString &textTemplate)
+                              const QString &textTemplate, const Poll &poll)
 {
+    if (const QString problem = poll.isEmpty() ? QString() : pollProblem(textTemplate, poll);
+        !problem.isEmpty())
+        return Error{u"invalid-request"_s, problem};
     static const QRegularExpression phone(u"^[0-9]{6,15}@c\\.us$"_s);
     if (chats.isEmpty() || chats.size() > 1000 || textTemplate.trimmed().isEmpty() ||
         textTemplate.size() > 4096)
@@ -184,6 +187,7 @@ Result<int> JobHub::broadcast(const QString &tenantId, const QStringList &chats,
                                0,
                                0,
                                0};
+        job.poll = poll;
         m_jobs.append(Job{target, job, false});
         ++created;
     }

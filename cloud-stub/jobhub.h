@@ -25,9 +25,10 @@ public:
     void accept(std::unique_ptr<QWebSocket> socket);
 
     // A broadcast: one job per chat, to the tenant's agents; {name} in the template is replaced
-    // by the chat's number. Answers the number of jobs, or an error for bad input.
+    // by the chat's number. With a poll, the template is its question. Answers the number of
+    // jobs, or an error for bad input.
     Result<int> broadcast(const QString &tenantId, const QStringList &chats,
-                          const QString &textTemplate);
+                          const QString &textTemplate, const Poll &poll = {});
 
     // The long-poll fallback: a poll brings the device's acknowledgements, and is answered
     // with its unacknowledged jobs, signed as on the socket.

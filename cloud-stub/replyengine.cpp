@@ -97,6 +97,28 @@ Result<ReplyEngine> ReplyEngine::fromJson(const QByteArray &bytes)
                                QString::fromStdString(it.value().get<std::string>()));
     }
 
+    // Optional: a shop that takes bookings offers its times as a poll.
+    if (const auto booking = root.find("booking"); booking != root.end()) {
+        auto patterns = patternsOf(*booking, "keywords");
+        const auto question = json::string(*booking, "question", 4000);
+        const auto options = booking->is_object() ? booking->find("options") : booking->end();
+        const auto multiple = json::optionalBoolean(*booking, "multipleChoice");
+        if (!patterns || !question || options == booking->end() || !options->is_array() ||
+            !multiple)
+            return rulesError(u"'booking' needs 'keywords', 'question', 'options' (strings) and "
+                              u"may have 'multipleChoice'"_s);
+        Poll poll{{}, *multiple};
+        for (const Json &option : *options) {
+            if (!option.is_string())
+                return rulesError(u"every option of 'booking' must be a string"_s);
+            poll.options.append(QString::fromStdString(option.get<std::string>()));
+        }
+        if (const QString problem = pollProblem(*question, poll); !problem.isEmpty())
+            return rulesError(u"'booking' is not a poll WhatsApp takes: %1"_s.arg(problem));
+        engine.m_bookingPatterns = *patterns;
+        engine.m_booking = PollReply{*question, poll};
+    }
+
     const auto catalog = root.find("catalog");
     if (catalog == root.end() || !catalog->is_array())
         return rulesError(u"'catalog' must be a list"_s);
@@ -159,6 +181,13 @@ QString ReplyEngine::replyTo(const QString &text, const QString &senderName) con
         return QString(m_greeting.reply).replace(u"{name}"_s, name).replace(u"{shop}"_s, m_shop);
     }
     return QString(m_fallback).replace(u"{shop}"_s, m_shop);
+}
+
+std::optional<ReplyEngine::PollReply> ReplyEngine::pollFor(const QString &text) const
+{
+    if (m_bookingPatterns.isEmpty() || !matches(m_bookingPatterns, text))
+        return std::nullopt;
+    return m_booking;
 }
 
 QString ReplyEngine::acknowledge(const InboundMessage &m) const

@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 #include <QString>
 
+#include <optional>
+
 namespace sak::stub {
 
 // The stub's stand-in for the cloud's AI: deterministic answers from a rules file (greeting,
@@ -22,6 +24,14 @@ public:
 
     // The reply to a customer's text; senderName personalises the greeting.
     QString replyTo(const QString &text, const QString &senderName) const;
+    // A question the shop answers with a poll (a booking: "which time suits you?"), if the
+    // text asks one; the rules' "booking" section says which, with what options.
+    struct PollReply
+    {
+        QString question;
+        Poll poll;
+    };
+    std::optional<PollReply> pollFor(const QString &text) const;
     // The answer to something that is not text (a photo, a voice note, a location, ...):
     // empty for reactions, edits and revokes, which get none.
     QString acknowledge(const InboundMessage &message) const;
@@ -53,6 +63,8 @@ private:
     QString m_priceReply;             // "{item} costs {price}."
     QList<Item> m_catalog;
     QString m_fallback;
+    QList<QRegularExpression> m_bookingPatterns; // none: the rules have no "booking"
+    PollReply m_booking;
 };
 
 } // namespace sak::stub

@@ -128,8 +128,17 @@ void StubServer::addControlRoutes()
             QStringList chats;
             for (const auto &chat : body->value(u"chats"_s).toArray())
                 chats.append(chat.toString());
+            // Optional: "poll": {"options": [...], "multipleChoice": false}.
+            Poll poll;
+            const QJsonObject pollObject = body->value(u"poll"_s).toObject();
+            for (const auto &option : pollObject.value(u"options"_s).toArray())
+                poll.options.append(option.toString());
+            poll.multipleChoice = pollObject.value(u"multipleChoice"_s).toBool();
+            if (body->contains(u"poll"_s) && poll.options.isEmpty())
+                return errorResponse(
+                    {u"invalid-request"_s, u"poll needs options (2 to 12 texts)."_s}, 400);
             const auto created = m_jobs->broadcast(body->value(u"tenantId"_s).toString(), chats,
-                                                   body->value(u"template"_s).toString());
+                                                   body->value(u"template"_s).toString(), poll);
             return created ? jsonResponse(QJsonObject{{u"jobs"_s, created.value()}})
                            : errorResponse(created.error(), 400);
         });
@@ -208,6 +217,7 @@ void StubServer::addControlRoutes()
                                    {u"chatId"_s, r.message.chatId},
                                    {u"type"_s, r.message.type},
                                    {u"body"_s, r.message.body},
+                                   {u"quotedId"_s, r.message.quotedId},
                                    {u"senderName"_s, r.message.senderName},
                                    {u"t"_s, r.message.timestamp},
                                    // One customer, whichever chat they wrote in: the number
@@ -229,6 +239,9 @@ void StubServer::addControlRoutes()
                                    {u"clientId"_s, s.clientId},
                                    {u"waMessageId"_s, s.waMessageId},
                                    {u"chatId"_s, s.chatId},
+                                   {u"waChatId"_s, s.recipient.chatId},
+                                   {u"phone"_s, s.recipient.phone},
+                                   {u"lid"_s, s.recipient.lid},
                                    {u"state"_s, s.state},
                                    {u"detail"_s, s.detail}});
         }

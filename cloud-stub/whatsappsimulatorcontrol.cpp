@@ -246,6 +246,9 @@ Result<QJsonObject> WhatsAppSimulator::vote(const QJsonObject &request)
                 u"options are the indexes of the options chosen (0 to %1)."_s.arg(count - 1));
         selected.append(option.toInt());
     }
+    // A single-choice poll takes one option (the phone's screen allows no more).
+    if (poll.extra.value(u"selectable"_s).toInt() == 1 && selected.size() > 1)
+        return invalid(u"This poll takes a single option."_s);
     const QString voteId = u"3A"_s + randomHex(4);
     toPairedPages(QJsonObject{{u"type"_s, u"vote"_s},
                               {u"id"_s, voteId},

@@ -5,6 +5,7 @@
 
 #include "agent/base/logging.h"
 
+#include <algorithm>
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -145,10 +146,23 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
     const QString body = request.value(u"body"_s).toString();
     const QString type = request.value(u"type"_s).toString(u"chat"_s);
     const QString directPath = request.value(u"directPath"_s).toString();
-    if (id.isEmpty() || !to.contains(u'@') || (body.isEmpty() && type == u"chat"_s))
+    const bool poll = type == u"poll_creation"_s;
+    if (id.isEmpty() || !to.contains(u'@') || (body.isEmpty() && (type == u"chat"_s || poll)))
         return invalid(u"id, to and body are required."_s);
-    if (type != u"chat"_s && !m_uploads.contains(directPath))
+    if (type != u"chat"_s && !poll && !m_uploads.contains(directPath))
         return invalid(u"A %1 needs the directPath of an upload."_s.arg(type));
+    // WhatsApp's servers take a poll of 2 to 12 distinct options.
+    QJsonArray pollOptions;
+    for (const auto option : request.value(u"pollOptions"_s).toArray()) {
+        const QString name = option.toString();
+        if (name.trimmed().isEmpty() ||
+            std::any_of(pollOptions.begin(), pollOptions.end(),
+                        [&](const QJsonValue &o) { return o[u"name"_s].toString() == name; }))
+            return invalid(u"A poll's options are distinct texts."_s);
+        pollOptions.append(QJsonObject{{u"localId"_s, pollOptions.size()}, {u"name"_s, name}});
+    }
+    if (poll && (pollOptions.size() < 2 || pollOptions.size() > 12))
+        return invalid(u"A poll has 2 to 12 options."_s);
 
     if (const auto known = m_byId.constFind(id); known != m_byId.cend()) {
         // The page uploading again a message the network may not have received (its connection
@@ -164,7 +178,11 @@ Result<QJsonObject> WhatsAppSimulator::send(const QJsonObject &request)
     if (type != u"chat"_s || request.contains(u"quotedStanzaID"_s)) {
         m.extra =
             QJsonObject{{u"type"_s, type}, {u"quotedId"_s, request.value(u"quotedStanzaID"_s)}};
-        if (type != u"chat"_s) {
+        if (poll) {
+            m.extra.insert(u"pollName"_s, body);
+            m.extra.insert(u"pollOptions"_s, pollOptions);
+            m.extra.insert(u"selectable"_s, request.value(u"selectable"_s).toInt());
+        } else if (type != u"chat"_s) {
             m.media = m_uploads.take(directPath);
             m.extra.insert(u"mimetype"_s, request.value(u"mimetype"_s));
             m.extra.insert(u"filename"_s, request.value(u"filename"_s));

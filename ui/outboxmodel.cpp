@@ -190,12 +190,19 @@ QString ownDirection(const QString &text)
 
 } // namespace
 
-QString OutboxModel::chatText(const QString &chatId)
+QString OutboxModel::chatText(const OutboxItem &item)
 {
-    if (chatId.endsWith(u"@c.us"_s))
-        return leftToRight(u"+"_s + chatId.chopped(5));
+    // A person by the number the owner knows them by; a LID only when WhatsApp never told
+    // the number behind it.
+    const QString &chatId = item.text.chatId;
     if (chatId.endsWith(u"@g.us"_s))
         return tr("Group %1").arg(chatId.chopped(5));
+    if (!item.recipient.phone.isEmpty())
+        return leftToRight(item.recipient.phone);
+    if (chatId.endsWith(u"@c.us"_s))
+        return leftToRight(u"+"_s + chatId.chopped(5));
+    if (!item.recipient.lid.isEmpty())
+        return tr("%1 (number not known)").arg(item.recipient.lid);
     return chatId;
 }
 
@@ -210,10 +217,21 @@ QVariant OutboxModel::data(const QModelIndex &index, int role) const
         case State:
             return stateText(item.state);
         case Chat:
-            return chatText(item.text.chatId);
+            if (role == Qt::ToolTipRole) {
+                QStringList lines{tr("Chat %1").arg(
+                    item.recipient.chatId.isEmpty() ? item.text.chatId : item.recipient.chatId)};
+                if (!item.recipient.phone.isEmpty())
+                    lines.append(tr("Number %1").arg(item.recipient.phone));
+                if (!item.recipient.lid.isEmpty())
+                    lines.append(tr("LID %1").arg(item.recipient.lid));
+                return lines.join(u'\n');
+            }
+            return chatText(item);
         case Message: {
             QString text = item.text.body.section(u'\n', 0, 0);
-            if (!item.text.mimetype.isEmpty())
+            if (!item.text.poll.isEmpty())
+                text = tr("[poll: %1]").arg(item.text.poll.options.join(u" / "_s)) + u' ' + text;
+            else if (!item.text.mimetype.isEmpty())
                 text = (item.text.mimetype.startsWith(u"image/"_s)
                             ? tr("[image]")
                             : tr("[document %1]").arg(item.text.filename)) +

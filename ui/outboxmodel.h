@@ -41,7 +41,7 @@ public:
     QString loadError() const { return m_error; }
 
     static QString stateText(const QString &state);
-    static QString chatText(const QString &chatId);
+    static QString chatText(const OutboxItem &item);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

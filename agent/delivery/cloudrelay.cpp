@@ -117,7 +117,7 @@ void CloudRelay::relay(const JournalEntry &entry)
                 QList<OutboxItem> items;
                 QStringList replyIds;
                 for (const cloud::Reply &reply : result.value().replies) {
-                    items.append(intake::fromReply(reply, message.id));
+                    items.append(intake::fromReply(reply, message));
                     replyIds.append(reply.clientId);
                 }
                 if (auto saved = ledger.store()->inboundRelayed(message.id, items, now); !saved) {

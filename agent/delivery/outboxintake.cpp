@@ -12,24 +12,33 @@ OutboundText textOf(const CloudMessage &message)
 {
     return OutboundText{message.clientId,       message.chatId,   message.text,
                         newWhatsAppMessageId(), message.quotedId, message.mimetype,
-                        message.filename,       message.media};
+                        message.filename,       message.media,    message.poll};
 }
 } // namespace
 
-OutboxItem fromReply(const cloud::Reply &reply, const QString &inReplyTo)
+OutboxItem fromReply(const cloud::Reply &reply, const InboundMessage &message)
 {
     OutboxItem item;
     item.text = textOf(reply);
     item.kind = outbox::kReply;
     item.priority = kReplyPriority;
-    item.inReplyTo = inReplyTo;
+    item.inReplyTo = message.id;
+    // The customer's number and LID, as their message told them (in a group they are the
+    // member's, not the chat's).
+    if (reply.chatId == message.chatId && message.author.isEmpty())
+        item.recipient = Recipient{{}, message.phone, message.lid};
+    const Recipient own = recipientOf(reply.chatId);
+    if (item.recipient.phone.isEmpty())
+        item.recipient.phone = own.phone;
+    if (item.recipient.lid.isEmpty())
+        item.recipient.lid = own.lid;
     return item;
 }
 
 OutboxItem fromCall(const InboundMessage &call, const QString &text)
 {
     return fromReply(cloud::Reply{QStringLiteral("call-reply-") + call.id, call.chatId, text},
-                     call.id);
+                     call);
 }
 
 OutboxItem fromJob(const cloud::OutboundJob &job)
@@ -40,6 +49,7 @@ OutboxItem fromJob(const cloud::OutboundJob &job)
     item.priority = std::min(job.priority, kReplyPriority - 1);
     item.notBefore = job.notBefore * 1000;
     item.expiresAt = job.expiresAt * 1000;
+    item.recipient = recipientOf(job.chatId);
     return item;
 }
 

@@ -9,8 +9,9 @@ namespace sak::intake {
 // WhatsApp id the page will use is chosen now, before anything is stored, so that a send
 // interrupted by a crash is found in the page under that id instead of being sent twice.
 
-// [3 replies] An answer to a customer who wrote: before any broadcast.
-OutboxItem fromReply(const cloud::Reply &reply, const QString &inReplyTo);
+// [3 replies] An answer to a customer who wrote: before any broadcast; it goes to the number
+// and LID the message came with.
+OutboxItem fromReply(const cloud::Reply &reply, const InboundMessage &message);
 // [3 job] Work the cloud pushed (broadcasts, follow-ups): below every reply, whatever priority
 // the cloud gave it; its times are the cloud's unix seconds.
 OutboxItem fromJob(const cloud::OutboundJob &job);

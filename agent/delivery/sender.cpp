@@ -38,6 +38,12 @@ Sender::Sender(WhatsAppSession *session, DeliveryLedger *ledger, QObject *parent
         finishDrainIfIdle();
     });
     connect(m_session, &WhatsAppSession::sendFinished, this, &Sender::onSendFinished);
+    connect(m_session, &WhatsAppSession::recipientKnown, this,
+            [this](const QString &waMessageId, const Recipient &recipient) {
+                if (auto saved = m_ledger->store()->setOutboundRecipient(waMessageId, recipient);
+                    !saved)
+                    m_ledger->storeFailed("noting who a message went to", saved.error());
+            });
 }
 
 void Sender::start()

@@ -52,6 +52,7 @@ void StatusReporter::pump()
         report.state = record.state;
         report.detail = record.detail;
         report.timestamp = record.timestamp;
+        report.recipient = record.recipient;
         reports.append(std::move(report));
         if (reports.size() >= cloud::kMaxStatusBatch)
             break;

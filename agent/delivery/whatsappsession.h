@@ -52,6 +52,9 @@ Q_SIGNALS:
     // `final`: retrying cannot help (the number is not on WhatsApp); the item fails at once.
     void sendFinished(const QString &waMessageId, bool ok, const QString &error,
                       bool final = false);
+    // Who a sent message went to, as WhatsApp told the page (the LID chat a number is written
+    // to, the number behind a LID); before its sendFinished().
+    void recipientKnown(const QString &waMessageId, const sak::Recipient &recipient);
     void ackChanged(const QString &waMessageId, int ack);
     // The bridge cannot work with the page: what is wrong, in a sentence.
     void healthProblem(const QString &description);

@@ -51,10 +51,8 @@ Result<Event> parseMessage(const json::Json &root)
     const auto size = json::optionalInteger(m, "size");
     const auto data = json::optionalBase64(m, "data", kMaxMediaBytes);
     const auto mediaError = json::optionalString(m, "mediaError", 1024);
-    const auto phone = json::optionalString(m, "phone", 16);
-    const auto lid = json::optionalString(m, "lid", kMaxIdLength);
-    if (!phone || !lid || (!phone->isEmpty() && !isInternationalNumber(*phone)) ||
-        (!lid->isEmpty() && !lid->endsWith(u"@lid"_s)))
+    const auto who = json::person(m);
+    if (!who)
         return bad(u"phone (E.164) or LID (…@lid) malformed"_s);
     const auto lat = json::optionalNumber(m, "lat");
     const auto lng = json::optionalNumber(m, "lng");
@@ -73,8 +71,8 @@ Result<Event> parseMessage(const json::Json &root)
     message.mediaError = *mediaError;
     message.latitude = *lat;
     message.longitude = *lng;
-    message.phone = *phone;
-    message.lid = *lid;
+    message.phone = who->phone;
+    message.lid = who->lid;
     return Event{event};
 }
 
@@ -136,9 +134,13 @@ Result<Event> parseEvent(const QByteArray &bytes)
         const auto ok = json::boolean(root, "ok");
         const auto error = json::optionalString(root, "error", 1024);
         const auto final = json::optionalBoolean(root, "final");
-        if (!requestId || !id || !ok || !error || !final)
+        // Where it went: the chat WhatsApp used and who is behind it, as far as it knows.
+        const auto chat = json::optionalString(root, "chat", kMaxIdLength);
+        auto who = json::person(root);
+        if (!requestId || !id || !ok || !error || !final || !chat || !who)
             return bad(u"send result malformed"_s);
-        return Event{SendResultEvent{*requestId, *id, *ok, *error, *final}};
+        who->chatId = *chat;
+        return Event{SendResultEvent{*requestId, *id, *ok, *error, *final, *who}};
     }
     if (*kind == u"ready"_s) {
         const auto version = json::string(root, "version", 64);
@@ -197,6 +199,8 @@ QByteArray sendTextCommand(const QString &requestId, const OutboundText &text)
         command["filename"] = json::str(text.filename);
         command["data"] = json::base64(text.media);
     }
+    if (!text.poll.isEmpty())
+        command["poll"] = json::pollJson(text.poll);
     return QByteArray::fromStdString(command.dump());
 }
 

@@ -50,6 +50,7 @@ struct SendResultEvent
     bool ok = false;
     QString error;
     bool final = false; // retrying cannot help: the number is not on WhatsApp
+    Recipient recipient{};
 };
 struct HealthEvent
 {

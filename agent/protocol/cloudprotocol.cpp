@@ -53,11 +53,19 @@ Result<AccountRequest> accountRequest(const QByteArray &bytes)
 // One state change's own members, shared by the single report and the batch.
 Json statusFields(const StatusReport &report)
 {
-    return {
+    Json fields = {
         {"clientId", json::str(report.clientId)}, {"waMessageId", json::str(report.waMessageId)},
         {"chatId", json::str(report.chatId)},     {"state", json::str(report.state)},
         {"detail", json::str(report.detail)},     {"t", report.timestamp},
     };
+    const Recipient &r = report.recipient;
+    if (!r.chatId.isEmpty())
+        fields["waChatId"] = json::str(r.chatId);
+    if (!r.phone.isEmpty())
+        fields["phone"] = json::str(r.phone);
+    if (!r.lid.isEmpty())
+        fields["lid"] = json::str(r.lid);
+    return fields;
 }
 
 Result<StatusReport> statusChange(const Json &r)
@@ -76,7 +84,13 @@ Result<StatusReport> statusChange(const Json &r)
                                     u"cancelled"_s, u"unknown"_s};
     if (!states.contains(*state))
         return invalid(u"state must be one of %1."_s.arg(states.join(u", "_s)));
-    return StatusReport{{}, {}, *clientId, *waId, *chatId, *state, *detail, *t};
+    const auto waChat = json::optionalString(r, "waChatId", bridge::kMaxIdLength);
+    auto who = json::person(r);
+    if (!waChat || !who)
+        return invalid(u"waChatId must be a chat id, phone an E.164 number (+491701234567) and "
+                       u"lid a LID (…@lid)."_s);
+    who->chatId = *waChat;
+    return StatusReport{{}, {}, *clientId, *waId, *chatId, *state, *detail, *t, *who};
 }
 
 } // namespace
@@ -227,7 +241,7 @@ QByteArray encode(const InboundResponse &response)
         Json reply = {{"clientId", json::str(r.clientId)},
                       {"chatId", json::str(r.chatId)},
                       {"text", json::str(r.text)}};
-        putAttachment(reply, r.quotedId, r.mimetype, r.filename, r.media);
+        putAttachment(reply, {r.quotedId, r.mimetype, r.filename, r.media, r.poll});
         replies.push_back(std::move(reply));
     }
     const Json body = {{"v", kProtocolVersion},
@@ -292,14 +306,12 @@ Result<InboundRequest> decodeInboundRequest(const QByteArray &bytes)
     if (!quoted)
         return invalid(u"message.quotedId must be text."_s);
     message.quotedId = *quoted;
-    const auto phone = json::optionalString(m, "phone", 16);
-    const auto lid = json::optionalString(m, "lid", bridge::kMaxIdLength);
-    if (!phone || !lid || (!phone->isEmpty() && !isInternationalNumber(*phone)) ||
-        (!lid->isEmpty() && !lid->endsWith(u"@lid"_s)))
+    const auto who = json::person(m);
+    if (!who)
         return invalid(u"message.phone must be an E.164 number (+491701234567) and message.lid a "
                        u"LID (…@lid)."_s);
-    message.phone = *phone;
-    message.lid = *lid;
+    message.phone = who->phone;
+    message.lid = who->lid;
     if (const auto media = m.find("media"); media != m.end()) {
         const auto mimetype = json::optionalString(*media, "mimetype", 256);
         const auto filename = json::optionalString(*media, "filename", 1024);
@@ -354,9 +366,12 @@ Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)
             !extra || (text->isEmpty() && extra->media.isEmpty()))
             return Error{
                 u"bad-response"_s,
-                u"A reply from the cloud lacks clientId, chatId, or text or media (mimetype, filename, data)."_s};
+                u"A reply from the cloud lacks clientId, chatId, or text or media (mimetype, filename, data), or its poll is not {options: [text], multipleChoice: boolean}."_s};
+        if (const QString problem = attachmentProblem(*text, *extra); !problem.isEmpty())
+            return Error{u"bad-response"_s,
+                         u"Reply %1 from the cloud cannot be sent: %2"_s.arg(*clientId, problem)};
         response.replies.append(Reply{*clientId, *chatId, *text, extra->quotedId, extra->mimetype,
-                                      extra->filename, extra->media});
+                                      extra->filename, extra->media, extra->poll});
     }
     return response;
 }

@@ -35,6 +35,7 @@ struct Reply
     QString mimetype{};
     QString filename{};
     QByteArray media{};
+    Poll poll{}; // a poll instead of a text: `text` is its question
 
     bool operator==(const Reply &) const = default;
 };
@@ -56,6 +57,9 @@ struct StatusReport
     QString state; // see docs/protocol.md: queued ... unknown
     QString detail;
     qint64 timestamp{};
+    // Who it went to, as far as WhatsApp told: the chat it was sent in (a number's LID chat),
+    // the number and the LID; each empty while not known.
+    Recipient recipient{};
 };
 
 // Several state changes in one request: the agent's usual way to report, because a busy shop
@@ -101,11 +105,13 @@ struct OutboundJob
     int priority = 0;     // higher goes first; replies to a waiting customer are above broadcasts
     qint64 notBefore = 0; // unix seconds; 0: at once
     qint64 expiresAt = 0; // unix seconds; 0: never
-    // Optional, as in a reply: a quoted message, an image or document (text is its caption).
+    // Optional, as in a reply: a quoted message, an image or document (text is its caption),
+    // or a poll (text is its question).
     QString quotedId{};
     QString mimetype{};
     QString filename{};
     QByteArray media{};
+    Poll poll{};
 };
 
 // Frames of the job channel. Every frame from the server is signed like a request

@@ -16,11 +16,12 @@ using namespace detail;
 QByteArray encode(const OutboundJob &job)
 {
     const bool image = job.mimetype.startsWith(u"image/"_s);
-    Json content = {{"type", job.media.isEmpty() ? "text"
-                             : image             ? "image"
-                                                 : "document"},
+    Json content = {{"type", !job.poll.isEmpty()   ? "poll"
+                             : job.media.isEmpty() ? "text"
+                             : image               ? "image"
+                                                   : "document"},
                     {"text", json::str(job.text)}};
-    putAttachment(content, job.quotedId, job.mimetype, job.filename, job.media);
+    putAttachment(content, {job.quotedId, job.mimetype, job.filename, job.media, job.poll});
     const Json body = {{"clientId", json::str(job.clientId)}, {"chatId", json::str(job.chatId)},
                        {"content", std::move(content)},       {"priority", job.priority},
                        {"notBefore", job.notBefore},          {"expiresAt", job.expiresAt}};
@@ -46,13 +47,19 @@ Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes)
     const auto type = json::string(*content, "type", 16);
     const auto text = json::optionalString(*content, "text", bridge::kMaxBodyLength);
     const auto extra = attachment(*content);
-    if (!type || !QStringList{u"text"_s, u"image"_s, u"document"_s}.contains(*type))
-        return invalid(u"content.type must be text, image or document (it is '%1')."_s.arg(
+    if (!type || !QStringList{u"text"_s, u"image"_s, u"document"_s, u"poll"_s}.contains(*type))
+        return invalid(u"content.type must be text, image, document or poll (it is '%1')."_s.arg(
             type.value_or(QString())));
     if (!text || !extra)
         return invalid(
-            u"content needs text (at most 65536 characters) and, for an image or document, mimetype, filename and data (base64)."_s);
-    if ((*type == u"text"_s) != extra->media.isEmpty() || (*type == u"text"_s && text->isEmpty()))
+            u"content needs text (at most 65536 characters) and, for an image or document, mimetype, filename and data (base64); for a poll, poll: {options: [text], multipleChoice: boolean}."_s);
+    const bool poll = *type == u"poll"_s;
+    if (poll != extra->pollGiven)
+        return invalid(u"A poll job needs content.poll, and only a poll job has one."_s);
+    if (const QString problem = attachmentProblem(*text, *extra); !problem.isEmpty())
+        return invalid(problem);
+    if (!poll &&
+        ((*type == u"text"_s) != extra->media.isEmpty() || (*type == u"text"_s && text->isEmpty())))
         return invalid(
             u"A text job needs content.text; an image or document job needs its data."_s);
     OutboundJob job{*clientId,  *chatId,   *text, int(std::clamp<qint64>(*priority, -1000, 1000)),
@@ -61,6 +68,7 @@ Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes)
     job.mimetype = extra->mimetype;
     job.filename = extra->filename;
     job.media = extra->media;
+    job.poll = extra->poll;
     return job;
 }
 

@@ -24,19 +24,19 @@ Result<Json> parseObject(const QByteArray &bytes)
     return root;
 }
 
-void putAttachment(Json &object, const QString &quotedId, const QString &mimetype,
-                   const QString &filename, const QByteArray &media)
+void putAttachment(Json &object, const Attachment &a)
 {
-    if (!quotedId.isEmpty())
-        object["quotedId"] = json::str(quotedId);
-    if (!media.isEmpty()) {
-        object["mimetype"] = json::str(mimetype);
-        object["filename"] = json::str(filename);
-        object["data"] = json::base64(media);
+    if (!a.quotedId.isEmpty())
+        object["quotedId"] = json::str(a.quotedId);
+    if (!a.media.isEmpty()) {
+        object["mimetype"] = json::str(a.mimetype);
+        object["filename"] = json::str(a.filename);
+        object["data"] = json::base64(a.media);
     }
+    if (!a.poll.isEmpty())
+        object["poll"] = json::pollJson(a.poll);
 }
 
-// quotedId, and an image or document as mimetype + filename + data (base64); all optional.
 std::optional<Attachment> attachment(const Json &object)
 {
     const auto quoted = json::optionalString(object, "quotedId", bridge::kMaxIdLength);
@@ -45,7 +45,33 @@ std::optional<Attachment> attachment(const Json &object)
     const auto data = json::optionalBase64(object, "data", bridge::kMaxMediaBytes);
     if (!quoted || !mimetype || !filename || !data || data->isEmpty() != mimetype->isEmpty())
         return std::nullopt;
-    return Attachment{*quoted, *mimetype, *filename, *data};
+    Attachment a{*quoted, *mimetype, *filename, *data};
+    if (const auto poll = object.find("poll"); poll != object.end()) {
+        // Shapes only here: what WhatsApp takes is attachmentProblem()'s to say.
+        const auto options = poll->is_object() ? poll->find("options") : poll->end();
+        const auto multiple =
+            poll->is_object() ? json::optionalBoolean(*poll, "multipleChoice") : std::nullopt;
+        if (!poll->is_object() || options == poll->end() || !options->is_array() ||
+            options->size() > 64 || !multiple)
+            return std::nullopt;
+        for (const Json &option : *options) {
+            if (!option.is_string() || option.get_ref<const std::string &>().size() > 4096)
+                return std::nullopt;
+            a.poll.options.append(QString::fromStdString(option.get<std::string>()));
+        }
+        a.poll.multipleChoice = *multiple;
+        a.pollGiven = true;
+    }
+    return a;
+}
+
+QString attachmentProblem(const QString &text, const Attachment &a)
+{
+    if (!a.pollGiven)
+        return {};
+    if (!a.media.isEmpty())
+        return u"A poll cannot carry a file."_s;
+    return pollProblem(text, a.poll);
 }
 
 } // namespace sak::cloud::detail

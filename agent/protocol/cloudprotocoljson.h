@@ -2,6 +2,7 @@
 
 #include "agent/base/result.h"
 #include "agent/protocol/jsonutil.h"
+#include "agent/protocol/messagetypes.h"
 
 #include <QByteArray>
 #include <QString>
@@ -25,11 +26,17 @@ struct Attachment
     QString mimetype;
     QString filename;
     QByteArray media;
+    Poll poll{};
+    bool pollGiven = false; // "poll" was there (its options may still be too few)
 };
 
-void putAttachment(json::Json &object, const QString &quotedId, const QString &mimetype,
-                   const QString &filename, const QByteArray &media);
-// quotedId, and an image or document as mimetype + filename + data (base64); all optional.
+void putAttachment(json::Json &object, const Attachment &attachment);
+// quotedId, an image or document as mimetype + filename + data (base64), and a poll as
+// poll: {options, multipleChoice}; all optional. Empty when a field has the wrong shape;
+// attachmentProblem() then tells what the cloud must change.
 std::optional<Attachment> attachment(const json::Json &object);
+// Why this text with this attachment cannot be sent (a poll that WhatsApp would refuse, a poll
+// with a file); empty when it can.
+QString attachmentProblem(const QString &text, const Attachment &attachment);
 
 } // namespace sak::cloud::detail

@@ -106,4 +106,22 @@ std::optional<QByteArray> optionalBase64(const Json &object, const char *key, qs
     return *decoded;
 }
 
+std::optional<Recipient> person(const Json &object)
+{
+    const auto phone = optionalString(object, "phone", 16);
+    const auto lid = optionalString(object, "lid", 256);
+    if (!phone || !lid || (!phone->isEmpty() && !isInternationalNumber(*phone)) ||
+        (!lid->isEmpty() && !lid->endsWith(QLatin1String("@lid"))))
+        return std::nullopt;
+    return Recipient{{}, *phone, *lid};
+}
+
+Json pollJson(const Poll &poll)
+{
+    Json options = Json::array();
+    for (const QString &option : poll.options)
+        options.push_back(str(option));
+    return {{"options", std::move(options)}, {"multipleChoice", poll.multipleChoice}};
+}
+
 } // namespace sak::json

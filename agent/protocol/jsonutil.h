@@ -1,5 +1,7 @@
 #pragma once
 
+#include "agent/protocol/messagetypes.h"
+
 #include <QString>
 
 #include <nlohmann/json.hpp>
@@ -36,5 +38,12 @@ inline std::string str(const QString &s)
 {
     return s.toStdString();
 }
+
+// The shapes the page's and the cloud's messages share.
+// A person's optional "phone" (E.164) and "lid" (<digits>@lid); nullopt when either is
+// malformed. The result's chatId is empty.
+std::optional<Recipient> person(const Json &object);
+// A poll as {"options": [...], "multipleChoice": bool}.
+Json pollJson(const Poll &poll);
 
 } // namespace sak::json

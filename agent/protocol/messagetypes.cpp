@@ -108,4 +108,47 @@ bool isInternationalNumber(const QString &number)
     return e164.match(number).hasMatch();
 }
 
+QString pollProblem(const QString &question, const Poll &poll)
+{
+    if (question.trimmed().isEmpty() || question.size() > kMaxPollQuestionLength)
+        return u"A poll needs a question of 1 to %1 characters."_s.arg(kMaxPollQuestionLength);
+    if (poll.options.size() < kMinPollOptions || poll.options.size() > kMaxPollOptions)
+        return u"A poll needs %1 to %2 options (it has %3)."_s.arg(kMinPollOptions)
+            .arg(kMaxPollOptions)
+            .arg(poll.options.size());
+    QStringList seen;
+    for (const QString &option : poll.options) {
+        const QString trimmed = option.trimmed();
+        if (trimmed.isEmpty() || option.size() > kMaxPollOptionLength || option.contains(u'\n'))
+            return u"Each option of a poll needs one line of 1 to %1 characters."_s.arg(
+                kMaxPollOptionLength);
+        if (seen.contains(trimmed, Qt::CaseInsensitive))
+            return u"A poll's options must differ ('%1' is there twice)."_s.arg(trimmed);
+        seen.append(trimmed);
+    }
+    return {};
+}
+
+QString Recipient::shown(const QString &addressedChat) const
+{
+    if (!phone.isEmpty())
+        return phone;
+    if (!lid.isEmpty())
+        return lid;
+    return chatId.isEmpty() ? addressedChat : chatId;
+}
+
+Recipient recipientOf(const QString &chatId)
+{
+    static const QRegularExpression number(u"^([0-9]+)@c\\.us$"_s);
+    static const QRegularExpression lid(u"^[0-9]+@lid$"_s);
+    Recipient r;
+    if (const auto m = number.match(chatId);
+        m.hasMatch() && isInternationalNumber(u"+"_s + m.captured(1)))
+        r.phone = u"+"_s + m.captured(1);
+    else if (lid.match(chatId).hasMatch())
+        r.lid = chatId;
+    return r;
+}
+
 } // namespace sak

@@ -2,6 +2,7 @@
 
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 namespace sak {
 
@@ -79,6 +80,24 @@ struct InboundMessage
 // (notifications, polls, calls, ...) stays in the page.
 bool isRelayedType(const QString &type);
 
+// A poll the shop sends (its question is the message's text): the customer picks one of the
+// options, or any number of them. WhatsApp takes 2 to 12 options, distinct, each a short line.
+struct Poll
+{
+    QStringList options{};
+    bool multipleChoice = false;
+
+    bool isEmpty() const { return options.isEmpty(); }
+    bool operator==(const Poll &) const = default;
+};
+inline constexpr int kMinPollOptions = 2;
+inline constexpr int kMaxPollOptions = 12;
+inline constexpr int kMaxPollOptionLength = 100;
+inline constexpr int kMaxPollQuestionLength = 255;
+// Why WhatsApp would refuse this poll, in a sentence that says what to change; empty when it
+// is a valid one.
+QString pollProblem(const QString &question, const Poll &poll);
+
 // A message the shop sends: a text, or an image or document with a caption. The WhatsApp message id
 // is chosen by the agent before sending, so a send whose outcome is unknown can later be looked up
 // instead of repeated.
@@ -94,9 +113,27 @@ struct OutboundText
     QString mimetype{};
     QString filename{};
     QByteArray media{};
+    // A poll instead of a text: `body` is its question.
+    Poll poll{};
 
     bool operator==(const OutboundText &) const = default;
 };
+
+// Who an outbound message goes to, as far as WhatsApp told: the customer's number (E.164) and
+// LID, and the chat WhatsApp sent it in (a number whose LID is known is written to in the LID
+// chat). Each empty while not known.
+struct Recipient
+{
+    QString chatId{};
+    QString phone{};
+    QString lid{};
+
+    // What a person recognises: the number where known, else the LID, else the chat.
+    QString shown(const QString &addressedChat) const;
+    bool operator==(const Recipient &) const = default;
+};
+// What a chat id itself tells: a number chat its number, a LID chat its LID.
+Recipient recipientOf(const QString &chatId);
 
 // A WhatsApp-Web-style message id (the form WhatsApp Web itself generates: "3EB0" and hex).
 QString newWhatsAppMessageId();
@@ -115,3 +152,4 @@ bool isInternationalNumber(const QString &number);
 Q_DECLARE_METATYPE(sak::SessionState)
 Q_DECLARE_METATYPE(sak::InboundMessage)
 Q_DECLARE_METATYPE(sak::OutboundText)
+Q_DECLARE_METATYPE(sak::Recipient)

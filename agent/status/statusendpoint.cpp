@@ -73,6 +73,11 @@ StatusServer::Response StatusEndpoint::outbox(const StatusServer::Request &reque
     for (const OutboxRow &row : rows.value())
         items.append(QJsonObject{{u"clientId"_s, row.item.text.clientId},
                                  {u"chatId"_s, row.item.text.chatId},
+                                 // the number where WhatsApp told it, else the LID
+                                 {u"customer"_s, row.item.recipient.shown(row.item.text.chatId)},
+                                 {u"phone"_s, row.item.recipient.phone},
+                                 {u"lid"_s, row.item.recipient.lid},
+                                 {u"poll"_s, !row.item.text.poll.isEmpty()},
                                  {u"kind"_s, row.item.kind},
                                  {u"state"_s, row.item.state},
                                  {u"attempts"_s, row.item.attempts},

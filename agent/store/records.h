@@ -20,6 +20,9 @@ struct OutboxItem
     qint64 nextAttemptAt = 0; // unix ms
     QString lastError;
     QString inReplyTo; // the inbound message id a reply answers
+    // Who it goes to: from the message a reply answers or the chat a job names, completed by
+    // what WhatsApp tells when it is sent (the LID chat a number is written to).
+    Recipient recipient{};
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
 };
@@ -29,7 +32,8 @@ struct OutboxFilter
 {
     QStringList states; // empty: every state
     QString chatId;     // empty: every chat
-    QString search;     // in the message, the chat or the last error (ASCII letters ignore case)
+    QString
+        search; // in the message, the chat, number, LID or last error (ASCII letters ignore case)
 };
 
 // One line of the outbox as an operator sees it: no media bytes, the message cut to a preview.
@@ -63,6 +67,7 @@ struct StatusRecord
     QString state;
     QString detail;
     qint64 timestamp = 0; // unix seconds
+    Recipient recipient{};
 };
 
 struct Backlog

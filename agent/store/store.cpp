@@ -88,6 +88,16 @@ const char *const kMigrations[] = {
     // 8: who wrote, as WhatsApp knows them (a LID chat's phone number, a phone chat's LID)
     "ALTER TABLE inbound_journal ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE inbound_journal ADD COLUMN lid TEXT NOT NULL DEFAULT '';",
+    // 9: polls the shop sends (options one per line), and who an outbound message goes to
+    // (number, LID, the chat WhatsApp sent it in), for the cloud's status reports too
+    "ALTER TABLE outbox ADD COLUMN poll_options TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN poll_multiple INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN lid TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE outbox ADD COLUMN wa_chat_id TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE status_queue ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE status_queue ADD COLUMN lid TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE status_queue ADD COLUMN wa_chat_id TEXT NOT NULL DEFAULT '';",
 };
 static_assert(std::size(kMigrations) == Store::kLatestVersion);
 

@@ -29,7 +29,7 @@ struct StoreOptions
 class Store
 {
 public:
-    static constexpr int kLatestVersion = 8;
+    static constexpr int kLatestVersion = 9;
     static constexpr qsizetype kKeySize = 32;
 
     ~Store();
@@ -90,6 +90,9 @@ public:
     // machine does not allow is refused with an error (and changes nothing).
     Status setOutboundState(const QString &clientId, const QString &state,
                             const QString &detail = {}, qint64 nowMs = 0);
+    // What WhatsApp told of who a sent message went to (the chat it really used, the number,
+    // the LID): fills what was not known, for the outbox viewer and the next status reports.
+    Status setOutboundRecipient(const QString &waMessageId, const Recipient &recipient);
     // A send that did not happen: back to queued, tried again at `nextAttemptAt`.
     Status retryOutboundLater(const QString &clientId, const QString &error, qint64 nextAttemptAt,
                               qint64 nowMs);

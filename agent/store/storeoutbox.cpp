@@ -14,6 +14,12 @@ namespace sak {
 
 namespace {
 
+// A poll's options are kept one per line (an option is one line: pollProblem()).
+Poll pollFrom(const QString &options, bool multipleChoice)
+{
+    return options.isEmpty() ? Poll{} : Poll{options.split(u'\n'), multipleChoice};
+}
+
 // The columns itemFrom() reads, optionally qualified by a table alias ("o.").
 QString itemColumns(const QString &alias = {})
 {
@@ -35,7 +41,12 @@ QString itemColumns(const QString &alias = {})
                                      u"quoted_id"_s,
                                      u"mimetype"_s,
                                      u"filename"_s,
-                                     u"media"_s};
+                                     u"media"_s,
+                                     u"poll_options"_s,
+                                     u"poll_multiple"_s,
+                                     u"wa_chat_id"_s,
+                                     u"phone"_s,
+                                     u"lid"_s};
     QStringList qualified;
     for (const QString &c : columns)
         qualified.append(alias + c);
@@ -61,6 +72,8 @@ OutboxItem itemFrom(const Statement &s)
     item.text.mimetype = s.text(16);
     item.text.filename = s.text(17);
     item.text.media = s.isNull(18) ? QByteArray() : s.blob(18);
+    item.text.poll = pollFrom(s.text(19), s.integer(20) != 0);
+    item.recipient = Recipient{s.text(21), s.text(22), s.text(23)};
     return item;
 }
 
@@ -76,7 +89,7 @@ Status Store::queueStatus(const OutboxItem &item, const QString &state, const QS
                           qint64 nowMs)
 {
     auto statement = m_database->prepare(
-        u"INSERT INTO status_queue (client_id, wa_message_id, chat_id, state, detail, t) VALUES (?, ?, ?, ?, ?, ?)"_s);
+        u"INSERT INTO status_queue (client_id, wa_message_id, chat_id, state, detail, t, wa_chat_id, phone, lid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     if (!statement)
         return statement.error();
     return statement.value()
@@ -86,13 +99,16 @@ Status Store::queueStatus(const OutboxItem &item, const QString &state, const QS
         .bind(4, state)
         .bind(5, detail.left(1024))
         .bind(6, nowMs / 1000)
+        .bind(7, item.recipient.chatId)
+        .bind(8, item.recipient.phone)
+        .bind(9, item.recipient.lid)
         .run();
 }
 
 Status Store::insertOutbound(const OutboxItem &item, qint64 nowMs, bool *inserted)
 {
     auto statement = m_database->prepare(
-        u"INSERT OR IGNORE INTO outbox (client_id, chat_id, body, wa_message_id, kind, priority, not_before, expires_at, in_reply_to, created_at, updated_at, quoted_id, mimetype, filename, media) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        u"INSERT OR IGNORE INTO outbox (client_id, chat_id, body, wa_message_id, kind, priority, not_before, expires_at, in_reply_to, created_at, updated_at, quoted_id, mimetype, filename, media, poll_options, poll_multiple, wa_chat_id, phone, lid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     if (!statement)
         return statement.error();
     auto &s = statement.value();
@@ -110,7 +126,12 @@ Status Store::insertOutbound(const OutboxItem &item, qint64 nowMs, bool *inserte
         .bind(12, item.text.quotedId)
         .bind(13, item.text.mimetype)
         .bind(14, item.text.filename)
-        .bind(15, item.text.media);
+        .bind(15, item.text.media)
+        .bind(16, item.text.poll.options.join(u'\n'))
+        .bind(17, qint64(item.text.poll.multipleChoice))
+        .bind(18, item.recipient.chatId)
+        .bind(19, item.recipient.phone)
+        .bind(20, item.recipient.lid);
     if (auto done = s.run(); !done)
         return done;
     *inserted = m_database->changes() == 1;
@@ -215,6 +236,21 @@ Status Store::setOutboundState(const QString &clientId, const QString &state, co
     return transaction.commit();
 }
 
+Status Store::setOutboundRecipient(const QString &waMessageId, const Recipient &recipient)
+{
+    // What WhatsApp told completes what was known; it never blanks it.
+    auto statement = m_database->prepare(
+        u"UPDATE outbox SET wa_chat_id = CASE WHEN ?1 = '' THEN wa_chat_id ELSE ?1 END, phone = CASE WHEN ?2 = '' THEN phone ELSE ?2 END, lid = CASE WHEN ?3 = '' THEN lid ELSE ?3 END WHERE wa_message_id = ?4"_s);
+    if (!statement)
+        return statement.error();
+    return statement.value()
+        .bind(1, recipient.chatId)
+        .bind(2, recipient.phone)
+        .bind(3, recipient.lid)
+        .bind(4, waMessageId)
+        .run();
+}
+
 Status Store::retryOutboundLater(const QString &clientId, const QString &error,
                                  qint64 nextAttemptAt, qint64 nowMs)
 {
@@ -300,13 +336,14 @@ Status Store::cancelOutbound(const QString &clientId, qint64 nowMs)
 Result<QList<StatusRecord>> Store::pendingStatusReports(int limit)
 {
     auto statement = m_database->prepare(
-        u"SELECT id, client_id, wa_message_id, chat_id, state, detail, t FROM status_queue ORDER BY id LIMIT ?"_s);
+        u"SELECT id, client_id, wa_message_id, chat_id, state, detail, t, wa_chat_id, phone, lid FROM status_queue ORDER BY id LIMIT ?"_s);
     if (!statement)
         return statement.error();
     statement.value().bind(1, qint64(limit));
     return statement.value().rows([](const Statement &s) {
-        return StatusRecord{s.integer(0), s.text(1), s.text(2),   s.text(3),
-                            s.text(4),    s.text(5), s.integer(6)};
+        return StatusRecord{
+            s.integer(0), s.text(1), s.text(2),    s.text(3),
+            s.text(4),    s.text(5), s.integer(6), Recipient{s.text(7), s.text(8), s.text(9)}};
     });
 }
 

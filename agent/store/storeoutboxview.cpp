@@ -35,8 +35,8 @@ FilterClause filterClause(const OutboxFilter &filter)
         pattern.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
         pattern = u"%"_s + pattern + u"%"_s;
         terms.append(u"(body LIKE ? ESCAPE '\\' OR chat_id LIKE ? ESCAPE '\\' OR last_error LIKE ? "
-                     u"ESCAPE '\\')"_s);
-        clause.values.append({pattern, pattern, pattern});
+                     u"ESCAPE '\\' OR phone LIKE ? ESCAPE '\\' OR lid LIKE ? ESCAPE '\\')"_s);
+        clause.values.append({pattern, pattern, pattern, pattern, pattern});
     }
     clause.sql = terms.isEmpty() ? u"1"_s : terms.join(u" AND "_s);
     return clause;
@@ -45,7 +45,10 @@ FilterClause filterClause(const OutboxFilter &filter)
 const QString kRowColumns =
     u"rowid, change_seq, client_id, chat_id, substr(body, 1, %1), wa_message_id, kind, priority, "
     u"state, attempts, next_attempt_at, last_error, created_at, updated_at, mimetype, filename, "
-    u"coalesce(length(media), 0)"_s.arg(OutboxRow::kPreviewLength);
+    u"coalesce(length(media), 0), poll_options, poll_multiple, wa_chat_id, phone, lid"_s.arg(
+        OutboxRow::kPreviewLength);
+
+constexpr int kRowColumnCount = 22; // what rowFrom() reads; a query's own columns follow
 
 OutboxRow rowFrom(const Statement &s)
 {
@@ -64,6 +67,9 @@ OutboxRow rowFrom(const Statement &s)
     row.item.text.mimetype = s.text(14);
     row.item.text.filename = s.text(15);
     row.mediaSize = s.integer(16);
+    if (const QString options = s.text(17); !options.isEmpty())
+        row.item.text.poll = Poll{options.split(u'\n'), s.integer(18) != 0};
+    row.item.recipient = Recipient{s.text(19), s.text(20), s.text(21)};
     return row;
 }
 
@@ -128,7 +134,7 @@ Result<QList<OutboxRow>> Store::outboxChangedSince(const OutboxFilter &filter, q
     s.bind(index, changeSeq).bind(index + 1, qint64(limit));
     return s.rows([](const Statement &st) {
         OutboxRow row = rowFrom(st);
-        row.matches = st.integer(17) != 0;
+        row.matches = st.integer(kRowColumnCount) != 0;
         return row;
     });
 }

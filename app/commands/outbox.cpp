@@ -22,10 +22,12 @@ private:
             fail(items.error());
             return;
         }
-        std::printf("%-10s %-36s %-24s %8s  %s\n", "STATE", "ID", "CHAT", "ATTEMPTS", "LAST ERROR");
+        // The customer by number where WhatsApp told it, else by LID (or the group's chat).
+        std::printf("%-10s %-36s %-24s %8s  %s\n", "STATE", "ID", "TO", "ATTEMPTS", "LAST ERROR");
         for (const OutboxItem &item : items.value())
             std::printf("%-10s %-36s %-24s %8d  %s\n", qPrintable(item.state),
-                        qPrintable(item.text.clientId), qPrintable(item.text.chatId), item.attempts,
+                        qPrintable(item.text.clientId),
+                        qPrintable(item.recipient.shown(item.text.chatId)), item.attempts,
                         qPrintable(item.lastError));
         if (const auto b = store().backlog())
             std::printf("inbound: %lld waiting, %lld dead letter(s); outbound: %lld waiting, %lld "

@@ -340,10 +340,12 @@
     const inFlight = new Map();
 
     const sendText = async (c, started) => {
-      const result = (ok, error, final) => emit({
+      let sentIn = null; // the chat WhatsApp sends in, once found
+      const result = (ok, error, final) => emit(Object.assign({
         kind: 'sendResult', requestId: c.requestId, id: c.messageId, ok, error: clip(error, 1024), final: final === true,
-      });
+      }, ok && sentIn ? Object.assign({ chat: sentIn }, identity(sentIn)) : {}));
       const media = typeof c.data === 'string' && c.data;
+      const poll = c.poll && Array.isArray(c.poll.options) ? c.poll : null;
       const problem = cannot('sending') || (media ? cannot('sending images and documents') : '');
       if (problem) return result(false, problem);
       while (inFlight.has(c.messageId)) await inFlight.get(c.messageId);
@@ -352,6 +354,7 @@
         // The chat WhatsApp really sends in: a phone number whose LID is known goes to the LID
         // chat, and the message's key must name that chat.
         const chat = await WPP.chat.find(c.chatId);
+        sentIn = chat.id.toString();
         const key = 'true_' + chat.id.toString() + '_' + c.messageId;
         // The id was chosen before the send: if a message with it exists, it was sent already
         // (the agent asks again after a crash); its ack tells how far it got, again.
@@ -372,6 +375,11 @@
         // The chat's next step may start once the message is in the page.
         watch = keyAdded(key);
         watch.added.then(started);
+        if (poll) {
+          // A poll quotes nothing: WhatsApp shows it on its own.
+          delete options.quotedMsg;
+          return { sent: await WPP.chat.sendCreatePollMessage(chat.id, c.body, poll.options, Object.assign(options, { selectableCount: poll.multipleChoice ? 0 : 1 })) };
+        }
         return {
           sent: await (media
             ? WPP.chat.sendFileMessage(chat.id, 'data:' + c.mimetype + ';base64,' + c.data, Object.assign(options, {
@@ -403,14 +411,58 @@
       }
     };
 
-    const catchUp = (c) => {
+    // WhatsApp hands a device that was away what it held as an "offline" burst, and says when
+    // the last of it is in (BackendEventBus.isOfflineDeliveryEnd, the offline_delivery_end
+    // event). The catch-up waits for that, so that the whole backlog reaches the agent as one
+    // batch in its order; a build that never says so is waited for this long at most.
+    const OFFLINE_DELIVERY_WAIT_MS = 30000;
+    const offlineDeliveryEnded = () => new Promise((resolve) => {
+      let bus = null;
+      try {
+        bus = WPP.whatsapp.BackendEventBus;
+      } catch (e) {
+        bus = null;
+      }
+      if (!bus) {
+        console.warn('sak: WhatsApp\'s BackendEventBus was not found; catching up without waiting for its offline delivery');
+        resolve();
+        return;
+      }
+      if (bus.isOfflineDeliveryEnd === true) {
+        resolve();
+        return;
+      }
+      let check = null;
+      let timer = null;
+      const listener = (name) => {
+        if (name === 'offline_delivery_end') done('');
+      };
+      const done = (warning) => {
+        clearInterval(check);
+        clearTimeout(timer);
+        WPP.off('conn.backend_event', listener);
+        if (warning) console.warn(warning);
+        resolve();
+      };
+      WPP.on('conn.backend_event', listener);
+      // The flag as well: either alone may be what a build keeps.
+      check = setInterval(() => {
+        if (bus.isOfflineDeliveryEnd === true) done('');
+      }, 250);
+      timer = setTimeout(() => done('sak: WhatsApp did not say within ' + OFFLINE_DELIVERY_WAIT_MS / 1000 +
+        ' s that its offline delivery ended; catching up with what is there'), OFFLINE_DELIVERY_WAIT_MS);
+    });
+
+    const catchUp = (c) => offlineDeliveryEnded().then(() => {
+      // What arrived meanwhile was captured as it came (chat.new_message); this finds what the
+      // page had before, or got before wa-js was listening. capture() takes each id once.
       const store = WPP.whatsapp.MsgStore;
       for (const m of store ? store.getModelsArray() : []) {
         if (m && m.id && !m.id.fromMe && Number.isInteger(m.t) && m.t >= c.since) capture(m);
       }
       // After the last of them: the agent orders what it holds and journals it.
-      captureInOrder.idle().then(() => emit({ kind: 'caughtUp' }));
-    };
+      return captureInOrder.idle().then(() => emit({ kind: 'caughtUp' }));
+    }).catch((e) => console.warn('sak: catchUp failed: ' + reason(e)));
     const quietly = (promise) => Promise.resolve(promise).catch((e) => console.warn('sak: ' + reason(e)));
 
     const commands = {

@@ -161,6 +161,26 @@
         <source>Broadcast, priority %1</source>
         <translation>رسالة جماعية، الأولوية %1</translation>
     </message>
+    <message>
+        <source>%1 (number not known)</source>
+        <translation>%1 (الرقم غير معروف)</translation>
+    </message>
+    <message>
+        <source>Chat %1</source>
+        <translation>المحادثة %1</translation>
+    </message>
+    <message>
+        <source>Number %1</source>
+        <translation>الرقم %1</translation>
+    </message>
+    <message>
+        <source>LID %1</source>
+        <translation>LID %1</translation>
+    </message>
+    <message>
+        <source>[poll: %1]</source>
+        <translation>[استطلاع: %1]</translation>
+    </message>
 </context>
 <context>
     <name>sak::OutboxWindow</name>

@@ -161,6 +161,26 @@
         <source>Broadcast, priority %1</source>
         <translation>Rundsendung, Priorität %1</translation>
     </message>
+    <message>
+        <source>%1 (number not known)</source>
+        <translation>%1 (Nummer unbekannt)</translation>
+    </message>
+    <message>
+        <source>Chat %1</source>
+        <translation>Chat %1</translation>
+    </message>
+    <message>
+        <source>Number %1</source>
+        <translation>Nummer %1</translation>
+    </message>
+    <message>
+        <source>LID %1</source>
+        <translation>LID %1</translation>
+    </message>
+    <message>
+        <source>[poll: %1]</source>
+        <translation>[Umfrage: %1]</translation>
+    </message>
 </context>
 <context>
     <name>sak::OutboxWindow</name>

@@ -161,6 +161,26 @@
         <source>Broadcast, priority %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (number not known)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chat %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LID %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[poll: %1]</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>sak::OutboxWindow</name>

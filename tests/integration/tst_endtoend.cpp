@@ -135,6 +135,143 @@ private Q_SLOTS:
         QCOMPARE(jobs[u"pending"_s].toArray().size(), 0);
     }
 
+    // A customer asks to book: the cloud answers with a poll of the times, sent into the
+    // customer's (LID) chat; their vote, then their changed vote, come back to the cloud, each
+    // answered; the status reports name the customer's number and LID.
+    void aBookingIsAPollAndItsVotesComeBack()
+    {
+        const QString lid = u"880000000000021@lid"_s;
+        const QJsonObject injected =
+            control(u"/control/inject"_s,
+                    QJsonDocument(QJsonObject{{u"chatId"_s, lid},
+                                              {u"phone"_s, kLidPhone},
+                                              {u"senderName"_s, u"Bea"_s},
+                                              {u"body"_s, u"Can I book a table for two?"_s}})
+                        .toJson());
+        QVERIFY(!injected[u"serialized"_s].toString().isEmpty());
+        QJsonObject poll;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         poll = replyIn(lid);
+                         return !poll.isEmpty();
+                     },
+                     20000),
+                 m_agent->log().constData());
+        const QJsonObject x = poll[u"x"_s].toObject();
+        QCOMPARE(x[u"type"_s].toString(), u"poll_creation"_s);
+        QCOMPARE(x[u"pollName"_s].toString(),
+                 u"Happy to keep a table for you. Which time suits you today?"_s);
+        QCOMPARE(x[u"pollOptions"_s].toArray().size(), 4);
+        QCOMPARE(x[u"selectable"_s].toInt(), 1); // one time, not several
+        const QString pollId = poll[u"id"_s].toString();
+        QVERIFY(!control(u"/control/vote"_s,
+                         QJsonDocument(
+                             QJsonObject{{u"pollId"_s, pollId}, {u"options"_s, QJsonArray{0, 1}}})
+                             .toJson())
+                     .contains(u"id"_s)); // a single-choice poll takes one
+
+        const auto vote = [&](int option) {
+            return !control(u"/control/vote"_s,
+                            QJsonDocument(QJsonObject{{u"pollId"_s, pollId},
+                                                      {u"options"_s, QJsonArray{option}}})
+                                .toJson())[u"id"_s]
+                        .toString()
+                        .isEmpty();
+        };
+        const auto votes = [&] {
+            QJsonArray out;
+            for (const auto m :
+                 control(u"/admin/inbound?tenant=e2e-shop"_s)[u"messages"_s].toArray())
+                if (m[u"type"_s].toString() == u"poll_vote"_s && m[u"chatId"_s].toString() == lid)
+                    out.append(m);
+            return out;
+        };
+        QVERIFY(vote(2));
+        QVERIFY2(QTest::qWaitFor([&] { return votes().size() == 1; }, 20000),
+                 m_agent->log().constData());
+        QTest::qWait(1100); // the customer changes their mind a moment later
+        QVERIFY(vote(3));
+        QVERIFY2(QTest::qWaitFor([&] { return votes().size() == 2; }, 20000),
+                 m_agent->log().constData());
+        const QJsonArray v = votes();
+        QCOMPARE(v.at(0)[u"quotedId"_s].toString(), pollId);
+        QCOMPARE(v.at(0)[u"body"_s].toString(), u"18:00"_s);
+        QCOMPARE(v.at(1)[u"body"_s].toString(), u"19:30"_s);
+        QCOMPARE(v.at(1)[u"phone"_s].toString(), u"+"_s + kLidPhone.chopped(5));
+        QVERIFY(v.at(1)[u"t"_s].toInteger() >= v.at(0)[u"t"_s].toInteger()); // the latest wins
+        // Each vote is answered in the chat.
+        const auto answered = [&](const QString &text) {
+            for (const auto m :
+                 control(u"/control/chat?id="_s +
+                         QString::fromLatin1(QUrl::toPercentEncoding(lid)))[u"messages"_s]
+                     .toArray())
+                if (m[u"fromMe"_s].toBool() && m[u"body"_s].toString().contains(text))
+                    return true;
+            return false;
+        };
+        QVERIFY(
+            QTest::qWaitFor([&] { return answered(u"18:00"_s) && answered(u"19:30"_s); }, 20000));
+        // The poll's status reports name who it went to.
+        QJsonObject sent;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                sent = reportOf(pollId, u"delivered"_s);
+                return !sent.isEmpty();
+            },
+            20000));
+        QCOMPARE(sent[u"lid"_s].toString(), lid);
+        QCOMPARE(sent[u"phone"_s].toString(), u"+"_s + kLidPhone.chopped(5));
+    }
+
+    // A job for a number whose customer WhatsApp addresses by LID goes to the LID chat, once;
+    // the status reports name the chat it went to, the number and the LID.
+    void aJobByNumberReachesTheLidChat()
+    {
+        const QString lid = u"880000000000022@lid"_s;
+        const QString phoneChat = u"491709000022@c.us"_s;
+        control(u"/control/inject"_s, QJsonDocument(QJsonObject{{u"chatId"_s, lid},
+                                                                {u"phone"_s, phoneChat},
+                                                                {u"body"_s, u"thanks!"_s}})
+                                          .toJson());
+        QVERIFY(QTest::qWaitFor([&] { return !replyIn(lid).isEmpty(); }, 20000));
+        const QJsonObject created =
+            control(u"/admin/broadcasts"_s,
+                    QJsonDocument(QJsonObject{{u"tenantId"_s, u"e2e-shop"_s},
+                                              {u"chats"_s, QJsonArray{phoneChat}},
+                                              {u"template"_s, u"Our new beans are in!"_s}})
+                        .toJson());
+        QCOMPARE(created[u"jobs"_s].toInt(), 1);
+        QJsonObject sent;
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] {
+                    for (const auto m :
+                         control(u"/control/chat?id="_s +
+                                 QString::fromLatin1(QUrl::toPercentEncoding(lid)))[u"messages"_s]
+                             .toArray())
+                        if (m[u"fromMe"_s].toBool() &&
+                            m[u"body"_s].toString() == u"Our new beans are in!"_s)
+                            sent = m.toObject();
+                    return !sent.isEmpty();
+                },
+                30000),
+            m_agent->log().constData());
+        QCOMPARE(sent[u"sendCount"_s].toInt(), 1);
+        QVERIFY(replyIn(phoneChat).isEmpty()); // not in a second chat
+        // From the first report after the page's answer on (WhatsApp's first ack may be earlier).
+        QJsonObject report;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                report = reportOf(sent[u"id"_s].toString(), u"delivered"_s);
+                return !report.isEmpty();
+            },
+            20000));
+        QCOMPARE(report[u"chatId"_s].toString(), phoneChat); // as the cloud addressed it
+        QCOMPARE(report[u"waChatId"_s].toString(), lid);     // where WhatsApp sent it
+        QCOMPARE(report[u"phone"_s].toString(), u"+491709000022"_s);
+        QCOMPARE(report[u"lid"_s].toString(), lid);
+    }
+
     void heartbeatsTellTheCloudHowTheAgentIs()
     {
         QJsonObject agent;
@@ -184,6 +321,16 @@ private:
                 return m.toObject();
         return {};
     }
+
+    QJsonObject reportOf(const QString &waId, const QString &state)
+    {
+        for (const auto r : control(u"/admin/status?tenant=e2e-shop"_s)[u"reports"_s].toArray())
+            if (r[u"waMessageId"_s].toString() == waId && r[u"state"_s].toString() == state)
+                return r.toObject();
+        return {};
+    }
+
+    static inline const QString kLidPhone = u"491709000021@c.us"_s;
 
     QStringList reported(const QString &waId)
     {

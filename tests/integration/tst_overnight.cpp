@@ -49,6 +49,10 @@ private Q_SLOTS:
         QVERIFY2(QTest::qWaitFor([&] { return relayed().size() >= kMessages + 1; }, 120000),
                  qPrintable(u"%1 of %2 relayed"_s.arg(relayed().size() - 1).arg(kMessages)));
         QTest::qWait(2000); // and no more than that
+        // The page waited for WhatsApp's offline burst to end and then said it had caught up:
+        // neither its own wait nor the agent's for it ran out.
+        QVERIFY(!m_agent->log().contains("its offline delivery ended"));
+        QVERIFY(!m_agent->log().contains("did not finish its catch-up"));
 
         const QJsonArray all = inboundLog();
         QCOMPARE(all.size(), kMessages + 1); // each once

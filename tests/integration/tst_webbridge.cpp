@@ -3,7 +3,9 @@
 #include "bridge/whatsapppage.h"
 #include "tests/support/testenv.h"
 #include "tests/support/webenginetestmain.h"
+#include "tests/support/websession.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -208,6 +210,57 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(evaluate(u"String(window.__own)"_s, QWebEngineScript::MainWorld),
                                   u"200"_s, 10000);
         QCOMPARE(blocked.size(), 3);
+    }
+
+    // The connection drops while customers write: at the reconnect WhatsApp delivers what it
+    // held as its offline burst, and the catch-up the agent asks for at the connect waits for
+    // the burst's end, so that caughtUp follows the whole backlog, each chat's in order.
+    void catchUpWaitsForTheOfflineBurst()
+    {
+        QSignalSpy received(m_bridge.get(), &WhatsAppSession::messageReceived);
+        QSignalSpy caughtUp(m_bridge.get(), &WhatsAppSession::caughtUp);
+        QHash<QString, QStringList> written; // chat -> ids, in order
+        int receivedAtCaughtUp = -1;
+        const auto held = [&] {
+            int count = 0;
+            for (auto it = written.cbegin(); it != written.cend(); ++it)
+                count += int(test::messagesIn(received, it.key()).size());
+            return count;
+        };
+        QObject scope; // the connections below end with this test
+        connect(m_bridge.get(), &WhatsAppSession::caughtUp, &scope, [&] {
+            if (receivedAtCaughtUp < 0)
+                receivedAtCaughtUp = held();
+        });
+        // As the agent does at every connect.
+        const qint64 since = QDateTime::currentSecsSinceEpoch() - 300;
+        bool askedOnce = false;
+        connect(m_bridge.get(), &WhatsAppSession::stateChanged, &scope, [&](SessionState state) {
+            if (state == SessionState::Connected && !askedOnce) {
+                askedOnce = true;
+                m_bridge->catchUp(since);
+            }
+        });
+
+        QVERIFY(m_stub->simulator().dropConnections());
+        constexpr int kHeld = 120;
+        for (int i = 0; i < kHeld; ++i) {
+            const QString chat = u"49170125000%1@c.us"_s.arg(i % 3);
+            const auto injected = m_stub->simulator().inject(
+                {{u"chatId"_s, chat}, {u"body"_s, u"while away %1"_s.arg(i)}});
+            QVERIFY(injected);
+            written[chat].append(injected.value()[u"serialized"_s].toString());
+        }
+        QVERIFY(caughtUp.wait(20000));
+        QVERIFY(askedOnce);
+        QCOMPARE(receivedAtCaughtUp, kHeld);
+        QTest::qWait(500); // nothing more, nothing twice
+        for (auto it = written.cbegin(); it != written.cend(); ++it) {
+            QStringList ids;
+            for (const InboundMessage &m : test::messagesIn(received, it.key()))
+                ids.append(m.id);
+            QCOMPARE(ids, it.value());
+        }
     }
 
     void sessionSurvivesAReload()

@@ -107,6 +107,101 @@ private Q_SLOTS:
         QVERIFY(encode(job).contains("\"type\":\"document\""));
     }
 
+    // A reply or a job may be a poll: its text is the question; 2 to 12 distinct options.
+    void repliesAndJobsMayBePolls()
+    {
+        Reply poll{u"r-p"_s, u"1@c.us"_s, u"Which time suits you?"_s};
+        poll.poll = Poll{{u"18:00"_s, u"19:00"_s, u"20:00"_s}, false};
+        const auto decoded = decodeInboundResponse(encode(InboundResponse{u"m"_s, {poll}}));
+        QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
+        QCOMPARE(decoded.value().replies.at(0), poll);
+
+        OutboundJob job{u"b-p"_s, u"1@c.us"_s, u"Which cakes for Sunday?"_s, 0, 0, 0};
+        job.poll = Poll{{u"Cheesecake"_s, u"Tiramisu"_s}, true};
+        QVERIFY(encode(job).contains("\"type\":\"poll\""));
+        const auto decodedJob = decodeOutboundJob(encode(job));
+        QVERIFY2(decodedJob, decodedJob ? "" : qPrintable(decodedJob.error().message));
+        QCOMPARE(decodedJob.value().poll, job.poll);
+        QCOMPARE(decodedJob.value().text, job.text);
+    }
+
+    // What WhatsApp would refuse is refused here, with what to change.
+    void malformedPollsAreRefused_data()
+    {
+        QTest::addColumn<QString>("question");
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QByteArray>("media");
+        QTest::addColumn<QString>("says");
+        const QStringList two{u"yes"_s, u"no"_s};
+        QStringList thirteen;
+        for (int i = 1; i <= 13; ++i)
+            thirteen.append(QString::number(i));
+        QTest::newRow("one option") << u"Coming?"_s << QStringList{u"yes"_s} << QByteArray()
+                                    << u"2 to 12 options (it has 1)"_s;
+        QTest::newRow("13 options")
+            << u"Pick"_s << thirteen << QByteArray() << u"2 to 12 options (it has 13)"_s;
+        QTest::newRow("no question") << u"  "_s << two << QByteArray() << u"question"_s;
+        QTest::newRow("empty option")
+            << u"Coming?"_s << QStringList{u"yes"_s, u""_s} << QByteArray() << u"Each option"_s;
+        QTest::newRow("two-line option") << u"Coming?"_s << QStringList{u"yes"_s, u"no\nmaybe"_s}
+                                         << QByteArray() << u"one line"_s;
+        QTest::newRow("option twice")
+            << u"Coming?"_s << QStringList{u"Yes"_s, u"yes "_s} << QByteArray() << u"must differ"_s;
+        QTest::newRow("with a file")
+            << u"Coming?"_s << two << QByteArray("%PDF") << u"cannot carry a file"_s;
+    }
+    void malformedPollsAreRefused()
+    {
+        QFETCH(QString, question);
+        QFETCH(QStringList, options);
+        QFETCH(QByteArray, media);
+        QFETCH(QString, says);
+        Reply reply{u"r-p"_s, u"1@c.us"_s, question};
+        reply.poll = Poll{options, false};
+        if (!media.isEmpty()) {
+            reply.mimetype = u"application/pdf"_s;
+            reply.filename = u"a.pdf"_s;
+            reply.media = media;
+        }
+        const auto decoded = decodeInboundResponse(encode(InboundResponse{u"m"_s, {reply}}));
+        QVERIFY(!decoded);
+        QCOMPARE(decoded.error().code, u"bad-response"_s);
+        QVERIFY2(decoded.error().message.contains(says), qPrintable(decoded.error().message));
+
+        OutboundJob job{u"b-p"_s, u"1@c.us"_s, question, 0, 0, 0};
+        job.poll = reply.poll;
+        job.mimetype = reply.mimetype;
+        job.filename = reply.filename;
+        job.media = reply.media;
+        const auto decodedJob = decodeOutboundJob(encode(job));
+        QVERIFY(!decodedJob);
+        QVERIFY2(decodedJob.error().message.contains(says), qPrintable(decodedJob.error().message));
+    }
+
+    void pollShapesAreChecked_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::newRow("poll type without poll") << QByteArray(R"({"type":"poll","text":"Q?"})");
+        QTest::newRow("text with a poll") << QByteArray(
+            R"({"type":"text","text":"Q?","poll":{"options":["a","b"],"multipleChoice":false}})");
+        QTest::newRow("options not a list")
+            << QByteArray(R"({"type":"poll","text":"Q?","poll":{"options":"a,b"}})");
+        QTest::newRow("option a number")
+            << QByteArray(R"({"type":"poll","text":"Q?","poll":{"options":["a",2]}})");
+        QTest::newRow("no options")
+            << QByteArray(R"({"type":"poll","text":"Q?","poll":{"options":[]}})");
+    }
+    void pollShapesAreChecked()
+    {
+        QFETCH(QByteArray, content);
+        const QByteArray job =
+            R"({"clientId":"b","chatId":"1@c.us","priority":0,"notBefore":0,"expiresAt":0,"content":)" +
+            content + "}";
+        const auto decoded = decodeOutboundJob(job);
+        QVERIFY(!decoded);
+        QCOMPARE(decoded.error().code, u"invalid-request"_s);
+    }
+
     void inboundMediaAndLocationRoundTrip()
     {
         InboundMessage photo{u"false_1@c.us_P"_s, u"1@c.us"_s, {}, u"image"_s, u"cake?"_s, 1, {}};
@@ -180,6 +275,24 @@ private Q_SLOTS:
         const auto bad = decodeStatusReport(encode(report));
         QVERIFY(!bad);
         QVERIFY(bad.error().message.contains(u"sent, delivered"_s));
+    }
+
+    // Who a message went to: the chat WhatsApp used (a number's LID chat), number and LID.
+    void statusReportsCarryTheRecipient()
+    {
+        StatusReport report{u"t"_s,    u"a"_s,    u"r-1"_s,  u"3EB0AA"_s, u"491701234567@c.us"_s,
+                            u"sent"_s, QString(), 1700000002};
+        report.recipient = Recipient{u"77@lid"_s, u"+491701234567"_s, u"77@lid"_s};
+        auto decoded = decodeStatusReport(encode(report));
+        QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
+        QCOMPARE(decoded.value().recipient, report.recipient);
+        report.recipient = {};
+        decoded = decodeStatusReport(encode(report));
+        QVERIFY(decoded);
+        QCOMPARE(decoded.value().recipient, Recipient{});
+        QVERIFY(!encode(report).contains("\"phone\"")); // absent, not empty, when unknown
+        report.recipient.phone = u"01701234567"_s;
+        QVERIFY(!decodeStatusReport(encode(report)));
     }
 
     void statusBatchRoundTrips()

@@ -2,6 +2,7 @@
 #include "tests/support/testenv.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -97,6 +98,20 @@ private Q_SLOTS:
         QCOMPARE(engine.value().acknowledge(message), reply);
     }
 
+    // A booking is answered with a poll of the times; anything else is not.
+    void bookingsAreAnsweredWithAPoll()
+    {
+        const auto engine = ReplyEngine::fromFile(test::rulesPath());
+        QVERIFY(engine);
+        const auto poll = engine.value().pollFor(u"Can I book a table for two tonight?"_s);
+        QVERIFY(poll);
+        QCOMPARE(poll->question, u"Happy to keep a table for you. Which time suits you today?"_s);
+        QCOMPARE(poll->poll.options, (QStringList{u"12:30"_s, u"13:30"_s, u"18:00"_s, u"19:30"_s}));
+        QVERIFY(!poll->poll.multipleChoice);
+        QVERIFY(!engine.value().pollFor(u"how much is a latte?"_s));
+        QVERIFY(!engine.value().pollFor(u"my notebook"_s)); // whole words only
+    }
+
     void greetingWithoutName()
     {
         const auto engine = ReplyEngine::fromFile(test::rulesPath());
@@ -118,6 +133,10 @@ private Q_SLOTS:
         order.remove(u"orders"_s);
         rules[u"order"_s] = order;
         QTest::newRow("order rule without orders") << QJsonDocument(rules).toJson();
+        auto booking = rules[u"booking"_s].toObject();
+        booking[u"options"_s] = QJsonArray{u"12:30"_s};
+        rules[u"booking"_s] = booking;
+        QTest::newRow("booking poll with one option") << QJsonDocument(rules).toJson();
     }
     void invalidRules()
     {

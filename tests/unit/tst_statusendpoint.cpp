@@ -8,6 +8,7 @@
 #include "tests/support/testenv.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -95,6 +96,28 @@ private Q_SLOTS:
              QJsonDocument::fromJson(answer.body).object()[u"items"_s].toArray())
             got.append(item[u"clientId"_s].toString());
         QCOMPARE(got, ids);
+    }
+
+    // The owner knows a customer by number: shown where WhatsApp told it, else the LID.
+    void outboxShowsTheCustomer()
+    {
+        OutboxItem lidOnly;
+        lidOnly.text = {u"l"_s, u"7712345@lid"_s, u"hi"_s, u"3EB0L"_s};
+        lidOnly.recipient = recipientOf(lidOnly.text.chatId);
+        QVERIFY(m_store->enqueueOutbound(lidOnly, 1000).value());
+        const auto answer = call("GET", u"/v1/outbox"_s);
+        QCOMPARE(answer.status, 200);
+        QHash<QString, QJsonObject> items;
+        for (const QJsonValue &item :
+             QJsonDocument::fromJson(answer.body).object()[u"items"_s].toArray())
+            items.insert(item[u"clientId"_s].toString(), item.toObject());
+        QCOMPARE(items[u"l"_s][u"customer"_s].toString(), u"7712345@lid"_s);
+        QCOMPARE(items[u"l"_s][u"lid"_s].toString(), u"7712345@lid"_s);
+        QVERIFY(m_store->setOutboundRecipient(u"3EB0L"_s, {{}, u"+491701234567"_s, {}}));
+        const auto again = call("GET", u"/v1/outbox?search=%2B4917012"_s);
+        const QJsonArray found = QJsonDocument::fromJson(again.body).object()[u"items"_s].toArray();
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found.at(0)[u"customer"_s].toString(), u"+491701234567"_s);
     }
 
     void outboxActions_data()

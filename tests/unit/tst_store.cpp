@@ -230,6 +230,40 @@ private Q_SLOTS:
         QCOMPARE(seen, expected);
     }
 
+    // A poll and who an item goes to survive in the store; what WhatsApp tells when it is sent
+    // completes who (never blanks it) and reaches the status reports and the viewer's rows.
+    void pollsAndRecipientsAreKept()
+    {
+        auto store = open();
+        QVERIFY(store);
+        OutboxItem item;
+        item.text = {u"p"_s, u"491701234567@c.us"_s, u"Which time?"_s, u"3EB0P"_s};
+        item.text.poll = Poll{{u"18:00"_s, u"19:00"_s}, true};
+        item.recipient = recipientOf(item.text.chatId);
+        QCOMPARE(item.recipient.phone, u"+491701234567"_s);
+        QVERIFY(store->enqueueOutbound(item, 1000).value());
+        auto kept = store->outboundItem(u"p"_s).value();
+        QVERIFY(kept);
+        QCOMPARE(kept->text.poll, item.text.poll);
+        QCOMPARE(kept->recipient, item.recipient);
+
+        QVERIFY(store->setOutboundRecipient(u"3EB0P"_s, {u"77@lid"_s, {}, u"77@lid"_s}));
+        QVERIFY(store->setOutboundState(u"p"_s, u"sending"_s));
+        kept = store->outboundItem(u"p"_s).value();
+        const Recipient known{u"77@lid"_s, u"+491701234567"_s, u"77@lid"_s};
+        QCOMPARE(kept->recipient, known);
+        const auto reports = store->pendingStatusReports(10).value();
+        QCOMPARE(reports.size(), 2);
+        QCOMPARE(reports.at(0).recipient.phone, u"+491701234567"_s); // queued: before the send
+        QCOMPARE(reports.at(1).recipient, known);
+        const auto rows = store->outboxPage({}, 0, 10).value();
+        QCOMPARE(rows.at(0).item.recipient, known);
+        QCOMPARE(rows.at(0).item.text.poll, item.text.poll);
+        // The owner finds the customer by number or LID.
+        QCOMPARE(store->outboxPage({{}, {}, u"+4917012"_s}, 0, 10).value().size(), 1);
+        QCOMPARE(store->outboxPage({{}, {}, u"77@lid"_s}, 0, 10).value().size(), 1);
+    }
+
     void outboxChangesAreNumbered()
     {
         auto store = open();

@@ -78,7 +78,12 @@
       const ACK = n('WAWebAck').ACK;
       const media = msg.directPath ? { type: msg.type, body: msg.caption || '', directPath: msg.directPath, mimetype: msg.mimetype, filename: msg.filename || '' } : {};
       const quote = msg.quotedStanzaID ? { quotedStanzaID: msg.quotedStanzaID } : {};
-      const upload = (resend) => api('send', Object.assign({ id: msg.id.id, to: chat.id.toString(), body: msg.body || '', resend }, media, quote)).then((answer) => {
+      // A poll travels as its question, options and how many a voter may pick (0: any).
+      const poll = msg.type === 'poll_creation' ? {
+        type: 'poll_creation', body: msg.pollName || '', pollOptions: (msg.pollOptions || []).map((o) => o.name),
+        selectable: msg.pollSelectableOptionsCount || 0,
+      } : {};
+      const upload = (resend) => api('send', Object.assign({ id: msg.id.id, to: chat.id.toString(), body: msg.body || '', resend }, media, quote, poll)).then((answer) => {
         if (msg.ack < ACK.SENT) msg.set('ack', ACK.SENT);
         resolve({ messageSendResult: 'OK', t: answer.t, count: null });
       }, (e) => {
@@ -183,7 +188,7 @@
       });
     }
     if (attributes.type === 'location') Object.assign(attributes, { lat: x.lat, lng: x.lng, loc: m.body });
-    if (attributes.type === 'poll_creation') Object.assign(attributes, { pollName: x.pollName, pollOptions: x.pollOptions, body: '' });
+    if (attributes.type === 'poll_creation') Object.assign(attributes, { pollName: x.pollName, pollOptions: x.pollOptions, pollSelectableOptionsCount: x.selectable || 0, body: '' });
     return attributes;
   };
 
