@@ -132,6 +132,9 @@ Status Application::startSession()
     m_bridge->setMediaLimit(m_config.mediaMaxBytes);
     m_bridge->setAllowedGroups(m_config.allowedGroups);
     m_bridge->setLoadWatchdog(std::chrono::seconds(m_config.loadTimeoutSeconds));
+    m_bridge->setMemoryWatch({.ceilingBytes = qint64(m_config.memoryCeilingMb) * 1024 * 1024,
+                              .every = std::chrono::seconds(m_config.memoryCheckSeconds),
+                              .regrowWithin = std::chrono::seconds(m_config.memoryRegrowSeconds)});
     connect(m_pipeline.get(), &RelayPipeline::backlogChanged, this, [this](const Backlog &b) {
         if (b.outboundUnknown > 0 && b.outboundUnknown != m_reportedUnknown)
             qCWarning(lcAgent) << b.outboundUnknown
@@ -223,6 +226,7 @@ void Application::startStatusEndpoint()
     if (m_config.statusPort < 0)
         return;
     m_endpoint = std::make_unique<StatusEndpoint>(m_status.get(), m_pipeline.get(), m_store.get());
+    m_endpoint->followPairing(m_bridge.get()); // for sak-agent --show-pairing
     // Monitoring is not worth stopping the shop's messages for: a port in use is a warning.
     if (Status listening = m_endpoint->listen(quint16(m_config.statusPort), m_config.dataDir);
         !listening) {

@@ -11,7 +11,33 @@
 
 #include <cstdio>
 
+#ifdef Q_OS_WIN
+#include <io.h>
+#else
+#include <unistd.h>
+#endif
+
 namespace sak {
+namespace {
+
+// The pairing QR code and link code each link a device to the shop's WhatsApp: they are shown
+// on a terminal only, never written where a log goes (under systemd, standard output and error
+// are the journal).
+FILE *terminal()
+{
+    for (FILE *stream : {stdout, stderr}) {
+#ifdef Q_OS_WIN
+        if (_isatty(_fileno(stream)))
+            return stream;
+#else
+        if (isatty(fileno(stream)))
+            return stream;
+#endif
+    }
+    return nullptr;
+}
+
+} // namespace
 
 Kiosk::Kiosk(const AgentConfig &config, QObject *parent)
     : Face(config.dataDir, parent)
@@ -27,10 +53,9 @@ void Kiosk::show(const Parts &parts)
 {
     m_session = parts.session;
     connect(m_session, &WhatsAppSession::qrCodeChanged, this, &Kiosk::showPairingQr);
-    if (!m_linkPhone.isEmpty()) {
+    connect(m_session, &WhatsAppSession::stateChanged, this, &Kiosk::onSessionState);
+    if (!m_linkPhone.isEmpty())
         connect(m_session, &WhatsAppSession::pairingCodeReceived, this, &Kiosk::showLinkCode);
-        connect(m_session, &WhatsAppSession::stateChanged, this, &Kiosk::onSessionState);
-    }
     connect(parts.page, &WhatsAppPage::externalLinkRequested, this, [](const QUrl &url) {
         qCInfo(lcAgent).noquote() << "Not opening" << url.host() << "(headless: links stay closed)";
     });
@@ -47,25 +72,42 @@ void Kiosk::showPairingQr(const QString &qr)
         qCWarning(lcAgent).noquote() << code.error().message;
         return;
     }
-    std::printf("\nWhatsApp needs pairing: on the shop's phone open WhatsApp > Linked devices > "
-                "Link a device, and scan this code (it changes every 20 s):\n\n%s\n",
-                qPrintable(code.value().toTerminal()));
-    std::fflush(stdout);
+    if (FILE *out = terminal()) {
+        std::fprintf(out,
+                     "\nWhatsApp needs pairing: on the shop's phone open WhatsApp > Linked devices "
+                     "> Link a device, and scan this code (it changes every 20 s):\n\n%s\n",
+                     qPrintable(code.value().toTerminal()));
+        std::fflush(out);
+    } else if (!m_toldWhereQrIs) {
+        qCInfo(lcAgent).noquote()
+            << "WhatsApp needs pairing. With no terminal here, its QR code is not printed (it "
+               "never goes into the log): sak-agent --show-pairing draws it in a terminal (for "
+               "the service: sudo sak-agentctl --show-pairing), or scan"
+            << m_qrPath;
+        m_toldWhereQrIs = true;
+    }
     constexpr int kScale = 8;
     constexpr int kQuietZone = 4;
     const QImage image = QImage::fromData(code.value().toPbm(kScale, kQuietZone), "PBM");
-    // The QR links a device to the shop's WhatsApp: readable by the owner only.
+    // The QR links a device to the shop's WhatsApp: readable by the owner only, before it has
+    // its name.
     QSaveFile file(m_qrPath);
-    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
-        qCWarning(lcAgent).noquote() << "Could not write the pairing QR to" << m_qrPath;
+    if (!file.open(QIODevice::WriteOnly) ||
+        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        !image.save(&file, "PNG") || !file.commit()) {
+        qCWarning(lcAgent).noquote() << "Could not write the pairing QR owner-only to" << m_qrPath
+                                     << "-" << file.errorString();
         return;
     }
-    QFile::setPermissions(m_qrPath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     qCInfo(lcAgent).noquote() << "Pairing QR code written to" << m_qrPath;
 }
 
 void Kiosk::onSessionState(SessionState state)
 {
+    if (state != SessionState::NeedsPairing)
+        m_toldWhereQrIs = false; // told again when WhatsApp needs pairing again
+    if (m_linkPhone.isEmpty())
+        return;
     if (state == SessionState::NeedsPairing && !m_linkCodeTimer.isActive())
         requestLinkCode();
     else if (state != SessionState::NeedsPairing)
@@ -88,13 +130,21 @@ void Kiosk::showLinkCode(const QString &code, const QString &error)
             << "- scan the QR code instead, or check the number";
         return;
     }
-    // Like the QR code, it goes to the terminal only: it links a device to the shop's WhatsApp.
-    std::printf("\nWhatsApp pairing code for +%s: %s\nOn the shop's phone open WhatsApp > "
-                "Linked devices > Link a device > Link with phone number instead, and type "
-                "it (a new one follows in 3 minutes).\n\n",
-                qPrintable(m_linkPhone), qPrintable(code));
-    std::fflush(stdout);
-    qCInfo(lcAgent) << "Pairing code for the shop's phone shown in the terminal";
+    // Like the QR code, it goes to a terminal only: it links a device to the shop's WhatsApp.
+    if (FILE *out = terminal()) {
+        std::fprintf(out,
+                     "\nWhatsApp pairing code for +%s: %s\nOn the shop's phone open WhatsApp > "
+                     "Linked devices > Link a device > Link with phone number instead, and type "
+                     "it (a new one follows in 3 minutes).\n\n",
+                     qPrintable(m_linkPhone), qPrintable(code));
+        std::fflush(out);
+        qCInfo(lcAgent) << "Pairing code for the shop's phone shown in the terminal";
+    } else {
+        qCInfo(lcAgent) << "WhatsApp gave a pairing code for the shop's phone. With no terminal "
+                           "here it is not printed (it never goes into the log): sak-agent "
+                           "--show-pairing shows it (for the service: sudo sak-agentctl "
+                           "--show-pairing)";
+    }
     m_linkCodeTimer.start();
 }
 

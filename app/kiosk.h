@@ -7,9 +7,10 @@
 namespace sak {
 
 // The headless face (a kiosk, a box reached over SSH): no window, so WhatsApp's pairing QR
-// code goes to the terminal and into an owner-only PNG each time it rotates, and with
-// [whatsapp] link-phone a code to type on the shop's phone instead. Links stay closed, and
-// the page is kept "visible" so that Chromium does not slow it down. Needs no Qt Widgets.
+// code goes to the terminal (when there is one: never into the log) and into an owner-only PNG
+// each time it rotates, and with [whatsapp] link-phone a code to type on the shop's phone
+// instead. Without a terminal (a service), sak-agent --show-pairing shows both. Links stay closed,
+// and the page is kept "visible" so that Chromium does not slow it down. Needs no Qt Widgets.
 class Kiosk : public Face
 {
     Q_OBJECT
@@ -30,6 +31,7 @@ private:
 
     QString m_qrPath;
     QString m_linkPhone;
+    bool m_toldWhereQrIs = false; // once each time WhatsApp needs pairing, not every 20 s
     WhatsAppSession *m_session = nullptr;
     QTimer m_linkCodeTimer; // a code WhatsApp gave expires: a new one after a while
 };

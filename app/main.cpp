@@ -1,6 +1,7 @@
 // sak-agent: reads the command line and the configuration, then either runs a one-shot command
 // (app/commands/) or the agent (Application) with its face, the desktop or the kiosk.
 #include "agent/base/logging.h"
+#include "agent/platform/processhardening.h"
 #include "agent/platform/singleinstance.h"
 #include "agent/platform/unixsignals.h"
 #include "app/application.h"
@@ -16,11 +17,23 @@
 
 #include <cstdio>
 
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
 using namespace Qt::Literals::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+#ifdef Q_OS_UNIX
+    // Before anything is written: every file the agent (and its browser) makes is the user's
+    // alone from its first byte, not only once a chmod has followed.
+    ::umask(077);
+#endif
     sak::setUpLogging();
+    // First, before any key is read: nothing the process holds may reach a core file.
+    if (const sak::Status hardened = sak::hardenProcess(); !hardened)
+        qCWarning(lcAgent).noquote() << hardened.error().message;
     QCoreApplication::setOrganizationName(u"SAK"_s);
     QCoreApplication::setApplicationName(u"sak-agent"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(SAK_VERSION));
@@ -28,8 +41,8 @@ int main(int argc, char *argv[])
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));
-    arguments = sak::withoutRemoteDebugging(arguments);
-    sak::scrubRemoteDebuggingEnvironment();
+    arguments = sak::withoutChromiumSwitches(arguments);
+    sak::filterChromiumEnvironment();
 
     QCommandLineParser parser;
     if (const auto exitCode = sak::parseCommandLine(parser, arguments))

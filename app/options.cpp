@@ -120,7 +120,7 @@ const std::vector<Option> &table()
          {}},
         {QCommandLineOption(
              u"pair"_s,
-             u"Pair with the cloud using a code from its dashboard, store the credentials, and exit."_s,
+             u"Pair with the cloud using a code from its dashboard, store the credentials, and exit. Without a code it is read from standard input (or SAK_PAIRING_CODE): a code on the command line can be read by every user of the computer."_s,
              u"code"_s),
          {}},
         {QCommandLineOption(u"unpair"_s,
@@ -155,11 +155,36 @@ const std::vector<Option> &table()
                             u"Print the running agent's Prometheus metrics, and exit."_s),
          {}},
         {QCommandLineOption(
+             u"show-pairing"_s,
+             u"Draw the running agent's WhatsApp pairing QR code (or show the code to type on the phone) in this terminal, and exit: for an agent without a terminal, such as the service, which never logs them."_s),
+         {}},
+        {QCommandLineOption(
              u"requeue-dead"_s,
              u"Relay the cloud's dead letters (inbound messages it refused) again, and exit."_s),
          {}},
     };
     return all;
+}
+
+// --pair without a code (it then comes from standard input or SAK_PAIRING_CODE, away from the
+// command line every user can read): the parser wants a value, and "-" stands for it.
+QStringList withPairingFromInput(const QStringList &arguments)
+{
+    QStringList out;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        if (arguments.at(i) == u"--"_s) {
+            out += arguments.mid(i);
+            break;
+        }
+        const bool last = i + 1 == arguments.size();
+        if (i > 0 && arguments.at(i) == u"--pair"_s &&
+            (last || (arguments.at(i + 1).startsWith(u'-') && arguments.at(i + 1) != u"-"_s))) {
+            out.append(u"--pair=-"_s);
+            continue;
+        }
+        out.append(arguments.at(i));
+    }
+    return out;
 }
 
 } // namespace
@@ -172,7 +197,7 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
     const QCommandLineOption version = parser.addVersionOption();
     for (const Option &o : table())
         parser.addOption(o.option);
-    if (!parser.parse(arguments))
+    if (!parser.parse(withPairingFromInput(arguments)))
         return printFailure(parser.errorText() + u"; see --help."_s);
     if (parser.isSet(help)) {
         // Asked before any application object exists, the parser does not know its name.

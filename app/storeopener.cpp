@@ -38,8 +38,12 @@ void StoreOpener::open(Opened done)
                       m_dataDir)});
         return;
     }
-    QFile::setPermissions(m_dataDir,
-                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (!QFile::setPermissions(m_dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                              QFileDevice::ExeOwner))
+        // Its secrets are owner-only files of their own; the directory is the second fence.
+        qCWarning(lcAgent).noquote() << "The data directory" << m_dataDir
+                                     << "cannot be made owner-only (chmod 700): it must belong to "
+                                        "the user the agent runs as";
     // A database that exists needs its own key: a new one would not open it.
     const bool firstRun = !QFileInfo::exists(m_storePath);
     m_keys->load(

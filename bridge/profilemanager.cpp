@@ -29,10 +29,14 @@ QWebEngineProfile *ProfileManager::profile(const QString &account, const QString
         return existing;
 
     const QString root = QDir(directory).absolutePath();
-    QDir().mkpath(root);
     // Owner-only: the profile holds a logged-in WhatsApp session.
-    QFile::setPermissions(root,
-                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (!QDir().mkpath(root) ||
+        !QFile::setPermissions(root, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                         QFileDevice::ExeOwner))
+        qCWarning(lcBridge).noquote()
+            << "The WhatsApp profile directory" << root
+            << "could not be created or made owner-only (mode 0700); check its owner and mode, "
+               "other users of this computer may be able to read the session in it";
 
     auto *profile = new QWebEngineProfile(u"sak-"_s + account, this);
     profile->setPersistentStoragePath(root + u"/storage"_s);

@@ -56,6 +56,12 @@ bool RequestPolicy::allows(const QUrl &url) const
            url.port(defaultPort(web)) == m_origin.port(defaultPort(web));
 }
 
+bool isOpenableLink(const QUrl &url)
+{
+    return url.isValid() && (url.scheme() == u"https"_s || url.scheme() == u"http"_s) &&
+           !url.host().isEmpty();
+}
+
 void RequestPolicy::interceptRequest(QWebEngineUrlRequestInfo &info)
 {
     const QUrl url = info.requestUrl();

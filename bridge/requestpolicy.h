@@ -32,4 +32,10 @@ private:
     QSet<QString> m_reportedHosts; // logged once each at warning level
 };
 
+// Whether a link from the page may be handed to the system to open (the desktop's browser):
+// only http and https to a host. Any other scheme would start whatever program the system
+// has for it with what a customer wrote: file: and smb: open local or remote files, a mailto:
+// can ask some mail programs to attach a local file, custom schemes start other apps.
+bool isOpenableLink(const QUrl &url);
+
 } // namespace sak

@@ -48,7 +48,17 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
     m_page->setWebChannel(m_channel, QWebEngineScript::ApplicationWorld);
 
     m_reloadTimer.setSingleShot(true);
-    connect(&m_reloadTimer, &QTimer::timeout, this, [this] { m_page->load(m_url); });
+    connect(&m_reloadTimer, &QTimer::timeout, this, [this] {
+        ++m_reloads[m_reloadTimerReason];
+        m_page->load(m_url);
+    });
+    // The renderer's process id changes when it crashes and the page reloads: asked each time.
+    m_memory = new MemoryWatchdog([this] { return m_page->renderProcessPid(); }, this);
+    connect(m_memory, &MemoryWatchdog::reloadWanted, this, &WhatsAppSession::reloadWanted);
+    connect(m_memory, &MemoryWatchdog::problemChanged, this, [this](const QString &problem) {
+        if (!problem.isEmpty())
+            Q_EMIT healthProblem(problem);
+    });
     m_watchdog.setSingleShot(true);
     m_watchdog.setInterval(kLoadWatchdog);
     connect(&m_watchdog, &QTimer::timeout, this, &WebBridge::onWatchdog);
@@ -85,6 +95,7 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
             qCWarning(lcBridge).noquote() << problem;
             setState(SessionState::Unhealthy);
             Q_EMIT healthProblem(problem);
+            m_reloadTimerReason = u"load-failed"_s;
             m_reloadTimer.start(kReloadAfterFailure);
             break;
         }
@@ -167,6 +178,31 @@ void WebBridge::setLoadWatchdog(std::chrono::milliseconds timeout)
     installPageAgent();
 }
 
+void WebBridge::setMemoryWatch(const MemoryWatchdog::Settings &settings)
+{
+    m_memory->setSettings(settings);
+}
+
+PageMemory WebBridge::pageMemory() const
+{
+    return {m_memory->lastBytes(), m_memory->settings().ceilingBytes, m_memory->problem()};
+}
+
+bool WebBridge::reloadPage(const QString &reason)
+{
+    // Asked by the pipeline once the page holds no send: the new page resolves nothing.
+    qCWarning(lcBridge).noquote() << "Reloading WhatsApp Web:" << reason;
+    m_memory->reloaded();
+    reload(QWebEnginePage::Reload, u"memory"_s);
+    return true;
+}
+
+void WebBridge::reload(QWebEnginePage::WebAction action, const QString &reason)
+{
+    ++m_reloads[reason];
+    m_page->triggerAction(action);
+}
+
 void WebBridge::settingsChanged()
 {
     installPageAgent(); // for the next navigation
@@ -178,6 +214,7 @@ void WebBridge::start()
 {
     qCInfo(lcBridge).noquote() << "Opening WhatsApp Web at" << m_url.toDisplayString();
     m_page->load(m_url);
+    m_memory->start();
 }
 
 void WebBridge::setState(SessionState state)
@@ -272,12 +309,12 @@ void WebBridge::onWatchdog()
     case 1:
         qCWarning(lcBridge) << "WhatsApp Web did not get ready in" << waited.count()
                             << "s; reloading it";
-        m_page->triggerAction(QWebEnginePage::Reload);
+        reload(QWebEnginePage::Reload, u"not-ready"_s);
         break;
     case 2:
         qCWarning(lcBridge) << "WhatsApp Web did not get ready after a reload; reloading it "
                                "without its cache";
-        m_page->triggerAction(QWebEnginePage::ReloadAndBypassCache);
+        reload(QWebEnginePage::ReloadAndBypassCache, u"not-ready"_s);
         break;
     default: {
         const QString problem =
@@ -288,6 +325,7 @@ void WebBridge::onWatchdog()
         Q_EMIT healthProblem(problem);
         m_watchdogStrikes = 0;
         m_watchdog.stop();
+        m_reloadTimerReason = u"not-ready"_s;
         m_reloadTimer.start(kRetryStuckPage);
         break;
     }
@@ -396,7 +434,7 @@ void WebBridge::handleEvent(const QByteArray &json)
                     m_reloadedForUpdate = true;
                     qCWarning(lcBridge) << "WhatsApp Web asks to be updated; reloading it "
                                            "without its cache";
-                    m_page->triggerAction(QWebEnginePage::ReloadAndBypassCache);
+                    reload(QWebEnginePage::ReloadAndBypassCache, u"needs-update"_s);
                     return;
                 }
                 m_watchdog.stop(); // reloading shows the same page

@@ -2,11 +2,13 @@
 
 #include "agent/delivery/whatsappsession.h"
 #include "agent/protocol/bridgeprotocol.h"
+#include "bridge/memorywatchdog.h"
 
 #include <QHash>
 #include <QJsonObject>
 #include <QTimer>
 #include <QUrl>
+#include <QWebEnginePage>
 
 #include <chrono>
 
@@ -43,6 +45,9 @@ public:
     void requestPairingCode(const QString &phoneDigits) override;
     void takeOver() override;
     QString sendingProblem() const override { return m_sendingProblem; }
+    PageMemory pageMemory() const override;
+    bool reloadPage(const QString &reason) override;
+    QMap<QString, quint64> pageReloads() const override { return m_reloads; }
 
     // WhatsApp open in another browser: take the session back at once ([whatsapp] takeover).
     void setAutoTakeover(bool on) { m_autoTakeover = on; }
@@ -62,6 +67,9 @@ public:
     // A page that does not become ready within this time is reloaded, then reloaded bypassing
     // the cache, then reported unhealthy.
     void setLoadWatchdog(std::chrono::milliseconds timeout);
+    // The renderer's memory is measured this often; above the ceiling (0: never) the page asks
+    // to be reloaded (reloadWanted), unless it grew back soon after the last such reload.
+    void setMemoryWatch(const MemoryWatchdog::Settings &settings);
 
     QString whatsAppVersion() const { return m_version; }
     // What the page half runs on, e.g. "wa-js 4.6.0" (the version built in before the page says).
@@ -78,6 +86,7 @@ private:
     void installPageAgent();
     void settingsChanged();
     void onWatchdog();
+    void reload(QWebEnginePage::WebAction action, const QString &reason);
 
     QUrl m_url;
     QWebEngineProfile *m_profile;
@@ -94,6 +103,9 @@ private:
     QString m_lastQr;
     QHash<QString, QTimer *> m_pendingSends; // by WhatsApp message id
     QTimer m_reloadTimer;
+    QString m_reloadTimerReason; // what m_reloadTimer's reload is counted as
+    MemoryWatchdog *m_memory = nullptr;
+    QMap<QString, quint64> m_reloads; // by reason
     QTimer m_watchdog;
     int m_watchdogStrikes = 0;
     bool m_autoTakeover = false;

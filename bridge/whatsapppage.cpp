@@ -1,11 +1,13 @@
 #include "bridge/whatsapppage.h"
 
 #include "agent/base/logging.h"
+#include "bridge/requestpolicy.h"
 
 #include <QRegularExpression>
 #include <QTimer>
 #include <QWebEngineCertificateError>
 #include <QWebEngineNewWindowRequest>
+#include <QWebEngineSettings>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -41,12 +43,13 @@ WhatsAppPage::WhatsAppPage(QWebEngineProfile *profile, const QList<QUrl> &allowe
                                               << "-" << error.description();
                 copy.rejectCertificate();
             });
-    connect(this, &QWebEnginePage::newWindowRequested, this,
-            [this](QWebEngineNewWindowRequest &request) {
-                const QUrl url = request.requestedUrl();
-                if (url.scheme() == u"https"_s || url.scheme() == u"http"_s)
-                    Q_EMIT externalLinkRequested(url);
-            });
+    // A link to a scheme Chromium does not handle itself is never given to the system by
+    // QtWebEngine (by default it would be, after a click); links go out only through
+    // offerExternalLink().
+    settings()->setUnknownUrlSchemePolicy(QWebEngineSettings::DisallowUnknownUrlSchemes);
+    connect(
+        this, &QWebEnginePage::newWindowRequested, this,
+        [this](QWebEngineNewWindowRequest &request) { offerExternalLink(request.requestedUrl()); });
     connect(this, &QWebEnginePage::renderProcessTerminated, this,
             [this](RenderProcessTerminationStatus status, int exitCode) {
                 if (status == NormalTerminationStatus)
@@ -85,8 +88,20 @@ bool WhatsAppPage::acceptNavigationRequest(const QUrl &url, NavigationType type,
                                << (isMainFrame ? "of the page" : "of a frame") << "to"
                                << url.toDisplayString(QUrl::RemoveQuery | QUrl::RemoveFragment);
     if (isMainFrame && type == NavigationTypeLinkClicked)
-        Q_EMIT externalLinkRequested(url);
+        offerExternalLink(url);
     return false;
+}
+
+void WhatsAppPage::offerExternalLink(const QUrl &url)
+{
+    if (isOpenableLink(url)) {
+        Q_EMIT externalLinkRequested(url);
+        return;
+    }
+    // The scheme only: the rest is what a customer wrote.
+    qCInfo(lcBridge).noquote() << "Not opening a link with the scheme"
+                               << (url.scheme().isEmpty() ? u"(none)"_s : url.scheme())
+                               << "(only http and https links are opened)";
 }
 
 void WhatsAppPage::javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level,

@@ -8,7 +8,8 @@ namespace sak {
 
 // The WhatsApp Web page with the agent's policies: it navigates only to allowed origins,
 // denies every permission request, rejects certificate errors and reloads after a renderer
-// crash. Links elsewhere are handed out through externalLinkRequested().
+// crash. Links elsewhere are handed out through externalLinkRequested(), http and https
+// only (isOpenableLink()).
 class WhatsAppPage : public QWebEnginePage
 {
     Q_OBJECT
@@ -27,6 +28,9 @@ protected:
                                   int lineNumber, const QString &sourceId) override;
 
 private:
+    // Both ways out (a link clicked in the page, a new window) pass here.
+    void offerExternalLink(const QUrl &url);
+
     QList<QUrl> m_allowedOrigins;
     int m_crashReloads = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "agent/base/logging.h"
 #include "agent/protocol/jsonutil.h"
+#include "cloud-stub/stubhttp.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -242,6 +243,33 @@ void JobHub::restore(const QJsonArray &snapshot)
         m_jobs.append(
             Job{o.value(u"token"_s).toString(), job.value(), o.value(u"acknowledged"_s).toBool()});
     }
+}
+
+Result<int> JobHub::sendFaultyFrames(const QString &kind)
+{
+    if (kind != u"nested"_s && kind != u"oversized"_s)
+        return Error{u"invalid-request"_s, u"jobFrame must be nested or oversized."_s};
+    int sent = 0;
+    for (auto it = m_sockets.cbegin(); it != m_sockets.cend(); ++it) {
+        QWebSocket *socket = it.value();
+        if (!socket)
+            continue;
+        if (kind == u"nested"_s) {
+            const QByteArray deep = deeplyNested(kNestedFaultDepth);
+            socket->sendTextMessage(
+                QString::fromLatin1(R"({"type":"job","payload":"{}","deep":)" + deep + '}'));
+            // Signed: the agent gets past the signature and must refuse the job itself.
+            send(socket, it.key(), u"job"_s,
+                 R"({"clientId":"deep","chatId":"15550000001@c.us","content":)" + deep + '}');
+        } else {
+            socket->sendTextMessage(u"{\"type\":\"job\",\"payload\":\""_s +
+                                    QString(cloud::kMaxFrameBytes, u'x') + u"\"}"_s);
+        }
+        ++sent;
+    }
+    qCWarning(lcStub).noquote() << "Injected fault:" << kind << "frames to" << sent
+                                << "job channel(s)";
+    return sent;
 }
 
 void JobHub::dropConnections()

@@ -44,6 +44,10 @@ public:
     void restore(const QJsonArray &snapshot);
     // Closes every agent's channel at once, as a crashed server or a dropped network would.
     void dropConnections();
+    // Sends every open channel what a broken or hostile server could, once: "nested" (a frame
+    // 100,000 levels deep, and a signed job that deep) or "oversized" (a message larger than
+    // the agent reads). Answers how many channels got it, or an error for another kind.
+    Result<int> sendFaultyFrames(const QString &kind);
 
 Q_SIGNALS:
     // New jobs wait for this device (a long-poll may answer now).

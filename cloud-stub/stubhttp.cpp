@@ -71,4 +71,9 @@ void notFound(QHttpServer *server)
     });
 }
 
+QByteArray deeplyNested(int depth)
+{
+    return QByteArray(depth, '[') + QByteArray(depth, ']');
+}
+
 } // namespace sak::stub

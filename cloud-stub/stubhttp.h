@@ -25,5 +25,8 @@ std::optional<QJsonObject> bodyObject(const QHttpServerRequest &request);
 // A file of web/ (from the resources), never cached.
 QHttpServerResponse staticFile(const QString &name, const QByteArray &mimeType);
 void notFound(QHttpServer *server);
+// A JSON array `depth` levels deep ("[[[...]]]"), for the faults that test the agent's readers.
+QByteArray deeplyNested(int depth);
+inline constexpr int kNestedFaultDepth = 100000;
 
 } // namespace sak::stub

@@ -2,6 +2,7 @@
 
 #include "agent/base/logging.h"
 #include "agent/protocol/cloudprotocol.h"
+#include "agent/protocol/signing.h"
 #include "cloud-stub/httpservercompat.h"
 #include "cloud-stub/stubhttp.h"
 
@@ -30,6 +31,46 @@ namespace {
 
 constexpr int kSaveIntervalMs = 250;
 constexpr qsizetype kRecordedRequests = 5000;
+
+// A signed answer the agent must refuse all the same (Faults::answer), in place of `body`.
+QByteArray faultyAnswer(const QString &kind, const QString &path, const QByteArray &body)
+{
+    if (kind == u"nested"_s) {
+        const QByteArray deep = deeplyNested(kNestedFaultDepth);
+        if (path == u"/v1/jobs/poll"_s)
+            return "{\"frames\":[" + deep + "]}";
+        return "{\"v\":1,\"messageId\":\"nested\",\"replies\":[" + deep + "]}";
+    }
+    if (kind == u"oversized"_s)
+        return "{\"padding\":\"" + QByteArray(cloud::kMaxAnswerBytes, 'x') + "\"}";
+    // other-chat: every reply goes to a chat the customer did not write in.
+    QJsonObject answer = QJsonDocument::fromJson(body).object();
+    QJsonArray replies = answer.value(u"replies"_s).toArray();
+    for (qsizetype i = 0; i < replies.size(); ++i) {
+        QJsonObject reply = replies.at(i).toObject();
+        reply.insert(u"chatId"_s, u"15550009999@c.us"_s);
+        replies.replace(i, reply);
+    }
+    answer.insert(u"replies"_s, replies);
+    return QJsonDocument(answer).toJson(QJsonDocument::Compact);
+}
+
+// The answer as a proxy could change it after it was signed: the replies say something else.
+QByteArray tampered(const QByteArray &body)
+{
+    QJsonObject answer = QJsonDocument::fromJson(body).object();
+    if (answer.contains(u"replies"_s)) {
+        QJsonArray replies = answer.value(u"replies"_s).toArray();
+        for (qsizetype i = 0; i < replies.size(); ++i) {
+            QJsonObject reply = replies.at(i).toObject();
+            reply.insert(u"text"_s, u"Tampered: pay 500 EUR to DE00 0000 0000 0000 0000 00."_s);
+            replies.replace(i, reply);
+        }
+        answer.insert(u"replies"_s, replies);
+    }
+    answer.insert(u"tampered"_s, true); // changed even when there is nothing else to change
+    return QJsonDocument(answer).toJson(QJsonDocument::Compact);
+}
 
 } // namespace
 
@@ -128,24 +169,20 @@ Status StubServer::start(const StubOptions &options)
     return Done{};
 }
 
-std::optional<QHttpServerResponse> StubServer::injectedFault(const QHttpServerRequest &request)
+std::optional<StubServer::Faults> StubServer::dueFault(const QString &path)
 {
+    const bool any =
+        m_faults.status != 0 || !m_faults.signature.isEmpty() || !m_faults.answer.isEmpty();
+    if (!any || (!m_faults.path.isEmpty() && m_faults.path != path))
+        return std::nullopt;
     const bool due = m_faults.remaining > 0 ||
                      (m_faults.errorRate > 0 &&
                       QRandomGenerator::global()->generateDouble() < m_faults.errorRate);
-    if (!due || m_faults.status == 0 ||
-        (!m_faults.path.isEmpty() && m_faults.path != request.url().path()))
+    if (!due)
         return std::nullopt;
     if (m_faults.remaining > 0)
         --m_faults.remaining;
-    qCWarning(lcStub).noquote() << "Injected fault: answering" << request.url().path() << "with"
-                                << m_faults.status;
-    auto response = errorResponse(
-        {u"injected-fault"_s, u"The server is busy (injected fault); try again later."_s},
-        m_faults.status);
-    if (m_faults.retryAfter > 0)
-        compat::addHeader(response, "Retry-After", QByteArray::number(m_faults.retryAfter));
-    return response;
+    return m_faults;
 }
 
 void StubServer::record(const QString &path, const QString &agentId, int status)
@@ -160,26 +197,57 @@ void StubServer::signedRoute(const QString &path, SignedHandler handler)
     m_https->route(
         path, QHttpServerRequest::Method::Post, [this, handler](const QHttpServerRequest &request) {
             QHttpServerResponse response = [&] {
-                if (auto fault = injectedFault(request)) {
-                    record(request.url().path(), QString(), int(fault->statusCode()));
-                    return std::move(*fault);
-                }
+                const QString requestPath = request.url().path();
+                const QByteArray signedPath = request.url().path(QUrl::FullyEncoded).toUtf8();
                 const signing::Signature signature{request.value(signing::kTimestampHeader),
                                                    request.value(signing::kNonceHeader),
                                                    request.value(signing::kSignatureHeader)};
                 const auto device = m_cloud->devices().authenticate(
-                    "POST", request.url().path(QUrl::FullyEncoded).toUtf8(), request.body(),
-                    request.value(signing::kTokenHeader), signature,
-                    QDateTime::currentSecsSinceEpoch());
+                    "POST", signedPath, request.body(), request.value(signing::kTokenHeader),
+                    signature, QDateTime::currentSecsSinceEpoch());
                 if (!device) {
+                    // Not signed: the cloud cannot tell which secret the agent holds, if any.
                     qCWarning(lcStub).noquote()
-                        << "Refused" << request.url().path() << "-" << device.error().code;
-                    record(request.url().path(), QString(), 401);
+                        << "Refused" << requestPath << "-" << device.error().code;
+                    record(requestPath, QString(), 401);
                     return errorResponse(device.error(), 401);
                 }
-                QHttpServerResponse served = handler(device.value(), request);
-                record(request.url().path(), device.value().agentId, int(served.statusCode()));
-                return served;
+                const auto fault = dueFault(requestPath);
+                int status = 0;
+                QByteArray body;
+                if (fault && fault->status != 0) {
+                    qCWarning(lcStub).noquote()
+                        << "Injected fault: answering" << requestPath << "with" << fault->status;
+                    status = fault->status;
+                    body = cloud::encodeError(
+                        u"injected-fault"_s,
+                        u"The server is busy (injected fault); try again later."_s);
+                } else {
+                    const QHttpServerResponse served = handler(device.value(), request);
+                    status = int(served.statusCode());
+                    body = served.data();
+                }
+                record(requestPath, device.value().agentId, status);
+                if (fault && !fault->answer.isEmpty())
+                    body = faultyAnswer(fault->answer, requestPath, body);
+                // Every answer to a signed request is signed, with the secret that signed the
+                // request: during a rotation the agent knows no other.
+                const QByteArray answerSignature = signing::signAnswer(
+                    signing::signingSecret(device.value().secrets, "POST", signedPath,
+                                           request.body(), signature),
+                    signedPath, signature.nonce, status, body);
+                if (fault && fault->signature == u"tamper"_s)
+                    body = tampered(body);
+                QHttpServerResponse answer = jsonResponse(body, status);
+                if (fault && fault->status != 0 && fault->retryAfter > 0)
+                    compat::addHeader(answer, "Retry-After", QByteArray::number(fault->retryAfter));
+                if (fault && !fault->signature.isEmpty())
+                    qCWarning(lcStub).noquote()
+                        << "Injected fault: the answer to" << requestPath << "is"
+                        << (fault->signature == u"strip"_s ? "unsigned" : "tampered with");
+                if (!fault || fault->signature != u"strip"_s)
+                    compat::addHeader(answer, signing::kSignatureHeader, answerSignature);
+                return answer;
             }();
             if (m_faults.latencyMs > 0) {
                 // QtHttpServer 6.4 cannot answer after the handler returned (its responder

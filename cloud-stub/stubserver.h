@@ -61,6 +61,13 @@ public:
         double errorRate = 0; // ...or, at random, this fraction of all of them
         int latencyMs = 0;    // every signed request answered this much later
         QString path;         // only requests to this path (e.g. /v1/inbound); empty: all
+        // What a proxy between agent and cloud could do to the answer (for the same requests
+        // as `status`): "strip" its signature, or "tamper" with its body after signing.
+        QString signature{};
+        // A signed answer the agent must refuse all the same: "other-chat" (each reply for
+        // another chat), "nested" (a value 100,000 levels deep), "oversized" (larger than the
+        // agent reads).
+        QString answer{};
     };
     void setFaults(const Faults &faults) { m_faults = faults; }
     // The next `count` signed requests are answered with `status` (and a Retry-After of
@@ -71,6 +78,8 @@ public:
         m_faults.retryAfter = retryAfter;
         m_faults.remaining = count;
         m_faults.path = path;
+        m_faults.signature.clear(); // the answers are signed and whole
+        m_faults.answer.clear();
     }
 
     // Every signed request, as the cloud saw it (the newest 5,000), for tests.
@@ -99,8 +108,8 @@ private:
     SignedHandler served(ServiceHandler handler);
     Status loadState();
     void record(const QString &path, const QString &agentId, int status);
-    // An injected fault for this request, if one is due.
-    std::optional<QHttpServerResponse> injectedFault(const QHttpServerRequest &request);
+    // The faults due for a request to this path, if any (counted down).
+    std::optional<Faults> dueFault(const QString &path);
     void addHttpsRoutes();
     void addControlRoutes();
 

@@ -87,6 +87,10 @@ void StubServer::addControlRoutes()
                      [this] { return resultResponse(m_simulator->logout()); });
     m_control->route(u"/control/needs-update"_s, Method::Post,
                      [this] { return resultResponse(m_simulator->announceUpdate()); });
+    m_control->route(u"/control/leak"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        return resultResponse(m_simulator->leak(body.value_or(QJsonObject())));
+    });
     m_control->route(u"/control/read"_s, Method::Post, [this](const QHttpServerRequest &request) {
         const auto body = bodyObject(request);
         if (!body)
@@ -108,18 +112,17 @@ void StubServer::addControlRoutes()
         return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->sentByBusiness()}});
     });
 
-    m_control->route(
-        u"/admin/pairing-codes"_s, Method::Post, [this](const QHttpServerRequest &request) {
-            const auto body = bodyObject(request);
-            const QString tenant = body ? body->value(u"tenantId"_s).toString() : QString();
-            if (!cloud::isValidAccountId(tenant))
-                return errorResponse(
-                    {u"invalid-request"_s,
-                     u"tenantId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s},
-                    400);
-            return jsonResponse(
-                m_cloud->devices().createPairingCode(tenant, QDateTime::currentSecsSinceEpoch()));
-        });
+    m_control->route(u"/admin/pairing-codes"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        const QString tenant = body ? body->value(u"tenantId"_s).toString() : QString();
+        if (!cloud::isValidAccountId(tenant))
+            return errorResponse(
+                {u"invalid-request"_s,
+                 u"tenantId must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or a digit."_s},
+                400);
+        return jsonResponse(
+            m_cloud->devices().createPairingCode(tenant, QDateTime::currentSecsSinceEpoch()));
+    });
     m_control->route(
         u"/admin/broadcasts"_s, Method::Post, [this](const QHttpServerRequest &request) {
             const auto body = bodyObject(request);
@@ -156,12 +159,26 @@ void StubServer::addControlRoutes()
         faults.latencyMs = body->value(u"latencyMs"_s).toInt();
         faults.path = body->value(u"path"_s).toString();
         faults.remaining = body->contains(u"count"_s) ? body->value(u"count"_s).toInt() : 0;
+        faults.signature = body->value(u"signature"_s).toString();
+        faults.answer = body->value(u"answer"_s).toString();
+        const QString jobFrame = body->value(u"jobFrame"_s).toString();
         if (faults.status != 0 && (faults.status < 400 || faults.status > 599))
             return errorResponse(
                 {u"invalid-request"_s, u"status must be an HTTP error status (400-599)."_s}, 400);
-        if ((faults.remaining > 0 || faults.errorRate > 0) && faults.status == 0)
+        if (!QStringList{QString(), u"strip"_s, u"tamper"_s}.contains(faults.signature) ||
+            !QStringList{QString(), u"other-chat"_s, u"nested"_s, u"oversized"_s}.contains(
+                faults.answer) ||
+            !QStringList{QString(), u"nested"_s, u"oversized"_s}.contains(jobFrame))
             return errorResponse(
-                {u"invalid-request"_s, u"count and errorRate need a status to answer with."_s},
+                {u"invalid-request"_s,
+                 u"signature must be strip or tamper; answer other-chat, nested or oversized; jobFrame nested or oversized."_s},
+                400);
+        const bool answerFault =
+            faults.status != 0 || !faults.signature.isEmpty() || !faults.answer.isEmpty();
+        if ((faults.remaining > 0 || faults.errorRate > 0) && !answerFault)
+            return errorResponse(
+                {u"invalid-request"_s,
+                 u"count and errorRate need a status, a signature or an answer fault to answer with."_s},
                 400);
         if (faults.errorRate < 0 || faults.errorRate > 1 || faults.latencyMs < 0 ||
             faults.latencyMs > 120000 || faults.retryAfter < 0 || faults.remaining < 0)
@@ -169,12 +186,15 @@ void StubServer::addControlRoutes()
                 {u"invalid-request"_s,
                  u"errorRate must be 0-1, latencyMs 0-120000, retryAfter and count not negative."_s},
                 400);
-        if (faults.status != 0 && faults.remaining == 0 && faults.errorRate == 0)
+        if (answerFault && faults.remaining == 0 && faults.errorRate == 0)
             faults.remaining = 1;
         setFaults(faults);
         if (body->value(u"dropConnections"_s).toBool())
             m_jobs->dropConnections();
-        return jsonResponse(QJsonObject{{u"ok"_s, true}});
+        QJsonObject answer{{u"ok"_s, true}};
+        if (!jobFrame.isEmpty())
+            answer.insert(u"jobChannels"_s, m_jobs->sendFaultyFrames(jobFrame).value());
+        return jsonResponse(answer);
     });
     m_control->route(u"/admin/requests"_s, Method::Get, [this] {
         QJsonArray out;
@@ -195,7 +215,10 @@ void StubServer::addControlRoutes()
                                    {u"inboundBacklog"_s, h.inboundBacklog},
                                    {u"outboundBacklog"_s, h.outboundBacklog},
                                    {u"agentVersion"_s, h.agentVersion},
-                                   {u"whatsappVersion"_s, h.whatsAppVersion}});
+                                   {u"whatsappVersion"_s, h.whatsAppVersion},
+                                   {u"rendererMb"_s, h.rendererMb},
+                                   {u"memoryCeilingMb"_s, h.memoryCeilingMb},
+                                   {u"memoryReloads"_s, h.memoryReloads}});
         }
         return jsonResponse(QJsonObject{{u"agents"_s, out}});
     });

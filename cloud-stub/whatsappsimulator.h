@@ -83,6 +83,12 @@ public:
     Result<QJsonObject> logout();
     // A newer WhatsApp Web is out: paired pages show "update available" (Stream.needsUpdate).
     Result<QJsonObject> announceUpdate();
+    // The page keeps memory it never frees, as WhatsApp Web's grows over days, so that the
+    // agent's memory watchdog has something real to find: {"mb": N} makes every paired page
+    // allocate N MB (filled, so that the pages are committed) once; {"mbPerPoll": N} makes
+    // every paired page, reloaded ones too, allocate N MB at each poll (0 stops it). A page
+    // holds 2048 MB at most.
+    Result<QJsonObject> leak(const QJsonObject &request);
     QJsonObject state() const;
     QJsonArray chat(const QString &chatId) const;
     QJsonArray sentByBusiness() const;
@@ -171,6 +177,7 @@ private:
     // The LID behind a phone number (both as wids), as WhatsApp's servers know it.
     QHash<QString, QString> m_lidByPhone;
     QHash<QString, QString> m_phoneByLid;
+    int m_leakPerPoll = 0; // MB each paired page allocates at each poll
 };
 
 } // namespace sak::stub

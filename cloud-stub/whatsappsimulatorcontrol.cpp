@@ -346,6 +346,35 @@ Result<QJsonObject> WhatsAppSimulator::announceUpdate()
     return QJsonObject{{u"pages"_s, n}};
 }
 
+Result<QJsonObject> WhatsAppSimulator::leak(const QJsonObject &request)
+{
+    const QJsonValue once = request.value(u"mb"_s);
+    const QJsonValue perPoll = request.value(u"mbPerPoll"_s);
+    const auto whole = [](const QJsonValue &v, int max) {
+        return v.isDouble() && v.toDouble() == double(v.toInt()) && v.toInt() >= 0 &&
+               v.toInt() <= max;
+    };
+    if ((once.isUndefined() && perPoll.isUndefined()) ||
+        (!once.isUndefined() && !whole(once, 2048)) ||
+        (!perPoll.isUndefined() && !whole(perPoll, 64)))
+        return invalid(
+            u"Give mb (0-2048, allocated once by every paired page) or mbPerPoll (0-64, at each poll; 0 stops it)."_s);
+    int pages = 0;
+    if (once.toInt() > 0) {
+        for (Page &page : m_pages) {
+            if (page.paired) {
+                post(page, QJsonObject{{u"type"_s, u"leak"_s}, {u"mb"_s, once.toInt()}});
+                ++pages;
+            }
+        }
+    }
+    if (!perPoll.isUndefined())
+        m_leakPerPoll = perPoll.toInt();
+    qCInfo(lcStub).noquote() << "Simulator: pages leak" << once.toInt() << "MB once and"
+                             << m_leakPerPoll << "MB at each poll";
+    return QJsonObject{{u"pages"_s, pages}, {u"mbPerPoll"_s, m_leakPerPoll}};
+}
+
 Result<QJsonObject> WhatsAppSimulator::markRead(const QString &chatId)
 {
     int n = 0;

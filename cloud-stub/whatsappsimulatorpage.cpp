@@ -113,6 +113,8 @@ QJsonObject WhatsAppSimulator::poll(const QString &pageId, qint64 ack)
             m_messages[*m].delivered = true;
     }
     it->events = pending;
+    if (m_leakPerPoll > 0 && it->paired)
+        return {{u"events"_s, answer}, {u"leakMb"_s, m_leakPerPoll}};
     return {{u"events"_s, answer}};
 }
 

@@ -58,7 +58,8 @@ agent_args=(--cloud-url "https://127.0.0.1:$https_port" --ca-file "$demo/certs/c
 code=$(curl -fs -X POST "$control/admin/pairing-codes" -H 'Content-Type: application/json' -d '{"tenantId":"demo-shop"}' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])') || sak_die "the cloud stub gave no pairing code."
 sak_log "pairing the agent with code $code"
-"$SAK_BUILD/bin/sak-agent" --pair "$code" "${agent_args[@]}" || sak_die "pairing failed (see above)."
+# On standard input: a code on the command line can be read by every user of the computer.
+printf '%s\n' "$code" | "$SAK_BUILD/bin/sak-agent" --pair "${agent_args[@]}" || sak_die "pairing failed (see above)."
 [[ $headless -eq 1 ]] && agent_args+=(--headless)
 sak_log "starting sak-agent$([[ $headless -eq 1 ]] && echo ' (headless)')"
 "$SAK_BUILD/bin/sak-agent" "${agent_args[@]}" &

@@ -75,7 +75,7 @@ args=(--cloud-url "https://127.0.0.1:$https" --ca-file "$work/certs/ca.pem"
       --data-dir "$work/data" --key-file "$work/data.key" --status-port 0 --config /dev/null)
 code=$(curl -fs -X POST "http://127.0.0.1:$control/admin/pairing-codes" -d '{"tenantId":"pkg-shop"}' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
-/usr/bin/sak-agent --pair "$code" "${args[@]}" >"$work/pair.log" 2>&1 || { cat "$work/pair.log"; fail "pairing"; }
+printf '%s\n' "$code" | /usr/bin/sak-agent --pair "${args[@]}" >"$work/pair.log" 2>&1 || { cat "$work/pair.log"; fail "pairing"; }
 /usr/bin/sak-agent --headless "${args[@]}" >"$work/agent.log" 2>&1 &
 agent_pid=$!
 wait_for() {

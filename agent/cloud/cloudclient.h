@@ -22,8 +22,9 @@ struct CloudClientOptions
 };
 
 // Speaks the cloud protocol over HTTPS. TLS is always verified: against the system's CAs and,
-// when configured, the CA file. Every request finishes with exactly one callback, on the
-// thread of this object, carrying a result value.
+// when configured, the CA file. Answers to signed requests are used only when the cloud signed
+// them; redirects are never followed; answers are read up to a size per endpoint. Every request
+// finishes with exactly one callback, on the thread of this object, carrying a result value.
 class CloudClient : public QObject
 {
     Q_OBJECT
@@ -68,8 +69,10 @@ public:
     const QSslConfiguration &tlsConfiguration() const { return m_ssl; }
 
 private:
-    // `timeout`: how long the answer may take; zero for the configured one.
-    void post(const QString &path, const QByteArray &body, bool sign,
+    // `maxAnswerBytes`: a larger answer is refused unread; `timeout`: how long the answer may
+    // take, zero for the configured one. The answer to a signed request must carry the cloud's
+    // signature (signing::verifyAnswer) or it is an error; redirects are not followed.
+    void post(const QString &path, const QByteArray &body, bool sign, qsizetype maxAnswerBytes,
               std::function<void(Result<QByteArray>)> done,
               std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 

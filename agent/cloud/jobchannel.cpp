@@ -21,6 +21,10 @@ JobChannel::JobChannel(QObject *parent)
     connect(&m_reconnect, &QTimer::timeout, this, &JobChannel::openSocket);
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &JobChannel::poll);
+    // A message larger than the largest job closes the channel before it is read (it opens
+    // again); without a limit a server could make the agent buffer gigabytes.
+    m_socket.setMaxAllowedIncomingMessageSize(quint64(cloud::kMaxFrameBytes));
+    m_socket.setMaxAllowedIncomingFrameSize(quint64(cloud::kMaxFrameBytes));
     connect(&m_socket, &QWebSocket::connected, this, &JobChannel::onConnected);
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &JobChannel::onMessage);
     connect(&m_socket, &QWebSocket::disconnected, this, &JobChannel::onDisconnected);
@@ -166,6 +170,10 @@ void JobChannel::onDisconnected()
 {
     if (!m_polling)
         setReady(false);
+    if (m_socket.closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
+        qCWarning(lcCloud).noquote()
+            << "The job channel received a message larger than" << cloud::kMaxFrameBytes
+            << "bytes and was closed without reading it (" << m_socket.closeReason() << ")";
     if (!m_running)
         return;
     if (!m_welcomed)

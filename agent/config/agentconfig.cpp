@@ -55,6 +55,9 @@ const QStringList &AgentConfig::keys()
         u"whatsapp/seal-after"_s,
         u"whatsapp/seal-every"_s,
         u"whatsapp/load-timeout"_s,
+        u"whatsapp/memory-ceiling-mb"_s,
+        u"whatsapp/memory-check-every"_s,
+        u"whatsapp/memory-regrow-within"_s,
         u"whatsapp/takeover"_s,
         u"whatsapp/appear-online"_s,
         u"whatsapp/unavailable-after"_s,
@@ -198,6 +201,8 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
          {std::pair{u"whatsapp/seal-after"_s, &config.sealAfterSeconds},
           std::pair{u"whatsapp/seal-every"_s, &config.sealEverySeconds},
           std::pair{u"whatsapp/load-timeout"_s, &config.loadTimeoutSeconds},
+          std::pair{u"whatsapp/memory-check-every"_s, &config.memoryCheckSeconds},
+          std::pair{u"whatsapp/memory-regrow-within"_s, &config.memoryRegrowSeconds},
           std::pair{u"whatsapp/unavailable-after"_s, &config.unavailableAfterSeconds}}) {
         if (!values.contains(key))
             continue;
@@ -208,6 +213,15 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
                 key.section(u'/', 1)));
     }
 
+    if (values.contains(u"whatsapp/memory-ceiling-mb"_s)) {
+        bool ok = false;
+        config.memoryCeilingMb = values.value(u"whatsapp/memory-ceiling-mb"_s).trimmed().toInt(&ok);
+        // Below 200 MB even a fresh WhatsApp Web would be reloaded over and over.
+        if (!ok || (config.memoryCeilingMb != 0 &&
+                    (config.memoryCeilingMb < 200 || config.memoryCeilingMb > 65536)))
+            return configError(
+                u"[whatsapp] memory-ceiling-mb must be a number of megabytes from 200 to 65536, or 0 to never reload the page for its memory."_s);
+    }
     if (values.contains(u"whatsapp/media-max-bytes"_s)) {
         bool ok = false;
         config.mediaMaxBytes =
@@ -350,10 +364,10 @@ Status AgentConfig::validate(bool requireCloud) const
     if ((!tenantId.isEmpty() && !cloud::isValidAccountId(tenantId)) ||
         (!agentId.isEmpty() && !cloud::isValidAccountId(agentId)))
         return configError(
-            u"The tenant id and agent id must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+            u"The tenant id and agent id must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or a digit."_s);
     if (!cloud::isValidAccountId(account))
         return configError(
-            u"The WhatsApp account name '%1' must be 1-64 characters of letters, digits, '.', '_' or '-'."_s
+            u"The WhatsApp account name '%1' must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or a digit."_s
                 .arg(account));
     if (!caFile.isEmpty() && !QFileInfo(caFile).isReadable())
         return configError(

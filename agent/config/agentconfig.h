@@ -47,6 +47,14 @@ struct AgentConfig
     int sealAfterSeconds = 60;   // connected this long before the first seal
     int sealEverySeconds = 600;  // then again this often
     int loadTimeoutSeconds = 90; // WhatsApp Web not ready by then: reload, reload uncached, report
+    // The page's renderer above this many MB is reloaded when nothing is being sent (0: never).
+    // 1500: a healthy WhatsApp Web renderer stays well below it, and a shop PC with 4-8 GB
+    // still has room for the rest at that size; wrappers of WhatsApp Web are reported at 2 to
+    // 11 GB after days, which such a PC cannot give.
+    int memoryCeilingMb = 1500;
+    int memoryCheckSeconds = 60; // how often the renderer's memory is measured
+    // A page above the ceiling again this soon after a reload is reported, not reloaded.
+    int memoryRegrowSeconds = 600;
     bool takeover = false; // WhatsApp opened in another browser: take the session back at once
     // Whether the account shows "online" to its contacts while the agent runs. Off by default:
     // while a linked device keeps the account online, the owner's phone stops notifying.

@@ -94,6 +94,13 @@ void CloudRelay::relay(const JournalEntry &entry)
             r.m_relayingChats.remove(message.chatId);
             const qint64 now = ledger.now();
             Q_EMIT r.attempted(message.id, now - askedMs);
+            if (result) {
+                // Refused whole, like an answer that cannot be read: none of its replies is
+                // queued, and the message is asked about again until the cloud answers right.
+                if (const QString problem = intake::answerProblem(result.value(), message);
+                    !problem.isEmpty())
+                    result = Error{u"bad-response"_s, problem};
+            }
             if (!result) {
                 const Error &error = result.error();
                 const int attempts = entry.attempts + 1;

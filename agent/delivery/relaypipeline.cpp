@@ -15,6 +15,9 @@ namespace {
 constexpr int kBacklogDelayMs = 200;
 // The send log serves the caps, which look back a day at most: two days of it are kept.
 constexpr qint64 kSendLogKeptMs = 48 * 3600 * 1000;
+// The page answers for a send within a minute (WebBridge's confirmation timeout): by then the
+// reload the page asked for goes ahead, and what it still held is resolved by id afterwards.
+constexpr auto kReloadQuietTimeout = std::chrono::seconds(75);
 } // namespace
 
 RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store *store,
@@ -35,6 +38,7 @@ RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store
     m_pruneTimer.setInterval(std::chrono::hours(1));
     connect(&m_pruneTimer, &QTimer::timeout, this, &RelayPipeline::pruneSendLog);
     connect(m_session, &WhatsAppSession::stateChanged, this, &RelayPipeline::onSessionState);
+    connect(m_session, &WhatsAppSession::reloadWanted, this, &RelayPipeline::reloadWhenQuiet);
     connectStages();
 }
 
@@ -167,10 +171,23 @@ void RelayPipeline::onSessionState(SessionState state)
         m_capture->holdUntilCaughtUp(); // a new page: until its catch-up
     if (state != SessionState::Connected || !m_started)
         return;
+    if (std::exchange(m_reloadStarted, false))
+        m_sender->release(); // the reloaded page is connected: what was held goes now
     m_acks->forgetPending(); // the sender resolves them with the page again
     m_sender->sessionConnected();
     m_capture->catchUp();
     m_sender->pump();
+}
+
+void RelayPipeline::reloadWhenQuiet(const QString &reason)
+{
+    if (m_sender->isHeld() || m_reloadStarted)
+        return; // one reload at a time
+    m_sender->hold(kReloadQuietTimeout, [this, reason] {
+        m_reloadStarted = m_session->reloadPage(reason);
+        if (!m_reloadStarted)
+            m_sender->release();
+    });
 }
 
 void RelayPipeline::watch()

@@ -122,6 +122,9 @@ private:
     // Queues the call reply in the transaction that journals the call: once, crash or not.
     void answerCall(const InboundMessage &call);
     void onSessionState(SessionState state);
+    // The page asked to be reloaded (its memory): sending is held until the page has answered
+    // for its sends, the page is reloaded, and sending resumes when it connects again.
+    void reloadWhenQuiet(const QString &reason);
     // Every few seconds: a send stuck in WhatsApp, and what an operator changed in the store
     // from another process (sak-agent --retry, --pause-sending, ...).
     void watch();
@@ -142,6 +145,7 @@ private:
     Backlog m_backlog;
     QString m_callReply;
     bool m_started = false;
+    bool m_reloadStarted = false; // the page reloads for reloadWanted(); sending is held
     QTimer m_watchTimer;
     QTimer m_pruneTimer;   // the send log keeps what the caps need, no more
     QTimer m_backlogTimer; // the backlog is counted at most a few times a second

@@ -37,6 +37,16 @@ Sender::Sender(WhatsAppSession *session, DeliveryLedger *ledger, QObject *parent
         m_inFlight.clear();
         finishDrainIfIdle();
     });
+    m_holdTimer.setSingleShot(true);
+    connect(&m_holdTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcRelay) << m_inFlight.size()
+                           << "send(s) unanswered before the page's reload; they are resolved "
+                              "with the new page under their ids";
+        for (const QString &chat : std::as_const(m_inFlight))
+            m_sendingChats.remove(chat);
+        m_inFlight.clear();
+        finishHoldIfQuiet();
+    });
     connect(m_session, &WhatsAppSession::sendFinished, this, &Sender::onSendFinished);
     connect(m_session, &WhatsAppSession::recipientKnown, this,
             [this](const QString &waMessageId, const Recipient &recipient) {
@@ -70,7 +80,7 @@ void Sender::pump()
         setSendingProblem(cannot); // until the page is reloaded and connects again
         return;
     }
-    if (!m_started || m_paused || m_draining || m_sendingChats.size() >= parallel ||
+    if (!m_started || m_paused || m_draining || m_holding || m_sendingChats.size() >= parallel ||
         !m_problem.isEmpty() || m_session->state() != SessionState::Connected)
         return;
     Store *store = m_ledger->store();
@@ -219,6 +229,10 @@ void Sender::onSendFinished(const QString &waMessageId, bool ok, const QString &
         finishDrainIfIdle();
         return;
     }
+    if (m_holding) {
+        finishHoldIfQuiet();
+        return;
+    }
     schedule(m_ledger->now());
 }
 
@@ -319,25 +333,72 @@ void Sender::drain(std::chrono::milliseconds timeout, std::function<void()> drai
         return;
     m_draining = true;
     m_onDrained = std::move(drained);
+    // Stopping wins over a reload that waits for a quiet moment: the page is not reloaded.
+    m_holding = false;
+    m_onQuiet = {};
+    m_holdTimer.stop();
     m_timer.stop();
-    if (m_typingTimer.isActive()) {
-        // Not in the page yet: back to the queue for the next start (not a failed attempt).
-        m_typingTimer.stop();
-        const auto item = m_ledger->store()->outboundItem(m_typingClientId);
-        if (item && item.value()) {
-            m_session->setTyping(item.value()->text.chatId, false);
-            m_ledger->move(m_typingClientId, outbox::kQueued,
-                           u"the agent stopped before sending it"_s);
-            m_sendingChats.remove(item.value()->text.chatId);
-        }
-        m_typingClientId.clear();
-    }
+    // Not in the page yet: back to the queue for the next start (not a failed attempt).
+    requeueTyping(u"the agent stopped before sending it"_s);
     if (!m_inFlight.isEmpty()) {
         qCInfo(lcRelay) << "Waiting for the page to finish" << m_inFlight.size() << "send(s)";
         m_drainTimer.start(timeout);
         return;
     }
     finishDrainIfIdle();
+}
+
+void Sender::requeueTyping(const QString &why)
+{
+    if (!m_typingTimer.isActive())
+        return;
+    m_typingTimer.stop();
+    const auto item = m_ledger->store()->outboundItem(m_typingClientId);
+    if (item && item.value()) {
+        qCInfo(lcRelay).noquote() << "Outbox item" << m_typingClientId
+                                  << "goes back to the queue:" << why;
+        m_session->setTyping(item.value()->text.chatId, false);
+        m_ledger->move(m_typingClientId, outbox::kQueued, why);
+        m_sendingChats.remove(item.value()->text.chatId);
+    }
+    m_typingClientId.clear();
+}
+
+void Sender::hold(std::chrono::milliseconds timeout, std::function<void()> quiet)
+{
+    if (m_draining || m_holding)
+        return; // stopping, or a reload is on its way already
+    m_holding = true;
+    m_onQuiet = std::move(quiet);
+    m_timer.stop();
+    qCInfo(lcRelay) << "Sending is held for a reload of the WhatsApp page";
+    requeueTyping(u"held back for a reload of the page"_s);
+    if (!m_inFlight.isEmpty()) {
+        qCInfo(lcRelay) << "Waiting for the page to finish" << m_inFlight.size()
+                        << "send(s) before it is reloaded";
+        m_holdTimer.start(timeout);
+        return;
+    }
+    finishHoldIfQuiet();
+}
+
+void Sender::finishHoldIfQuiet()
+{
+    if (!m_holding || !m_inFlight.isEmpty() || !m_onQuiet)
+        return;
+    m_holdTimer.stop();
+    QTimer::singleShot(0, this, std::exchange(m_onQuiet, {}));
+}
+
+void Sender::release()
+{
+    if (!m_holding)
+        return;
+    m_holding = false;
+    m_onQuiet = {};
+    m_holdTimer.stop();
+    qCInfo(lcRelay) << "Sending resumes after the page's reload";
+    schedule(m_ledger->now());
 }
 
 void Sender::finishDrainIfIdle()

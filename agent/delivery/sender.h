@@ -63,6 +63,12 @@ public:
     // No new sends start, one being typed goes back to the queue, and `drained` runs once the
     // page has answered for what it holds (or after `timeout`).
     void drain(std::chrono::milliseconds timeout, std::function<void()> drained);
+    // For a reload of the page: like drain(), but `quiet` runs once the page has answered for
+    // what it holds (or after `timeout`, when what it still holds is resolved with the next
+    // page under its ids), and sending resumes at release().
+    void hold(std::chrono::milliseconds timeout, std::function<void()> quiet);
+    void release();
+    bool isHeld() const { return m_holding; }
 
 Q_SIGNALS:
     // [4] Handed to the page now.
@@ -79,6 +85,9 @@ private:
     void resolveInterrupted();
     void setSendingProblem(const QString &problem, bool stuck = false);
     void finishDrainIfIdle();
+    void finishHoldIfQuiet();
+    // The send being typed goes back to the queue (it never reached the page).
+    void requeueTyping(const QString &why);
 
     WhatsAppSession *m_session;
     DeliveryLedger *m_ledger;
@@ -94,9 +103,12 @@ private:
     bool m_started = false;
     bool m_draining = false;
     std::function<void()> m_onDrained; // until it has run
+    bool m_holding = false;
+    std::function<void()> m_onQuiet; // until it has run
     QTimer m_timer;
     QTimer m_typingTimer;
     QTimer m_drainTimer;
+    QTimer m_holdTimer;
 };
 
 } // namespace sak

@@ -2,9 +2,20 @@
 
 #include "agent/protocol/messagetypes.h"
 
+#include <QMap>
 #include <QObject>
 
 namespace sak {
+
+// The page's renderer as the bridge's memory watchdog last measured it (bridge/MemoryWatchdog).
+struct PageMemory
+{
+    qint64 rendererBytes = -1; // PSS on Linux, private bytes on Windows; -1: not measured
+    qint64 ceilingBytes = 0;   // the page is reloaded above this; 0: not watched
+    // Empty, or why the page is too large and is no longer reloaded (it grew back within
+    // minutes of a reload), with what to do.
+    QString problem;
+};
 
 // The agent's only way to WhatsApp. The real implementation drives WhatsApp Web inside
 // QtWebEngine (bridge/WebBridge); tests use an in-memory one. Nothing in agent/ knows about
@@ -40,6 +51,18 @@ public:
     // Empty while sending works; else why it does not (WhatsApp Web changed), in a sentence.
     virtual QString sendingProblem() const = 0;
 
+    // The page's memory (PageMemory's defaults where nothing measures it).
+    virtual PageMemory pageMemory() const { return {}; }
+    // Reloads the page, after reloadWanted(), once nothing is being sent: what the page held
+    // has been answered for. False when no reload was started (sending may resume at once).
+    virtual bool reloadPage(const QString &reason)
+    {
+        Q_UNUSED(reason);
+        return false;
+    }
+    // Reloads by reason since the start ("memory", "not-ready", "needs-update", "load-failed").
+    virtual QMap<QString, quint64> pageReloads() const { return {}; }
+
 Q_SIGNALS:
     void stateChanged(sak::SessionState state);
     void qrCodeChanged(const QString &qr);
@@ -60,6 +83,10 @@ Q_SIGNALS:
     void healthProblem(const QString &description);
     // The page tried to reach a host that is not WhatsApp's, and was stopped.
     void requestBlocked(const QString &host);
+    // The page should be reloaded (it grew too large): the pipeline holds sending, lets the
+    // page answer for the sends it holds, then calls reloadPage(). Sending resumes when the
+    // session connects again.
+    void reloadWanted(const QString &reason);
 };
 
 } // namespace sak

@@ -2,6 +2,7 @@
 
 #include "agent/base/logging.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -12,6 +13,10 @@
 
 #include <cstdio>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
@@ -20,11 +25,40 @@ namespace {
 constexpr int kPbkdf2Iterations = 600000; // OWASP's figure for PBKDF2-HMAC-SHA256
 constexpr qsizetype kMinPassphrase = 12;
 
-bool ownerOnly(const QString &path)
+constexpr QFileDevice::Permissions kOwnerFile = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+
+// systemd's credentials (LoadCredential=, LoadCredentialEncrypted=) are its own: in a directory
+// only the service can reach, read-only, and shared with the service's user through an ACL, so
+// their owner and group bits say nothing about who else may read them.
+bool isSystemdCredential(const QString &path)
 {
-    const auto p = QFileInfo(path).permissions();
-    return !(p & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther |
-                  QFileDevice::WriteOther));
+    const QString credentials = qEnvironmentVariable("CREDENTIALS_DIRECTORY");
+    return !credentials.isEmpty() &&
+           QFileInfo(path).absoluteFilePath().startsWith(QDir(credentials).absolutePath() + u'/');
+}
+
+// A file holding the key or the passphrase: the user's, and nobody else may read or change it.
+// `what` names it in the sentence ("The key file").
+Status checkPrivate(const QString &path, const QString &what)
+{
+    if (isSystemdCredential(path))
+        return Done{};
+    const QFileInfo info(path);
+#ifdef Q_OS_UNIX
+    if (info.ownerId() != ::geteuid())
+        return Error{
+            u"file-owner"_s,
+            u"%1 %2 belongs to another user, who could read or replace it; the agent does not use it. Make it the agent's user's (chown), then: chmod 600 %2"_s
+                .arg(what, path)};
+#endif
+    const auto p = info.permissions();
+    if (p & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther |
+             QFileDevice::WriteOther))
+        return Error{
+            u"file-mode"_s,
+            u"%1 %2 can be read or changed by other users; the agent does not use it. Run: chmod 600 %2"_s
+                .arg(what, path)};
+    return Done{};
 }
 
 } // namespace
@@ -59,7 +93,12 @@ Status writeKeyFile(const QString &path, const QByteArray &key)
     if (!file.open(QIODevice::WriteOnly))
         return Error{u"key-file"_s,
                      u"The key file %1 cannot be written: %2."_s.arg(path, file.errorString())};
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    // Owner-only before the key is in it.
+    if (!file.setPermissions(kOwnerFile))
+        return Error{
+            u"key-file"_s,
+            u"The key file %1 cannot be made owner-only (%2); the key was not written. Choose a place on a file system with Unix permissions, owned by the agent's user."_s
+                .arg(path, file.errorString())};
     file.write(key.toHex() + '\n');
     if (!file.commit())
         return Error{u"key-file"_s,
@@ -82,11 +121,8 @@ Result<QByteArray> readOrCreateKeyFile(const QString &path)
             << "- keep a copy somewhere safe; without it the agent's data is lost";
         return key;
     }
-    if (!ownerOnly(path))
-        return Error{
-            u"key-file"_s,
-            u"The key file %1 can be read by other users; the agent does not use it. Run: chmod 600 %1"_s
-                .arg(path)};
+    if (Status mine = checkPrivate(path, u"The key file"_s); !mine)
+        return Error{u"key-file"_s, mine.error().message};
     if (!file.open(QIODevice::ReadOnly))
         return Error{u"key-file"_s,
                      u"The key file %1 cannot be read: %2."_s.arg(path, file.errorString())};
@@ -106,6 +142,8 @@ Result<QByteArray> readPassphrase(const QString &source)
             return Error{
                 u"passphrase"_s,
                 u"The passphrase file '%1' cannot be read; check --passphrase-file."_s.arg(source)};
+        if (Status mine = checkPrivate(source, u"The passphrase file"_s); !mine)
+            return Error{u"passphrase"_s, mine.error().message};
         passphrase = file.readLine(1024);
     }
     while (passphrase.endsWith('\n') || passphrase.endsWith('\r'))
@@ -139,11 +177,11 @@ Result<QByteArray> deriveKeyFromPassphrase(const QByteArray &passphrase, const Q
         const QJsonObject params{{u"kdf"_s, u"pbkdf2-sha256"_s},
                                  {u"iterations"_s, iterations},
                                  {u"salt"_s, QString::fromLatin1(salt.toBase64())}};
-        if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(params).toJson()) < 0 ||
-            !out.commit())
-            return Error{u"passphrase"_s, u"The key parameters %1 cannot be written: %2."_s.arg(
-                                              paramsFile, out.errorString())};
-        QFile::setPermissions(paramsFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        if (!out.open(QIODevice::WriteOnly) || !out.setPermissions(kOwnerFile) ||
+            out.write(QJsonDocument(params).toJson()) < 0 || !out.commit())
+            return Error{u"passphrase"_s,
+                         u"The key parameters %1 cannot be written owner-only: %2."_s.arg(
+                             paramsFile, out.errorString())};
     }
     return QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, passphrase, salt,
                                               iterations, kDataKeySize);

@@ -27,7 +27,7 @@ Result<std::pair<QString, QString>> accountIds(const Json &r)
     const auto agent = json::string(r, "agentId", 64);
     if (!tenant || !isValidAccountId(*tenant) || !agent || !isValidAccountId(*agent))
         return invalid(
-            u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-'."_s);
+            u"tenantId and agentId must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or a digit."_s);
     return std::pair{*tenant, *agent};
 }
 
@@ -97,13 +97,17 @@ Result<StatusReport> statusChange(const Json &r)
 
 bool isValidAccountId(const QString &id)
 {
-    static const QRegularExpression pattern(u"^[A-Za-z0-9._-]{1,64}$"_s);
+    // The agent id and the account name become directory names (the RAM profile is
+    // <root>/<agentId>/<account>): a plain name only, never ".", ".." or a hidden name, and
+    // never one an option parser could take for an option. \z, not $: "$" also matches
+    // before a final line feed.
+    static const QRegularExpression pattern(u"\\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\z"_s);
     return pattern.match(id).hasMatch();
 }
 
 QByteArray encode(const Heartbeat &h)
 {
-    const Json body = {
+    Json body = {
         {"v", kProtocolVersion},
         {"tenantId", json::str(h.tenantId)},
         {"agentId", json::str(h.agentId)},
@@ -113,6 +117,10 @@ QByteArray encode(const Heartbeat &h)
         {"queues", {{"inbound", h.inboundBacklog}, {"outbound", h.outboundBacklog}}},
         {"versions",
          {{"agent", json::str(h.agentVersion)}, {"whatsappWeb", json::str(h.whatsAppVersion)}}}};
+    Json memory = {{"ceilingMb", h.memoryCeilingMb}, {"reloads", h.memoryReloads}};
+    if (h.rendererMb >= 0)
+        memory["rendererMb"] = h.rendererMb;
+    body["memory"] = memory;
     return QByteArray::fromStdString(body.dump());
 }
 
@@ -139,8 +147,24 @@ Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes)
     const auto webVersion = json::optionalString(*versions, "whatsappWeb", 64);
     if (!inbound || !outbound || !agentVersion || !webVersion)
         return invalid(u"A heartbeat's queues and versions are malformed."_s);
-    return Heartbeat{*tenant,  *agent,    *session,      *health,    *protection,
-                     *inbound, *outbound, *agentVersion, *webVersion};
+    Heartbeat heartbeat{*tenant,  *agent,    *session,      *health,    *protection,
+                        *inbound, *outbound, *agentVersion, *webVersion};
+    // Optional: agents before the memory watchdog do not send it.
+    if (const auto memory = r.find("memory"); memory != r.end()) {
+        const bool measured = memory->is_object() && memory->contains("rendererMb");
+        const auto renderer =
+            measured ? json::integer(*memory, "rendererMb") : std::optional<qint64>(-1);
+        const auto ceiling = json::integer(*memory, "ceilingMb");
+        const auto reloads = json::integer(*memory, "reloads");
+        if (!renderer || !ceiling || !reloads || (measured && *renderer < 0) || *ceiling < 0 ||
+            *reloads < 0)
+            return invalid(
+                u"A heartbeat's memory must be {ceilingMb, reloads, rendererMb (optional)}, each a number of 0 or more."_s);
+        heartbeat.rendererMb = *renderer;
+        heartbeat.memoryCeilingMb = *ceiling;
+        heartbeat.memoryReloads = *reloads;
+    }
+    return heartbeat;
 }
 
 QByteArray encode(const PairRequest &request)
@@ -180,7 +204,8 @@ Result<Credentials> decodeCredentials(const QByteArray &bytes)
 {
     auto root = parseObject(bytes);
     if (!root)
-        return Error{u"bad-response"_s, u"The cloud's pairing answer is not JSON."_s};
+        return Error{u"bad-response"_s,
+                     u"The cloud's pairing answer cannot be read: %1"_s.arg(root.error().message)};
     const Json &r = root.value();
     const auto tenant = json::string(r, "tenantId", 64);
     const auto agent = json::string(r, "agentId", 64);
@@ -346,7 +371,8 @@ Result<InboundResponse> decodeInboundResponse(const QByteArray &bytes)
 {
     auto root = parseObject(bytes);
     if (!root)
-        return Error{u"bad-response"_s, u"The cloud answered with something that is not JSON."_s};
+        return Error{u"bad-response"_s,
+                     u"The cloud's answer cannot be read: %1"_s.arg(root.error().message)};
     const Json &r = root.value();
     const auto messageId = json::string(r, "messageId", bridge::kMaxIdLength);
     const auto it = r.find("replies");

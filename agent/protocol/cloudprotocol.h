@@ -14,6 +14,16 @@ inline constexpr int kProtocolVersion = 1;
 // An inbound message with the largest media the agent takes (as base64) fits.
 inline constexpr qsizetype kMaxRequestBytes = 96 * 1024 * 1024;
 inline constexpr qsizetype kMaxRepliesPerMessage = 20;
+// The most the agent reads of an answer: the replies to a message and a long-poll's jobs may
+// carry files (as large as a request), every other answer is a few bytes. A larger answer is
+// refused before it is read.
+inline constexpr qsizetype kMaxAnswerBytes = kMaxRequestBytes;
+inline constexpr qsizetype kMaxSmallAnswerBytes = 64 * 1024;
+// One message on the job channel's socket: a frame carries a job as large as a request.
+inline constexpr qsizetype kMaxFrameBytes = kMaxRequestBytes + 64 * 1024;
+// The latest time the protocol carries (9999-12-31T23:59:59Z): later unix seconds would
+// overflow as milliseconds, and no shop waits that long.
+inline constexpr qint64 kMaxUnixSeconds = 253402300799;
 
 struct InboundRequest
 {
@@ -161,6 +171,11 @@ struct Heartbeat
     qint64 outboundBacklog = 0;
     QString agentVersion;
     QString whatsAppVersion;
+    // The WhatsApp page's renderer ("memory", optional on the wire): its size (-1: not
+    // measured), the ceiling it is reloaded above (0: never) and the reloads for it.
+    qint64 rendererMb = -1;
+    qint64 memoryCeilingMb = 0;
+    qint64 memoryReloads = 0;
 };
 
 QByteArray encode(const Heartbeat &heartbeat);
@@ -184,7 +199,8 @@ Result<StatusBatch> decodeStatusBatch(const QByteArray &bytes);
 // The server's error body, if the bytes are one.
 std::optional<Error> decodeError(const QByteArray &bytes);
 
-// Tenant and agent ids: 1-64 characters of [A-Za-z0-9._-].
+// Tenant and agent ids (and account names): 1-64 characters of [A-Za-z0-9._-], the first a
+// letter or a digit.
 bool isValidAccountId(const QString &id);
 
 } // namespace sak::cloud

@@ -44,6 +44,17 @@ Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes)
         content == r.end() || !priority || !notBefore || !expiresAt)
         return invalid(
             u"A job needs clientId, chatId, content, priority, notBefore and expiresAt."_s);
+    // Refused rather than clamped: a time past the year 9999 is a bug at the cloud, and the
+    // agent would otherwise keep the job (or drop it) for a reason nobody asked for.
+    for (const auto &[name, seconds] :
+         {std::pair{"notBefore", *notBefore}, {"expiresAt", *expiresAt}}) {
+        if (seconds < 0 || seconds > kMaxUnixSeconds)
+            return invalid(
+                u"Job %1: %2 must be unix seconds from 0 (none) to %3 (the year 9999); it is %4."_s
+                    .arg(*clientId, QLatin1String(name))
+                    .arg(kMaxUnixSeconds)
+                    .arg(seconds));
+    }
     const auto type = json::string(*content, "type", 16);
     const auto text = json::optionalString(*content, "text", bridge::kMaxBodyLength);
     const auto extra = attachment(*content);
@@ -72,22 +83,20 @@ Result<OutboundJob> decodeOutboundJob(const QByteArray &bytes)
     return job;
 }
 
-QByteArray encodeFrame(const SignedFrame &frame)
+namespace {
+
+Json frameJson(const SignedFrame &frame)
 {
-    const Json body = {{"type", json::str(frame.type)},
-                       {"payload", frame.payload.toStdString()},
-                       {"ts", frame.timestamp.toStdString()},
-                       {"nonce", frame.nonce.toStdString()},
-                       {"sig", frame.signature.toStdString()}};
-    return QByteArray::fromStdString(body.dump());
+    return {{"type", json::str(frame.type)},
+            {"payload", frame.payload.toStdString()},
+            {"ts", frame.timestamp.toStdString()},
+            {"nonce", frame.nonce.toStdString()},
+            {"sig", frame.signature.toStdString()}};
 }
 
-Result<SignedFrame> decodeFrame(const QByteArray &bytes)
+// A frame read from its JSON object, wherever it came: a socket message or a poll's answer.
+Result<SignedFrame> frameFrom(const Json &r)
 {
-    auto root = parseObject(bytes);
-    if (!root)
-        return root.error();
-    const Json &r = root.value();
     const auto type = json::string(r, "type", 16);
     const auto payload = json::optionalString(r, "payload", kMaxRequestBytes);
     const auto ts = json::optionalString(r, "ts", 32);
@@ -97,6 +106,21 @@ Result<SignedFrame> decodeFrame(const QByteArray &bytes)
         return invalid(u"A frame needs type, payload, ts, nonce and sig."_s);
     return SignedFrame{*type, payload->toUtf8(), ts->toLatin1(), nonce->toLatin1(),
                        sig->toLatin1()};
+}
+
+} // namespace
+
+Result<SignedFrame> decodeFrame(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    return frameFrom(root.value());
+}
+
+QByteArray encodeFrame(const SignedFrame &frame)
+{
+    return QByteArray::fromStdString(frameJson(frame).dump());
 }
 
 QByteArray encodeHello(const QString &token, const QByteArray &timestamp, const QByteArray &nonce,
@@ -154,7 +178,7 @@ QByteArray encodeFrames(const QList<SignedFrame> &frames)
 {
     Json list = Json::array();
     for (const SignedFrame &frame : frames)
-        list.push_back(Json::parse(encodeFrame(frame).toStdString(), nullptr, false));
+        list.push_back(frameJson(frame));
     const Json body = {{"frames", list}};
     return QByteArray::fromStdString(body.dump());
 }
@@ -169,7 +193,11 @@ Result<QList<SignedFrame>> decodeFrames(const QByteArray &bytes)
         return invalid(u"A poll answer needs frames (a list)."_s);
     QList<SignedFrame> out;
     for (const Json &frame : *frames) {
-        auto decoded = decodeFrame(QByteArray::fromStdString(frame.dump()));
+        // Read where it lies: a frame is never written out again before its signature is
+        // checked (that cost a copy of each job, and recursed on a deep value).
+        if (!frame.is_object())
+            return invalid(u"Every frame of a poll answer must be an object."_s);
+        auto decoded = frameFrom(frame);
         if (!decoded)
             return decoded.error();
         out.append(std::move(decoded).value());

@@ -18,7 +18,11 @@ Result<Json> parseObject(const QByteArray &bytes)
 {
     if (bytes.size() > kMaxRequestBytes)
         return invalid(u"The body is larger than %1 bytes."_s.arg(kMaxRequestBytes));
-    Json root = json::parse(bytes);
+    bool tooDeep = false;
+    Json root = json::parse(bytes, &tooDeep);
+    if (tooDeep)
+        return invalid(u"The body is nested more than %1 levels deep; no message of the protocol "
+                       u"is."_s.arg(json::kMaxDepth));
     if (root.is_discarded() || !root.is_object())
         return invalid(u"The body is not a JSON object."_s);
     return root;

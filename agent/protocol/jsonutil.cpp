@@ -2,9 +2,26 @@
 
 namespace sak::json {
 
-Json parse(const QByteArray &bytes)
+Json parse(const QByteArray &bytes, bool *tooDeep)
 {
-    return Json::parse(bytes.constBegin(), bytes.constEnd(), nullptr, /*allow_exceptions=*/false);
+    // nlohmann's reader is a loop with a stack of its own, so reading never recurses; only the
+    // value it builds could be too deep for dump() or a recursive reader. A container that opens
+    // at the limit is not kept (the callback discards it, and everything in it, while reading),
+    // so a deep input costs one scan of its bytes, never a deep tree.
+    bool deep = false;
+    const Json::parser_callback_t limit = [&deep](int depth, Json::parse_event_t event, Json &) {
+        if (depth >= kMaxDepth && (event == Json::parse_event_t::object_start ||
+                                   event == Json::parse_event_t::array_start)) {
+            deep = true;
+            return false;
+        }
+        return true;
+    };
+    Json value =
+        Json::parse(bytes.constBegin(), bytes.constEnd(), limit, /*allow_exceptions=*/false);
+    if (tooDeep)
+        *tooDeep = deep;
+    return deep ? Json(Json::value_t::discarded) : value;
 }
 
 std::optional<QString> string(const Json &object, const char *key, qsizetype maxLength)

@@ -14,8 +14,14 @@ namespace sak::json {
 
 using Json = nlohmann::json;
 
-// Parses without exceptions; a discarded value (is_discarded()) means "not JSON".
-Json parse(const QByteArray &bytes);
+// Containers nested deeper than this are refused: nothing the page or the cloud sends needs
+// more, and a deeper value would recurse in dump() (and in any recursive reader) until the
+// stack ends.
+inline constexpr int kMaxDepth = 32;
+
+// Parses without exceptions; a discarded value (is_discarded()) means "not JSON", or nested
+// deeper than kMaxDepth (then *tooDeep is set, when given). Nothing deeper is ever built.
+Json parse(const QByteArray &bytes, bool *tooDeep = nullptr);
 
 std::optional<QString> string(const Json &object, const char *key, qsizetype maxLength);
 // Like string(), but a missing or null member is an empty string; a wrong type is still an error.

@@ -7,6 +7,15 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak::signing {
+namespace {
+
+QByteArray mac(const QByteArray &secret, const QByteArray &data)
+{
+    return "v1=" +
+           QMessageAuthenticationCode::hash(data, secret, QCryptographicHash::Sha256).toHex();
+}
+
+} // namespace
 
 QByteArray canonical(const QByteArray &method, const QByteArray &path, const QByteArray &timestamp,
                      const QByteArray &nonce, const QByteArray &body)
@@ -24,10 +33,7 @@ Signature sign(const QByteArray &secret, const QByteArray &method, const QByteAr
     signature.timestamp = QByteArray::number(now);
     signature.nonce = QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex();
     signature.value =
-        "v1=" + QMessageAuthenticationCode::hash(
-                    canonical(method, path, signature.timestamp, signature.nonce, body), secret,
-                    QCryptographicHash::Sha256)
-                    .toHex();
+        mac(secret, canonical(method, path, signature.timestamp, signature.nonce, body));
     return signature;
 }
 
@@ -73,9 +79,7 @@ Status verify(const QList<QByteArray> &secrets, const QByteArray &method, const 
     const QByteArray data = canonical(method, path, signature.timestamp, signature.nonce, body);
     bool matched = false;
     for (const QByteArray &secret : secrets) {
-        const QByteArray expected =
-            "v1=" +
-            QMessageAuthenticationCode::hash(data, secret, QCryptographicHash::Sha256).toHex();
+        const QByteArray expected = mac(secret, data);
         // Every secret is tried, match or not, so the timing does not tell which one matched.
         matched = equalConstantTime(expected, signature.value) || matched;
     }
@@ -86,6 +90,49 @@ Status verify(const QList<QByteArray> &secrets, const QByteArray &method, const 
     if (!nonces.remember(signature.nonce, now))
         return Error{u"replayed-nonce"_s,
                      u"This request was seen before (its nonce is reused) and is refused."_s};
+    return Done{};
+}
+
+QByteArray signingSecret(const QList<QByteArray> &secrets, const QByteArray &method,
+                         const QByteArray &path, const QByteArray &body, const Signature &signature)
+{
+    const QByteArray data = canonical(method, path, signature.timestamp, signature.nonce, body);
+    for (const QByteArray &secret : secrets) {
+        if (equalConstantTime(mac(secret, data), signature.value))
+            return secret;
+    }
+    return {};
+}
+
+QByteArray answerCanonical(const QByteArray &path, const QByteArray &requestNonce, int status,
+                           const QByteArray &body)
+{
+    return "ANSWER\n" + path + '\n' + requestNonce + '\n' + QByteArray::number(status) + '\n' +
+           QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex();
+}
+
+QByteArray signAnswer(const QByteArray &secret, const QByteArray &path,
+                      const QByteArray &requestNonce, int status, const QByteArray &body)
+{
+    return mac(secret, answerCanonical(path, requestNonce, status, body));
+}
+
+Status verifyAnswer(const QByteArray &secret, const QByteArray &path,
+                    const QByteArray &requestNonce, int status, const QByteArray &body,
+                    const QByteArray &signature)
+{
+    if (signature.isEmpty())
+        return Error{
+            u"unsigned-answer"_s,
+            u"The answer to %1 (HTTP %2) was not signed by the cloud (a proxy or a mis-issued certificate?); it is not acted on."_s
+                .arg(QString::fromUtf8(path))
+                .arg(status)};
+    if (!equalConstantTime(signAnswer(secret, path, requestNonce, status, body), signature))
+        return Error{
+            u"bad-answer-signature"_s,
+            u"The answer to %1 (HTTP %2) does not match its signature: it was not signed by the cloud, or was changed on the way (a proxy or a mis-issued certificate?); it is not acted on."_s
+                .arg(QString::fromUtf8(path))
+                .arg(status)};
     return Done{};
 }
 

@@ -9,8 +9,9 @@
 #include <QString>
 
 // Request signing of the cloud protocol (docs/protocol.md, "Signing"), shared by the agent
-// (signs requests, verifies what the server pushes) and the stub (verifies requests, signs
-// pushes). HMAC-SHA256 over the method, the path, a timestamp, a nonce and the body's hash.
+// (signs requests, verifies answers and what the server pushes) and the stub (verifies
+// requests, signs answers and pushes). HMAC-SHA256 over the method, the path, a timestamp, a
+// nonce and the body's hash.
 namespace sak::signing {
 
 inline constexpr qint64 kMaxClockSkewSeconds = 300;
@@ -54,5 +55,25 @@ private:
 // code says which check failed: stale-timestamp, bad-signature or replayed-nonce.
 Status verify(const QList<QByteArray> &secrets, const QByteArray &method, const QByteArray &path,
               const QByteArray &body, const Signature &signature, qint64 now, NonceCache &nonces);
+
+// Which of the secrets made this (verified) request signature; empty when none did. The cloud
+// signs its answer with that one: the agent knows no other (during a rotation, the old one).
+QByteArray signingSecret(const QList<QByteArray> &secrets, const QByteArray &method,
+                         const QByteArray &path, const QByteArray &body,
+                         const Signature &signature);
+
+// Answers to signed requests are signed too (docs/protocol.md, "Signed answers"), in the
+// header kSignatureHeader, so that a TLS-inspecting proxy or a mis-issued certificate cannot
+// make the agent act on what the cloud did not say. The string signed:
+// ANSWER \n PATH \n NONCE \n STATUS \n hex(sha256(body)), NONCE being the request's: an answer
+// fits only the request it answers, so an old answer cannot be played back.
+QByteArray answerCanonical(const QByteArray &path, const QByteArray &requestNonce, int status,
+                           const QByteArray &body);
+QByteArray signAnswer(const QByteArray &secret, const QByteArray &path,
+                      const QByteArray &requestNonce, int status, const QByteArray &body);
+// unsigned-answer when `signature` is empty, bad-answer-signature when it does not match.
+Status verifyAnswer(const QByteArray &secret, const QByteArray &path,
+                    const QByteArray &requestNonce, int status, const QByteArray &body,
+                    const QByteArray &signature);
 
 } // namespace sak::signing

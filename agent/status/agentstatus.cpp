@@ -12,6 +12,22 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
+namespace {
+
+// The page's renderer and its reloads, for --status: sizes in MB, as the setting is.
+QJsonObject pageJson(const PageMemory &memory, const QMap<QString, quint64> &reloads)
+{
+    QJsonObject byReason;
+    for (auto it = reloads.cbegin(); it != reloads.cend(); ++it)
+        byReason.insert(it.key(), qint64(it.value()));
+    QJsonObject page{{u"memoryCeilingMb"_s, memory.ceilingBytes / (1024 * 1024)},
+                     {u"reloads"_s, byReason}};
+    if (memory.rendererBytes >= 0)
+        page.insert(u"rendererMb"_s, (memory.rendererBytes + 512 * 1024) / (1024 * 1024));
+    return page;
+}
+
+} // namespace
 
 AgentStatus::AgentStatus(WhatsAppSession *session, RelayPipeline *pipeline, QObject *parent)
     : QObject(parent)
@@ -36,6 +52,11 @@ AgentStatus::AgentStatus(WhatsAppSession *session, RelayPipeline *pipeline, QObj
     connect(pipeline, &RelayPipeline::pausedChanged, this, &AgentStatus::changed);
     connect(pipeline, &RelayPipeline::backlogChanged, this, &AgentStatus::changed);
     connect(pipeline, &RelayPipeline::inboundRelayed, this, [this] { setCloudResult(Done{}); });
+}
+
+QString AgentStatus::health() const
+{
+    return m_health.isEmpty() ? m_session->pageMemory().problem : m_health;
 }
 
 SessionState AgentStatus::sessionState() const
@@ -66,7 +87,7 @@ AgentStatus::Overall AgentStatus::overall() const
     default:
         break;
     }
-    if (!m_health.isEmpty())
+    if (!health().isEmpty())
         return Overall::Unhealthy;
     if (!m_cloudProblem.isEmpty())
         return Overall::CloudUnreachable;
@@ -129,7 +150,7 @@ QJsonObject AgentStatus::toJson() const
     return QJsonObject{
         {u"state"_s, overallName(overall())},
         {u"session"_s, sessionStateName(m_session->state())},
-        {u"health"_s, m_health.isEmpty() ? u"ok"_s : m_health},
+        {u"health"_s, health().isEmpty() ? u"ok"_s : health()},
         {u"cloud"_s, m_cloudProblem.isEmpty() ? u"ok"_s : m_cloudProblem},
         {u"sendingPaused"_s, m_pipeline->isPaused()},
         {u"protection"_s, QJsonObject{{u"level"_s, m_protection},
@@ -142,6 +163,7 @@ QJsonObject AgentStatus::toJson() const
                                   {u"outboundFailed"_s, qint64(b.outboundFailed)}}},
         {u"lastErrors"_s, errors},
         {u"blockedRequests"_s, qint64(m_blockedRequests)},
+        {u"page"_s, pageJson(m_session->pageMemory(), m_session->pageReloads())},
         {u"agentId"_s, m_agentId},
         {u"tenantId"_s, m_tenantId},
         {u"version"_s, m_version},
@@ -169,6 +191,21 @@ QByteArray AgentStatus::metrics() const
     counter(u"sak_blocked_requests_total"_s,
             u"Requests of the WhatsApp page to hosts that are not WhatsApp's, blocked."_s,
             m_blockedRequests);
+    const QMap<QString, quint64> reloads = m_session->pageReloads();
+    w.family(u"sak_page_reloads_total"_s, "counter",
+             u"Reloads of the WhatsApp page by the agent, by reason."_s);
+    for (const QString &reason : {u"memory"_s, u"not-ready"_s, u"needs-update"_s, u"load-failed"_s})
+        w.sample(u"sak_page_reloads_total"_s, double(reloads.value(reason)),
+                 {{u"reason"_s, reason}});
+    const PageMemory memory = m_session->pageMemory();
+    if (memory.rendererBytes >= 0) {
+        w.family(u"sak_page_renderer_bytes"_s, "gauge",
+                 u"Memory of the WhatsApp page's renderer process (PSS on Linux)."_s);
+        w.sample(u"sak_page_renderer_bytes"_s, double(memory.rendererBytes));
+    }
+    w.family(u"sak_page_memory_ceiling_bytes"_s, "gauge",
+             u"The page is reloaded above this ([whatsapp] memory-ceiling-mb; 0: never)."_s);
+    w.sample(u"sak_page_memory_ceiling_bytes"_s, double(memory.ceilingBytes));
     w.histogram(u"sak_reply_latency_seconds"_s,
                 u"From a customer's message to its first reply handed to WhatsApp."_s,
                 m.replySeconds);

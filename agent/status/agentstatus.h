@@ -33,8 +33,9 @@ public:
 
     Overall overall() const;
     static QString overallName(Overall overall); // "needs-pairing", ... for machines
-    // Empty when WhatsApp works; else what is wrong, in a sentence.
-    QString health() const { return m_health; }
+    // Empty when WhatsApp works; else what is wrong, in a sentence (the page's memory problem
+    // too, while it lasts).
+    QString health() const;
     // Empty while the cloud answers; else the last error.
     QString cloudProblem() const { return m_cloudProblem; }
     SessionState sessionState() const;

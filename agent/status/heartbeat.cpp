@@ -38,6 +38,11 @@ void Heartbeat::send()
     heartbeat.outboundBacklog = m_sources.pipeline->backlog().outboundQueued;
     heartbeat.agentVersion = QStringLiteral(SAK_VERSION);
     heartbeat.whatsAppVersion = m_sources.whatsAppVersion ? m_sources.whatsAppVersion() : QString();
+    const PageMemory memory = m_sources.session->pageMemory();
+    constexpr qint64 kMb = 1024 * 1024;
+    heartbeat.rendererMb = memory.rendererBytes < 0 ? -1 : (memory.rendererBytes + kMb / 2) / kMb;
+    heartbeat.memoryCeilingMb = memory.ceilingBytes / kMb;
+    heartbeat.memoryReloads = qint64(m_sources.session->pageReloads().value(u"memory"_s));
     // The answer may come after the agent began to stop (the session is sealed at exit while
     // the event loop still turns): by then the heartbeat and the status may be gone.
     m_sources.cloud->postHeartbeat(heartbeat, [self = QPointer(this)](Status sent) {

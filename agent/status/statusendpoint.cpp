@@ -1,16 +1,18 @@
 #include "agent/status/statusendpoint.h"
 
 #include "agent/delivery/relaypipeline.h"
+#include "agent/delivery/whatsappsession.h"
 #include "agent/status/agentstatus.h"
 #include "agent/store/store.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -18,10 +20,29 @@ namespace sak {
 namespace {
 
 constexpr int kMaxOutboxItems = 500;
+constexpr int kAskTimeoutMs = 10000;
 
 QByteArray compact(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// Loopback only, never through a proxy, never redirected (the token stays with this address).
+QNetworkRequest localRequest(const QString &address, const QString &pathAndQuery)
+{
+    QNetworkRequest request(QUrl(u"http://%1%2"_s.arg(address, pathAndQuery)));
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    request.setTransferTimeout(kAskTimeoutMs);
+    return request;
+}
+
+Error notAnswering(const QString &address, const QNetworkReply *reply)
+{
+    return Error{
+        u"not-running"_s,
+        u"The agent's status endpoint at %1 does not answer (%2): is the agent running?"_s.arg(
+            address, reply->errorString())};
 }
 
 } // namespace
@@ -52,6 +73,35 @@ StatusEndpoint::StatusEndpoint(AgentStatus *status, RelayPipeline *pipeline, Sto
                    [this](const Request &request) { return outbox(request); });
     m_server.route("POST", u"/v1/outbox/"_s,
                    [this](const Request &request) { return outboxAction(request); });
+    m_server.route("GET", u"/v1/pairing"_s, [this](const Request &) { return pairing(); });
+}
+
+void StatusEndpoint::followPairing(WhatsAppSession *session)
+{
+    m_session = session;
+    connect(session, &WhatsAppSession::qrCodeChanged, this,
+            [this](const QString &qr) { m_pairingQr = qr; });
+    connect(session, &WhatsAppSession::pairingCodeReceived, this,
+            [this](const QString &code, const QString &) { m_linkCode = code; });
+    // Only while WhatsApp waits for the phone: a code is not shown after it was used.
+    connect(session, &WhatsAppSession::stateChanged, this, [this](SessionState state) {
+        if (state != SessionState::NeedsPairing) {
+            m_pairingQr.clear();
+            m_linkCode.clear();
+        }
+    });
+}
+
+StatusServer::Response StatusEndpoint::pairing() const
+{
+    const bool needed = m_session && m_session->state() == SessionState::NeedsPairing;
+    QJsonObject answer{{u"needsPairing"_s, needed},
+                       {u"session"_s, m_status->toJson().value(u"session"_s)}};
+    if (needed) {
+        answer.insert(u"qr"_s, m_pairingQr);
+        answer.insert(u"linkCode"_s, m_linkCode);
+    }
+    return StatusServer::json(200, compact(answer));
 }
 
 Status StatusEndpoint::listen(quint16 port, const QString &dataDir)
@@ -102,52 +152,86 @@ StatusServer::Response StatusEndpoint::outboxAction(const StatusServer::Request 
 void StatusEndpoint::ask(const QString &dataDir, const QString &what, QObject *context,
                          std::function<void(Result<QByteArray>)> done)
 {
-    QFile tokenFile(StatusServer::tokenPath(dataDir));
-    QFile addressFile(StatusServer::addressPath(dataDir));
-    if (tokenFile.exists() && !tokenFile.open(QIODevice::ReadOnly)) {
-        done(Error{
-            u"status-token"_s,
-            u"The status token %1 cannot be read (%2): ask as the user the agent runs as (for the kiosk service: sudo sak-agentctl --status)."_s
-                .arg(tokenFile.fileName(), tokenFile.errorString())});
-        return;
-    }
-    if (!tokenFile.isOpen() || !addressFile.open(QIODevice::ReadOnly)) {
+    const auto token = StatusServer::readPrivateFile(StatusServer::tokenPath(dataDir));
+    const auto address = StatusServer::readPrivateFile(StatusServer::addressPath(dataDir));
+    if ((!token && token.error().code == u"not-found"_s) ||
+        (!address && address.error().code == u"not-found"_s)) {
         done(Error{
             u"not-running"_s,
             u"No running agent with the data directory %1 has a status endpoint ([status] port=off, or it is not running). sak-agent --outbox reads the store directly."_s
                 .arg(dataDir)});
         return;
     }
-    const QByteArray token = tokenFile.readAll().trimmed();
-    const QString address = QString::fromLatin1(addressFile.readAll().trimmed());
+    if (!token || !address) {
+        done(!token ? token.error() : address.error());
+        return;
+    }
+    const QString where = QString::fromLatin1(address.value());
+    static const QRegularExpression loopback(u"^127\\.0\\.0\\.1:[0-9]{1,5}$"_s);
+    if (!loopback.match(where).hasMatch()) {
+        done(Error{
+            u"status-file"_s,
+            u"%1 does not hold an address on 127.0.0.1; restart the agent, which writes it anew."_s
+                .arg(StatusServer::addressPath(dataDir))});
+        return;
+    }
+    const QString path = what == u"metrics"_s   ? u"/metrics"_s
+                         : what == u"pairing"_s ? u"/v1/pairing"_s
+                                                : u"/v1/status"_s;
     auto *network = new QNetworkAccessManager(context);
-    network->setProxy(QNetworkProxy::NoProxy); // loopback, never through a proxy
-    QNetworkRequest request(QUrl(
-        u"http://%1%2"_s.arg(address, what == u"metrics"_s ? u"/metrics"_s : u"/v1/status"_s)));
-    request.setRawHeader("Authorization", "Bearer " + token);
-    request.setTransferTimeout(10000);
-    QNetworkReply *reply = network->get(request);
+    network->setProxy(QNetworkProxy::NoProxy);
+    // First the server proves that it knows the token, for a nonce of ours; only then is the
+    // token sent. Whatever listens there otherwise gets a random number and nothing else.
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(random.begin(), random.end());
+    const QByteArray nonce = random.toHex();
+    QNetworkReply *hello =
+        network->get(localRequest(where, u"/v1/hello?nonce=%1"_s.arg(QString::fromLatin1(nonce))));
     connect(
-        reply, &QNetworkReply::finished, context,
-        [reply, network, address, done = std::move(done)] {
-            network->deleteLater();
-            const QByteArray body = reply->readAll();
-            if (reply->error() != QNetworkReply::NoError) {
-                const QString refusal =
-                    QJsonDocument::fromJson(body).object().value(u"error"_s).toString();
-                if (!refusal.isEmpty())
-                    done(Error{
-                        u"status-endpoint"_s,
-                        u"The agent's status endpoint at %1 refused: %2"_s.arg(address, refusal)});
-                else
-                    done(Error{
-                        u"not-running"_s,
-                        u"The agent's status endpoint at %1 does not answer (%2): is the agent running?"_s
-                            .arg(address, reply->errorString())});
+        hello, &QNetworkReply::finished, context,
+        [hello, network, where, dataDir, path, nonce, token = token.value(),
+         done = std::move(done)]() mutable {
+            hello->deleteLater();
+            const int status = hello->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 0) {
+                network->deleteLater();
+                done(notAnswering(where, hello));
                 return;
             }
-            const auto document = QJsonDocument::fromJson(body);
-            done(document.isObject() ? document.toJson(QJsonDocument::Indented) : body);
+            const QByteArray proof = QJsonDocument::fromJson(hello->readAll())
+                                         .object()
+                                         .value(u"proof"_s)
+                                         .toString()
+                                         .toLatin1();
+            if (status != 200 || !StatusServer::isProof(proof, token, nonce, where)) {
+                network->deleteLater();
+                done(Error{
+                    u"status-impostor"_s,
+                    u"What listens on %1 could not prove that it is the agent of %2, so the status token was not sent to it. If the agent runs, restart it (it takes a port and a token anew); if another program holds the port, set [status] port to a free one."_s
+                        .arg(where, dataDir)});
+                return;
+            }
+            QNetworkRequest request = localRequest(where, path);
+            request.setRawHeader("Authorization", "Bearer " + token);
+            QNetworkReply *reply = network->get(request);
+            connect(reply, &QNetworkReply::finished, network,
+                    [reply, network, where, done = std::move(done)] {
+                        network->deleteLater();
+                        const QByteArray body = reply->readAll();
+                        if (reply->error() != QNetworkReply::NoError) {
+                            const QString refusal =
+                                QJsonDocument::fromJson(body).object().value(u"error"_s).toString();
+                            if (!refusal.isEmpty())
+                                done(Error{u"status-endpoint"_s,
+                                           u"The agent's status endpoint at %1 refused: %2"_s.arg(
+                                               where, refusal)});
+                            else
+                                done(notAnswering(where, reply));
+                            return;
+                        }
+                        const auto document = QJsonDocument::fromJson(body);
+                        done(document.isObject() ? document.toJson(QJsonDocument::Indented) : body);
+                    });
         });
 }
 

@@ -113,12 +113,17 @@ bool startsWithPlainHeader(const QString &path)
     return file.open(QIODevice::ReadOnly) && file.read(16).startsWith("SQLite format 3");
 }
 
+// The pages in them are encrypted, so a file that stays readable is a warning, not a stop: it
+// still shows others how much the shop handles, and it means the file is not the user's.
 void restrictSideFiles(const QString &path)
 {
     for (const char *suffix : {"", "-wal", "-shm", "-journal"}) {
         const QString file = path + QLatin1String(suffix);
-        if (QFile::exists(file))
-            QFile::setPermissions(file, kOwnerFile);
+        if (QFile::exists(file) && !QFile::setPermissions(file, kOwnerFile))
+            qCWarning(lcAgent).noquote()
+                << "The database file" << file
+                << "cannot be made owner-only (chmod 600): it must belong to the user the agent "
+                   "runs as";
     }
 }
 

@@ -14,6 +14,10 @@
 #include <QTimer>
 
 #ifdef Q_OS_UNIX
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -50,6 +54,61 @@ bool hasSession(const QString &storageDir)
     return false;
 }
 
+#ifdef Q_OS_LINUX
+// A directory in which no other user can swap the RAM root for another: owned by this user or
+// root, and writable by nobody else unless sticky (as /dev/shm is, where only an entry's owner
+// may rename or remove it).
+bool isSafeParent(const QString &dir)
+{
+    struct stat st = {};
+    return ::stat(QFile::encodeName(dir).constData(), &st) == 0 && S_ISDIR(st.st_mode) &&
+           (st.st_uid == ::geteuid() || st.st_uid == 0) &&
+           (!(st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_mode & S_ISVTX));
+}
+
+// The RAM root has a predictable name in a directory other users may write to (/dev/shm), so
+// one found there is used only if this user made it: a directory, not a symbolic link, owned
+// by this user and writable by nobody else; readable by others it is closed (mode 0700).
+Status claimPrivateRoot(const QString &root)
+{
+    const QByteArray path = QFile::encodeName(root);
+    if (::mkdir(path.constData(), 0700) != 0 && errno != EEXIST)
+        return Error{
+            u"vault"_s,
+            u"The private RAM directory %1 for the WhatsApp profile cannot be created (%2). Set [whatsapp] profile-storage=persistent to keep the profile on disk instead (weaker protection)."_s
+                .arg(root, QString::fromLocal8Bit(std::strerror(errno)))};
+    const auto planted = [&root](const QString &what) {
+        return Error{
+            u"vault"_s,
+            u"The private RAM directory %1 for the WhatsApp profile %2, so it was not made by this agent and someone may be waiting to read the session there. Check and remove it (rm -r %1), then start the agent again."_s
+                .arg(root, what)};
+    };
+    // O_NOFOLLOW: the checks below are about the directory itself, never where a link points.
+    const int fd = ::open(path.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ELOOP || errno == ENOTDIR
+                   ? planted(u"is a symbolic link or not a directory"_s)
+                   : Error{u"vault"_s, u"The private RAM directory %1 cannot be opened (%2)."_s.arg(
+                                           root, QString::fromLocal8Bit(std::strerror(errno)))};
+    struct stat st = {};
+    Status claimed = Done{};
+    if (::fstat(fd, &st) != 0)
+        claimed = Error{u"vault"_s, u"The private RAM directory %1 cannot be examined (%2)."_s.arg(
+                                        root, QString::fromLocal8Bit(std::strerror(errno)))};
+    else if (st.st_uid != ::geteuid())
+        claimed = planted(u"belongs to another user (uid %1)"_s.arg(st.st_uid));
+    else if (st.st_mode & (S_IWGRP | S_IWOTH))
+        claimed = planted(u"can be written by other users (mode %1)"_s.arg(st.st_mode & 07777, 4, 8,
+                                                                           QLatin1Char('0')));
+    else if ((st.st_mode & 07777) != 0700 && ::fchmod(fd, 0700) != 0)
+        claimed = Error{u"vault"_s,
+                        u"The private RAM directory %1 cannot be closed to other users (%2)."_s.arg(
+                            root, QString::fromLocal8Bit(std::strerror(errno)))};
+    ::close(fd);
+    return claimed;
+}
+#endif
+
 } // namespace
 
 SessionVault::SessionVault(Store &store, QString account, QString profileDir)
@@ -63,14 +122,20 @@ Result<QString> SessionVault::runtimeRoot()
 #ifdef Q_OS_LINUX
     QString base = qEnvironmentVariable("XDG_RUNTIME_DIR");
     QString root = base.isEmpty() ? QString() : base + u"/sak-agent"_s;
-    if (base.isEmpty() || !QFileInfo(base).isDir()) {
+    if (base.isEmpty() || !isSafeParent(base)) {
+        if (!base.isEmpty())
+            qCWarning(lcAgent).noquote()
+                << "XDG_RUNTIME_DIR" << base
+                << "is not a directory only this user can change; using /dev/shm instead";
         base = u"/dev/shm"_s;
-        root = u"/dev/shm/sak-agent-%1"_s.arg(::getuid());
+        root = u"/dev/shm/sak-agent-%1"_s.arg(::geteuid());
     }
-    if (!QFileInfo(base).isDir() || !makePrivateDir(root))
+    if (!isSafeParent(base))
         return Error{
             u"vault"_s,
             u"No private RAM-backed directory is available ($XDG_RUNTIME_DIR or /dev/shm). Set [whatsapp] profile-storage=persistent to keep the WhatsApp profile on disk instead (weaker protection)."_s};
+    if (Status claimed = claimPrivateRoot(root); !claimed)
+        return claimed.error();
     return root;
 #else
     return Error{
@@ -223,10 +288,12 @@ Status SessionVault::unpack(const QByteArray &archive, const QString &storageDir
             return Error{u"vault"_s,
                          u"%1 cannot be created."_s.arg(QFileInfo(target).absolutePath())};
         QFile file(target);
-        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        // Owner-only before the session's bytes are in it.
+        if (!file.open(QIODevice::WriteOnly) ||
+            !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+            file.write(content) != content.size())
             return Error{u"vault"_s,
-                         u"%1 cannot be written: %2."_s.arg(target, file.errorString())};
-        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+                         u"%1 cannot be written owner-only: %2."_s.arg(target, file.errorString())};
     }
     return Done{};
 }

@@ -22,6 +22,10 @@ Command::~Command() = default;
 void Command::start()
 {
     QTimer::singleShot(0, this, [this] {
+        if (Status prepared = prepare(); !prepared) {
+            fail(prepared.error());
+            return;
+        }
         if (m_needs == Needs::Nothing) {
             run();
             return;

@@ -47,6 +47,9 @@ protected:
     Command(Input input, Needs needs);
 
     virtual void run() = 0;
+    // Before the store is opened: what the command needs from the user first (e.g. --pair's
+    // code from standard input); an error ends it.
+    virtual Status prepare() { return Done{}; }
 
     const AgentConfig &config() const { return m_input.config; }
     const QString &option() const { return m_input.option; }

@@ -35,6 +35,7 @@ const std::vector<Entry> &table()
         {u"requeue-dead"_s, false, commands::requeueDead},
         {u"status"_s, false, commands::askRunningAgent},
         {u"metrics"_s, false, commands::askRunningAgent},
+        {u"show-pairing"_s, false, commands::askRunningAgent},
     };
     return all;
 }

@@ -4,7 +4,11 @@
 #include "tests/support/testenv.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QRegularExpression>
 #include <QSslCertificate>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTest>
 
@@ -150,8 +154,12 @@ private Q_SLOTS:
         const auto reply =
             post(*c, test::customerMessage(u"B1"_s, u"491701234567@c.us"_s, u"hi"_s));
         QVERIFY(!reply);
-        QCOMPARE(reply.error().code, u"http-401"_s);
-        QVERIFY2(reply.error().message.contains(reason), qPrintable(reply.error().message));
+        // The cloud cannot sign a refusal with a secret the agent holds: the refusal is named,
+        // never acted on.
+        QCOMPARE(reply.error().code, u"unsigned-answer"_s);
+        QVERIFY2(reply.error().message.contains(u"HTTP 401"_s) &&
+                     reply.error().message.contains(reason),
+                 qPrintable(reply.error().message));
     }
 
     void unpairedAgentSaysHowToPair()
@@ -204,7 +212,136 @@ private Q_SLOTS:
         const auto refused =
             post(c, test::customerMessage(u"P4"_s, u"491701234567@c.us"_s, u"hi"_s));
         QVERIFY(!refused);
-        QCOMPARE(refused.error().code, u"http-401"_s);
+        QCOMPARE(refused.error().code, u"unsigned-answer"_s);
+        QVERIFY2(refused.error().message.contains(u"unknown-token"_s),
+                 qPrintable(refused.error().message));
+    }
+
+    // An answer the cloud did not sign, or one changed after it signed it, is an error value
+    // for every request the agent acts on; the next, genuine answer is used again.
+    void answersNotSignedByTheCloudAreNotUsed_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("signature");
+        QTest::addColumn<QString>("code");
+        for (const QString &path : {u"/v1/inbound"_s, u"/v1/status/batch"_s, u"/v1/heartbeat"_s,
+                                    u"/v1/jobs/poll"_s, u"/v1/credentials/rotate"_s}) {
+            QTest::addRow("%s stripped", qPrintable(path))
+                << path << u"strip"_s << u"unsigned-answer"_s;
+            QTest::addRow("%s tampered with", qPrintable(path))
+                << path << u"tamper"_s << u"bad-answer-signature"_s;
+        }
+    }
+    void answersNotSignedByTheCloudAreNotUsed()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, signature);
+        QFETCH(QString, code);
+        const auto credentials = test::pairDevice(*m_stub, u"proxied-shop"_s);
+        auto c = client(credentials);
+        m_stub->setFaults({.remaining = 1, .path = path, .signature = signature});
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(u"^Not acting on the answer of 127.0.0.1 to %1 - "
+                                                u".*a proxy or a mis-issued certificate"_s.arg(
+                                                    QRegularExpression::escape(path))));
+        const Status refused = call(*c, path);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, code);
+        QVERIFY2(refused.error().message.contains(u"(a proxy or a mis-issued certificate?)"_s),
+                 qPrintable(refused.error().message));
+        // A rotation whose answer was refused leaves the agent with its secret, which the cloud
+        // still takes: the previous secret stays valid until the next rotation.
+        const Status genuine = call(*c, path);
+        QVERIFY2(genuine, genuine ? "" : qPrintable(genuine.error().message));
+        m_stub->setFaults({});
+    }
+
+    // Answers the agent cannot read are refused without a crash, and say why: one nested
+    // 100,000 levels deep, one larger than the agent reads of the endpoint (96 MiB for the
+    // replies to a message, 64 KiB for a status answer).
+    void deepAndOversizedAnswersAreRefused_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("nested replies") << u"/v1/inbound"_s << u"nested"_s << u"bad-response"_s
+                                        << u"nested more than 32 levels"_s;
+        QTest::newRow("nested frames") << u"/v1/jobs/poll"_s << u"nested"_s << u"invalid-request"_s
+                                       << u"nested more than 32 levels"_s;
+        QTest::newRow("oversized replies") << u"/v1/inbound"_s << u"oversized"_s << u"too-large"_s
+                                           << u"larger than the 100663296 bytes"_s;
+        QTest::newRow("oversized status answer")
+            << u"/v1/status/batch"_s << u"oversized"_s << u"too-large"_s
+            << u"larger than the 65536 bytes"_s;
+    }
+    void deepAndOversizedAnswersAreRefused()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, answer);
+        QFETCH(QString, code);
+        QFETCH(QString, says);
+        auto c = client(test::pairDevice(*m_stub, u"odd-answers-shop"_s));
+        m_stub->setFaults({.remaining = 1, .path = path, .answer = answer});
+        if (code == u"too-large"_s)
+            QTest::ignoreMessage(QtWarningMsg,
+                                 QRegularExpression(u"^Refused an answer of 127.0.0.1 to "_s +
+                                                    QRegularExpression::escape(path)));
+        const Status refused = call(*c, path);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, code);
+        QVERIFY2(refused.error().message.contains(says), qPrintable(refused.error().message));
+        const Status next = call(*c, path);
+        QVERIFY2(next, next ? "" : qPrintable(next.error().message));
+        m_stub->setFaults({});
+    }
+
+    // A redirect is an error, not followed: the signed request and the token never reach the
+    // server it points at (here the stub itself, which would take them).
+    void aRedirectIsNotFollowed()
+    {
+        QSslServer redirector;
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        QFile cert(test::certPath(u"server.pem"_s));
+        QFile key(test::certPath(u"server.key"_s));
+        QVERIFY(cert.open(QIODevice::ReadOnly) && key.open(QIODevice::ReadOnly));
+        tls.setLocalCertificateChain(QSslCertificate::fromData(cert.readAll()));
+        tls.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
+        redirector.setSslConfiguration(tls);
+        QVERIFY(redirector.listen(QHostAddress::LocalHost));
+        const QByteArray target =
+            u"https://127.0.0.1:%1/v1/inbound"_s.arg(m_stub->httpsPort()).toLatin1();
+        int asked = 0;
+        connect(&redirector, &QTcpServer::pendingConnectionAvailable, this, [&] {
+            QTcpSocket *socket = redirector.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, socket, [socket, target, &asked] {
+                socket->readAll();
+                if (socket->property("answered").toBool())
+                    return;
+                socket->setProperty("answered", true);
+                ++asked;
+                socket->write("HTTP/1.1 307 Temporary Redirect\r\nLocation: " + target +
+                              "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                socket->disconnectFromHost();
+            });
+        });
+        CloudClient c;
+        auto o = options(test::certPath(u"ca.pem"_s));
+        o.baseUrl = QUrl(u"https://127.0.0.1:%1"_s.arg(redirector.serverPort()));
+        QVERIFY(c.configure(o));
+        c.setCredentials(m_credentials);
+        const qsizetype before = m_stub->cloud().inbound(u"shop"_s).size();
+        const auto reply =
+            post(c, test::customerMessage(u"RD1"_s, u"491701234567@c.us"_s, u"hi"_s));
+        QVERIFY(!reply);
+        QCOMPARE(reply.error().code, u"redirect"_s);
+        QVERIFY2(reply.error().message.contains(u"HTTP 307"_s) &&
+                     reply.error().message.contains(QString::fromLatin1(target)) &&
+                     reply.error().message.contains(u"--cloud-url"_s),
+                 qPrintable(reply.error().message));
+        QCOMPARE(asked, 1);
+        QTest::qWait(200);
+        QCOMPARE(m_stub->cloud().inbound(u"shop"_s).size(), before);
     }
 
     void unreachableServer()
@@ -272,6 +409,50 @@ private Q_SLOTS:
     }
 
 private:
+    // One request the agent acts on, to `path`, with the answer reduced to done or why not.
+    static Status call(CloudClient &c, const QString &path)
+    {
+        std::optional<Status> outcome;
+        const auto keep = [&](Status s) {
+            outcome = std::move(s);
+        };
+        if (path == u"/v1/inbound"_s) {
+            static int sequence = 0;
+            c.postInbound(test::customerMessage(u"S%1"_s.arg(++sequence), u"491701234567@c.us"_s,
+                                                u"how much is a latte?"_s),
+                          false, [&](Result<cloud::InboundResponse> r) {
+                              keep(r ? Status(Done{}) : Status(r.error()));
+                          });
+        } else if (path == u"/v1/status/batch"_s) {
+            cloud::StatusReport report;
+            report.clientId = u"r-s"_s;
+            report.waMessageId = u"3EB0CC"_s;
+            report.chatId = u"491701234567@c.us"_s;
+            report.state = u"sent"_s;
+            c.postStatusBatch({report}, keep);
+        } else if (path == u"/v1/heartbeat"_s) {
+            cloud::Heartbeat heartbeat;
+            heartbeat.session = u"connected"_s;
+            heartbeat.health = u"ok"_s;
+            heartbeat.protection = u"keychain"_s;
+            heartbeat.agentVersion = u"0.1.0"_s;
+            c.postHeartbeat(heartbeat, keep);
+        } else if (path == u"/v1/jobs/poll"_s) {
+            c.pollJobs({{}, 0}, [&](Result<QList<cloud::SignedFrame>> r) {
+                keep(r ? Status(Done{}) : Status(r.error()));
+            });
+        } else if (path == u"/v1/credentials/rotate"_s) {
+            c.rotateCredentials([&](Result<cloud::Credentials> r) {
+                keep(r ? Status(Done{}) : Status(r.error()));
+            });
+        } else {
+            return Error{u"test"_s, u"no request for "_s + path};
+        }
+        if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 15000))
+            return Error{u"test"_s, u"no answer within 15 s"_s};
+        return *outcome;
+    }
+
     static Result<cloud::Credentials> pairWith(CloudClient &c, const QString &code)
     {
         std::optional<Result<cloud::Credentials>> outcome;

@@ -5,13 +5,16 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
 using sak::test::PairedAgentTest;
 
 // The kiosk, managed from a terminal and by monitoring: the local status endpoint (token,
-// loopback), Prometheus metrics, the operator's commands, JSON logs, and a clean SIGTERM.
+// loopback), Prometheus metrics, the operator's commands, JSON logs, a clean SIGTERM, and an
+// impostor on the endpoint's port that never gets the token.
 class TestHeadlessOps : public PairedAgentTest
 {
     Q_OBJECT
@@ -141,6 +144,51 @@ private Q_SLOTS:
         QVERIFY(log.contains("Drained: sealing the session"));
         // The session was sealed and the RAM copy wiped on the way out.
         QVERIFY(log.contains("Sealed"));
+    }
+
+    // After the agent: a clean stop takes the address and the token away. A crash leaves them
+    // (put back here as it would), and another local user may listen on the port then: what
+    // sak-agent --status sends it is a random nonce, never the token.
+    void anImpostorOnThePortNeverGetsTheToken()
+    {
+        const QString addressFile = m_dir.filePath(u"data/status-address"_s);
+        const QString tokenFile = m_dir.filePath(u"data/status-token"_s);
+        QVERIFY(!QFile::exists(addressFile));
+        QVERIFY(!QFile::exists(tokenFile));
+        QByteArray output;
+        QCOMPARE(m_agent->runCommand({u"--status"_s}, &output), 2);
+        QVERIFY2(output.contains("No running agent"), output.constData());
+
+        for (const auto &[path, bytes] :
+             {std::pair{addressFile, m_address.toLatin1()}, std::pair{tokenFile, m_token}}) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+            file.write(bytes + '\n');
+        }
+        QTcpServer impostor;
+        QVERIFY(
+            impostor.listen(QHostAddress::LocalHost, quint16(m_address.section(u':', 1).toUInt())));
+        QByteArray heard;
+        connect(&impostor, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *socket = impostor.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [&heard, socket] {
+                    heard += socket->readAll();
+                    const QByteArray body =
+                        R"({"proof":"6b1f0e3c2d4a59687f8e9d0c1b2a39485766a5b4c3d2e1f00f1e2d3c4b5a6978"})";
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: " +
+                                  QByteArray::number(body.size()) +
+                                  "\r\nConnection: close\r\n\r\n" + body);
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+        QCOMPARE(m_agent->runCommand({u"--status"_s}, &output), 2);
+        QVERIFY2(output.contains("could not prove that it is the agent"), output.constData());
+        QVERIFY2(heard.contains("GET /v1/hello?nonce="), heard.constData());
+        QVERIFY2(!heard.contains(m_token), heard.constData());
+        QVERIFY(!heard.toLower().contains("authorization"));
     }
 
 private:

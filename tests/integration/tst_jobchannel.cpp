@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslKey>
@@ -110,14 +111,7 @@ private Q_SLOTS:
     void framesNotSignedByTheCloudAreDropped()
     {
         QWebSocketServer server(u"forger"_s, QWebSocketServer::SecureMode);
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        QFile cert(test::certPath(u"server.pem"_s));
-        QFile key(test::certPath(u"server.key"_s));
-        QVERIFY(cert.open(QIODevice::ReadOnly) && key.open(QIODevice::ReadOnly));
-        tls.setLocalCertificateChain(QSslCertificate::fromData(cert.readAll()));
-        tls.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
-        server.setSslConfiguration(tls);
-        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QVERIFY(listenWithTheTestCertificate(server));
 
         const QByteArray secret(32, 'g');
         const QByteArray forged(32, 'f');
@@ -216,7 +210,186 @@ private Q_SLOTS:
         channel.stop();
     }
 
+    // What a broken or hostile server could send on the socket is refused without a crash: a
+    // frame 100,000 levels deep (and a signed job that deep) is dropped, the channel stays
+    // open; a message larger than the largest job closes the channel before it is read, and
+    // it opens again. Jobs flow afterwards either way.
+    void deepAndOversizedFramesAreRefused_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<bool>("closes");
+        QTest::newRow("nested") << u"nested"_s << false;
+        QTest::newRow("oversized") << u"oversized"_s << true;
+    }
+    void deepAndOversizedFramesAreRefused()
+    {
+        QFETCH(QString, kind);
+        QFETCH(bool, closes);
+        const QString tenant = u"frames-%1"_s.arg(kind);
+        const auto credentials = test::pairDevice(*m_stub, tenant);
+        JobChannel channel;
+        channel.configure(QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), m_tls,
+                          credentials);
+        channel.setRetryPolicy({std::chrono::milliseconds(10), std::chrono::milliseconds(50), 0});
+        QStringList queued;
+        channel.setJobHandler([&](const cloud::OutboundJob &job) -> Status {
+            queued.append(job.clientId);
+            return Done{};
+        });
+        QSignalSpy ready(&channel, &JobChannel::readyChanged);
+        channel.start();
+        QVERIFY(ready.wait(10000));
+        ready.clear();
+        if (closes) {
+            QTest::ignoreMessage(QtWarningMsg,
+                                 QRegularExpression(u"^The job channel received a message larger "
+                                                    u"than 100728832 bytes and was closed"_s));
+        } else {
+            QTest::ignoreMessage(QtWarningMsg,
+                                 QRegularExpression(u"^Dropped a malformed frame from the job "
+                                                    u"channel: .*nested more than 32 levels"_s));
+            QTest::ignoreMessage(QtWarningMsg,
+                                 QRegularExpression(u"^Refused a job from the cloud: .*nested "
+                                                    u"more than 32 levels"_s));
+        }
+        QCOMPARE(m_stub->jobs().sendFaultyFrames(kind).value(), 1);
+        if (closes) {
+            QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 2, 20000); // closed, and open again
+            QCOMPARE(ready.at(0).at(0).toBool(), false);
+        }
+        QVERIFY(channel.isReady());
+        QCOMPARE(m_stub->jobs()
+                     .broadcast(tenant, {u"491708888888@c.us"_s}, u"Still here, {name}"_s)
+                     .value(),
+                 1);
+        QTRY_COMPARE_WITH_TIMEOUT(queued.size(), 1, 10000);
+        QVERIFY(queued.at(0).startsWith(u"b-"_s)); // the broadcast; nothing of the faults
+        if (!closes)
+            QCOMPARE(ready.size(), 0); // never closed
+        channel.stop();
+    }
+
+    // The long-poll's answer is checked like any other: signed by the cloud, at most 96 MiB,
+    // nested at most 32 deep. A bad one fails the poll, which is tried again; jobs still come.
+    void pollAnswersTheAgentCannotUseAreRefused_data()
+    {
+        QTest::addColumn<QString>("signature");
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("unsigned") << u"strip"_s << QString() << u"not signed by the cloud"_s;
+        QTest::newRow("tampered with")
+            << u"tamper"_s << QString() << u"does not match its signature"_s;
+        QTest::newRow("nested") << QString() << u"nested"_s << u"nested more than 32 levels"_s;
+        QTest::newRow("oversized")
+            << QString() << u"oversized"_s << u"larger than the 100663296 bytes"_s;
+    }
+    void pollAnswersTheAgentCannotUseAreRefused()
+    {
+        QFETCH(QString, signature);
+        QFETCH(QString, answer);
+        QFETCH(QString, says);
+        const QString tenant = u"poll-faults-%1"_s.arg(QString::fromLatin1(QTest::currentDataTag()))
+                                   .replace(u' ', u'-');
+        const auto credentials = test::pairDevice(*m_stub, tenant);
+        CloudClient cloud;
+        QVERIFY(cloud.configure({QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())),
+                                 test::certPath(u"ca.pem"_s),
+                                 std::chrono::seconds(10),
+                                 {}}));
+        cloud.setCredentials(credentials);
+        // A job waits already: the faulty answer would carry it.
+        QCOMPARE(
+            m_stub->jobs().broadcast(tenant, {u"491707777779@c.us"_s}, u"Hi {name}!"_s).value(), 1);
+        m_stub->setFaults(
+            {.remaining = 1, .path = u"/v1/jobs/poll"_s, .signature = signature, .answer = answer});
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"^Polling for jobs failed: .*"_s +
+                                                              QRegularExpression::escape(says)));
+        JobChannel channel;
+        channel.configure(QUrl(u"https://127.0.0.1:%1"_s.arg(m_stub->httpsPort())), m_tls,
+                          credentials, {}, &cloud);
+        channel.setTransport(JobChannel::Transport::Poll);
+        channel.setRetryPolicy({std::chrono::milliseconds(10), std::chrono::milliseconds(50), 0});
+        channel.setPollWaitSeconds(1); // the in-process stub holds an idle poll in a nested loop
+        QStringList queued;
+        channel.setJobHandler([&](const cloud::OutboundJob &job) -> Status {
+            queued.append(job.clientId);
+            return Done{};
+        });
+        channel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(queued.size(), 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_stub->jobs().jobs(tenant)[u"acknowledged"_s].toArray().size(),
+                                  1, 10000);
+        QCOMPARE(queued.size(), 1);
+        channel.stop();
+        m_stub->setFaults({});
+    }
+
+    // A job whose notBefore is 2^62 s (an overflow as milliseconds) is refused with what to
+    // change, not acknowledged and not queued; the next job is.
+    void aJobTooFarInTheFutureIsRefused()
+    {
+        QWebSocketServer server(u"far-future"_s, QWebSocketServer::SecureMode);
+        QVERIFY(listenWithTheTestCertificate(server));
+        const QByteArray secret(32, 'g');
+        auto frame = [&secret](const QString &type, const QByteArray &payload) {
+            const auto s = signing::sign(secret, "PUSH", "/v1/jobs", payload,
+                                         QDateTime::currentSecsSinceEpoch());
+            return QString::fromUtf8(
+                cloud::encodeFrame({type, payload, s.timestamp, s.nonce, s.value}));
+        };
+        QStringList acks;
+        connect(&server, &QWebSocketServer::newConnection, this, [&] {
+            QWebSocket *socket = server.nextPendingConnection();
+            connect(
+                socket, &QWebSocket::textMessageReceived, socket, [&, socket](const QString &text) {
+                    if (text.contains(u"\"ack\""_s)) {
+                        acks.append(text);
+                        return;
+                    }
+                    socket->sendTextMessage(frame(u"welcome"_s, "{}"));
+                    socket->sendTextMessage(frame(
+                        u"job"_s,
+                        cloud::encode(cloud::OutboundJob{u"far-1"_s, u"491706666666@c.us"_s,
+                                                         u"Later"_s, 0, qint64(1) << 62, 0})));
+                    socket->sendTextMessage(frame(
+                        u"job"_s, cloud::encode(cloud::OutboundJob{
+                                      u"near-1"_s, u"491706666666@c.us"_s, u"Now"_s, 0, 0, 0})));
+                });
+        });
+        JobChannel channel;
+        channel.configure(
+            QUrl(u"https://127.0.0.1"_s), m_tls,
+            cloud::Credentials{u"t"_s, u"a"_s, u"token"_s, secret, server.serverPort()});
+        QStringList handled;
+        channel.setJobHandler([&](const cloud::OutboundJob &j) -> Status {
+            handled.append(j.clientId);
+            return Done{};
+        });
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(u"^Refused a job from the cloud: Job far-1: "
+                                                u"notBefore must be unix seconds .*9999.*it is "
+                                                u"4611686018427387904"_s));
+        channel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(handled, QStringList{u"near-1"_s}, 10000);
+        QTRY_COMPARE(acks.size(), 1);
+        QVERIFY(acks.at(0).contains(u"near-1"_s));
+        channel.stop();
+    }
+
 private:
+    static bool listenWithTheTestCertificate(QWebSocketServer &server)
+    {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        QFile cert(test::certPath(u"server.pem"_s));
+        QFile key(test::certPath(u"server.key"_s));
+        if (!cert.open(QIODevice::ReadOnly) || !key.open(QIODevice::ReadOnly))
+            return false;
+        tls.setLocalCertificateChain(QSslCertificate::fromData(cert.readAll()));
+        tls.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
+        server.setSslConfiguration(tls);
+        return server.listen(QHostAddress::LocalHost);
+    }
+
     std::unique_ptr<stub::StubServer> m_stub;
     QSslConfiguration m_tls;
 };

@@ -7,6 +7,10 @@
 #include <QTest>
 #include <QUuid>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
 
@@ -133,19 +137,116 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(u"pass"_s);
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("short\n");
-        file.close();
+        writePrivate(path, "short\n");
         QVERIFY(!readPassphrase(path));
-        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        file.write("a long enough passphrase\n");
-        file.close();
+        writePrivate(path, "a long enough passphrase\n");
         QCOMPARE(readPassphrase(path).value(), QByteArray("a long enough passphrase"));
         QVERIFY(!readPassphrase(dir.filePath(u"missing"_s)));
     }
 
+    // Whoever else can read the passphrase file can read the data; whoever can change it can
+    // lock the shop out. Refused, with the command that fixes it.
+    void aPassphraseFileOthersCanReachIsRefused_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("group-readable") << 0640;
+        QTest::newRow("world-readable") << 0604;
+        QTest::newRow("group-writable") << 0620;
+    }
+
+    void aPassphraseFileOthersCanReachIsRefused()
+    {
+        QFETCH(int, mode);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"pass"_s);
+        writePrivate(path, "a long enough passphrase\n");
+        QVERIFY(QFile::setPermissions(path, permissions(mode)));
+        const auto passphrase = readPassphrase(path);
+        QVERIFY(!passphrase);
+        QVERIFY2(passphrase.error().message.contains(u"chmod 600 %1"_s.arg(path)),
+                 qPrintable(passphrase.error().message));
+    }
+
+    // systemd's credentials are its own (shared with the service's user through an ACL, so
+    // their mode bits look group-readable): they are taken as they are.
+    void aSystemdCredentialIsTakenAsItIs()
+    {
+        QTemporaryDir credentials;
+        const QString path = credentials.filePath(u"passphrase"_s);
+        writePrivate(path, "a long enough passphrase\n");
+        QVERIFY(QFile::setPermissions(path, permissions(0440)));
+        QVERIFY(!readPassphrase(path));
+        qputenv("CREDENTIALS_DIRECTORY", QFile::encodeName(credentials.path()));
+        const auto passphrase = readPassphrase(path);
+        qunsetenv("CREDENTIALS_DIRECTORY");
+        QVERIFY2(passphrase, qPrintable(passphrase ? QString() : passphrase.error().message));
+    }
+
+    void keyAndPassphraseFilesOfAnotherUserAreRefused()
+    {
+#ifdef Q_OS_UNIX
+        if (::geteuid() != 0)
+            QSKIP("only root can give a file to another user");
+        QTemporaryDir dir;
+        const QString pass = dir.filePath(u"pass"_s);
+        writePrivate(pass, "a long enough passphrase\n");
+        const QString key = dir.filePath(u"agent.key"_s);
+        writePrivate(key, QByteArray(64, 'a'));
+        for (const QString &path : {pass, key})
+            QCOMPARE(::chown(QFile::encodeName(path).constData(), 65534, 65534), 0);
+        const auto passphrase = readPassphrase(pass);
+        QVERIFY(!passphrase);
+        QVERIFY2(passphrase.error().message.contains(u"belongs to another user"_s),
+                 qPrintable(passphrase.error().message));
+        const auto keyFile = readOrCreateKeyFile(key);
+        QVERIFY(!keyFile);
+        QVERIFY2(keyFile.error().message.contains(u"belongs to another user"_s),
+                 qPrintable(keyFile.error().message));
+#else
+        QSKIP("file owners are a Unix matter here");
+#endif
+    }
+
+    // Owner-only before the key is in it, whatever the umask (this test's lets others read);
+    // a key file that cannot be written is an error, not a key kept in memory only.
+    void aKeyFileIsWrittenOwnerOnly()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeKeyFile(dir.filePath(u"agent.key"_s), newDataKey()));
+        QCOMPARE(QFileInfo(dir.filePath(u"agent.key"_s)).permissions() &
+                     (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
+        const Status nowhere = writeKeyFile(dir.filePath(u"missing/agent.key"_s), newDataKey());
+        QVERIFY(!nowhere);
+        QVERIFY(nowhere.error().message.contains(u"cannot be written"_s));
+    }
+
 private:
+    static void writePrivate(const QString &path, const QByteArray &bytes)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        file.write(bytes);
+    }
+
+    static QFileDevice::Permissions permissions(int mode)
+    {
+        QFileDevice::Permissions p;
+        const std::pair<int, QFileDevice::Permissions> bits[] = {
+            {0400, QFileDevice::ReadOwner | QFileDevice::ReadUser},
+            {0200, QFileDevice::WriteOwner | QFileDevice::WriteUser},
+            {0040, QFileDevice::ReadGroup},
+            {0020, QFileDevice::WriteGroup},
+            {0004, QFileDevice::ReadOther},
+            {0002, QFileDevice::WriteOther}};
+        for (const auto &[bit, permission] : bits) {
+            if (mode & bit)
+                p |= permission;
+        }
+        return p;
+    }
+
     static KeySourceOptions keychain(const QString &entry)
     {
         KeySourceOptions options;

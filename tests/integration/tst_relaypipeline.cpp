@@ -6,6 +6,7 @@
 #include "tests/support/testenv.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -407,6 +408,59 @@ private Q_SLOTS:
         QCOMPARE(m_store->backlog().value().inboundDead, 0);
     }
 
+    // An answer the agent cannot trust or use is never acted on: nothing of it is sent, the
+    // message stays in the journal, the failure is reported, and the message is relayed again
+    // until the cloud answers properly; then the genuine reply goes out, once.
+    void answersTheAgentCannotUseAreRetried_data()
+    {
+        QTest::addColumn<QString>("signature");
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("unsigned")
+            << u"strip"_s << QString()
+            << u"not signed by the cloud (a proxy or a mis-issued certificate?)"_s;
+        QTest::newRow("tampered with")
+            << u"tamper"_s << QString() << u"does not match its signature"_s;
+        QTest::newRow("a reply to another chat")
+            << QString() << u"other-chat"_s
+            << u"is for chat 15550009999@c.us, but it answers a message in chat "
+               u"491701234567@c.us"_s;
+        QTest::newRow("nested") << QString() << u"nested"_s << u"nested more than 32 levels"_s;
+        QTest::newRow("oversized")
+            << QString() << u"oversized"_s << u"larger than the 100663296 bytes"_s;
+    }
+    void answersTheAgentCannotUseAreRetried()
+    {
+        QFETCH(QString, signature);
+        QFETCH(QString, answer);
+        QFETCH(QString, says);
+        start(SessionState::Connected);
+        QSignalSpy relayed(m_pipeline.get(), &RelayPipeline::inboundRelayed);
+        m_stub->setFaults(
+            {.remaining = 2, .path = u"/v1/inbound"_s, .signature = signature, .answer = answer});
+        const auto message =
+            test::customerMessage(u"X1"_s, u"491701234567@c.us"_s, u"how much is a latte?"_s);
+        // Reported: each failed attempt is logged with what was wrong (and the test fails
+        // unless both lines come).
+        for (int attempt = 1; attempt <= 2; ++attempt)
+            QTest::ignoreMessage(
+                QtWarningMsg,
+                QRegularExpression(u"^Relaying %1 failed \\(attempt %2 \\): .*%3"_s.arg(
+                    QRegularExpression::escape(message.id), QString::number(attempt),
+                    QRegularExpression::escape(says))));
+        m_session->receive(message);
+        QVERIFY(relayed.wait(15000)); // the third answer is the genuine one
+        QCOMPARE(relayed.at(0).at(0).toString(), message.id);
+        QCOMPARE(m_pipeline->metrics().relayFailures, quint64(2));
+        QCOMPARE(inboundRequests(), 3);
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_session->sent.at(0).body, u"Latte costs 3.40 EUR."_s);
+        QCOMPARE(m_session->sent.at(0).chatId, u"491701234567@c.us"_s);
+        QTest::qWait(200);
+        QCOMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_store->backlog().value().inboundDead, 0);
+    }
+
     void theCloudsRetryAfterIsObeyed()
     {
         start(SessionState::Connected);
@@ -560,6 +614,96 @@ private Q_SLOTS:
         QTRY_VERIFY(drained);
     }
 
+    // The page's memory watchdog asks for a reload: it happens only once the page has answered
+    // for the sends it holds, nothing new is sent meanwhile, and what waited goes out once the
+    // reloaded page connects; nothing twice.
+    void aReloadWaitsForTheSendsInFlight()
+    {
+        start(SessionState::Connected);
+        m_session->autoConfirm = false;
+        QVERIFY(m_pipeline->enqueueJob({u"r-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QVERIFY(m_pipeline->enqueueJob({u"r-2"_s, u"491700000002@c.us"_s, u"y"_s, 0, 0, 0}));
+        QTRY_COMPARE(m_session->sent.size(), 2);
+        m_session->wantReload(u"its renderer uses 1600 MB"_s);
+        m_session->wantReload(u"its renderer uses 1650 MB"_s); // asked again: one reload
+        QVERIFY(m_pipeline->enqueueJob({u"r-3"_s, u"491700000003@c.us"_s, u"z"_s, 0, 0, 0}));
+        QTest::qWait(200);
+        QVERIFY(m_session->reloads.isEmpty()); // the page still holds two sends
+        m_session->finish(m_session->sent.at(0).waMessageId, true);
+        QTest::qWait(100);
+        QVERIFY(m_session->reloads.isEmpty()); // and then one
+        m_session->finish(m_session->sent.at(1).waMessageId, true);
+        QTRY_COMPARE(m_session->reloads, QStringList{u"its renderer uses 1600 MB"_s});
+        QCOMPARE(m_session->sent.size(), 2); // nothing started while held
+        for (const OutboundText &text : std::as_const(m_session->sent))
+            m_session->ack(text.waMessageId, int(Ack::Server));
+        QTRY_COMPARE(stateOf(u"r-2"_s), outbox::kSent);
+        QTest::qWait(200);
+        QCOMPARE(m_session->sent.size(), 2); // still held: the page is reloading
+
+        // The reloaded page: starting, then connected; what waited goes, once.
+        m_session->setState(SessionState::Starting);
+        m_session->setState(SessionState::Connected);
+        QTRY_COMPARE(m_session->sent.size(), 3);
+        QCOMPARE(m_session->sent.at(2).clientId, u"r-3"_s);
+        QTest::qWait(200);
+        QCOMPARE(m_session->sent.size(), 3);
+        QCOMPARE(m_session->reloads.size(), 1);
+    }
+
+    // A send that is still being typed has not reached the page: it goes back to the queue, the
+    // page is reloaded at once, and the send goes to the reloaded page.
+    void aReloadPutsATypedSendBack()
+    {
+        PacingPolicy slow = PacingPolicy::unpaced();
+        slow.enabled = true;
+        slow.globalPerMinute = slow.chatPerMinute = 6000;
+        slow.globalBurst = slow.chatBurst = 100;
+        slow.quietStart = slow.quietEnd = QTime(0, 0);
+        slow.typingMinMs = slow.typingMaxMs = 300;
+        slow.replyGapMinMs = slow.replyGapMaxMs = slow.jobGapMinMs = slow.jobGapMaxMs = 0;
+        m_pipeline->setPacing(slow);
+        start(SessionState::Connected);
+        QVERIFY(m_pipeline->enqueueJob({u"t-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QTRY_VERIFY(m_session->activity.contains(u"typing 491700000001@c.us"_s));
+        m_session->wantReload(u"its renderer uses 1600 MB"_s);
+        QTRY_COMPARE(m_session->reloads.size(), 1);
+        QCOMPARE(stateOf(u"t-1"_s), outbox::kQueued);
+        QVERIFY(m_session->activity.contains(u"paused 491700000001@c.us"_s));
+        QTest::qWait(500); // longer than the typing: it was not sent to the reloading page
+        QVERIFY(m_session->sent.isEmpty());
+        m_session->setState(SessionState::Starting);
+        m_session->setState(SessionState::Connected);
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_session->sent.at(0).clientId, u"t-1"_s);
+    }
+
+    // Stopping wins over a reload still waiting for a quiet moment; a session that does not
+    // reload lets sending go on at once.
+    void aWaitingReloadGivesWay()
+    {
+        start(SessionState::Connected);
+        m_session->autoConfirm = false;
+        QVERIFY(m_pipeline->enqueueJob({u"w-1"_s, u"491700000001@c.us"_s, u"x"_s, 0, 0, 0}));
+        QTRY_COMPARE(m_session->sent.size(), 1);
+        m_session->wantReload(u"its renderer uses 1600 MB"_s);
+        bool drained = false;
+        m_pipeline->drain(std::chrono::seconds(30), [&] { drained = true; });
+        m_session->finish(m_session->sent.at(0).waMessageId, true);
+        QTRY_VERIFY(drained);
+        QTest::qWait(100);
+        QVERIFY(m_session->reloads.isEmpty());
+
+        cleanup();
+        init();
+        start(SessionState::Connected);
+        m_session->reloadable = false;
+        m_session->wantReload(u"its renderer uses 1600 MB"_s);
+        QTRY_COMPARE(m_session->reloads.size(), 1);
+        QVERIFY(m_pipeline->enqueueJob({u"w-2"_s, u"491700000002@c.us"_s, u"y"_s, 0, 0, 0}));
+        QTRY_COMPARE(m_session->sent.size(), 1);
+    }
+
     void metricsCountWhatHappened()
     {
         start(SessionState::Connected);
@@ -627,6 +771,15 @@ private:
     }
 
     QString tenant() const { return u"tenant-%1"_s.arg(m_round); }
+
+    // The requests to /v1/inbound of this round's agent that the stub answered.
+    int inboundRequests() const
+    {
+        const auto &requests = m_stub->requests();
+        return int(std::count_if(requests.cbegin(), requests.cend(), [this](const auto &r) {
+            return r.path == u"/v1/inbound"_s && r.agentId == m_cloud->credentials().agentId;
+        }));
+    }
 
     std::unique_ptr<stub::StubServer> m_stub;
     QTemporaryDir m_dir;

@@ -12,6 +12,7 @@
 #include <QTest>
 #include <QWebEngineProfile>
 #include <QWebEngineScript>
+#include <QWebEngineSettings>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
@@ -184,6 +185,47 @@ private Q_SLOTS:
         evaluate(u"location.href = 'https://example.org/'; 'ok'"_s, QWebEngineScript::MainWorld);
         QTest::qWait(1000);
         QCOMPARE(m_bridge->page()->url().host(), u"127.0.0.1"_s);
+        QCOMPARE(m_bridge->state(), SessionState::Connected);
+    }
+
+    // Links leave the page for the system (the desktop's browser) only as http and https, by
+    // either way out: a link clicked in the page, and a new window. QtWebEngine would hand any
+    // other scheme to the page after a user's click; the page says no to that, and it also
+    // refuses such links when they are put to it without a click (as here).
+    void onlyWebLinksLeaveThePage()
+    {
+        WhatsAppPage *page = m_bridge->page();
+        QCOMPARE(page->settings()->unknownUrlSchemePolicy(),
+                 QWebEngineSettings::DisallowUnknownUrlSchemes);
+        page->settings()->setUnknownUrlSchemePolicy(QWebEngineSettings::AllowAllUnknownUrlSchemes);
+        QSignalSpy external(page, &WhatsAppPage::externalLinkRequested);
+        const auto click = [this](const QString &href) {
+            evaluate(
+                u"(() => { const a = document.createElement('a'); a.href = '%1';"
+                u" document.body.appendChild(a); a.click(); a.remove(); return 'ok'; })()"_s.arg(
+                    href),
+                QWebEngineScript::MainWorld);
+        };
+        const auto open = [this](const QString &href) {
+            evaluate(u"window.open('%1'); 'ok'"_s.arg(href), QWebEngineScript::MainWorld);
+        };
+        for (const QString &href :
+             {u"mailto:shop@example.org?attach=/etc/passwd"_s, u"smb://192.0.2.1/share/x.exe"_s,
+              u"tel:+491701234567"_s, u"file:///etc/passwd"_s, u"sak-test-app:run"_s}) {
+            click(href);
+            open(href);
+        }
+        // Last, so that the refused ones above had their turn when these arrive.
+        click(u"https://example.org/clicked"_s);
+        open(u"https://example.org/opened"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(external.size(), 2, 10000);
+        page->settings()->setUnknownUrlSchemePolicy(QWebEngineSettings::DisallowUnknownUrlSchemes);
+        QSet<QString> opened;
+        for (const auto &args : external)
+            opened.insert(args.at(0).toUrl().toString());
+        QCOMPARE(opened, QSet<QString>(
+                             {u"https://example.org/clicked"_s, u"https://example.org/opened"_s}));
+        QCOMPARE(page->url().host(), u"127.0.0.1"_s);
         QCOMPARE(m_bridge->state(), SessionState::Connected);
     }
 

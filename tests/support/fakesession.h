@@ -33,6 +33,12 @@ public:
     }
     void takeOver() override { activity.append(QStringLiteral("take over")); }
     QString sendingProblem() const override { return cannotSend; }
+    bool reloadPage(const QString &reason) override
+    {
+        activity.append(QStringLiteral("reload"));
+        reloads.append(reason);
+        return reloadable;
+    }
 
     void setState(SessionState state);
     void receive(const InboundMessage &message) { Q_EMIT messageReceived(message); }
@@ -41,6 +47,8 @@ public:
         Q_EMIT sendFinished(waMessageId, ok, error, final);
     }
     void ack(const QString &waMessageId, int level) { Q_EMIT ackChanged(waMessageId, level); }
+    // The page asks to be reloaded (its memory watchdog).
+    void wantReload(const QString &reason) { Q_EMIT reloadWanted(reason); }
 
     QList<OutboundText> sent;
     QStringList activity;       // seen / typing / paused / send, in order
@@ -49,6 +57,8 @@ public:
     bool autoConfirm = true;    // confirm every send at once, as a healthy page does
     bool autoAck = true;        // ...and WhatsApp's server takes it (one tick)
     QString cannotSend;         // what sendingProblem() says
+    QStringList reloads;        // the reasons of every reloadPage()
+    bool reloadable = true;     // what reloadPage() answers
 
 private:
     SessionState m_state = SessionState::Starting;

@@ -9,7 +9,10 @@
 #include <QTest>
 
 #ifdef Q_OS_UNIX
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cstdlib>
 #endif
 
 using namespace Qt::Literals::StringLiterals;
@@ -132,6 +135,10 @@ AgentProcess::~AgentProcess()
         terminate();
     if (m_process.state() != QProcess::NotRunning)
         kill9();
+#ifdef Q_OS_UNIX
+    if (m_terminalMaster >= 0)
+        ::close(m_terminalMaster);
+#endif
 }
 
 QProcessEnvironment AgentProcess::environment() const
@@ -173,31 +180,41 @@ bool AgentProcess::pair()
     const QString code = m_stub.control(u"/admin/pairing-codes"_s, R"({"tenantId":"e2e-shop"})")
                              .value(u"code"_s)
                              .toString();
-    QProcess pairing;
-    pairing.setProcessEnvironment(environment());
-    pairing.setProcessChannelMode(QProcess::MergedChannels);
-    pairing.start(binary(u"sak-agent"_s), QStringList{u"--pair"_s, code} + arguments());
-    if (!pairing.waitForFinished(60000) || pairing.exitCode() != 0) {
-        qWarning("pairing failed: %s", pairing.readAll().constData());
+    // As the README says: the code on standard input, never on the command line.
+    const auto pairing = startCommand({u"--pair"_s});
+    pairing->write(code.toUtf8() + '\n');
+    pairing->closeWriteChannel();
+    if (!pairing->waitForFinished(60000) || pairing->exitCode() != 0) {
+        qWarning("pairing failed: %s", pairing->readAll().constData());
         return false;
     }
-    m_log += pairing.readAll();
+    m_log += pairing->readAll();
     QFile marker(m_dataDir + u".paired-by-test"_s);
     m_paired = marker.open(QIODevice::WriteOnly);
     return m_paired;
 }
 
+std::unique_ptr<QProcess> AgentProcess::startCommand(const QStringList &command) const
+{
+    auto process = std::make_unique<QProcess>();
+    process->setProcessEnvironment(environment());
+    process->setProcessChannelMode(QProcess::MergedChannels);
+    process->start(binary(u"sak-agent"_s), command + arguments());
+    process->waitForStarted();
+    return process;
+}
+
 int AgentProcess::runCommand(const QStringList &command, QByteArray *output)
 {
-    QProcess process;
-    process.setProcessEnvironment(environment());
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(binary(u"sak-agent"_s), command + arguments());
-    if (!process.waitForFinished(60000))
+    const auto process = startCommand(command);
+    if (!QTest::qWaitFor([&] { return process->state() == QProcess::NotRunning; }, 60000)) {
+        process->kill();
+        process->waitForFinished();
         return -1;
+    }
     if (output)
-        *output = process.readAll();
-    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        *output = process->readAll();
+    return process->exitStatus() == QProcess::NormalExit ? process->exitCode() : -1;
 }
 
 bool AgentProcess::start()
@@ -212,8 +229,50 @@ bool AgentProcess::start()
                          [this] { m_log += m_process.readAll(); });
         m_reading = true;
     }
+#ifdef Q_OS_UNIX
+    if (m_terminalMaster >= 0)
+        ::close(m_terminalMaster);
+    m_terminalMaster = -1;
+    m_terminal.clear();
+    std::function<void()> modifier;
+    if (m_onTerminal) {
+        m_terminalMaster = ::posix_openpt(O_RDWR | O_NOCTTY);
+        if (m_terminalMaster < 0 || ::grantpt(m_terminalMaster) != 0 ||
+            ::unlockpt(m_terminalMaster) != 0) {
+            qWarning("no pseudo-terminal for the agent");
+            return false;
+        }
+        ::fcntl(m_terminalMaster, F_SETFL, ::fcntl(m_terminalMaster, F_GETFL) | O_NONBLOCK);
+        const QByteArray terminal = ::ptsname(m_terminalMaster);
+        // In the child between fork and exec: only calls that are safe there.
+        modifier = [terminal] {
+            const int fd = ::open(terminal.constData(), O_RDWR | O_NOCTTY);
+            if (fd >= 0) {
+                ::dup2(fd, STDOUT_FILENO);
+                ::close(fd);
+            }
+        };
+    }
+    m_process.setChildProcessModifier(modifier);
+#endif
     m_process.start(binary(u"sak-agent"_s), QStringList{u"--headless"_s} + arguments());
     return m_process.waitForStarted();
+}
+
+QByteArray AgentProcess::terminalOutput()
+{
+#ifdef Q_OS_UNIX
+    char chunk[4096];
+    ssize_t got = 0;
+    while (m_terminalMaster >= 0 && (got = ::read(m_terminalMaster, chunk, sizeof chunk)) > 0)
+        m_terminal.append(chunk, got);
+#endif
+    return m_terminal;
+}
+
+bool AgentProcess::waitForTerminal(const QByteArray &text, int timeoutMs)
+{
+    return QTest::qWaitFor([&] { return terminalOutput().contains(text); }, timeoutMs);
 }
 
 bool AgentProcess::startAndScan()

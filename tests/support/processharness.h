@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
 // The product's executables as a user runs them, for the end-to-end tests: sak-cloud-stub on
 // free ports, and sak-agent --headless against it with a data and a runtime directory of the
 // test's own.
@@ -61,7 +63,10 @@ public:
     // and waits until WhatsApp is connected. Prints the log when it does not get there.
     bool startAndScan();
     // Runs a one-shot command of sak-agent (e.g. --unpair) on the same data; its exit code.
+    // The test's event loop runs meanwhile (a server of the test's own can answer it).
     int runCommand(const QStringList &command, QByteArray *output = nullptr);
+    // The same, started and left to the test (e.g. to write to its standard input).
+    std::unique_ptr<QProcess> startCommand(const QStringList &command) const;
     bool waitForLog(const QByteArray &text, int timeoutMs);
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     // SIGTERM, and the exit code (-1 when it did not exit cleanly in time).
@@ -70,6 +75,11 @@ public:
 
     const QByteArray &log() const { return m_log; }
     void setLogRules(const QString &rules) { m_logRules = rules; }
+    // From the next start(), the agent's standard output is a terminal (a pseudo-terminal, as
+    // when started from a shell); what it prints there is terminalOutput(), apart from log().
+    void setStdoutOnTerminal(bool on) { m_onTerminal = on; }
+    QByteArray terminalOutput();
+    bool waitForTerminal(const QByteArray &text, int timeoutMs);
     // An environment variable for the agent's next start (on top of the test's own).
     void setEnvironment(const QString &name, const QString &value)
     {
@@ -94,6 +104,9 @@ private:
     bool m_paired = false;
     bool m_reading = false;
     QString m_logRules{QStringLiteral("sak.*.info=true")};
+    bool m_onTerminal = false;
+    int m_terminalMaster = -1;
+    QByteArray m_terminal;
 };
 
 } // namespace sak::test

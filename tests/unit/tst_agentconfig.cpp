@@ -40,6 +40,9 @@ private Q_SLOTS:
         QVERIFY(config.value().calls == AgentConfig::Calls::Ignore); // the owner may pick up
         QCOMPARE(config.value().loadTimeoutSeconds, 90);
         QVERIFY(config.value().allowedGroups.isEmpty());
+        QCOMPARE(config.value().memoryCeilingMb, 1500); // a shop PC's page, reloaded above it
+        QCOMPARE(config.value().memoryCheckSeconds, 60);
+        QCOMPARE(config.value().memoryRegrowSeconds, 600);
     }
 
     void whatsAppSessionSettings()
@@ -50,6 +53,9 @@ private Q_SLOTS:
         overrides.insert(u"whatsapp/calls"_s, u"reject-and-reply"_s);
         overrides.insert(u"whatsapp/call-reply"_s, u"Please write, we cannot talk now."_s);
         overrides.insert(u"whatsapp/load-timeout"_s, u"120"_s);
+        overrides.insert(u"whatsapp/memory-ceiling-mb"_s, u"900"_s);
+        overrides.insert(u"whatsapp/memory-check-every"_s, u"5"_s);
+        overrides.insert(u"whatsapp/memory-regrow-within"_s, u"1800"_s);
         overrides.insert(u"whatsapp/allowed-groups"_s,
                          u"120363012345678901@g.us, 491701234567-1600000000@g.us"_s);
         const auto config =
@@ -60,8 +66,22 @@ private Q_SLOTS:
         QVERIFY(config.value().calls == AgentConfig::Calls::RejectAndReply);
         QCOMPARE(config.value().callReply, u"Please write, we cannot talk now."_s);
         QCOMPARE(config.value().loadTimeoutSeconds, 120);
+        QCOMPARE(config.value().memoryCeilingMb, 900);
+        QCOMPARE(config.value().memoryCheckSeconds, 5);
+        QCOMPARE(config.value().memoryRegrowSeconds, 1800);
         QCOMPARE(config.value().allowedGroups,
                  QStringList({u"120363012345678901@g.us"_s, u"491701234567-1600000000@g.us"_s}));
+    }
+
+    // 0: the page's memory is measured (metrics, heartbeat) but the page is never reloaded.
+    void memoryCeilingZeroMeansNever()
+    {
+        auto overrides = minimal();
+        overrides.insert(u"whatsapp/memory-ceiling-mb"_s, u"0"_s);
+        const auto config =
+            AgentConfig::resolve(m_dir.filePath(u"absent.ini"_s), false, overrides, u"/x"_s);
+        QVERIFY2(config, config ? "" : qPrintable(config.error().message));
+        QCOMPARE(config.value().memoryCeilingMb, 0);
     }
 
     // A call reply with commas, written in quotes as the README shows, stays one text (QSettings
@@ -150,6 +170,14 @@ private Q_SLOTS:
             << u"whatsapp/unavailable-after"_s << u"0"_s << u"unavailable-after must be"_s;
         QTest::newRow("load-timeout not a number")
             << u"whatsapp/load-timeout"_s << u"long"_s << u"load-timeout must be"_s;
+        QTest::newRow("memory ceiling too low")
+            << u"whatsapp/memory-ceiling-mb"_s << u"100"_s << u"from 200 to 65536, or 0"_s;
+        QTest::newRow("memory ceiling with a unit")
+            << u"whatsapp/memory-ceiling-mb"_s << u"1.5GB"_s << u"memory-ceiling-mb must be"_s;
+        QTest::newRow("memory check never")
+            << u"whatsapp/memory-check-every"_s << u"0"_s << u"memory-check-every must be"_s;
+        QTest::newRow("memory regrow window not a number")
+            << u"whatsapp/memory-regrow-within"_s << u"10m"_s << u"memory-regrow-within must be"_s;
         QTest::newRow("allowed group that is a person")
             << u"whatsapp/allowed-groups"_s << u"491701234567@c.us"_s << u"end in @g.us"_s;
         QTest::newRow("status port not a port")

@@ -1,6 +1,10 @@
+#include "agent/delivery/outboxintake.h"
 #include "agent/protocol/cloudprotocol.h"
+#include "agent/protocol/jsonutil.h"
 
 #include <QTest>
+
+#include <limits>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
@@ -346,6 +350,55 @@ private Q_SLOTS:
         QVERIFY2(decoded.error().message.contains(says), qPrintable(decoded.error().message));
     }
 
+    // The page's memory travels in the heartbeat; an agent older than the watchdog sends none.
+    void heartbeatCarriesThePagesMemory_data()
+    {
+        QTest::addColumn<qint64>("rendererMb");
+        QTest::newRow("measured") << qint64(412);
+        QTest::newRow("not measured yet") << qint64(-1);
+    }
+    void heartbeatCarriesThePagesMemory()
+    {
+        QFETCH(qint64, rendererMb);
+        Heartbeat sent;
+        sent.tenantId = u"shop"_s;
+        sent.agentId = u"a1"_s;
+        sent.session = u"connected"_s;
+        sent.health = u"ok"_s;
+        sent.protection = u"keychain"_s;
+        sent.agentVersion = u"0.1.0"_s;
+        sent.rendererMb = rendererMb;
+        sent.memoryCeilingMb = 1500;
+        sent.memoryReloads = 2;
+        const auto got = decodeHeartbeat(encode(sent));
+        QVERIFY2(got, got ? "" : qPrintable(got.error().message));
+        QCOMPARE(got.value().rendererMb, rendererMb);
+        QCOMPARE(got.value().memoryCeilingMb, qint64(1500));
+        QCOMPARE(got.value().memoryReloads, qint64(2));
+
+        const auto old = decodeHeartbeat(
+            R"({"tenantId":"shop","agentId":"a1","session":"connected","health":"ok",)"
+            R"("protection":"keychain","queues":{"inbound":0,"outbound":0},)"
+            R"("versions":{"agent":"0.1.0","whatsappWeb":""}})");
+        QVERIFY2(old, old ? "" : qPrintable(old.error().message));
+        QCOMPARE(old.value().rendererMb, qint64(-1));
+        QCOMPARE(old.value().memoryReloads, qint64(0));
+
+        for (const char *memory : {R"("memory":7)", R"("memory":{"ceilingMb":1500})",
+                                   R"("memory":{"ceilingMb":1500,"reloads":-1})",
+                                   R"("memory":{"ceilingMb":1500,"reloads":0,"rendererMb":-5})"}) {
+            const QByteArray bad =
+                QByteArray(R"({"tenantId":"shop","agentId":"a1","session":"connected",)"
+                           R"("health":"ok","protection":"keychain",)"
+                           R"("queues":{"inbound":0,"outbound":0},)"
+                           R"("versions":{"agent":"0.1.0","whatsappWeb":""},)") +
+                memory + '}';
+            const auto refused = decodeHeartbeat(bad);
+            QVERIFY2(!refused, memory);
+            QVERIFY(refused.error().message.contains(u"memory"_s));
+        }
+    }
+
     void errorBodies()
     {
         const auto error = decodeError(encodeError(u"rate-limited"_s, u"Slow down."_s));
@@ -393,6 +446,152 @@ private Q_SLOTS:
         QVERIFY(!poll.error().message.isEmpty());
     }
 
+    // Every JSON the agent reads goes through json::parse: nothing nested deeper than
+    // json::kMaxDepth is built, however deep the input, and reading it does not recurse.
+    void jsonDepthIsLimited_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("accepted");
+        const auto arrays = [](int depth) -> QByteArray {
+            return QByteArray(depth, '[') + QByteArray(depth, ']');
+        };
+        const auto objects = [](int depth) -> QByteArray {
+            QByteArray text;
+            for (int i = 0; i < depth; ++i)
+                text += R"({"a":)";
+            return text + "1" + QByteArray(depth, '}');
+        };
+        QTest::newRow("one level") << arrays(1) << true;
+        QTest::newRow("32 arrays") << arrays(json::kMaxDepth) << true;
+        QTest::newRow("33 arrays") << arrays(json::kMaxDepth + 1) << false;
+        QTest::newRow("32 objects") << objects(json::kMaxDepth) << true;
+        QTest::newRow("33 objects") << objects(json::kMaxDepth + 1) << false;
+        QTest::newRow("deep inside a wide value")
+            << QByteArray(R"([1,{"a":[)" + arrays(40) + R"(]},2])") << false;
+        QTest::newRow("100000 arrays") << arrays(100000) << false;
+        QTest::newRow("100000 objects") << objects(100000) << false;
+        QTest::newRow("100000 unclosed") << QByteArray(100000, '[') << false;
+    }
+    void jsonDepthIsLimited()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(bool, accepted);
+        bool tooDeep = false;
+        const json::Json value = json::parse(text, &tooDeep);
+        QCOMPARE(!value.is_discarded(), accepted);
+        QCOMPARE(tooDeep, !accepted);
+        if (accepted)
+            QCOMPARE(QByteArray::fromStdString(value.dump()), text); // dump() recurses: bounded
+    }
+
+    // Each decoder of what the cloud sends says so, in a sentence, and none crashes.
+    void deepMessagesAreRefusedByEveryDecoder()
+    {
+        const QByteArray deep = QByteArray(100000, '[') + QByteArray(100000, ']');
+        const auto isNested = [](const Error &error) {
+            return error.message.contains(u"nested more than 32 levels"_s);
+        };
+        const QByteArray answer = R"({"v":1,"messageId":"m","replies":[)" + deep + "]}";
+        QVERIFY(isNested(decodeInboundResponse(answer).error()));
+        QVERIFY(isNested(decodeCredentials(answer).error()));
+        QVERIFY(isNested(decodeFrames(R"({"frames":[)" + deep + "]}").error()));
+        QVERIFY(
+            isNested(decodeFrame(R"({"type":"job","payload":"{}","deep":)" + deep + "}").error()));
+        QVERIFY(isNested(
+            decodeOutboundJob(R"({"clientId":"d","chatId":"1@c.us","content":)" + deep + "}")
+                .error()));
+        QVERIFY(isNested(decodeInboundRequest(R"({"message":)" + deep + "}").error()));
+        QVERIFY(!decodeError(R"({"error":)" + deep + "}"));
+    }
+
+    // A poll answer's frames are read where they lie; one that is not an object is refused.
+    void pollAnswerFramesMustBeObjects()
+    {
+        const auto frames = decodeFrames(R"({"frames":[1]})");
+        QVERIFY(!frames);
+        QVERIFY(frames.error().message.contains(u"object"_s));
+    }
+
+    // A job's times are unix seconds up to the year 9999: later ones would overflow as
+    // milliseconds (2^62 s is 4.6e21 ms), so the job is refused with what to change.
+    void jobTimesStayWithinTheYear9999_data()
+    {
+        QTest::addColumn<qint64>("notBefore");
+        QTest::addColumn<qint64>("expiresAt");
+        QTest::addColumn<QString>("refused"); // the member named; empty: accepted
+        QTest::newRow("none") << qint64(0) << qint64(0) << QString();
+        QTest::newRow("the last second of 9999") << kMaxUnixSeconds << kMaxUnixSeconds << QString();
+        QTest::newRow("notBefore 2^62") << (qint64(1) << 62) << qint64(0) << u"notBefore"_s;
+        QTest::newRow("expiresAt 2^62") << qint64(0) << (qint64(1) << 62) << u"expiresAt"_s;
+        QTest::newRow("expiresAt the largest integer")
+            << qint64(0) << std::numeric_limits<qint64>::max() << u"expiresAt"_s;
+        QTest::newRow("notBefore negative") << qint64(-1) << qint64(0) << u"notBefore"_s;
+        QTest::newRow("notBefore the smallest integer")
+            << std::numeric_limits<qint64>::min() << qint64(0) << u"notBefore"_s;
+    }
+    void jobTimesStayWithinTheYear9999()
+    {
+        QFETCH(qint64, notBefore);
+        QFETCH(qint64, expiresAt);
+        QFETCH(QString, refused);
+        const OutboundJob job{u"t-1"_s, u"491701234567@c.us"_s, u"hi"_s, 0, notBefore, expiresAt};
+        const auto decoded = decodeOutboundJob(encode(job));
+        if (refused.isEmpty()) {
+            QVERIFY2(decoded, decoded ? "" : qPrintable(decoded.error().message));
+            QCOMPARE(intake::fromJob(decoded.value()).notBefore, notBefore * 1000);
+            QCOMPARE(intake::fromJob(decoded.value()).expiresAt, expiresAt * 1000);
+        } else {
+            QVERIFY(!decoded);
+            QVERIFY2(decoded.error().message.contains(refused) &&
+                         decoded.error().message.contains(u"9999"_s),
+                     qPrintable(decoded.error().message));
+        }
+        // Queued another way, the job's times are held within the same bounds: no overflow.
+        const OutboxItem item = intake::fromJob(job);
+        QVERIFY(qAbs(item.notBefore) <= kMaxUnixSeconds * 1000);
+        QVERIFY(qAbs(item.expiresAt) <= kMaxUnixSeconds * 1000);
+    }
+
+    // Replies go only to the chat of the message they answer; other chats are for jobs.
+    void repliesGoOnlyToTheChatTheyAnswer_data()
+    {
+        QTest::addColumn<QString>("chatId");
+        QTest::addColumn<QString>("author");
+        QTest::addColumn<QString>("answered"); // the answer's messageId
+        QTest::addColumn<QString>("replyChat");
+        QTest::addColumn<QString>("problem"); // in the sentence; empty: queued
+        const QString person = u"491701234567@c.us"_s;
+        const QString group = u"120363000001@g.us"_s;
+        QTest::newRow("the same chat") << person << QString() << u"M1"_s << person << QString();
+        QTest::newRow("the group written in") << group << person << u"M1"_s << group << QString();
+        QTest::newRow("another customer")
+            << person << QString() << u"M1"_s << u"491709999999@c.us"_s << u"a job"_s;
+        QTest::newRow("the group member, privately")
+            << group << person << u"M1"_s << person << u"a job"_s;
+        QTest::newRow("the number of a LID chat")
+            << u"117243018813461@lid"_s << QString() << u"M1"_s << person << u"a job"_s;
+        QTest::newRow("another message's answer")
+            << person << QString() << u"M2"_s << person << u"messageId"_s;
+    }
+    void repliesGoOnlyToTheChatTheyAnswer()
+    {
+        QFETCH(QString, chatId);
+        QFETCH(QString, author);
+        QFETCH(QString, answered);
+        QFETCH(QString, replyChat);
+        QFETCH(QString, problem);
+        InboundMessage message{u"M1"_s, chatId, author, u"chat"_s, u"hi"_s, 1, {}};
+        const InboundResponse answer{
+            answered, {Reply{u"r-1"_s, chatId, u"first"_s}, Reply{u"r-2"_s, replyChat, u"x"_s}}};
+        const QString refused = intake::answerProblem(answer, message);
+        if (problem.isEmpty()) {
+            QVERIFY2(refused.isEmpty(), qPrintable(refused));
+        } else {
+            QVERIFY2(refused.contains(problem), qPrintable(refused));
+            QVERIFY2(refused.contains(u"the cloud must"_s), qPrintable(refused));
+        }
+    }
+
     void accountIds_data()
     {
         QTest::addColumn<QString>("id");
@@ -404,12 +603,54 @@ private Q_SLOTS:
         QTest::newRow("empty") << QString() << false;
         QTest::newRow("space") << u"a b"_s << false;
         QTest::newRow("slash") << u"../etc"_s << false;
+        // Ids name directories: nothing but a plain name.
+        QTest::newRow("dot") << u"."_s << false;
+        QTest::newRow("dot dot") << u".."_s << false;
+        QTest::newRow("three dots") << u"..."_s << false;
+        QTest::newRow("hidden name") << u".shop"_s << false;
+        QTest::newRow("option-like") << u"-shop"_s << false;
+        QTest::newRow("starts with underscore") << u"_shop"_s << false;
+        QTest::newRow("inner slash") << u"a/b"_s << false;
+        QTest::newRow("backslash") << u"a\\b"_s << false;
+        QTest::newRow("dot dot backslash") << u"..\\x"_s << false;
+        QTest::newRow("nul") << u"a"_s + QChar(0) + u"b"_s << false;
+        QTest::newRow("non-ASCII letter") << u"caf\u00e9"_s << false;
+        QTest::newRow("trailing newline") << u"shop\n"_s << false;
+        QTest::newRow("digit first") << u"1shop"_s << true;
+        QTest::newRow("dots inside") << u"shop..1"_s << true;
     }
     void accountIds()
     {
         QFETCH(QString, id);
         QFETCH(bool, valid);
         QCOMPARE(isValidAccountId(id), valid);
+    }
+
+    // The agent id of the pairing answer becomes a directory of the RAM profile: an answer
+    // naming "." or ".." (or a path) is refused, never joined into a path.
+    void pairingAnswerWithAPathForAnAgentIdIsRefused_data()
+    {
+        QTest::addColumn<QString>("agentId");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("plain") << u"agent-1a2b"_s << true;
+        QTest::newRow("dot") << u"."_s << false;
+        QTest::newRow("dot dot") << u".."_s << false;
+        QTest::newRow("a path") << u"../../home/shop"_s << false;
+        QTest::newRow("absolute") << u"/etc"_s << false;
+    }
+    void pairingAnswerWithAPathForAnAgentIdIsRefused()
+    {
+        QFETCH(QString, agentId);
+        QFETCH(bool, accepted);
+        const QByteArray answer =
+            encode(Credentials{u"shop"_s, u"PLACEHOLDER"_s, u"token"_s, QByteArray(32, 's'), 0})
+                .replace("PLACEHOLDER", agentId.toUtf8());
+        const auto credentials = decodeCredentials(answer);
+        QCOMPARE(bool(credentials), accepted);
+        if (accepted)
+            QCOMPARE(credentials.value().agentId, agentId);
+        else
+            QCOMPARE(credentials.error().code, u"bad-response"_s);
     }
 };
 

@@ -45,6 +45,33 @@ private Q_SLOTS:
         QCOMPARE(policy.allows(QUrl(url)), allowed);
     }
 
+    // Links from the page handed to the system: the web only. Every other scheme would start
+    // whatever program the system has for it.
+    void opensOnlyWebLinks_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("opened");
+        QTest::newRow("https") << u"https://example.org/offer?x=1"_s << true;
+        QTest::newRow("http") << u"http://example.org/"_s << true;
+        QTest::newRow("upper-case scheme") << u"HTTPS://example.org/"_s << true;
+        QTest::newRow("mailto") << u"mailto:shop@example.org?attach=/etc/passwd"_s << false;
+        QTest::newRow("file") << u"file:///etc/passwd"_s << false;
+        QTest::newRow("smb") << u"smb://192.0.2.1/share/x.exe"_s << false;
+        QTest::newRow("tel") << u"tel:+491701234567"_s << false;
+        QTest::newRow("javascript") << u"javascript:alert(1)"_s << false;
+        QTest::newRow("data") << u"data:text/html,<b>x</b>"_s << false;
+        QTest::newRow("custom app") << u"ms-settings:privacy"_s << false;
+        QTest::newRow("ftp") << u"ftp://example.org/x"_s << false;
+        QTest::newRow("https without a host") << u"https:///etc/passwd"_s << false;
+        QTest::newRow("no scheme") << u"example.org"_s << false;
+    }
+    void opensOnlyWebLinks()
+    {
+        QFETCH(QString, url);
+        QFETCH(bool, opened);
+        QCOMPARE(isOpenableLink(QUrl(url)), opened);
+    }
+
     // The default WhatsApp URL: its origin is WhatsApp's own.
     void theRealPageNeedsNothingElse()
     {

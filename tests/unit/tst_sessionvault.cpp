@@ -7,6 +7,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
 
@@ -143,6 +148,94 @@ private Q_SLOTS:
         const auto p = QFileInfo(root.value()).permissions();
         QVERIFY(p & QFileDevice::ExeOwner);
         QVERIFY(!(p & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::ExeOther)));
+    }
+
+    // The RAM root's name is predictable (/dev/shm/sak-agent-<uid> in a directory every user
+    // may write to): one found there is used only as this user made it, else the agent stops
+    // and says what to remove.
+    void plantedRuntimeRootIsRefused_data()
+    {
+        QTest::addColumn<QString>("plant");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("symlink to a directory") << u"symlink"_s << u"symbolic link"_s;
+        QTest::newRow("dangling symlink") << u"dangling"_s << u"symbolic link"_s;
+        QTest::newRow("a file") << u"file"_s << u"not a directory"_s;
+        QTest::newRow("writable by all") << u"0777"_s << u"can be written by other users"_s;
+        QTest::newRow("writable by the group") << u"0770"_s << u"can be written by other users"_s;
+        QTest::newRow("another user's") << u"nobody"_s << u"belongs to another user"_s;
+    }
+    void plantedRuntimeRootIsRefused()
+    {
+        QFETCH(QString, plant);
+        QFETCH(QString, reason);
+        QTemporaryDir runtime;
+        const QString root = runtime.filePath(u"sak-agent"_s);
+        const QString elsewhere = runtime.filePath(u"elsewhere"_s);
+        QVERIFY(QDir().mkdir(elsewhere));
+        QVERIFY(QFile::setPermissions(
+            elsewhere, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                           QFileDevice::ReadOther | QFileDevice::ExeOther));
+        if (plant == u"symlink"_s) {
+            QVERIFY(QFile::link(elsewhere, root));
+        } else if (plant == u"dangling"_s) {
+            QVERIFY(QFile::link(runtime.filePath(u"missing"_s), root));
+        } else if (plant == u"file"_s) {
+            writeFile(root, "x");
+        } else if (plant == u"nobody"_s) {
+            if (::geteuid() != 0)
+                QSKIP("Only root can give a directory to another user");
+            QVERIFY(QDir().mkdir(root));
+            QVERIFY(::chown(QFile::encodeName(root).constData(), 65534, 65534) == 0);
+            QVERIFY(::chmod(QFile::encodeName(root).constData(), 0700) == 0);
+        } else {
+            QVERIFY(QDir().mkdir(root));
+            QVERIFY(::chmod(QFile::encodeName(root).constData(), plant.toUInt(nullptr, 8)) == 0);
+        }
+        const QByteArray saved = qgetenv("XDG_RUNTIME_DIR");
+        qputenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit());
+        const auto claimed = SessionVault::runtimeRoot();
+        qputenv("XDG_RUNTIME_DIR", saved);
+        QVERIFY2(!claimed, qPrintable(claimed ? claimed.value() : QString()));
+        QVERIFY2(claimed.error().message.contains(reason), qPrintable(claimed.error().message));
+        QVERIFY2(claimed.error().message.contains(u"rm -r "_s + root),
+                 qPrintable(claimed.error().message));
+        // Nothing was done to what a link pointed at.
+        QCOMPARE(QFileInfo(elsewhere).permissions() & QFileDevice::ReadOther,
+                 QFileDevice::ReadOther);
+    }
+
+    // A root of this user's that others may only read (an earlier version's umask, say) is
+    // closed and used.
+    void ownRuntimeRootIsClosedToOthers()
+    {
+        QTemporaryDir runtime;
+        const QString root = runtime.filePath(u"sak-agent"_s);
+        QVERIFY(QDir().mkdir(root));
+        QVERIFY(::chmod(QFile::encodeName(root).constData(), 0755) == 0);
+        const QByteArray saved = qgetenv("XDG_RUNTIME_DIR");
+        qputenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit());
+        const auto claimed = SessionVault::runtimeRoot();
+        qputenv("XDG_RUNTIME_DIR", saved);
+        QVERIFY2(claimed, qPrintable(claimed ? QString() : claimed.error().message));
+        QCOMPARE(claimed.value(), root);
+        struct stat st = {};
+        QCOMPARE(::stat(QFile::encodeName(root).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 07777, 0700u);
+    }
+
+    // XDG_RUNTIME_DIR that others can write to (and that is not sticky) is not trusted with
+    // the root: they could swap it after the check. The agent falls back to /dev/shm.
+    void sharedRuntimeDirectoryIsNotUsed()
+    {
+        QTemporaryDir runtime;
+        QVERIFY(::chmod(QFile::encodeName(runtime.path()).constData(), 0777) == 0);
+        const QByteArray saved = qgetenv("XDG_RUNTIME_DIR");
+        qputenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit());
+        const auto claimed = SessionVault::runtimeRoot();
+        qputenv("XDG_RUNTIME_DIR", saved);
+        QVERIFY(!QFileInfo::exists(runtime.filePath(u"sak-agent"_s)));
+        if (claimed)
+            QCOMPARE(claimed.value(), u"/dev/shm/sak-agent-%1"_s.arg(::geteuid()));
     }
 #endif
 

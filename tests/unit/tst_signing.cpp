@@ -109,6 +109,90 @@ private Q_SLOTS:
         QCOMPARE(nonces.size(), 1);
     }
 
+    // The cloud signs its answer with the secret that signed the request; the stub finds it.
+    void theSecretThatSignedARequestIsFound()
+    {
+        const QByteArray next(32, 'n');
+        const Signature s = sign(next, "POST", "/p", kBody, kNow);
+        QCOMPARE(signingSecret({kSecret, next}, "POST", "/p", kBody, s), next);
+        QCOMPARE(signingSecret({kSecret}, "POST", "/p", kBody, s), QByteArray());
+        QCOMPARE(signingSecret({kSecret, next}, "POST", "/p", "{}", s), QByteArray());
+    }
+
+    // An answer verifies only with the secret, path, nonce, status and body it was signed for
+    // (the cloud signed kBody for /v1/inbound, the nonce "cc…", with `signedStatus`).
+    void answerSignatures_data()
+    {
+        QTest::addColumn<int>("signedStatus");
+        QTest::addColumn<QByteArray>("secret");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QByteArray>("nonce");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("signature"); // empty: the genuine one
+        QTest::addColumn<QString>("code");
+        const QByteArray inbound("/v1/inbound");
+        const QByteArray nonce(32, 'c');
+        const QByteArray genuine;
+        QTest::newRow("genuine") << 200 << kSecret << inbound << nonce << 200 << kBody << genuine
+                                 << QString();
+        QTest::newRow("a genuine refusal")
+            << 400 << kSecret << inbound << nonce << 400 << kBody << genuine << QString();
+        QTest::newRow("body changed")
+            << 200 << kSecret << inbound << nonce << 200 << QByteArray(R"({"message":"pay me"})")
+            << genuine << u"bad-answer-signature"_s;
+        QTest::newRow("status changed") << 200 << kSecret << inbound << nonce << 201 << kBody
+                                        << genuine << u"bad-answer-signature"_s;
+        QTest::newRow("another request's answer")
+            << 200 << kSecret << inbound << QByteArray(32, 'd') << 200 << kBody << genuine
+            << u"bad-answer-signature"_s;
+        QTest::newRow("another path's answer")
+            << 200 << kSecret << QByteArray("/v1/status") << nonce << 200 << kBody << genuine
+            << u"bad-answer-signature"_s;
+        QTest::newRow("another secret") << 200 << QByteArray(32, 'x') << inbound << nonce << 200
+                                        << kBody << genuine << u"bad-answer-signature"_s;
+        QTest::newRow("no signature") << 200 << kSecret << inbound << nonce << 200 << kBody
+                                      << QByteArray("none") << u"unsigned-answer"_s;
+        QTest::newRow("garbage") << 200 << kSecret << inbound << nonce << 200 << kBody
+                                 << QByteArray("v1=zz") << u"bad-answer-signature"_s;
+        // A request's signature cannot pass for an answer's: the strings signed differ.
+        QTest::newRow("a request signature")
+            << 200 << kSecret << inbound << nonce << 200 << kBody
+            << sign(kSecret, "POST", inbound, kBody, kNow).value << u"bad-answer-signature"_s;
+    }
+    void answerSignatures()
+    {
+        QFETCH(int, signedStatus);
+        QFETCH(QByteArray, secret);
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, nonce);
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, signature);
+        QFETCH(QString, code);
+        const QByteArray genuine =
+            signAnswer(kSecret, "/v1/inbound", QByteArray(32, 'c'), signedStatus, kBody);
+        QVERIFY(genuine.startsWith("v1="));
+        const QByteArray sent = signature.isEmpty()   ? genuine
+                                : signature == "none" ? QByteArray()
+                                                      : signature;
+        const Status verified = verifyAnswer(secret, path, nonce, status, body, sent);
+        QCOMPARE(verified.ok(), code.isEmpty());
+        if (!code.isEmpty()) {
+            QCOMPARE(verified.error().code, code);
+            QVERIFY2(verified.error().message.contains(u"a proxy or a mis-issued certificate"_s),
+                     qPrintable(verified.error().message));
+            QVERIFY(verified.error().message.contains(QString::fromLatin1(path)));
+        }
+    }
+
+    void answerCanonicalIsAsDocumented()
+    {
+        QCOMPARE(answerCanonical("/v1/inbound", "9f1c", 200, ""),
+                 QByteArray("ANSWER\n/v1/inbound\n9f1c\n200\n"
+                            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    }
+
     void constantTimeEquality_data()
     {
         QTest::addColumn<QByteArray>("a");

@@ -13,14 +13,21 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
 
 // What the status endpoint answers and does, over a real store and pipeline (never started:
-// nothing is sent), and its client as sak-agent --status uses it.
+// nothing is sent), and its client as sak-agent --status uses it: it reads only private files
+// and sends the token only to a server that proved it knows it.
 class TestStatusEndpoint : public QObject
 {
     Q_OBJECT
@@ -164,26 +171,146 @@ private Q_SLOTS:
         QVERIFY2(status, qPrintable(status ? QString() : status.error().message));
         QVERIFY(status.value().contains("\"session\": \"starting\"")); // indented for people
 
-        // A wrong token is refused with the endpoint's own words.
+        // A token the server does not have: it cannot prove it, and the client stops there.
         QFile token(StatusServer::tokenPath(m_dir->path()));
         QVERIFY(token.open(QIODevice::WriteOnly));
         token.write("0123456789abcdef0123456789abcdef0123456789abcdef\n");
         token.close();
         const auto refused = ask(m_dir->path(), u"metrics"_s);
         QVERIFY(!refused);
-        QVERIFY2(refused.error().message.contains(u"refused: Send the token"_s),
+        QVERIFY2(refused.error().message.contains(u"could not prove"_s),
                  qPrintable(refused.error().message));
 
         // Nobody listening any more; and no agent ever ran on that directory.
         m_endpoint.reset();
+        QVERIFY(!QFile::exists(StatusServer::addressPath(m_dir->path())));
         const auto gone = ask(m_dir->path(), u"status"_s);
         QVERIFY(!gone);
-        QVERIFY2(gone.error().message.contains(u"is the agent running?"_s),
+        QVERIFY2(gone.error().message.contains(u"No running agent"_s),
                  qPrintable(gone.error().message));
         QTemporaryDir empty;
         const auto never = ask(empty.path(), u"status"_s);
         QVERIFY(!never);
         QVERIFY(never.error().message.contains(u"No running agent"_s));
+    }
+
+    void theClientSaysWhenTheAgentIsGone()
+    {
+        // A crashed agent's files, and nothing on the port any more.
+        const QByteArray token = readToken();
+        const QString address = readAddress();
+        m_endpoint.reset();
+        writePrivate(StatusServer::tokenPath(m_dir->path()), token);
+        writePrivate(StatusServer::addressPath(m_dir->path()), address.toLatin1());
+        const auto gone = ask(m_dir->path(), u"status"_s);
+        QVERIFY(!gone);
+        QVERIFY2(gone.error().message.contains(u"is the agent running?"_s),
+                 qPrintable(gone.error().message));
+    }
+
+    // Another local user listens where the address file points (the agent was down, or the
+    // file is a crashed agent's): whatever it answers, even the agent's own proof that it got
+    // by passing the nonce on to the real endpoint, the token never reaches it.
+    void anImpostorNeverGetsTheToken_data()
+    {
+        QTest::addColumn<bool>("relaysToTheAgent");
+        QTest::newRow("answers with a made-up proof") << false;
+        QTest::newRow("passes the nonce on to the real agent") << true;
+    }
+
+    void anImpostorNeverGetsTheToken()
+    {
+        QFETCH(bool, relaysToTheAgent);
+        const QByteArray token = readToken();
+        const quint16 agentPort = m_endpoint->port();
+        QTcpServer impostor;
+        QVERIFY(impostor.listen(QHostAddress::LocalHost, 0));
+        QByteArray heard;
+        connect(&impostor, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *socket = impostor.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [&, socket] {
+                    const QByteArray request = socket->readAll();
+                    heard += request;
+                    QByteArray body = R"({"proof":"00"})";
+                    const qsizetype nonceAt = request.indexOf("nonce=");
+                    if (relaysToTheAgent && nonceAt >= 0)
+                        body =
+                            test::httpRequest(
+                                "GET",
+                                QUrl(u"http://127.0.0.1:%1/v1/hello?nonce=%2"_s.arg(agentPort).arg(
+                                    QString::fromLatin1(request.mid(nonceAt + 6, 64)))))
+                                .body;
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: " +
+                                  QByteArray::number(body.size()) +
+                                  "\r\nConnection: close\r\n\r\n" + body);
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+        writePrivate(StatusServer::addressPath(m_dir->path()),
+                     u"127.0.0.1:%1"_s.arg(impostor.serverPort()).toLatin1());
+        const auto answer = ask(m_dir->path(), u"status"_s);
+        QVERIFY(!answer);
+        QCOMPARE(answer.error().code, u"status-impostor"_s);
+        QVERIFY(heard.contains("GET /v1/hello?nonce=")); // it was asked, and failed
+        QVERIFY2(!heard.contains(token), heard.constData());
+        QVERIFY(!heard.toLower().contains("authorization"));
+    }
+
+    // The client reads the token only from a file that is this user's alone.
+    void theClientRefusesATokenFileOthersCanReach()
+    {
+        const QString path = StatusServer::tokenPath(m_dir->path());
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                QFileDevice::ReadGroup));
+        const auto readable = ask(m_dir->path(), u"status"_s);
+        QVERIFY(!readable);
+        QVERIFY2(readable.error().message.contains(u"chmod 600 %1"_s.arg(path)),
+                 qPrintable(readable.error().message));
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        QVERIFY(ask(m_dir->path(), u"status"_s));
+#ifdef Q_OS_UNIX
+        if (::geteuid() != 0)
+            QSKIP("only root can give the file to another user");
+        QCOMPARE(::chown(QFile::encodeName(path).constData(), 65534, 65534), 0);
+        const auto foreign = ask(m_dir->path(), u"status"_s);
+        QVERIFY(!foreign);
+        QVERIFY2(foreign.error().message.contains(u"belongs to another user"_s),
+                 qPrintable(foreign.error().message));
+#endif
+    }
+
+    // Where the agent has no terminal, the operator's sak-agent --show-pairing asks for the QR
+    // code and the link code; only while WhatsApp waits for them.
+    void pairingCodesWhileWhatsAppNeedsThem()
+    {
+        m_endpoint->followPairing(m_session.get());
+        const auto before = QJsonDocument::fromJson(call("GET", u"/v1/pairing"_s).body).object();
+        QCOMPARE(before[u"needsPairing"_s].toBool(), false);
+        QVERIFY(!before.contains(u"qr"_s));
+        m_session->setState(SessionState::NeedsPairing);
+        Q_EMIT m_session->qrCodeChanged(u"2@first,qr"_s);
+        Q_EMIT m_session->qrCodeChanged(u"2@second,qr"_s);
+        Q_EMIT m_session->pairingCodeReceived(u"K2LM-7QXP"_s, QString());
+        const auto asked = ask(m_dir->path(), u"pairing"_s);
+        QVERIFY2(asked, qPrintable(asked ? QString() : asked.error().message));
+        const QJsonObject shown = QJsonDocument::fromJson(asked.value()).object();
+        QCOMPARE(shown[u"needsPairing"_s].toBool(), true);
+        QCOMPARE(shown[u"qr"_s].toString(), u"2@second,qr"_s);
+        QCOMPARE(shown[u"linkCode"_s].toString(), u"K2LM-7QXP"_s);
+        // Paired: the codes are gone, also when WhatsApp asks again later.
+        m_session->setState(SessionState::Connected);
+        m_session->setState(SessionState::NeedsPairing);
+        const auto after = QJsonDocument::fromJson(call("GET", u"/v1/pairing"_s).body).object();
+        QCOMPARE(after[u"needsPairing"_s].toBool(), true);
+        QCOMPARE(after[u"qr"_s].toString(), QString());
+        QCOMPARE(after[u"linkCode"_s].toString(), QString());
+        // Like everything else, only with the token.
+        QCOMPARE(test::httpRequest(
+                     "GET", QUrl(u"http://127.0.0.1:%1/v1/pairing"_s.arg(m_endpoint->port())))
+                     .status,
+                 401);
     }
 
     void cleanup()
@@ -206,6 +333,27 @@ private:
         if (!QTest::qWaitFor([&] { return answer.has_value(); }, 10000))
             return Error{u"test"_s, u"no answer within 10 s"_s};
         return *answer;
+    }
+
+    QByteArray readToken() const
+    {
+        QFile file(StatusServer::tokenPath(m_dir->path()));
+        return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed() : QByteArray();
+    }
+
+    QString readAddress() const
+    {
+        QFile file(StatusServer::addressPath(m_dir->path()));
+        return file.open(QIODevice::ReadOnly) ? QString::fromLatin1(file.readAll().trimmed())
+                                              : QString();
+    }
+
+    static void writePrivate(const QString &path, const QByteArray &bytes)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        file.write(bytes + '\n');
     }
 
     test::HttpAnswer call(const QByteArray &method, const QString &path)

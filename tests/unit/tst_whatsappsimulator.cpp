@@ -275,6 +275,47 @@ private Q_SLOTS:
         QVERIFY(sim.vote({{u"pollId"_s, id}, {u"options"_s, QJsonArray{1}}}));
     }
 
+    // The leak that the memory watchdog's test needs: once, as an event of every paired page,
+    // or at every poll of every paired page (reloaded ones too) until it is stopped.
+    void leaksReachPairedPages()
+    {
+        WhatsAppSimulator sim(u"15550100200"_s);
+        sim.hello({{u"pageId"_s, u"p1"_s}});
+        QVERIFY(sim.scan());
+        const QJsonArray paired = sim.poll(u"p1"_s, 0)[u"events"_s].toArray();
+        const QString token = paired.at(0)[u"token"_s].toString();
+        const qint64 seq = paired.at(0)[u"seq"_s].toInteger();
+        sim.hello({{u"pageId"_s, u"p1"_s}, {u"token"_s, token}});
+        sim.hello({{u"pageId"_s, u"shows-qr"_s}});
+        const qint64 burst =
+            sim.poll(u"p1"_s, seq)[u"events"_s].toArray().last()[u"seq"_s].toInteger();
+
+        for (const QJsonObject &bad :
+             {QJsonObject{}, QJsonObject{{u"mb"_s, -1}}, QJsonObject{{u"mb"_s, 4096}},
+              QJsonObject{{u"mb"_s, u"300"_s}}, QJsonObject{{u"mb"_s, 1.5}},
+              QJsonObject{{u"mbPerPoll"_s, 65}}}) {
+            const auto refused = sim.leak(bad);
+            QVERIFY(!refused);
+            QVERIFY(refused.error().message.contains(u"mbPerPoll"_s));
+        }
+        const auto once = sim.leak({{u"mb"_s, 300}});
+        QVERIFY(once);
+        QCOMPARE(once.value()[u"pages"_s].toInt(), 1); // the page showing a QR has no session
+        const QJsonObject polled = sim.poll(u"p1"_s, burst);
+        QCOMPARE(types(polled[u"events"_s].toArray()), QStringList{u"leak"_s});
+        QCOMPARE(polled[u"events"_s][0][u"mb"_s].toInt(), 300);
+        QVERIFY(!polled.contains(u"leakMb"_s));
+        QVERIFY(!sim.poll(u"shows-qr"_s, 0).contains(u"leakMb"_s));
+
+        QVERIFY(sim.leak({{u"mbPerPoll"_s, 4}}));
+        const qint64 last = polled[u"events"_s][0][u"seq"_s].toInteger();
+        QCOMPARE(sim.poll(u"p1"_s, last)[u"leakMb"_s].toInt(), 4);
+        QCOMPARE(sim.poll(u"p1"_s, last)[u"leakMb"_s].toInt(), 4);
+        QVERIFY(!sim.poll(u"shows-qr"_s, 0).contains(u"leakMb"_s));
+        QVERIFY(sim.leak({{u"mbPerPoll"_s, 0}}));
+        QVERIFY(!sim.poll(u"p1"_s, last).contains(u"leakMb"_s));
+    }
+
     void unpairedPageCannotSend()
     {
         WhatsAppSimulator sim(u"15550100200"_s);

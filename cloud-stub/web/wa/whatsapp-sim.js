@@ -1,10 +1,11 @@
-// One file on purpose (about 570 lines): the page is one closure over its state (session,
+// One file on purpose (about 590 lines): the page is one closure over its state (session,
 // models, QR, polling), as the real page's app is; its parts are marked with ---- headings.
 // WhatsApp Web simulator, part 3: the page itself. It talks to the stub's /wa/api (the
 // simulated WhatsApp servers), drives the app's state through WhatsApp's modules (modules.js)
 // as the real page does, and draws what a person sees. Nothing here knows about the bridge.
 //   ?outdated=1 shows the "update your browser" page, ?stall=1 a page that never loads,
 //   ?qrFirstMs= and ?qrNextMs= set how long QR codes live.
+//   The server's "leak" makes the page keep memory it never frees (the memory watchdog's test).
 (function () {
   'use strict';
 
@@ -313,6 +314,17 @@
   const batched = (event) => event.type === 'msg' && event.offline && !event.placeholder && !event.ciphertextFirst &&
     (event.msg.x || {}).type !== 'reaction';
 
+  // ---- A leak, as WhatsApp Web's renderer grows over days: real memory, kept for good ----
+  const LEAK_LIMIT_MB = 2048;
+  const leaked = [];
+  const leak = (mb) => {
+    for (let i = 0; i < mb && leaked.length < LEAK_LIMIT_MB; ++i) {
+      const block = new Uint8Array(1024 * 1024);
+      block.fill((leaked.length % 251) + 1); // written, so that its pages are really committed
+      leaked.push(block);
+    }
+  };
+
   // ---- Talking to the simulated WhatsApp servers ----
   const hello = async () => {
     setMode('OPENING', undefined, 'OPENING');
@@ -409,6 +421,9 @@
       case 'needs-update':
         Stream.set('needsUpdate', true); // until this page is reloaded
         break;
+      case 'leak':
+        leak(event.mb);
+        break;
       case 'conflict':
         setMode('CONFLICT', 'CONFLICT', 'NORMAL');
         break;
@@ -496,6 +511,7 @@
       } else {
         await deliver(answer.events);
       }
+      if (answer.leakMb) leak(answer.leakMb);
       if (Socket.state === 'CONNECTED') waitingForConnection.splice(0).forEach((retry) => retry());
     } catch (e) {
       if (!failing && Socket.state === 'CONNECTED') setMode('TIMEOUT', 'OFFLINE', 'OFFLINE');
