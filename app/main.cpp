@@ -16,6 +16,7 @@
 #include <QNetworkProxyFactory>
 
 #include <cstdio>
+#include <optional>
 
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
@@ -61,6 +62,17 @@ int main(int argc, char *argv[])
 
     if (!command.isEmpty()) {
         QCoreApplication app(argc, argv);
+        // The other commands work beside a running agent (they read the store, or change it the
+        // way the agent follows). --rotate-key does not: it re-encrypts the database under the
+        // agent's open connection and key, and an agent started meanwhile would find a
+        // rotation half done. So it takes the agent's lock for as long as it runs.
+        std::optional<sak::SingleInstance> exclusive;
+        if (command == u"rotate-key"_s) {
+            exclusive.emplace(config.value().dataDir);
+            if (exclusive->claim(sak::SingleInstance::Channel::None) !=
+                sak::SingleInstance::Claim::First)
+                return sak::printFailure(exclusive->errorString());
+        }
         auto once =
             sak::makeCommand({std::move(config).value(), run, command, parser.value(command)});
         once->start();
@@ -71,21 +83,25 @@ int main(int argc, char *argv[])
     sak::ArgumentVector qtArguments(arguments);
     const auto app = sak::makeApplication(qtArguments.argc(), qtArguments.argv(), run.headless);
 
+    // Before the store is opened: one agent per data directory, whatever the environment it is
+    // started from (its lock is in the data directory). An agent that cannot take it does not
+    // run: it could send what the other one sends.
     sak::SingleInstance instance(config.value().dataDir);
     switch (instance.claim()) {
     case sak::SingleInstance::Claim::First:
+        if (!instance.channelError().isEmpty())
+            qCWarning(lcAgent).noquote()
+                << "A second launch will not be able to bring this agent's window to the front:"
+                << instance.channelError();
         break;
     case sak::SingleInstance::Claim::AlreadyRunning:
-        if (run.headless)
-            return sak::printFailure(
-                u"An agent with the data directory %1 is running already (sak-agent --status shows it)."_s
-                    .arg(config.value().dataDir));
-        std::printf("sak-agent: already running; its window was brought to the front.\n");
-        return 0;
+        if (!run.headless && instance.raised()) {
+            std::printf("sak-agent: already running; its window was brought to the front.\n");
+            return 0;
+        }
+        return sak::printFailure(instance.errorString());
     case sak::SingleInstance::Claim::Failed:
-        qCWarning(lcAgent).noquote()
-            << "Cannot tell whether another agent runs:" << instance.errorString();
-        break;
+        return sak::printFailure(instance.errorString());
     }
 
     sak::Application agent(std::move(config).value(), run);

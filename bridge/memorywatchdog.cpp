@@ -4,6 +4,8 @@
 
 #include <QElapsedTimer>
 
+#include <memory>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak {

@@ -16,6 +16,9 @@ struct Error
     QString message;
     int retryAfterSeconds =
         0; // a server's Retry-After (429/503): wait this long before trying again
+    // The HTTP status of the answer this error is about (0: none came), also when the answer
+    // is not used (not signed by the cloud): a 4xx refuses the request, whoever sent it.
+    int httpStatus = 0;
 };
 
 // The outcome of an operation that can fail. Errors travel as values; nothing here throws.

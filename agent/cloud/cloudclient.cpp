@@ -121,6 +121,7 @@ Result<QByteArray> answerOf(QNetworkReply *reply, const Expected &expected)
                                   payload, reply->rawHeader(signing::kSignatureHeader));
         if (!genuine) {
             Error refused = genuine.error();
+            refused.httpStatus = status; // a proxy's 413 refuses the request as surely
             // An unsigned refusal is not acted on, but its code is named: the genuine cloud
             // cannot sign for a device it does not know (unknown-token: pair again).
             static const QRegularExpression codePattern(u"^[a-z0-9-]{1,64}$"_s);
@@ -138,6 +139,7 @@ Result<QByteArray> answerOf(QNetworkReply *reply, const Expected &expected)
                       serverError ? u"The cloud refused the request (%1): %2"_s.arg(
                                         serverError->code, serverError->message)
                                   : u"The cloud answered HTTP %1."_s.arg(status)};
+        refusal.httpStatus = status;
         if (status == 429 || status == 503) {
             bool numeric = false;
             const int seconds = reply->rawHeader("Retry-After").trimmed().toInt(&numeric);

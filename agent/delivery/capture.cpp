@@ -11,7 +11,9 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
 namespace {
-constexpr int kCaptureHoldMs = 15000;
+// Longer than the page's own wait for WhatsApp's offline burst to end (30 s in pageagent.js),
+// so that a slow burst is still journaled as one ordered batch.
+constexpr int kCaptureHoldMs = 40000;
 constexpr qint64 kCatchUpMarginSeconds = 300;
 } // namespace
 

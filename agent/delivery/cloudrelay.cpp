@@ -17,12 +17,18 @@ namespace {
 constexpr int kParallelRelays = 8; // chats relayed to the cloud at once
 constexpr int kDueBatch = 64;
 
-// Transient trouble (no answer, overload, a server error) is waited out; a refusal (4xx) is
-// counted towards the dead letter.
+// Transient trouble (no answer, overload, a server error, an unsigned or changed 2xx/5xx that
+// a proxy may have sent) is waited out. A refusal is counted towards the dead letter, because
+// the same request would be refused again and, as only the oldest pending message of a chat
+// is relayed, would hold up every later message of that customer: a 4xx (not 408/429), signed
+// or not (a proxy or WAF refusing a large media body with 413), and a signed answer the agent
+// cannot use (it cannot be decoded, or answers another chat or message: bad-response).
 bool isRefusal(const Error &error)
 {
-    return error.code.startsWith(u"http-4"_s) && error.code != u"http-429"_s &&
-           error.code != u"http-408"_s;
+    if (error.code == u"bad-response"_s)
+        return true;
+    const int status = error.httpStatus;
+    return status >= 400 && status <= 499 && status != 408 && status != 429;
 }
 } // namespace
 
@@ -96,7 +102,8 @@ void CloudRelay::relay(const JournalEntry &entry)
             Q_EMIT r.attempted(message.id, now - askedMs);
             if (result) {
                 // Refused whole, like an answer that cannot be read: none of its replies is
-                // queued, and the message is asked about again until the cloud answers right.
+                // queued; the message is asked about again, and after maxAttempts such answers
+                // it is a dead letter, so that the chat's next messages are not held up.
                 if (const QString problem = intake::answerProblem(result.value(), message);
                     !problem.isEmpty())
                     result = Error{u"bad-response"_s, problem};
@@ -113,7 +120,7 @@ void CloudRelay::relay(const JournalEntry &entry)
                 if (dead) {
                     qCWarning(lcRelay).noquote()
                         << "Message" << message.id << "is a dead letter after" << attempts
-                        << "refusals:" << error.message;
+                        << "refusals (sak-agent --requeue-dead relays it again):" << error.message;
                 } else {
                     qCWarning(lcRelay).noquote()
                         << "Relaying" << message.id << "failed (attempt" << attempts

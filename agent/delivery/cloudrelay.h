@@ -18,10 +18,12 @@ class DeliveryLedger;
 // [2 to cloud] The journal, relayed to the cloud in order per chat (one request out per chat,
 // a few chats at once), retried with back-off; [3 replies] the cloud's replies go into the
 // outbox in the transaction that marks the message relayed, so a reply is never lost nor
-// queued twice. Transient failures (network, 5xx, 429, an answer the cloud did not sign, one
-// that cannot be queued whole, e.g. a reply to another chat) are retried without end (the
-// back-off's cap); a message the cloud refuses (a signed 4xx) `maxAttempts` times becomes a
-// dead letter.
+// queued twice. Transient failures (network, 5xx, 408, 429, a 2xx/5xx answer the cloud did not
+// sign) are retried without end (the back-off's cap); a message refused `maxAttempts` times
+// becomes a dead letter (kept in the journal; --requeue-dead relays it again): refused are a
+// 4xx, signed or not, and a signed answer that cannot be used (undecodable, or one that cannot
+// be queued whole, e.g. a reply to another chat), so that a chat's later messages, relayed
+// only after it, are not held up for ever.
 class CloudRelay : public QObject
 {
     Q_OBJECT

@@ -387,7 +387,11 @@ void Sender::finishHoldIfQuiet()
     if (!m_holding || !m_inFlight.isEmpty() || !m_onQuiet)
         return;
     m_holdTimer.stop();
-    QTimer::singleShot(0, this, std::exchange(m_onQuiet, {}));
+    // Stopping may begin before this runs: then the page is not reloaded.
+    QTimer::singleShot(0, this, [this, quiet = std::exchange(m_onQuiet, {})] {
+        if (m_holding && !m_draining)
+            quiet();
+    });
 }
 
 void Sender::release()

@@ -50,7 +50,8 @@ Status checkPrivate(const QString &path, const QString &what)
             u"file-owner"_s,
             u"%1 %2 belongs to another user, who could read or replace it; the agent does not use it. Make it the agent's user's (chown), then: chmod 600 %2"_s
                 .arg(what, path)};
-#endif
+    // Unix modes only: on Windows QFileInfo reports group and other access for every file
+    // (NTFS permissions are not looked up), which would refuse every key file.
     const auto p = info.permissions();
     if (p & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther |
              QFileDevice::WriteOther))
@@ -58,6 +59,10 @@ Status checkPrivate(const QString &path, const QString &what)
             u"file-mode"_s,
             u"%1 %2 can be read or changed by other users; the agent does not use it. Run: chmod 600 %2"_s
                 .arg(what, path)};
+#else
+    Q_UNUSED(info);
+    Q_UNUSED(what);
+#endif
     return Done{};
 }
 

@@ -5,6 +5,8 @@
 #include <QFile>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QLockFile>
+#include <QSysInfo>
 
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
@@ -75,16 +77,18 @@ QString socketDirectory(const QString &file, QString *error)
 
 SingleInstance::SingleInstance(const QString &dataDir, QObject *parent)
     : QObject(parent)
+    , m_dataDir(QDir(dataDir).absolutePath())
+    , m_lockName(m_dataDir + u"/agent.lock"_s)
 {
     // A hash of the directory keeps the name short; the user is in it for Windows, whose pipe
     // namespace every session shares.
     const QByteArray who = qgetenv("USER").isEmpty() ? qgetenv("USERNAME") : qgetenv("USER");
-    const QByteArray digest = QCryptographicHash::hash(
-        QByteArray(QDir(dataDir).absolutePath().toUtf8() + '\0' + who), QCryptographicHash::Sha256);
+    const QByteArray digest = QCryptographicHash::hash(QByteArray(m_dataDir.toUtf8() + '\0' + who),
+                                                       QCryptographicHash::Sha256);
     const QString file = u"sak-agent-"_s + QString::fromLatin1(digest.toHex().left(24));
 #ifdef Q_OS_UNIX
     // A full path: QLocalServer takes it as the socket's file.
-    const QString dir = socketDirectory(file + u".sock"_s, &m_error);
+    const QString dir = socketDirectory(file + u".sock"_s, &m_channelError);
     if (!dir.isEmpty())
         m_name = dir + u'/' + file + u".sock"_s;
 #else
@@ -94,36 +98,105 @@ SingleInstance::SingleInstance(const QString &dataDir, QObject *parent)
 
 SingleInstance::~SingleInstance() = default;
 
-SingleInstance::Claim SingleInstance::claim()
+SingleInstance::Claim SingleInstance::claim(Channel channel)
+{
+    m_error.clear();
+    m_raised = false;
+    if (!QDir().mkpath(m_dataDir)) {
+        m_error =
+            u"The data directory %1 cannot be created: check its parent's permissions, or choose another one (--data-dir)."_s
+                .arg(m_dataDir);
+        return Claim::Failed;
+    }
+    m_lock = std::make_unique<QLockFile>(m_lockName);
+    // The agent holds the lock for as long as it runs, so it is never stale by age: only when
+    // the process that took it is gone (QLockFile checks the pid and its name, on this host).
+    m_lock->setStaleLockTime(0);
+    if (!m_lock->tryLock(0)) {
+        const QLockFile::LockError error = m_lock->error();
+        if (error == QLockFile::LockFailedError) {
+            qint64 pid = 0;
+            QString host;
+            QString application;
+            const bool known = m_lock->getLockInfo(&pid, &host, &application);
+            m_lock.reset();
+            const bool elsewhere = known && !host.isEmpty() && host != QSysInfo::machineHostName();
+            const QString holder =
+                !known
+                    ? u"a process that cannot be named (the lock cannot be read: another user's?)"_s
+                : elsewhere ? u"process %1 on the computer %2"_s.arg(pid).arg(host)
+                            : u"process %1"_s.arg(pid);
+            m_error =
+                u"An agent with the data directory %1 is running already (%2 holds %3). Only one agent may use a data directory: sak-agent --status shows it; stop it before starting another."_s
+                    .arg(m_dataDir, holder, m_lockName);
+            if (elsewhere)
+                m_error += u" If that computer no longer runs it, remove %1."_s.arg(m_lockName);
+            if (channel == Channel::Listen)
+                m_raised = askToRaise();
+            return Claim::AlreadyRunning;
+        }
+        m_lock.reset();
+        m_error =
+            error == QLockFile::PermissionError
+                ? u"The lock %1 cannot be created: no permission to write in the data directory %2. Run sak-agent as the user who owns it (for the service: sudo -u sak-agent sak-agent ...), or fix the directory's permissions."_s
+                      .arg(m_lockName, m_dataDir)
+                : u"The lock %1 cannot be created or read (is the disk full, or the directory read-only?); fix that and start again."_s
+                      .arg(m_lockName);
+        return Claim::Failed;
+    }
+    if (channel == Channel::Listen) {
+        // Something answers on this data directory's socket although nobody held the lock: an
+        // agent of an earlier version, which took none.
+        if (askToRaise()) {
+            m_lock.reset();
+            m_raised = true;
+            m_error =
+                u"An agent with the data directory %1 is running already (it answered on %2). Only one agent may use a data directory: stop it before starting another."_s
+                    .arg(m_dataDir, m_name);
+            return Claim::AlreadyRunning;
+        }
+        listen();
+    }
+    return Claim::First;
+}
+
+bool SingleInstance::askToRaise()
 {
     if (m_name.isEmpty())
-        return Claim::Failed; // m_error says why
+        return false;
 #ifdef Q_OS_UNIX
     // In a private directory only root could have put it there; whoever did, it is not ours.
     struct stat st
     {
     };
     if (::lstat(QFile::encodeName(m_name).constData(), &st) == 0 && st.st_uid != ::geteuid()) {
-        m_error = u"%1 belongs to another user; it is not used. Remove it."_s.arg(m_name);
-        return Claim::Failed;
+        m_channelError = u"%1 belongs to another user; it is not used. Remove it."_s.arg(m_name);
+        return false;
     }
 #endif
     QLocalSocket probe;
     probe.connectToServer(m_name);
-    if (probe.waitForConnected(kConnectTimeoutMs)) {
-        probe.write(kRaise);
-        probe.waitForBytesWritten(kConnectTimeoutMs);
-        probe.disconnectFromServer();
-        return Claim::AlreadyRunning;
-    }
+    if (!probe.waitForConnected(kConnectTimeoutMs))
+        return false;
+    probe.write(kRaise);
+    probe.waitForBytesWritten(kConnectTimeoutMs);
+    probe.disconnectFromServer();
+    return true;
+}
+
+void SingleInstance::listen()
+{
+    if (m_name.isEmpty() || !m_channelError.isEmpty())
+        return; // m_channelError says why
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
     if (!m_server->listen(m_name)) {
-        // Nobody answered, so a socket file left by a crashed agent is in the way.
+        // This process holds the lock and nobody answered, so a socket file left by a crashed
+        // agent is in the way.
         QLocalServer::removeServer(m_name);
         if (!m_server->listen(m_name)) {
-            m_error = m_server->errorString();
-            return Claim::Failed;
+            m_channelError = m_server->errorString();
+            return;
         }
     }
     connect(m_server, &QLocalServer::newConnection, this, [this] {
@@ -135,7 +208,6 @@ SingleInstance::Claim SingleInstance::claim()
             });
         }
     });
-    return Claim::First;
 }
 
 } // namespace sak

@@ -462,7 +462,11 @@
       }
       // After the last of them: the agent orders what it holds and journals it.
       return captureInOrder.idle().then(() => emit({ kind: 'caughtUp' }));
-    }).catch((e) => console.warn('sak: catchUp failed: ' + reason(e)));
+    }).catch((e) => {
+      // The agent holds what it captured until this answer: a failed look is still an answer.
+      console.warn('sak: catchUp failed: ' + reason(e));
+      emit({ kind: 'caughtUp' });
+    });
     const quietly = (promise) => Promise.resolve(promise).catch((e) => console.warn('sak: ' + reason(e)));
 
     const commands = {

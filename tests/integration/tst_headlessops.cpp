@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -129,6 +130,17 @@ private Q_SLOTS:
         QByteArray output;
         QCOMPARE(m_agent->runCommand({u"--headless"_s}, &output), 2);
         QVERIFY2(output.contains("is running already"), output.constData());
+
+        // Started from another environment (sudo -u, su, cron: another runtime directory, so
+        // another socket), it is refused all the same, and told which process holds the data.
+        QTemporaryDir otherRuntime;
+        m_agent->setEnvironment(u"XDG_RUNTIME_DIR"_s, otherRuntime.path());
+        const int code = m_agent->runCommand({u"--headless"_s}, &output);
+        m_agent->setEnvironment(u"XDG_RUNTIME_DIR"_s, m_dir.filePath(u"run"_s)); // as before
+        QCOMPARE(code, 2);
+        QVERIFY2(output.contains("is running already") &&
+                     output.contains(QByteArray::number(m_agent->processId())),
+                 output.constData());
     }
 
     void sigtermDrainsAndExitsCleanly()

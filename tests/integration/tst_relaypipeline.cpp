@@ -410,7 +410,8 @@ private Q_SLOTS:
 
     // An answer the agent cannot trust or use is never acted on: nothing of it is sent, the
     // message stays in the journal, the failure is reported, and the message is relayed again
-    // until the cloud answers properly; then the genuine reply goes out, once.
+    // (fewer times than the policy's maxAttempts here, see the dead-letter test below) until the
+    // cloud answers properly; then the genuine reply goes out, once.
     void answersTheAgentCannotUseAreRetried_data()
     {
         QTest::addColumn<QString>("signature");
@@ -458,6 +459,69 @@ private Q_SLOTS:
         QCOMPARE(m_session->sent.at(0).chatId, u"491701234567@c.us"_s);
         QTest::qWait(200);
         QCOMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_store->backlog().value().inboundDead, 0);
+    }
+
+    // Only the oldest pending message of a chat is relayed, so a message answered the same
+    // unusable way every time must not hold up the customer's next ones: a signed answer the
+    // agent cannot use, and a 4xx even unsigned (a proxy's 413), make it a dead letter after
+    // the policy's maxAttempts (3 here), kept in the journal for --requeue-dead. What a proxy
+    // may have sent instead of the cloud's answer (an unsigned 502, a tampered 200) is waited
+    // out without end.
+    void answersRefusedEveryTimeMakeADeadLetter_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("signature");
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<bool>("dead");
+        QTest::newRow("a reply to another chat") << 0 << QString() << u"other-chat"_s << true;
+        QTest::newRow("an unsigned 413") << 413 << u"strip"_s << QString() << true;
+        QTest::newRow("an unsigned 502") << 502 << u"strip"_s << QString() << false;
+        QTest::newRow("a tampered 200") << 0 << u"tamper"_s << QString() << false;
+    }
+    void answersRefusedEveryTimeMakeADeadLetter()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, signature);
+        QFETCH(QString, answer);
+        QFETCH(bool, dead);
+        start(SessionState::Connected);
+        QSignalSpy failed(m_pipeline.get(), &RelayPipeline::inboundFailed);
+        m_stub->setFaults({.status = status,
+                           .remaining = 3,
+                           .path = u"/v1/inbound"_s,
+                           .signature = signature,
+                           .answer = answer});
+        const QString chat = u"491701234567@c.us"_s;
+        const auto first = test::customerMessage(u"D1"_s, chat, u"how much is a latte?"_s);
+        const auto next = test::customerMessage(u"D2"_s, chat, u"and a latte to go?"_s);
+        if (dead)
+            QTest::ignoreMessage(QtWarningMsg,
+                                 QRegularExpression(u"^Message %1 is a dead letter after 3 "
+                                                    u"refusals \\(sak-agent --requeue-dead"_s.arg(
+                                                        QRegularExpression::escape(first.id))));
+        m_session->receive(first);
+        m_session->receive(next);
+        // The chat's next message goes through, behind the first or once it is dead.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_session->sent.isEmpty(), 15000);
+        QCOMPARE(m_pipeline->metrics().relayFailures, quint64(3));
+        if (!dead) {
+            QTRY_COMPARE(m_session->sent.size(), 2); // the fourth answer was genuine
+            QCOMPARE(failed.size(), 0);
+            QCOMPARE(inboundRequests(), 5);
+            QCOMPARE(m_store->backlog().value().inboundDead, 0);
+            return;
+        }
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(0).toString(), first.id);
+        QCOMPARE(inboundRequests(), 4);
+        QCOMPARE(m_session->sent.size(), 1);
+        QCOMPARE(m_session->sent.at(0).chatId, chat);
+        QCOMPARE(m_store->backlog().value().inboundDead, 1);
+        // Nothing is lost: the dead letter is kept, and relayed again when asked to.
+        QCOMPARE(m_pipeline->requeueDeadLetters().value(), 1);
+        QTRY_COMPARE(m_session->sent.size(), 2);
+        QCOMPARE(inboundRequests(), 5);
         QCOMPARE(m_store->backlog().value().inboundDead, 0);
     }
 

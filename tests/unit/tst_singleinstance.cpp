@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,8 +17,9 @@
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
 
-// One agent per data directory (a second launch raises the first), its socket where no other
-// user can take it first, and start on login.
+// One agent per data directory, whatever the environment each launch has (the lock is in the
+// data directory; a second launch raises the first where it can reach its socket), the socket
+// where no other user can take it first, and start on login.
 class TestSingleInstance : public QObject
 {
     Q_OBJECT
@@ -49,6 +51,7 @@ private Q_SLOTS:
         SingleInstance second(dir.path());
         QCOMPARE(second.socketName(), first.socketName());
         QCOMPARE(second.claim(), SingleInstance::Claim::AlreadyRunning);
+        QVERIFY(second.raised());
         QVERIFY(raised.wait(5000));
 
         // Another data directory is another agent.
@@ -56,6 +59,84 @@ private Q_SLOTS:
         SingleInstance elsewhere(other.path());
         QVERIFY(elsewhere.socketName() != first.socketName());
         QCOMPARE(elsewhere.claim(), SingleInstance::Claim::First);
+    }
+
+    // The service, sudo -u, su and cron each have their own runtime directory, so their sockets
+    // differ: the lock in the data directory still refuses the second, and says who holds it.
+    void aSecondClaimIsRefusedWhateverItsRuntimeDirectory()
+    {
+        QTemporaryDir data;
+        QTemporaryDir serviceRuntime;
+        qputenv("XDG_RUNTIME_DIR", QFile::encodeName(serviceRuntime.path()));
+        auto service = std::make_unique<SingleInstance>(data.path());
+        QCOMPARE(service->claim(), SingleInstance::Claim::First);
+        QCOMPARE(service->lockFileName(), QDir(data.path()).filePath(u"agent.lock"_s));
+        QVERIFY(QFileInfo::exists(service->lockFileName()));
+
+        QTemporaryDir sudoRuntime;
+        qputenv("XDG_RUNTIME_DIR", QFile::encodeName(sudoRuntime.path()));
+        SingleInstance sudo(data.path());
+        QVERIFY(sudo.socketName() != service->socketName());
+        QCOMPARE(sudo.claim(), SingleInstance::Claim::AlreadyRunning);
+        QVERIFY(!sudo.raised()); // its socket is out of reach, the refusal is not
+        QVERIFY2(sudo.errorString().contains(u"is running already"_s) &&
+                     sudo.errorString().contains(
+                         u"process %1"_s.arg(QCoreApplication::applicationPid())) &&
+                     sudo.errorString().contains(service->lockFileName()),
+                 qPrintable(sudo.errorString()));
+
+        // A command that must not run beside the agent is refused the same way.
+        SingleInstance rotation(data.path());
+        QCOMPARE(rotation.claim(SingleInstance::Channel::None),
+                 SingleInstance::Claim::AlreadyRunning);
+
+        // Once the agent has ended, the next one starts.
+        service.reset();
+        SingleInstance next(data.path());
+        QCOMPARE(next.claim(), SingleInstance::Claim::First);
+    }
+
+    // A lock left by an agent that was killed (its process is gone) is taken over.
+    void aDeadAgentsLockIsTakenOver()
+    {
+        QTemporaryDir data;
+        QFile stale(QDir(data.path()).filePath(u"agent.lock"_s));
+        QVERIFY(stale.open(QIODevice::WriteOnly));
+        // QLockFile's format: pid, process name, host name. No process has the highest pid.
+        stale.write("2147483646\nsak-agent\n" + QSysInfo::machineHostName().toUtf8() + "\n");
+        stale.close();
+        SingleInstance next(data.path());
+        QCOMPARE(next.claim(), SingleInstance::Claim::First);
+    }
+
+    // Without the right to write in the data directory, the agent learns that it cannot tell
+    // (and stops): no agent runs unguarded.
+    void aDataDirectoryThatCannotBeWrittenFails()
+    {
+        // One that cannot even be made (a file is in its way).
+        QTemporaryDir parent;
+        QFile inTheWay(parent.filePath(u"file"_s));
+        QVERIFY(inTheWay.open(QIODevice::WriteOnly));
+        inTheWay.close();
+        SingleInstance unmade(parent.filePath(u"file/data"_s));
+        QCOMPARE(unmade.claim(), SingleInstance::Claim::Failed);
+        QVERIFY2(unmade.errorString().contains(u"cannot be created"_s),
+                 qPrintable(unmade.errorString()));
+
+#ifdef Q_OS_UNIX
+        if (::geteuid() == 0)
+            QSKIP("root writes anywhere");
+#endif
+        QTemporaryDir data;
+        QVERIFY(QFile::setPermissions(data.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+        SingleInstance instance(data.path());
+        const SingleInstance::Claim claim = instance.claim();
+        QVERIFY(QFile::setPermissions(
+            data.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        QCOMPARE(claim, SingleInstance::Claim::Failed);
+        QVERIFY2(instance.errorString().contains(u"no permission"_s) &&
+                     instance.errorString().contains(data.path()),
+                 qPrintable(instance.errorString()));
     }
 
     void aDeadAgentsSocketIsTakenOver()
@@ -115,7 +196,8 @@ private Q_SLOTS:
     }
 
     // What another user could plant where that directory goes: a link to a directory of
-    // theirs, or the directory itself. Refused, with what to do.
+    // theirs, or the directory itself. Not used, with what to do; the agent still holds the
+    // data directory's lock, so the plant cannot switch the exclusion off.
     void aPlantedDirectoryIsRefused()
     {
         qunsetenv("XDG_RUNTIME_DIR");
@@ -125,21 +207,24 @@ private Q_SLOTS:
         QTemporaryDir theirs;
         QVERIFY(QFile::link(theirs.path(), own));
         QTemporaryDir data;
-        SingleInstance linked(data.path());
-        QCOMPARE(linked.claim(), SingleInstance::Claim::Failed);
-        QVERIFY2(linked.errorString().contains(own) &&
-                     linked.errorString().contains(u"XDG_RUNTIME_DIR"_s),
-                 qPrintable(linked.errorString()));
+        auto linked = std::make_unique<SingleInstance>(data.path());
+        QCOMPARE(linked->claim(), SingleInstance::Claim::First);
+        QVERIFY2(linked->channelError().contains(own) &&
+                     linked->channelError().contains(u"XDG_RUNTIME_DIR"_s),
+                 qPrintable(linked->channelError()));
         QVERIFY(QDir(theirs.path()).isEmpty());
+        SingleInstance second(data.path());
+        QCOMPARE(second.claim(), SingleInstance::Claim::AlreadyRunning);
+        linked.reset();
         if (::geteuid() != 0)
             QSKIP("only root can make a directory another user's");
         QVERIFY(QFile::remove(own));
         QVERIFY(QDir().mkdir(own));
         QCOMPARE(::chown(QFile::encodeName(own).constData(), 65534, 65534), 0);
         SingleInstance foreign(data.path());
-        QCOMPARE(foreign.claim(), SingleInstance::Claim::Failed);
-        QVERIFY2(foreign.errorString().contains(u"another user"_s),
-                 qPrintable(foreign.errorString()));
+        QCOMPARE(foreign.claim(), SingleInstance::Claim::First);
+        QVERIFY2(foreign.channelError().contains(u"another user"_s),
+                 qPrintable(foreign.channelError()));
     }
 
     void aSocketOfAnotherUserIsRefused()
@@ -154,9 +239,9 @@ private Q_SLOTS:
         QVERIFY(planted.open(QIODevice::WriteOnly));
         planted.close();
         QCOMPARE(::chown(QFile::encodeName(planted.fileName()).constData(), 65534, 65534), 0);
-        QCOMPARE(instance.claim(), SingleInstance::Claim::Failed);
-        QVERIFY2(instance.errorString().contains(u"belongs to another user"_s),
-                 qPrintable(instance.errorString()));
+        QCOMPARE(instance.claim(), SingleInstance::Claim::First);
+        QVERIFY2(instance.channelError().contains(u"belongs to another user"_s),
+                 qPrintable(instance.channelError()));
     }
 #endif
 
