@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -23,7 +24,8 @@ quint16 freePort()
     return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
 }
 
-// The socket inodes of a process's open files (readable for root and the process's user).
+// The socket inodes of a process's open files (readable for root, or for the process's user
+// while the process is dumpable).
 QSet<QString> socketInodes(qint64 pid)
 {
     QSet<QString> inodes;
@@ -101,12 +103,45 @@ QString coreLimit(qint64 pid)
     return u"missing"_s;
 }
 
+// The state letter of /proc/PID/stat: S sleeping (e.g. waiting for input), Z exited.
+char processState(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return '?';
+    const QByteArray line = stat.readAll();
+    const qsizetype end = line.lastIndexOf(')');
+    return end > 0 && end + 2 < line.size() ? line.at(end + 2) : '?';
+}
+
 QString commandLine(qint64 pid)
 {
     QFile file(u"/proc/%1/cmdline"_s.arg(pid));
     return file.open(QIODevice::ReadOnly)
                ? QString::fromLocal8Bit(file.readAll().replace('\0', ' '))
                : QString();
+}
+
+// Root may read any process's memory; what is tested is what another process of the same
+// user without privileges can do. As root, both sides run without capabilities (setpriv),
+// which leaves the same user id and nothing else.
+QStringList unprivileged(const QString &program, const QStringList &arguments)
+{
+    if (::geteuid() != 0)
+        return QStringList{program} + arguments;
+    return QStringList{u"setpriv"_s, u"--bounding-set=-all"_s, u"--inh-caps=-all"_s, program} +
+           arguments;
+}
+
+// Whether such a process can read /proc/PID/environ (the check the kernel makes for it is the
+// one for /proc/PID/mem, short of attaching).
+bool environReadableBySameUser(qint64 pid)
+{
+    const QStringList command = unprivileged(u"cat"_s, {u"/proc/%1/environ"_s.arg(pid)});
+    QProcess cat;
+    cat.start(command.first(), command.mid(1));
+    return cat.waitForFinished(10000) && cat.exitStatus() == QProcess::NormalExit &&
+           cat.exitCode() == 0;
 }
 
 } // namespace
@@ -188,7 +223,8 @@ private Q_SLOTS:
                 qPrintable(u"something listens on port %1, asked for by %2"_s.arg(it.key()).arg(
                     it.value())));
         }
-        // The one port it opens is its own status endpoint (127.0.0.1, token-protected).
+        // The one port it opens is its own status endpoint (127.0.0.1, token-protected). The
+        // agent's sockets are visible to root only (it is not dumpable).
         QFile address(m_dir.filePath(u"data/status-address"_s));
         QVERIFY(address.open(QIODevice::ReadOnly));
         const int statusPort =
@@ -248,6 +284,43 @@ private Q_SLOTS:
         for (const qint64 pid : chromium)
             QVERIFY2(coreLimit(pid) == u"0 0"_s,
                      qPrintable(u"%1: %2"_s.arg(commandLine(pid), coreLimit(pid))));
+    }
+
+    // Not dumpable from the start of main(), before any key is read: here sak-agent waits for
+    // its passphrase on standard input, and another process of its user cannot read its
+    // memory, while it can read that of an ordinary process (sleep) of the same user.
+    void otherProcessesOfTheUserCannotReadItsMemory()
+    {
+        if (::geteuid() == 0 && QStandardPaths::findExecutable(u"setpriv"_s).isEmpty())
+            QSKIP("As root this needs setpriv (util-linux) to drop the capabilities");
+        QProcess ordinary;
+        const QStringList sleep = unprivileged(u"sleep"_s, {u"60"_s});
+        ordinary.start(sleep.first(), sleep.mid(1));
+        QVERIFY(ordinary.waitForStarted());
+        QVERIFY2(
+            QTest::qWaitFor([&] { return environReadableBySameUser(ordinary.processId()); }, 10000),
+            "the check must see an ordinary process's memory");
+
+        QProcess agent;
+        agent.setProcessChannelMode(QProcess::MergedChannels);
+        const QStringList command =
+            unprivileged(qEnvironmentVariable("SAK_BIN_DIR") + u"/sak-agent"_s,
+                         {u"--outbox"_s, u"--data-dir"_s, m_dir.filePath(u"waiting"_s),
+                          u"--passphrase-file"_s, u"-"_s});
+        agent.start(command.first(), command.mid(1));
+        QVERIFY(agent.waitForStarted());
+        const bool closed =
+            QTest::qWaitFor([&] { return !environReadableBySameUser(agent.processId()); }, 10000);
+        // Closed while it lives and waits, not because it is gone.
+        const char state = processState(agent.processId());
+        const bool stillWaiting = agent.state() == QProcess::Running && state == 'S';
+        ordinary.kill();
+        agent.kill();
+        ordinary.waitForFinished();
+        agent.waitForFinished();
+        QVERIFY2(stillWaiting, qPrintable(u"state %1: %2"_s.arg(QChar::fromLatin1(state))
+                                              .arg(QString::fromLocal8Bit(agent.readAll()))));
+        QVERIFY(closed);
     }
 
 private:
