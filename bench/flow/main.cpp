@@ -209,10 +209,14 @@ int main(int argc, char **argv)
         return 1;
     key.close();
     key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    // The latency lines are debug messages: the agent writes none below its --log-level
+    // (info by default) whatever the category rules say, so it is asked for debug, and the
+    // rules keep every other category at info.
     AgentProcess agent(stub, dir.filePath(u"data"_s), dir.filePath(u"run"_s),
-                       {u"--key-file"_s, key.fileName()}, "[pacing]\nenabled=false\n");
-    agent.setLogRules(
-        u"sak.*.info=true;sak.relay.info=false;sak.cloud.info=false;sak.latency.debug=true"_s);
+                       {u"--key-file"_s, key.fileName(), u"--log-level"_s, u"debug"_s},
+                       "[pacing]\nenabled=false\n");
+    agent.setLogRules(u"*.debug=false;sak.*.info=true;sak.relay.info=false;sak.cloud.info=false;"
+                      u"sak.latency.debug=true"_s);
     if (!agent.startAndScan()) {
         std::fprintf(stderr, "bench/flow: the agent did not connect\n");
         return 1;
@@ -301,6 +305,14 @@ int main(int argc, char **argv)
     const QList<double> steadyMs = agentLatencies(logMark);
     const qint64 peak = peakMemoryKiB(agent.processId());
     agent.terminate();
+    // A latency with nothing behind it is not a figure.
+    if (burstMs.isEmpty() || steadyMs.isEmpty()) {
+        std::fprintf(stderr,
+                     "bench/flow: the agent logged no reply latency (%lld in the burst, %lld at "
+                     "the steady rate): nothing was measured\n",
+                     qlonglong(burstMs.size()), qlonglong(steadyMs.size()));
+        return 1;
+    }
 
     const double channelRate = webChannelRate();
     const double agentCpuMs = double(cpuAfter.agentMs - cpuBefore.agentMs) / kMessages;
