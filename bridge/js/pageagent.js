@@ -453,13 +453,23 @@
         ' s that its offline delivery ended; catching up with what is there'), OFFLINE_DELIVERY_WAIT_MS);
     });
 
-    const catchUp = (c) => offlineDeliveryEnded().then(() => {
-      // What arrived meanwhile was captured as it came (chat.new_message); this finds what the
-      // page had before, or got before wa-js was listening. capture() takes each id once.
+    // What the page holds from `since` on: what it had before (the last page got it, the agent
+    // may not have journaled it), or got before wa-js was listening. capture() takes each id once.
+    const captureHeld = (since) => {
       const store = WPP.whatsapp.MsgStore;
       for (const m of store ? store.getModelsArray() : []) {
-        if (m && m.id && !m.id.fromMe && Number.isInteger(m.t) && m.t >= c.since) capture(m);
+        if (m && m.id && !m.id.fromMe && Number.isInteger(m.t) && m.t >= since) capture(m);
       }
+    };
+    const catchUp = (c) => Promise.resolve().then(() => {
+      // First what the page holds already, so that it comes before the offline burst's newer
+      // messages: the agent orders by WhatsApp's time, which has seconds only, and keeps the
+      // page's order within a second.
+      captureHeld(c.since);
+      return offlineDeliveryEnded();
+    }).then(() => {
+      // What arrived meanwhile was captured as it came (chat.new_message); again for the rest.
+      captureHeld(c.since);
       // After the last of them: the agent orders what it holds and journals it.
       return captureInOrder.idle().then(() => emit({ kind: 'caughtUp' }));
     }).catch((e) => {
