@@ -32,6 +32,18 @@ namespace {
 constexpr int kSaveIntervalMs = 250;
 constexpr qsizetype kRecordedRequests = 5000;
 
+// Every reply of an inbound answer with one field set to `value`.
+void setInEveryReply(QJsonObject &answer, const QString &field, const QString &value)
+{
+    QJsonArray replies = answer.value(u"replies"_s).toArray();
+    for (qsizetype i = 0; i < replies.size(); ++i) {
+        QJsonObject reply = replies.at(i).toObject();
+        reply.insert(field, value);
+        replies.replace(i, reply);
+    }
+    answer.insert(u"replies"_s, replies);
+}
+
 // A signed answer the agent must refuse all the same (Faults::answer), in place of `body`.
 QByteArray faultyAnswer(const QString &kind, const QString &path, const QByteArray &body)
 {
@@ -45,13 +57,7 @@ QByteArray faultyAnswer(const QString &kind, const QString &path, const QByteArr
         return "{\"padding\":\"" + QByteArray(cloud::kMaxAnswerBytes, 'x') + "\"}";
     // other-chat: every reply goes to a chat the customer did not write in.
     QJsonObject answer = QJsonDocument::fromJson(body).object();
-    QJsonArray replies = answer.value(u"replies"_s).toArray();
-    for (qsizetype i = 0; i < replies.size(); ++i) {
-        QJsonObject reply = replies.at(i).toObject();
-        reply.insert(u"chatId"_s, u"15550009999@c.us"_s);
-        replies.replace(i, reply);
-    }
-    answer.insert(u"replies"_s, replies);
+    setInEveryReply(answer, u"chatId"_s, u"15550009999@c.us"_s);
     return QJsonDocument(answer).toJson(QJsonDocument::Compact);
 }
 
@@ -59,15 +65,9 @@ QByteArray faultyAnswer(const QString &kind, const QString &path, const QByteArr
 QByteArray tampered(const QByteArray &body)
 {
     QJsonObject answer = QJsonDocument::fromJson(body).object();
-    if (answer.contains(u"replies"_s)) {
-        QJsonArray replies = answer.value(u"replies"_s).toArray();
-        for (qsizetype i = 0; i < replies.size(); ++i) {
-            QJsonObject reply = replies.at(i).toObject();
-            reply.insert(u"text"_s, u"Tampered: pay 500 EUR to DE00 0000 0000 0000 0000 00."_s);
-            replies.replace(i, reply);
-        }
-        answer.insert(u"replies"_s, replies);
-    }
+    if (answer.contains(u"replies"_s))
+        setInEveryReply(answer, u"text"_s,
+                        u"Tampered: pay 500 EUR to DE00 0000 0000 0000 0000 00."_s);
     answer.insert(u"tampered"_s, true); // changed even when there is nothing else to change
     return QJsonDocument(answer).toJson(QJsonDocument::Compact);
 }
