@@ -31,6 +31,8 @@ public:
     Answer handleHeartbeat(const DeviceRegistry::Device &device, const QByteArray &body);
 
     DeviceRegistry &devices() { return m_devices; }
+    // The reply rules themselves (bench/peer asks them without a paired device).
+    const ReplyEngine &rules() const { return m_engine; }
     // The last heartbeat of each agent of a tenant.
     QList<cloud::Heartbeat> heartbeats(const QString &tenantId) const;
 

@@ -9,6 +9,9 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+#include <QHttpServerWebSocketUpgradeResponse>
+#endif
 #include <QtGlobal>
 
 namespace sak::stub::compat {
@@ -39,6 +42,25 @@ void setMissingHandler(QHttpServer *server, Handler handler)
         [handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             handler(request, responder);
         });
+#endif
+}
+
+// Lets WebSocket upgrades to `path` through (the server's newWebSocketConnection then has them).
+// From 6.8 a verifier accepts them; Qt 6.4 upgrades a request only when a route takes it and
+// writes no answer (any answer would reach the client before the handshake).
+inline void acceptWebSockets(QHttpServer *server, const QString &path)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    server->addWebSocketUpgradeVerifier(server, [path](const QHttpServerRequest &request) {
+        return request.url().path() == path ? QHttpServerWebSocketUpgradeResponse::accept()
+                                            : QHttpServerWebSocketUpgradeResponse::passToNext();
+    });
+#else
+    server->route(path, [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+            return;
+        responder.write(QHttpServerResponder::StatusCode::UpgradeRequired);
+    });
 #endif
 }
 

@@ -92,6 +92,7 @@ Status StubServer::start(const StubOptions &options)
     m_cloud = std::make_unique<CloudService>(std::move(rules).value());
     m_simulator = new WhatsAppSimulator(options.businessNumber, this);
     m_jobs = new JobHub(m_cloud->devices(), this);
+    m_pageChannel = new PageChannel(m_simulator, this);
     m_stateFile = options.stateFile;
     if (!m_stateFile.isEmpty()) {
         if (Status loaded = loadState(); !loaded)
@@ -123,6 +124,11 @@ Status StubServer::start(const StubOptions &options)
     m_https = new QHttpServer(this);
     addHttpsRoutes();
     notFound(m_https);
+    compat::acceptWebSockets(m_https, u"/ws/chat"_s);
+    connect(m_https, &QHttpServer::newWebSocketConnection, this, [this] {
+        while (m_https->hasPendingWebSocketConnections())
+            m_pageChannel->accept(m_https->nextPendingWebSocketConnection());
+    });
     auto *httpsServer = new QSslServer(this);
     httpsServer->setSslConfiguration(tls);
     if (httpsServer->listen(options.address, options.httpsPort)) {
@@ -370,21 +376,14 @@ void StubServer::addHttpsRoutes()
                     return jsonResponse(QJsonObject{{u"ok"_s, true}});
                 });
 
-    m_https->route(u"/wa/api/hello"_s, Method::Post, [this](const QHttpServerRequest &request) {
-        const auto body = bodyObject(request);
-        if (!body)
-            return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
-        return jsonResponse(m_simulator->hello(*body));
+    // The page's calls travel over its WebSocket (PageChannel), as WhatsApp's over its own.
+    m_pageChannel->addCall(u"hello"_s, [this](const QJsonObject &body) -> Result<QJsonObject> {
+        return m_simulator->hello(body);
     });
-    m_https->route(u"/wa/api/poll"_s, Method::Get, [this](const QHttpServerRequest &request) {
-        const QUrlQuery query = request.query();
-        return jsonResponse(m_simulator->poll(query.queryItemValue(u"pageId"_s),
-                                              query.queryItemValue(u"ack"_s).toLongLong()));
-    });
-    pageApi(u"/wa/api/send"_s, &WhatsAppSimulator::send);
-    pageApi(u"/wa/api/activity"_s, &WhatsAppSimulator::activity);
-    pageApi(u"/wa/api/presence"_s, &WhatsAppSimulator::presence);
-    pageApi(u"/wa/api/call-reject"_s, &WhatsAppSimulator::rejectCall);
+    pageApi(u"send"_s, &WhatsAppSimulator::send);
+    pageApi(u"activity"_s, &WhatsAppSimulator::activity);
+    pageApi(u"presence"_s, &WhatsAppSimulator::presence);
+    pageApi(u"call-reject"_s, &WhatsAppSimulator::rejectCall);
     // WhatsApp's media servers: the (here unencrypted) file behind a message's directPath.
     m_https->route(u"/wa/media"_s, Method::Get, [this](const QHttpServerRequest &request) {
         const auto file = m_simulator->mediaFile(request.query().queryItemValue(u"id"_s));
@@ -392,32 +391,50 @@ void StubServer::addHttpsRoutes()
             return errorResponse({u"not-found"_s, u"No such media."_s}, 404);
         return QHttpServerResponse(file->second.toLatin1(), file->first);
     });
-    pageApi(u"/wa/api/upload"_s, &WhatsAppSimulator::upload);
-    pageApi(u"/wa/api/takeover"_s, &WhatsAppSimulator::takeover);
-    pageApi(u"/wa/api/pairing-code"_s, &WhatsAppSimulator::pairingCode);
-    pageApi(u"/wa/api/lookup"_s, &WhatsAppSimulator::lookup);
-    pageApi(u"/wa/api/logout"_s, &WhatsAppSimulator::logoutPage);
+    pageApi(u"upload"_s, &WhatsAppSimulator::upload);
+    pageApi(u"takeover"_s, &WhatsAppSimulator::takeover);
+    pageApi(u"pairing-code"_s, &WhatsAppSimulator::pairingCode);
+    pageApi(u"lookup"_s, &WhatsAppSimulator::lookup);
+    pageApi(u"logout"_s, &WhatsAppSimulator::logoutPage);
     m_https->route(u"/wa/"_s, Method::Get,
                    [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
+    // The page at the root as well: WPPConnect opens https://web.whatsapp.com/ and bench/peer
+    // points that name at the stub; the page's scripts are relative to where it is served.
+    m_https->route(u"/"_s, Method::Get,
+                   [] { return staticFile(u"wa/index.html"_s, "text/html; charset=utf-8"); });
     for (const auto &script : {u"loader.js"_s, u"modules.js"_s, u"whatsapp-sim.js"_s}) {
-        m_https->route(u"/wa/"_s + script, Method::Get, [script = script] {
-            return staticFile(u"wa/"_s + script, "text/javascript; charset=utf-8");
-        });
+        for (const auto &dir : {u"/wa/"_s, u"/"_s}) {
+            m_https->route(dir + script, Method::Get, [script = script] {
+                return staticFile(u"wa/"_s + script, "text/javascript; charset=utf-8");
+            });
+        }
     }
+    // bench/peer's bot: the cloud's rule-based answer to a customer's text, without a paired
+    // device, signing or journal (the peer being measured has none of these).
+    m_https->route(u"/bench/answer"_s, Method::Post, [this](const QHttpServerRequest &request) {
+        const auto body = bodyObject(request);
+        if (!body || !body->value(u"text"_s).isString())
+            return errorResponse(
+                {u"invalid-request"_s,
+                 u"Expected a JSON object {\"text\": \"...\", \"senderName\"?: \"...\"}."_s},
+                400);
+        const QString text = body->value(u"text"_s).toString();
+        const auto poll = m_cloud->rules().pollFor(text);
+        const QString reply =
+            poll ? poll->question
+                 : m_cloud->rules().replyTo(text, body->value(u"senderName"_s).toString());
+        return jsonResponse(
+            QJsonObject{{u"replies"_s, QJsonArray{QJsonObject{{u"text"_s, reply}}}}});
+    });
 }
 
-// A call of the simulated page with a JSON body; a refusal is 409 (the page tells it from a
-// server that does not answer).
-void StubServer::pageApi(const QString &path,
+// A call of the simulated page with a JSON body; a refusal is answered as an error frame (the
+// page tells it from a server that does not answer).
+void StubServer::pageApi(const QString &name,
                          Result<QJsonObject> (WhatsAppSimulator::*call)(const QJsonObject &))
 {
-    m_https->route(
-        path, QHttpServerRequest::Method::Post, [this, call](const QHttpServerRequest &request) {
-            const auto body = bodyObject(request);
-            if (!body)
-                return errorResponse({u"invalid-request"_s, u"Expected a JSON object."_s}, 400);
-            return resultResponse((m_simulator->*call)(*body), 409);
-        });
+    m_pageChannel->addCall(
+        name, [this, call](const QJsonObject &body) { return (m_simulator->*call)(body); });
 }
 
 } // namespace sak::stub

@@ -3,6 +3,7 @@
 #include "agent/base/result.h"
 #include "cloud-stub/cloudservice.h"
 #include "cloud-stub/jobhub.h"
+#include "cloud-stub/pagechannel.h"
 #include "cloud-stub/whatsappsimulator.h"
 
 #include <QHostAddress>
@@ -100,7 +101,8 @@ private:
                                                             const QHttpServerRequest &)>;
     // A POST route that answers 401 unless the request is signed by a paired device.
     void signedRoute(const QString &path, SignedHandler handler);
-    void pageApi(const QString &path,
+    // A call the simulated page makes over its WebSocket, served by the simulator.
+    void pageApi(const QString &name,
                  Result<QJsonObject> (WhatsAppSimulator::*call)(const QJsonObject &));
     using ServiceHandler = CloudService::Answer (CloudService::*)(const DeviceRegistry::Device &,
                                                                   const QByteArray &);
@@ -116,6 +118,7 @@ private:
     std::unique_ptr<CloudService> m_cloud;
     WhatsAppSimulator *m_simulator = nullptr;
     JobHub *m_jobs = nullptr;
+    PageChannel *m_pageChannel = nullptr;
     QHttpServer *m_https = nullptr;
     QHttpServer *m_control = nullptr;
     quint16 m_httpsPort = 0;

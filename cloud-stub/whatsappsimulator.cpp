@@ -121,6 +121,7 @@ void WhatsAppSimulator::post(Page &page, QJsonObject event)
 {
     event.insert(u"seq"_s, ++page.seq);
     page.events.append(event);
+    Q_EMIT eventsPosted();
 }
 
 void WhatsAppSimulator::toPairedPages(const QJsonObject &event)

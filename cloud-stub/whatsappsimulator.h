@@ -89,6 +89,7 @@ public:
     // every paired page, reloaded ones too, allocate N MB at each poll (0 stops it). A page
     // holds 2048 MB at most.
     Result<QJsonObject> leak(const QJsonObject &request);
+    int leakPerPoll() const { return m_leakPerPoll; }
     QJsonObject state() const;
     QJsonArray chat(const QString &chatId) const;
     QJsonArray sentByBusiness() const;
@@ -105,6 +106,10 @@ public:
     // not kept; they say hello again.
     QJsonObject snapshot() const;
     void restore(const QJsonObject &snapshot);
+
+Q_SIGNALS:
+    // Some page has new events to poll (emitted in the middle of the simulator's work).
+    void eventsPosted();
 
 private:
     struct Message
@@ -151,7 +156,8 @@ private:
     // A stable LID for a number: the LID is WhatsApp's, the number behind it is private.
     static QString lidOf(const QString &digits);
 
-    static void post(Page &page, QJsonObject event);
+    // Queues an event for the page (eventsPosted() tells the page's connection).
+    void post(Page &page, QJsonObject event);
 
     QJsonObject toJson(const Message &m, bool forPage) const;
     // A message of the business, taken by the network just now.

@@ -1,6 +1,6 @@
-// The simulated page's API (/wa/api/...): hello (with the offline burst) and the event poll,
-// sending and uploading, what the business does in a chat, taking over, linking by code,
-// lookups, logging out and the media downloads; and the pages' connections dropping.
+// The simulated page's calls (over its WebSocket, PageChannel): hello (with the offline burst) and
+// the event poll, sending and uploading, what the business does in a chat, taking over, linking by
+// code, lookups, logging out and the media downloads; and the pages' connections dropping.
 #include "cloud-stub/whatsappsimulator.h"
 
 #include "agent/base/logging.h"
@@ -123,6 +123,7 @@ Result<QJsonObject> WhatsAppSimulator::dropConnections()
     for (Page &page : m_pages)
         page.dropped = true;
     qCInfo(lcStub) << "Simulator: the pages' connections dropped";
+    Q_EMIT eventsPosted(); // the pages waiting for events learn it now
     return QJsonObject{{u"ok"_s, true}};
 }
 

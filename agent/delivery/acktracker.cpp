@@ -6,6 +6,8 @@
 #include "agent/protocol/deliverystate.h"
 #include "agent/store/store.h"
 
+#include <QPointer>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak {
@@ -14,9 +16,6 @@ AckTracker::AckTracker(WhatsAppSession *session, DeliveryLedger *ledger, QObject
     : QObject(parent)
     , m_ledger(ledger)
 {
-    m_ackTimer.setSingleShot(true);
-    m_ackTimer.setInterval(0);
-    connect(&m_ackTimer, &QTimer::timeout, this, &AckTracker::applyAcks);
     connect(session, &WhatsAppSession::ackChanged, this, &AckTracker::onAck);
 }
 
@@ -29,22 +28,30 @@ void AckTracker::onAck(const QString &waMessageId, int ack)
 {
     if (outbox::stateForAck(ack).isEmpty())
         return; // pending: not news
+    if (m_acks.isEmpty())
+        m_ledger->writeSoon(
+            [self = QPointer(this)] {
+                if (self)
+                    self->applyAcks();
+            },
+            [self = QPointer(this)] {
+                if (self)
+                    self->afterAcks();
+            });
     m_acks.append({waMessageId, ack});
-    if (!m_ackTimer.isActive())
-        m_ackTimer.start();
 }
 
 void AckTracker::applyAcks()
 {
-    const auto acks = std::exchange(m_acks, {});
-    bool moved = false;
-    m_ledger->writeTogether("recording acks", [&] {
-        for (const auto &[waMessageId, ack] : acks)
-            moved = applyAck(waMessageId, ack) || moved;
-    });
+    for (const auto &[waMessageId, ack] : std::exchange(m_acks, {}))
+        m_moved = applyAck(waMessageId, ack) || m_moved;
+}
+
+void AckTracker::afterAcks()
+{
     if (m_pendingSince.isEmpty())
         Q_EMIT nonePending();
-    if (moved)
+    if (std::exchange(m_moved, false))
         Q_EMIT advanced();
 }
 

@@ -3,7 +3,6 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
-#include <QTimer>
 
 #include <chrono>
 #include <utility>
@@ -42,16 +41,18 @@ Q_SIGNALS:
 
 private:
     void onAck(const QString &waMessageId, int ack);
+    // Inside the ledger's gathered write; afterAcks() once it is committed.
     void applyAcks();
+    void afterAcks();
     bool applyAck(const QString &waMessageId, int ack);
 
     DeliveryLedger *m_ledger;
     std::chrono::milliseconds m_stuckAfter{60000};
     QHash<QString, qint64> m_pendingSince; // taken by the page, not yet acked by WhatsApp
     // Acks come in bursts (a chat's messages read at once, delivery after a reconnect): they
-    // are recorded at the end of the event loop's turn, together.
+    // are recorded at the end of the event loop's turn, together (DeliveryLedger::writeSoon).
     QList<std::pair<QString, int>> m_acks;
-    QTimer m_ackTimer;
+    bool m_moved = false; // by the acks just written
 };
 
 } // namespace sak

@@ -4,13 +4,18 @@
 #include "agent/base/logging.h"
 #include "agent/store/store.h"
 
+#include <algorithm>
+
 namespace sak {
 
 DeliveryLedger::DeliveryLedger(Store *store, const Clock *clock, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)
-{}
+{
+    m_soonTimer.setSingleShot(true);
+    connect(&m_soonTimer, &QTimer::timeout, this, &DeliveryLedger::writeGathered);
+}
 
 qint64 DeliveryLedger::now() const
 {
@@ -62,6 +67,29 @@ bool DeliveryLedger::writeTogether(const char *what, const std::function<void()>
     }
     publish(std::move(moves));
     return true;
+}
+
+void DeliveryLedger::writeSoon(std::function<void()> write, std::function<void()> after)
+{
+    m_soon.append({std::move(write), std::move(after)});
+    if (m_soonTimer.isActive())
+        return;
+    const qint64 since = m_sinceGathered.isValid() ? m_sinceGathered.elapsed() : kGatherMs;
+    m_soonTimer.start(int(std::max<qint64>(0, kGatherMs - since)));
+}
+
+void DeliveryLedger::writeGathered()
+{
+    m_sinceGathered.start();
+    const auto gathered = std::exchange(m_soon, {});
+    writeTogether("recording acks and recipients", [&gathered] {
+        for (const SoonWrite &w : gathered)
+            w.write();
+    });
+    for (const SoonWrite &w : gathered) {
+        if (w.after)
+            w.after();
+    }
 }
 
 void DeliveryLedger::publish(QList<std::pair<QString, QString>> moves)

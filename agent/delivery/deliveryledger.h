@@ -2,8 +2,10 @@
 
 #include "agent/base/result.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <utility>
@@ -37,6 +39,12 @@ public:
     // what the writes set off waits until they are committed. False (and logged) when the
     // transaction failed: none of the writes happened.
     bool writeTogether(const char *what, const std::function<void()> &writes);
+    // Writes that may wait a moment (acks, who a message reached): gathered and written in one
+    // writeTogether(), one sync instead of one each; `after` runs once they are committed (or
+    // their failure logged). Written at the end of this turn of the event loop, or under a
+    // burst kGatherMs after the last such write at most.
+    void writeSoon(std::function<void()> write, std::function<void()> after = {});
+    static constexpr qint64 kGatherMs = 10;
 
     // The store's status queue gained reports (expired items, ...): the reporter has work.
     void noteStatuses() { Q_EMIT statusesQueued(); }
@@ -54,11 +62,21 @@ Q_SIGNALS:
 
 private:
     void publish(QList<std::pair<QString, QString>> moves);
+    void writeGathered();
+
+    struct SoonWrite
+    {
+        std::function<void()> write;
+        std::function<void()> after;
+    };
 
     Store *m_store;
     const Clock *m_clock;
     int m_writingTogether = 0;                            // writeTogether() nesting
     QList<std::pair<QString, QString>> m_movesToAnnounce; // client id, state; after the commit
+    QList<SoonWrite> m_soon;                              // for writeGathered()
+    QTimer m_soonTimer;
+    QElapsedTimer m_sinceGathered;
 };
 
 } // namespace sak

@@ -5,6 +5,8 @@
 #include "agent/delivery/whatsappsession.h"
 #include "agent/store/store.h"
 
+#include <QPointer>
+
 #include <limits>
 
 using namespace Qt::Literals::StringLiterals;
@@ -50,9 +52,15 @@ Sender::Sender(WhatsAppSession *session, DeliveryLedger *ledger, QObject *parent
     connect(m_session, &WhatsAppSession::sendFinished, this, &Sender::onSendFinished);
     connect(m_session, &WhatsAppSession::recipientKnown, this,
             [this](const QString &waMessageId, const Recipient &recipient) {
-                if (auto saved = m_ledger->store()->setOutboundRecipient(waMessageId, recipient);
-                    !saved)
-                    m_ledger->storeFailed("noting who a message went to", saved.error());
+                // With the acks that follow (one sync for both): who it reached is no reason
+                // to hold anything up.
+                m_ledger->writeSoon([ledger = QPointer(m_ledger), waMessageId, recipient] {
+                    if (!ledger)
+                        return;
+                    if (auto saved = ledger->store()->setOutboundRecipient(waMessageId, recipient);
+                        !saved)
+                        ledger->storeFailed("noting who a message went to", saved.error());
+                });
             });
 }
 
@@ -68,7 +76,9 @@ void Sender::start()
 
 void Sender::schedule(qint64 atMs)
 {
-    const qint64 delay = std::max<qint64>(0, atMs - m_ledger->now());
+    qint64 delay = std::max<qint64>(0, atMs - m_ledger->now());
+    if (!m_sendingChats.isEmpty() && m_sinceLook.isValid()) // busy: sends are out
+        delay = std::max<qint64>(delay, kPumpGapMs - m_sinceLook.elapsed());
     if (!m_timer.isActive() || m_timer.remainingTime() > delay)
         m_timer.start(int(std::min<qint64>(delay, std::numeric_limits<int>::max())));
 }
@@ -85,6 +95,7 @@ void Sender::pump()
         return;
     Store *store = m_ledger->store();
     const qint64 t = m_ledger->now();
+    m_sinceLook.start();
     if (const auto expired = store->expireOutbound(t); expired && expired.value() > 0) {
         qCInfo(lcRelay) << expired.value() << "outbox item(s) expired before they could go";
         m_ledger->noteStatuses();
@@ -125,16 +136,24 @@ void Sender::pump()
     }
     // Stored as "sending" (with the id the page will use) before anything reaches the page: a
     // crash from here on is resolved by asking the page for that id. All of them in one write.
-    QList<OutboxItem> starting;
+    // A send that goes at once (no typing first) is logged for the pacer's caps in that same
+    // write: one sync per pump, not one per message.
+    QList<std::pair<OutboxItem, qint64>> starting; // with how long it is typed first
     const bool written = m_ledger->writeTogether("starting sends", [&] {
         for (const OutboxItem &item : std::as_const(ready)) {
-            if (m_ledger->move(item.text.clientId, outbox::kSending))
-                starting.append(item);
+            if (!m_ledger->move(item.text.clientId, outbox::kSending))
+                continue;
+            const qint64 typing = m_pacer.typingMs(item.text.body.size());
+            if (typing <= 0) {
+                if (auto logged = store->logSend(item.text.chatId, item.kind, t); !logged)
+                    m_ledger->storeFailed("logging a send", logged.error());
+            }
+            starting.append({item, typing});
         }
     });
     if (written) {
-        for (const OutboxItem &item : std::as_const(starting))
-            startSend(item);
+        for (const auto &[item, typing] : std::as_const(starting))
+            startSend(item, typing);
     }
     if (m_sendingChats.size() >= parallel)
         return;
@@ -144,14 +163,13 @@ void Sender::pump()
         schedule(earliest);
 }
 
-void Sender::startSend(const OutboxItem &item)
+void Sender::startSend(const OutboxItem &item, qint64 typing)
 {
     m_sendingChats.insert(item.text.chatId);
     // Like a person: read what the customer wrote, type for a while, then send.
-    const qint64 typing = m_pacer.typingMs(item.text.body.size());
     if (m_pacer.policy().enabled)
         m_session->markSeen(item.text.chatId);
-    auto send = [this, item] {
+    auto send = [this, item, logged = typing <= 0] {
         m_typingClientId.clear();
         Store *store = m_ledger->store();
         const qint64 now = m_ledger->now();
@@ -165,8 +183,10 @@ void Sender::startSend(const OutboxItem &item)
             m_session->setTyping(item.text.chatId, false);
         m_inFlight.insert(item.text.waMessageId, item.text.chatId);
         m_pacer.sent(item, now);
-        if (auto logged = store->logSend(item.text.chatId, item.kind, now); !logged)
-            m_ledger->storeFailed("logging a send", logged.error());
+        if (!logged) {
+            if (auto written = store->logSend(item.text.chatId, item.kind, now); !written)
+                m_ledger->storeFailed("logging a send", written.error());
+        }
         qCInfo(lcRelay).noquote() << "[4 sending]" << item.kind << item.text.clientId << "to"
                                   << item.text.chatId << "as" << item.text.waMessageId;
         Q_EMIT handedOver(item);

@@ -4,6 +4,7 @@
 #include "agent/delivery/pacer.h"
 #include "agent/store/records.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -43,8 +44,13 @@ public:
     void start();
     // Sends what is due now, as far as pacing allows; schedules the next look.
     void pump();
-    // Looks again at `atMs` (or sooner if already due then).
+    // Looks again at `atMs` (or sooner if already due then); while sends are out, not within
+    // kPumpGapMs of the last look.
     void schedule(qint64 atMs);
+    // Under a burst sends finish one by one, and a look after each would read the outbox and
+    // commit once per message: while sends are out, looks this close together are made one. A
+    // reply that comes when nothing is being sent goes at once.
+    static constexpr qint64 kPumpGapMs = 10;
     // The session connected: sending problems are over, interrupted sends go back to the queue
     // under their ids (or become "unknown"). The caller pumps once the page is caught up.
     void sessionConnected();
@@ -80,7 +86,7 @@ Q_SIGNALS:
     void pausedChanged(bool paused);
 
 private:
-    void startSend(const OutboxItem &item);
+    void startSend(const OutboxItem &item, qint64 typingMs);
     void onSendFinished(const QString &waMessageId, bool ok, const QString &error, bool final);
     void resolveInterrupted();
     void setSendingProblem(const QString &problem, bool stuck = false);
@@ -106,6 +112,7 @@ private:
     bool m_holding = false;
     std::function<void()> m_onQuiet; // until it has run
     QTimer m_timer;
+    QElapsedTimer m_sinceLook; // since the last pump that read the outbox
     QTimer m_typingTimer;
     QTimer m_drainTimer;
     QTimer m_holdTimer;

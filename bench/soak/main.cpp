@@ -6,7 +6,7 @@
 // At the end: the growth per hour of each, by least squares over the minutes after the first.
 // It exits with 1 and says why when it measured nothing (or nothing was answered).
 //   sak-bench-soak [--minutes 60] [--rate 60 (messages a minute)] [--chats 50]
-#include "agent/platform/processmemory.h"
+#include "bench/support/processtree.h"
 #include "tests/support/processharness.h"
 
 #include <QCommandLineParser>
@@ -21,6 +21,7 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -34,19 +35,6 @@ using sak::test::StubProcess;
 namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
-
-QByteArray readProc(qint64 pid, const char *name)
-{
-    QFile file(u"/proc/%1/%2"_s.arg(pid).arg(QLatin1String(name)));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// PSS in bytes; -1 when it cannot be read (the process ended between the listing and now).
-qint64 pss(qint64 pid)
-{
-    const auto memory = sak::readProcessMemory(pid);
-    return memory ? memory.value().bytes : -1;
-}
 
 struct Sample
 {
@@ -62,36 +50,23 @@ struct Sample
 Sample measure(qint64 agentPid, qint64 stubPid)
 {
     Sample s;
-    s.agent = pss(agentPid);
-    s.stub = pss(stubPid);
-    QHash<qint64, qint64> parentOf;
-    const QStringList pids = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : pids) {
-        bool number = false;
-        const qint64 pid = entry.toLongLong(&number);
-        if (!number)
-            continue;
-        const QByteArray stat = readProc(pid, "stat");
-        // After the command's closing parenthesis: state, then the parent's id.
-        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 1)
-            parentOf.insert(pid, fields.at(1).toLongLong());
+    s.agent = sak::bench::pssBytes(agentPid);
+    s.stub = sak::bench::pssBytes(stubPid);
+    const QList<sak::bench::ProcessInfo> tree = sak::bench::processTree(agentPid);
+    QSet<qint64> zygotes;
+    for (const auto &p : tree) {
+        if (p.cmdline.contains("--type=zygote"))
+            zygotes.insert(p.pid);
     }
     qint64 chromium = 0;
     int found = 0;
-    for (auto it = parentOf.cbegin(); it != parentOf.cend(); ++it) {
-        qint64 up = it.value();
-        for (int depth = 0; depth < 8 && up > 1 && up != agentPid; ++depth)
-            up = parentOf.value(up, 0);
-        if (up != agentPid)
-            continue;
-        const qint64 bytes = pss(it.key());
+    for (const auto &p : tree) {
+        const qint64 bytes = p.pid == agentPid ? -1 : sak::bench::pssBytes(p.pid);
         if (bytes < 0)
-            continue;
+            continue; // the agent itself, or a process that ended meanwhile
         chromium += bytes;
         ++found;
-        if (readProc(it.value(), "cmdline").contains("--type=zygote") ||
-            readProc(it.key(), "cmdline").contains("--type=renderer"))
+        if (zygotes.contains(p.parent) || p.cmdline.contains("--type=renderer"))
             s.renderer = std::max(s.renderer, bytes);
     }
     if (found > 0)

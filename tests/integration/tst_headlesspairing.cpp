@@ -167,7 +167,14 @@ private Q_SLOTS:
         // Waiting for its code on standard input: what others can read of it has none.
         const auto pairing = agent.startCommand({u"--pair"_s});
         QVERIFY(pairing->state() == QProcess::Running);
-        const QByteArray cmdline = commandLineOf(pairing->processId());
+        // Read once the program runs (right after the fork, /proc may still show none).
+        QByteArray cmdline;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                cmdline = commandLineOf(pairing->processId());
+                return !cmdline.isEmpty();
+            },
+            5000));
         QVERIFY2(cmdline.contains("--pair"), cmdline.constData());
         QVERIFY2(!cmdline.contains(code.toUtf8()), cmdline.constData());
         pairing->write(code.toUtf8() + '\n');

@@ -12,9 +12,11 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace sak;
@@ -163,17 +165,113 @@ private Q_SLOTS:
         QVERIFY(!error->message.isEmpty());
     }
 
+    void servesTheSimulatorPage_data()
+    {
+        QTest::addColumn<QString>("base");
+        QTest::newRow("under /wa/") << u"/wa/"_s;
+        // bench/peer: WPPConnect opens https://web.whatsapp.com/, which it maps to the stub.
+        QTest::newRow("at the root") << u"/"_s;
+    }
     void servesTheSimulatorPage()
     {
-        const auto page = https(u"/wa/"_s, {});
+        QFETCH(QString, base);
+        const auto page = https(base, {});
         QCOMPARE(page.status, 200);
         for (const char *script : {"loader.js", "modules.js", "whatsapp-sim.js"}) {
             QVERIFY2(page.body.contains(script), script);
-            QCOMPARE(https(u"/wa/"_s + QLatin1StringView(script), {}).status, 200);
+            QCOMPARE(https(base + QLatin1StringView(script), {}).status, 200);
         }
         // Meta's module loader, as wa-js looks for it.
-        const auto loader = https(u"/wa/loader.js"_s, {});
+        const auto loader = https(base + u"loader.js"_s, {});
         QVERIFY(loader.body.contains("window.importNamespace = importNamespace"));
+    }
+
+    // The simulated page's one connection: calls answered by id, a refusal as an error frame,
+    // and a poll held until the page has an event (the scan's "paired"), not answered empty.
+    void thePageTalksOverOneWebSocket()
+    {
+        QWebSocket socket;
+        socket.setSslConfiguration(m_tls);
+        QSignalSpy frames(&socket, &QWebSocket::textMessageReceived);
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        socket.open(
+            QUrl(u"wss://127.0.0.1:%1/ws/chat?pageId=channeltest"_s.arg(m_stub->httpsPort())));
+        QVERIFY(connected.wait(10000));
+        const auto call = [&](int id, const QString &name, const QJsonObject &body) {
+            socket.sendTextMessage(QString::fromUtf8(
+                QJsonDocument(QJsonObject{{u"id"_s, id}, {u"call"_s, name}, {u"body"_s, body}})
+                    .toJson(QJsonDocument::Compact)));
+        };
+        const auto frame = [&](int i) {
+            return QJsonDocument::fromJson(frames.at(i).at(0).toString().toUtf8()).object();
+        };
+
+        call(1, u"hello"_s, {});
+        QVERIFY(frames.wait(10000));
+        QCOMPARE(frame(0)[u"id"_s].toInt(), 1);
+        QCOMPARE(frame(0)[u"answer"_s][u"paired"_s].toBool(), false);
+
+        call(2, u"no-such-call"_s, {});
+        QVERIFY(frames.wait(10000));
+        QCOMPARE(frame(1)[u"id"_s].toInt(), 2);
+        QCOMPARE(frame(1)[u"error"_s][u"code"_s].toString(), u"unknown-call"_s);
+
+        call(3, u"poll"_s, QJsonObject{{u"ack"_s, 0}});
+        QVERIFY2(!frames.wait(300), "a poll with nothing to deliver was answered at once");
+        QCOMPARE(control(u"/control/scan"_s, QByteArray("{}")).status, 200);
+        QVERIFY(frames.wait(10000));
+        QCOMPARE(frame(2)[u"id"_s].toInt(), 3);
+        const QJsonArray events = frame(2)[u"answer"_s][u"events"_s].toArray();
+        QVERIFY(!events.isEmpty());
+        QCOMPARE(events.at(0)[u"type"_s].toString(), u"paired"_s);
+        QCOMPARE(control(u"/control/logout"_s, QByteArray("{}")).status, 200);
+    }
+
+    // Only /ws/chat takes a WebSocket.
+    void otherPathsRefuseWebSockets()
+    {
+        QWebSocket socket;
+        socket.setSslConfiguration(m_tls);
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        QSignalSpy disconnected(&socket, &QWebSocket::disconnected);
+        socket.open(QUrl(u"wss://127.0.0.1:%1/v1/inbound"_s.arg(m_stub->httpsPort())));
+        QVERIFY(disconnected.wait(10000));
+        QCOMPARE(connected.size(), 0);
+    }
+
+    // bench/peer's bot asks the rules for a reply without a device: the same answers as
+    // /v1/inbound gives a paired agent.
+    void benchAnswerUsesTheRules_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("reply");
+        QTest::newRow("price") << QByteArray(R"({"text":"how much is a latte? 7"})") << 200
+                               << u"Latte costs 3.40 EUR."_s;
+        QTest::newRow("greeting with a name")
+            << QByteArray(R"({"text":"hello","senderName":"Ana"})") << 200
+            << u"Hello Ana! Welcome to Casa Verde Coffee."_s;
+        QTest::newRow("booking: the poll's question")
+            << QByteArray(R"({"text":"can I book a table?"})") << 200
+            << u"Happy to keep a table for you. Which time suits you today?"_s;
+        QTest::newRow("no text") << QByteArray(R"({"body":"hello"})") << 400 << QString();
+        QTest::newRow("not json") << QByteArray("{oops") << 400 << QString();
+    }
+    void benchAnswerUsesTheRules()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, reply);
+        const auto answer = https(u"/bench/answer"_s, body);
+        QCOMPARE(answer.status, status);
+        if (status != 200) {
+            const auto error = cloud::decodeError(answer.body);
+            QVERIFY2(error && error->message.contains(u"text"_s), answer.body.constData());
+            return;
+        }
+        const QJsonArray replies = answer.json.value(u"replies"_s).toArray();
+        QCOMPARE(replies.size(), 1);
+        QVERIFY2(replies.at(0)[u"text"_s].toString().startsWith(reply), answer.body.constData());
     }
 
     void controlApiValidates()

@@ -1,7 +1,7 @@
 // One file on purpose (about 590 lines): the page is one closure over its state (session,
-// models, QR, polling), as the real page's app is; its parts are marked with ---- headings.
-// WhatsApp Web simulator, part 3: the page itself. It talks to the stub's /wa/api (the
-// simulated WhatsApp servers), drives the app's state through WhatsApp's modules (modules.js)
+// models, QR, the connection), as the real page's app is; its parts are marked with ---- headings.
+// WhatsApp Web simulator, part 3: the page itself. It talks to the simulated WhatsApp servers over
+// one WebSocket (the stub's /ws/chat), drives the app's state through WhatsApp's modules (modules.js)
 // as the real page does, and draws what a person sees. Nothing here knows about the bridge.
 //   ?outdated=1 shows the "update your browser" page, ?stall=1 a page that never loads,
 //   ?qrFirstMs= and ?qrNextMs= set how long QR codes live.
@@ -13,7 +13,7 @@
   const QR_FIRST_MS = Number(params.get('qrFirstMs')) || 60000;
   const QR_NEXT_MS = Number(params.get('qrNextMs')) || 20000;
   const QR_CODES = 6;
-  const POLL_MS = 300;
+  const RETRY_MS = 300;
 
   if (params.get('outdated')) {
     // What WhatsApp serves to a browser it does not accept: no app, no modules.
@@ -30,18 +30,46 @@
   const pageId = hex(8);
 
   // ---- The simulated WhatsApp servers ----
+  // One WebSocket to the servers, as the real page keeps one to wss://web.whatsapp.com/ws/chat:
+  // each call is a frame answered by a frame with its id. A lost connection fails every call
+  // still out; the next call opens a new one.
   define('SimNetwork', [], (g, r, d, ns, module, exports) => {
-    exports.api = async (path, body) => {
-      const options = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(Object.assign({ pageId }, body)) };
-      const response = await fetch('/wa/api/' + path, options);
-      const answer = await response.json();
-      if (!response.ok) {
-        const error = new Error((answer.error && answer.error.message) || response.statusText);
+    const waiting = new Map(); // call id -> { resolve, reject }
+    let nextId = 0;
+    let opening = null; // the open (or opening) socket's promise
+    const open = () => opening || (opening = new Promise((resolve, reject) => {
+      const socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/chat?pageId=' + pageId);
+      let opened = false;
+      socket.onopen = () => {
+        opened = true;
+        resolve(socket);
+      };
+      socket.onmessage = (event) => {
+        const frame = JSON.parse(event.data);
+        const call = waiting.get(frame.id);
+        if (!call) return;
+        waiting.delete(frame.id);
+        if (!frame.error) return call.resolve(frame.answer);
+        const error = new Error(frame.error.message);
         error.refused = true; // the server answered no, as opposed to not answering at all
-        error.code = answer.error && answer.error.code;
-        throw error;
-      }
-      return answer;
+        error.code = frame.error.code;
+        call.reject(error);
+      };
+      socket.onclose = () => {
+        opening = null;
+        const lost = new Error('the connection to the servers was lost');
+        for (const call of waiting.values()) call.reject(lost);
+        waiting.clear();
+        if (!opened) reject(new Error('the servers cannot be reached'));
+      };
+    }));
+    exports.api = async (call, body) => {
+      const socket = await open();
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        socket.send(JSON.stringify({ id, call, body: body || {} }));
+      });
     };
   });
   const api = (path, body) => n('SimNetwork').api(path, body);
@@ -237,6 +265,10 @@
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, 200, 200);
+    // The real page keeps the QR's content in data-ref on the canvas's container (WPPConnect's
+    // catchQR reads it there); an idle QR has none.
+    if (content) canvas.parentElement.setAttribute('data-ref', content);
+    else canvas.parentElement.removeAttribute('data-ref');
     if (!content) return;
     // Not a scannable QR: a pattern derived from the content, so each rotation looks different.
     let h = 2166136261;
@@ -498,11 +530,13 @@
     await flush();
   };
 
+  // The server holds a poll until it has events for the page (a few seconds at most), so the
+  // next one goes out as soon as the last is handled; after a failure, a pause first.
   let failing = false;
   const poll = async () => {
     try {
       // Acknowledges what was processed: the server keeps every event until then.
-      const answer = await api('poll?pageId=' + pageId + '&ack=' + lastSeq);
+      const answer = await api('poll', { ack: lastSeq });
       if (failing) {
         // Back after a lost connection: hello first, whose offline burst brings these events
         // again (the next poll), as WhatsApp delivers what it held after the login.
@@ -517,7 +551,7 @@
       if (!failing && Socket.state === 'CONNECTED') setMode('TIMEOUT', 'OFFLINE', 'OFFLINE');
       failing = true;
     }
-    setTimeout(poll, POLL_MS);
+    setTimeout(poll, failing ? RETRY_MS : 0);
   };
 
   // ---- What a person sees ----
