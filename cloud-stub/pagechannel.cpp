@@ -9,6 +9,8 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 
+#include <utility>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak::stub {
@@ -29,8 +31,10 @@ PageChannel::PageChannel(WhatsAppSimulator *simulator, QObject *parent)
 
 PageChannel::~PageChannel()
 {
-    for (const Connection &c : std::as_const(m_connections))
+    for (const Connection &c : std::exchange(m_connections, {})) {
+        c.socket->disconnect(this); // its "disconnected" must not reach a channel going away
         delete c.socket;
+    }
 }
 
 void PageChannel::addCall(const QString &name, Call call)

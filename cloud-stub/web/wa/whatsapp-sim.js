@@ -1,4 +1,4 @@
-// One file on purpose (about 590 lines): the page is one closure over its state (session,
+// One file on purpose (about 620 lines): the page is one closure over its state (session,
 // models, QR, the connection), as the real page's app is; its parts are marked with ---- headings.
 // WhatsApp Web simulator, part 3: the page itself. It talks to the simulated WhatsApp servers over
 // one WebSocket (the stub's /ws/chat), drives the app's state through WhatsApp's modules (modules.js)
