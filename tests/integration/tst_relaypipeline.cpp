@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -388,6 +389,27 @@ private Q_SLOTS:
             QCOMPARE(m_stub->cloud().inbound(tenant()).at(i).message.id,
                      test::customerMessage(u"O%1"_s.arg(i), u"491700000009@c.us"_s, {}).id);
         QTRY_COMPARE(m_session->sent.size(), 4);
+    }
+
+    // Answers of many chats come while other requests are out and are written together; with
+    // some of the requests failing among them, every message is still answered exactly once.
+    void answersOfManyChatsAtOnceAreQueuedOnceEach()
+    {
+        start(SessionState::Connected);
+        m_stub->setFaults({503, 0, 0, 0.3, 0, u"/v1/inbound"_s});
+        constexpr int kChats = 12;
+        constexpr int kEach = 3;
+        for (int i = 0; i < kChats * kEach; ++i)
+            m_session->receive(test::customerMessage(
+                u"G%1"_s.arg(i), u"4917000001%1@c.us"_s.arg(i % kChats, 2, 10, QChar(u'0')),
+                u"latte %1?"_s.arg(i)));
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->sent.size(), kChats * kEach, 20000);
+        QSet<QString> ids;
+        for (const auto &sent : std::as_const(m_session->sent))
+            ids.insert(sent.clientId);
+        QCOMPARE(ids.size(), kChats * kEach);
+        QCOMPARE(m_store->backlog().value().inboundPending, 0);
+        m_stub->setFaults({});
     }
 
     void refusedMessagesBecomeDeadLettersAndCanBeRequeued()
