@@ -55,10 +55,7 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
     // The renderer's process id changes when it crashes and the page reloads: asked each time.
     m_memory = new MemoryWatchdog([this] { return m_page->renderProcessPid(); }, this);
     connect(m_memory, &MemoryWatchdog::reloadWanted, this, &WhatsAppSession::reloadWanted);
-    connect(m_memory, &MemoryWatchdog::problemChanged, this, [this](const QString &problem) {
-        if (!problem.isEmpty())
-            Q_EMIT healthProblem(problem);
-    });
+    connect(m_memory, &MemoryWatchdog::problemChanged, this, &WhatsAppSession::pageMemoryChanged);
     m_watchdog.setSingleShot(true);
     m_watchdog.setInterval(kLoadWatchdog);
     connect(&m_watchdog, &QTimer::timeout, this, &WebBridge::onWatchdog);

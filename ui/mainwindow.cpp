@@ -59,6 +59,10 @@ MainWindow::MainWindow(QWebEnginePage *page, WhatsAppSession *session, QWidget *
     connect(session, &WhatsAppSession::stateChanged, this, &MainWindow::showSessionState);
     connect(session, &WhatsAppSession::healthProblem, this,
             [this](const QString &problem) { m_sessionLabel->setText(problem); });
+    connect(session, &WhatsAppSession::pageMemoryChanged, this, [this, session] {
+        if (const QString problem = session->pageMemory().problem; !problem.isEmpty())
+            m_sessionLabel->setText(problem);
+    });
     resize(1100, 760);
 }
 

@@ -81,6 +81,8 @@ Q_SIGNALS:
     void ackChanged(const QString &waMessageId, int ack);
     // The bridge cannot work with the page: what is wrong, in a sentence.
     void healthProblem(const QString &description);
+    // The page's memory problem (pageMemory().problem) began or ended.
+    void pageMemoryChanged();
     // The page tried to reach a host that is not WhatsApp's, and was stopped.
     void requestBlocked(const QString &host);
     // The page should be reloaded (it grew too large): the pipeline holds sending, lets the

@@ -41,12 +41,12 @@ AgentStatus::AgentStatus(WhatsAppSession *session, RelayPipeline *pipeline, QObj
         Q_EMIT changed();
     });
     connect(session, &WhatsAppSession::healthProblem, this, [this](const QString &problem) {
-        // The page's memory problem is not kept: health() reads it live, so that it clears
-        // when the renderer is back below the ceiling.
-        if (problem != m_session->pageMemory().problem)
-            m_health = problem;
+        m_health = problem;
         Q_EMIT changed();
     });
+    // The page's memory problem is not kept: health() reads it live, so that it clears when
+    // the renderer is back below the ceiling.
+    connect(session, &WhatsAppSession::pageMemoryChanged, this, &AgentStatus::changed);
     connect(pipeline, &RelayPipeline::sendingProblemChanged, this, [this](const QString &problem) {
         m_health = problem;
         Q_EMIT changed();

@@ -20,6 +20,7 @@ Heartbeat::Heartbeat(Sources sources, std::chrono::milliseconds interval, QObjec
     connect(&m_timer, &QTimer::timeout, this, &Heartbeat::send);
     connect(m_sources.pipeline, &RelayPipeline::sendingProblemChanged, this, &Heartbeat::send);
     connect(m_sources.session, &WhatsAppSession::healthProblem, this, &Heartbeat::send);
+    connect(m_sources.session, &WhatsAppSession::pageMemoryChanged, this, &Heartbeat::send);
     connect(m_sources.session, &WhatsAppSession::stateChanged, this, &Heartbeat::send);
 }
 
