@@ -5,8 +5,6 @@
 #include "agent/delivery/whatsappsession.h"
 #include "agent/store/store.h"
 
-#include <QPointer>
-
 #include <limits>
 
 using namespace Qt::Literals::StringLiterals;
@@ -54,9 +52,8 @@ Sender::Sender(WhatsAppSession *session, DeliveryLedger *ledger, QObject *parent
             [this](const QString &waMessageId, const Recipient &recipient) {
                 // With the acks that follow (one sync for both): who it reached is no reason
                 // to hold anything up.
-                m_ledger->writeSoon([ledger = QPointer(m_ledger), waMessageId, recipient] {
-                    if (!ledger)
-                        return;
+                // The ledger runs the write itself, so it is there when it does.
+                m_ledger->writeSoon([ledger = m_ledger, waMessageId, recipient] {
                     if (auto saved = ledger->store()->setOutboundRecipient(waMessageId, recipient);
                         !saved)
                         ledger->storeFailed("noting who a message went to", saved.error());

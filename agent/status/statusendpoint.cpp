@@ -96,7 +96,7 @@ StatusServer::Response StatusEndpoint::pairing() const
 {
     const bool needed = m_session && m_session->state() == SessionState::NeedsPairing;
     QJsonObject answer{{u"needsPairing"_s, needed},
-                       {u"session"_s, m_status->toJson().value(u"session"_s)}};
+                       {u"session"_s, sessionStateName(m_status->sessionState())}};
     if (needed) {
         answer.insert(u"qr"_s, m_pairingQr);
         answer.insert(u"linkCode"_s, m_linkCode);

@@ -327,6 +327,14 @@ QString chromiumSplit(const CpuSample &before, const CpuSample &after, double di
         before.chromiumMs, after.chromiumMs, divisor, [](const QByteArray &) { return true; }, 4);
 }
 
+// The stub's CPU between two samples, or "not measured" when either could not read it.
+QString stubFigure(const CpuSample &before, const CpuSample &after, double divisor)
+{
+    if (before.stubMs < 0 || after.stubMs < 0)
+        return u"(not measured)"_s;
+    return QString::number(double(after.stubMs - before.stubMs) / divisor, 'f', 2);
+}
+
 bool measured(const CpuSample &s)
 {
     return s.agentMs >= 0 && s.treeMs >= 0 && !s.threadsMs.isEmpty();
@@ -446,8 +454,6 @@ private:
 struct Live
 {
     double burstRate = 0;
-    double agentMs = 0; // CPU per message of the agent's process
-    double treeMs = 0;  // and of its tree
 };
 
 int burstPhase(Flow &flow, Live &live)
@@ -492,8 +498,6 @@ int burstPhase(Flow &flow, Live &live)
                 percentile(burstMs, 0.50), percentile(burstMs, 0.99), qlonglong(burstMs.size()));
     const double agentMs = double(after.agentMs - before.agentMs) / kMessages;
     const double treeMs = double(after.treeMs - before.treeMs) / kMessages;
-    live.agentMs = agentMs;
-    live.treeMs = treeMs;
     std::printf("  CPU per message:       agent's tree %.2f ms (the agent's process and its %d "
                 "Chromium processes), of which\n",
                 treeMs, after.processes - 1);
@@ -501,9 +505,9 @@ int burstPhase(Flow &flow, Live &live)
                 "(%s; the renderer runs the WhatsApp simulator's page, wa-js and our page "
                 "agent)\n",
                 agentMs, treeMs - agentMs, qPrintable(chromiumSplit(before, after, kMessages)));
-    std::printf("                         stub %.2f ms (cloud API and simulated WhatsApp "
+    std::printf("                         stub %s ms (cloud API and simulated WhatsApp "
                 "servers; not ours)\n",
-                double(after.stubMs - before.stubMs) / kMessages);
+                qPrintable(stubFigure(before, after, kMessages)));
     std::printf("  the agent's process per message, by thread (ms):\n");
     printSplit(before, after, kMessages, "ms");
     const qint64 peak = bench::peakRssBytes(agent.processId());
@@ -577,8 +581,8 @@ int idlePhase(Flow &flow)
                 double(after.agentMs - before.agentMs) / percentDivisor,
                 qlonglong(after.agentMs - before.agentMs));
     printSplit(before, after, percentDivisor, "%");
-    std::printf("  stub (not ours):       %.2f %% of one core\n",
-                double(after.stubMs - before.stubMs) / percentDivisor);
+    std::printf("  stub (not ours):       %s %% of one core\n",
+                qPrintable(stubFigure(before, after, percentDivisor)));
     std::fflush(stdout);
     return 0;
 }
@@ -645,16 +649,21 @@ int startPhase(Flow &flow)
             return 1;
         starts.append(start);
     }
+    // Every split needs its marks and the CPU reading: a missing one is not printed as a figure.
+    for (const Start &s : std::as_const(starts)) {
+        if (s.openingMs < 0 || s.loadedMs < s.openingMs || s.attachedMs < s.openingMs ||
+            s.connectedMs < s.attachedMs || s.treeCpuMs < 0 || s.agentCpuMs < 0)
+            return fail("a start's log lacked the marks that split it (Opening WhatsApp Web, "
+                        "WhatsApp Web loaded, Bridge attached, connected) or its CPU could not be "
+                        "read: nothing printed");
+    }
     std::printf("start: from starting sak-agent to \"connected\", on the sealed session (data "
                 "dir and key kept, no QR scan), %d times; the chats hold %d customer messages "
                 "and %lld replies\n",
                 kStarts, flow.injected(), qlonglong(replies));
     QList<double> total, before, page, session, beyond, tree;
-    bool marks = true;
     for (int i = 0; i < starts.size(); ++i) {
         const Start &s = starts.at(i);
-        marks = marks && s.openingMs >= 0 && s.attachedMs >= s.openingMs &&
-                s.connectedMs >= s.attachedMs;
         std::printf("  run %d: %lld ms = agent before the page %lld ms + page load and wa-js "
                     "ready %lld ms (document loaded at +%lld ms) + session %lld ms; CPU at "
                     "connected: tree %lld ms, agent's process %lld ms\n",
@@ -677,9 +686,6 @@ int startPhase(Flow &flow)
     std::printf("  (marks from the agent's log: the process started -> \"Opening WhatsApp Web\" "
                 "-> \"Bridge attached\" (wa-js ready) -> \"-> connected\")\n");
     std::fflush(stdout);
-    if (!marks)
-        return fail("a start's log lacked the marks that split it (Opening WhatsApp Web, Bridge "
-                    "attached, connected): the split above is not measured");
     return 0;
 }
 

@@ -142,14 +142,24 @@ QString measure(StubProcess &stub, Side &side, int messages, int chats,
     if (idleFrom < 0 || idleTo < 0)
         return u"its process tree is gone (no CPU time to read)"_s;
     side.idleCpuPercent = 100.0 * double(idleTo - idleFrom) / double(idle.elapsed());
-    side.idlePss = sak::bench::treePssBytes(side.root);
+    // Each process's PSS read once: the total is the sum of the rows printed by kind. A kind
+    // with a process that could not be read is printed as not measured (-1), not as 0.
     const QList<sak::bench::ProcessInfo> idleTree = sak::bench::processTree(side.root);
     side.idleProcesses = int(idleTree.size());
+    qint64 idlePss = 0;
     for (const sak::bench::ProcessInfo &p : idleTree) {
         const QString kind = kindOf(p, idleTree, side.root);
         ++side.processes[kind];
-        side.idlePssByKind[kind] += std::max<qint64>(0, sak::bench::pssBytes(p.pid));
+        const qint64 bytes = sak::bench::pssBytes(p.pid);
+        qint64 &byKind = side.idlePssByKind[kind];
+        if (bytes < 0 || byKind < 0) {
+            byKind = -1;
+            continue;
+        }
+        byKind += bytes;
+        idlePss += bytes;
     }
+    side.idlePss = idlePss;
     if (side.idlePss <= 0)
         return u"its memory could not be read"_s;
 
@@ -510,9 +520,15 @@ int main(int argc, char **argv)
         for (auto it = side->processes.cbegin(); it != side->processes.cend(); ++it) {
             const QString label =
                 it.value() > 1 ? u"%1 (%2)"_s.arg(it.key()).arg(it.value()) : it.key();
-            std::printf("    %-40s %7.0f MiB %15.2f ms\n", qPrintable(label),
-                        double(side->idlePssByKind.value(it.key())) / kMiB,
-                        double(side->burstCpuByKind.value(it.key())) / messages);
+            // A kind not read (its memory) or gone by the end of the burst (its CPU): "-".
+            const qint64 pss = side->idlePssByKind.value(it.key(), -1);
+            const auto cpu = side->burstCpuByKind.constFind(it.key());
+            std::printf(
+                "    %-40s %11s %18s\n", qPrintable(label),
+                qPrintable(pss < 0 ? u"-"_s : u"%1 MiB"_s.arg(double(pss) / kMiB, 0, 'f', 0)),
+                qPrintable(cpu == side->burstCpuByKind.cend()
+                               ? u"-"_s
+                               : u"%1 ms"_s.arg(double(*cpu) / messages, 0, 'f', 2)));
         }
     }
     std::printf(

@@ -1,5 +1,7 @@
 #include "bench/support/processtree.h"
 
+#include "agent/platform/processmemory.h"
+
 #include <QDir>
 #include <QFile>
 
@@ -100,13 +102,9 @@ qint64 treeCpuMs(qint64 root)
 
 qint64 pssBytes(qint64 pid)
 {
-    // smaps_rollup sums the mappings (Linux 4.14 and later).
-    const QByteArray rollup = readFile(u"/proc/%1/smaps_rollup"_s.arg(pid));
-    for (const QByteArray &line : rollup.split('\n')) {
-        if (line.startsWith("Pss:"))
-            return line.mid(4).trimmed().split(' ').value(0).toLongLong() * 1024;
-    }
-    return -1;
+    // The measure the agent's memory watchdog reads; only PSS (not its RSS fallback) adds up.
+    const auto memory = readProcessMemory(pid);
+    return memory && memory.value().kind == u"pss"_s ? memory.value().bytes : -1;
 }
 
 qint64 treePssBytes(qint64 root)

@@ -3,11 +3,13 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 
 #ifdef Q_OS_UNIX
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -207,10 +209,16 @@ private Q_SLOTS:
 #endif
     }
 
-    // Owner-only before the key is in it, whatever the umask (this test's lets others read);
+    // Owner-only before the key is in it, whatever the umask (the test sets one that lets
+    // others read);
     // a key file that cannot be written is an error, not a key kept in memory only.
     void aKeyFileIsWrittenOwnerOnly()
     {
+#ifdef Q_OS_UNIX
+        // A umask that lets others read, whatever the one this test was started with.
+        const mode_t umaskBefore = ::umask(022);
+        const auto restore = qScopeGuard([umaskBefore] { ::umask(umaskBefore); });
+#endif
         QTemporaryDir dir;
         QVERIFY(writeKeyFile(dir.filePath(u"agent.key"_s), newDataKey()));
         QCOMPARE(QFileInfo(dir.filePath(u"agent.key"_s)).permissions() &

@@ -275,9 +275,11 @@ private Q_SLOTS:
     // A crash writes no core file, neither of the agent nor of Chromium's processes.
     void noCoreFiles()
     {
-        if (m_coreAllowed)
-            QVERIFY2(coreLimit(m_stub.processId()) != u"0 0"_s,
-                     "the stub, started the same way, must keep the core limit it was given");
+        if (!m_coreAllowed)
+            QSKIP("this test runs with a hard core limit of 0: the agent's own limit cannot be "
+                  "told from the one it was given");
+        QVERIFY2(coreLimit(m_stub.processId()) != u"0 0"_s,
+                 "the stub, started the same way, must keep the core limit it was given");
         QCOMPARE(coreLimit(m_agent->processId()), u"0 0"_s);
         const QList<qint64> chromium = descendants(m_agent->processId());
         QVERIFY(!chromium.isEmpty());
