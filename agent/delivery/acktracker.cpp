@@ -34,9 +34,9 @@ void AckTracker::onAck(const QString &waMessageId, int ack)
                 if (self)
                     self->applyAcks();
             },
-            [self = QPointer(this)] {
+            [self = QPointer(this)](bool committed) {
                 if (self)
-                    self->afterAcks();
+                    self->afterAcks(committed);
             });
     m_acks.append({waMessageId, ack});
 }
@@ -47,11 +47,12 @@ void AckTracker::applyAcks()
         m_moved = applyAck(waMessageId, ack) || m_moved;
 }
 
-void AckTracker::afterAcks()
+void AckTracker::afterAcks(bool committed)
 {
     if (m_pendingSince.isEmpty())
         Q_EMIT nonePending();
-    if (std::exchange(m_moved, false))
+    // Rolled back, the moves did not happen: nothing advanced.
+    if (std::exchange(m_moved, false) && committed)
         Q_EMIT advanced();
 }
 

@@ -43,7 +43,7 @@ private:
     void onAck(const QString &waMessageId, int ack);
     // Inside the ledger's gathered write; afterAcks() once it is committed.
     void applyAcks();
-    void afterAcks();
+    void afterAcks(bool committed);
     bool applyAck(const QString &waMessageId, int ack);
 
     DeliveryLedger *m_ledger;

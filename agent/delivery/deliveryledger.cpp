@@ -69,7 +69,8 @@ bool DeliveryLedger::writeTogether(const char *what, const std::function<void()>
     return true;
 }
 
-void DeliveryLedger::writeSoon(std::function<void()> write, std::function<void()> after)
+void DeliveryLedger::writeSoon(std::function<void()> write,
+                               std::function<void(bool committed)> after)
 {
     m_soon.append({std::move(write), std::move(after)});
     if (m_soonTimer.isActive())
@@ -82,13 +83,13 @@ void DeliveryLedger::writeGathered()
 {
     m_sinceGathered.start();
     const auto gathered = std::exchange(m_soon, {});
-    writeTogether("recording acks and recipients", [&gathered] {
+    const bool committed = writeTogether("recording acks and recipients", [&gathered] {
         for (const SoonWrite &w : gathered)
             w.write();
     });
     for (const SoonWrite &w : gathered) {
         if (w.after)
-            w.after();
+            w.after(committed);
     }
 }
 

@@ -40,10 +40,10 @@ public:
     // transaction failed: none of the writes happened.
     bool writeTogether(const char *what, const std::function<void()> &writes);
     // Writes that may wait a moment (acks, who a message reached): gathered and written in one
-    // writeTogether(), one sync instead of one each; `after` runs once they are committed (or
-    // their failure logged). Written at the end of this turn of the event loop, or under a
-    // burst kGatherMs after the last such write at most.
-    void writeSoon(std::function<void()> write, std::function<void()> after = {});
+    // writeTogether(), one sync instead of one each; `after` runs once they are committed
+    // (true) or rolled back and the failure logged (false). Written at the end of this turn of the
+    // event loop, or under a burst kGatherMs after the last such write at most.
+    void writeSoon(std::function<void()> write, std::function<void(bool committed)> after = {});
     static constexpr qint64 kGatherMs = 10;
 
     // The store's status queue gained reports (expired items, ...): the reporter has work.
@@ -67,7 +67,7 @@ private:
     struct SoonWrite
     {
         std::function<void()> write;
-        std::function<void()> after;
+        std::function<void(bool committed)> after;
     };
 
     Store *m_store;
