@@ -23,6 +23,7 @@
 //
 // A phase that measured nothing fails the bench (exit 1) and says what; a figure with no
 // measurement behind it is not printed as 0.
+#include "agent/keys/keyfiles.h"
 #include "bench/support/processtree.h"
 #include "tests/support/processharness.h"
 
@@ -806,16 +807,14 @@ int main(int argc, char **argv)
     const bool needsAgent = phases != QSet<QString>{u"channel"_s};
     if (needsAgent && (!dir.isValid() || !stub.start()))
         return fail("the stub did not start");
-    QFile key(dir.filePath(u"key"_s));
-    if (!key.open(QIODevice::WriteOnly) || key.write(QByteArray(32, 'b')) != 32)
+    const QString keyFile = dir.filePath(u"key"_s);
+    if (!sak::writeKeyFile(keyFile, sak::newDataKey()))
         return fail("the key file could not be written");
-    key.close();
-    key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     // The latency lines are debug messages: the agent writes none below its --log-level
     // (info by default) whatever the category rules say, so it is asked for debug, and the
     // rules keep every other category at info.
     AgentProcess agent(stub, dir.filePath(u"data"_s), dir.filePath(u"run"_s),
-                       {u"--key-file"_s, key.fileName(), u"--log-level"_s, u"debug"_s},
+                       {u"--key-file"_s, keyFile, u"--log-level"_s, u"debug"_s},
                        "[pacing]\nenabled=false\n");
     agent.setLogRules(u"*.debug=false;sak.*.info=true;sak.relay.info=false;sak.cloud.info=false;"
                       u"sak.latency.debug=true"_s);

@@ -13,6 +13,7 @@
 // or left a message unanswered; 77 (skipped) when node, chromium or the bot's npm packages are
 // missing (bench/peer/run.sh installs them).
 //   sak-bench-peer [--messages 1000] [--chats 50]
+#include "agent/keys/keyfiles.h"
 #include "bench/support/processtree.h"
 #include "tests/support/processharness.h"
 #include "tests/support/testenv.h"
@@ -236,14 +237,12 @@ bool scan(StubProcess &stub)
 
 QString ours(StubProcess &stub, const QString &dir, Side &side, int messages, int chats)
 {
-    QFile key(dir + u"/key"_s);
-    if (!key.open(QIODevice::WriteOnly) || key.write(QByteArray(32, 'p')) != 32)
+    const QString keyFile = dir + u"/key"_s;
+    if (!sak::writeKeyFile(keyFile, sak::newDataKey()))
         return u"cannot write the store key in %1"_s.arg(dir);
-    key.close();
-    key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     // Pacing off, as in bench/flow: the bench measures the work, not the human-like waits.
     AgentProcess agent(stub, dir + u"/agent-data"_s, dir + u"/agent-run"_s,
-                       {u"--key-file"_s, key.fileName()}, "[pacing]\nenabled=false\n");
+                       {u"--key-file"_s, keyFile}, "[pacing]\nenabled=false\n");
     if (!agent.pair()) // a step of its own before the start, as for a real shop
         return u"the agent could not pair with the stub"_s;
     QElapsedTimer clock;

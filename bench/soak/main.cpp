@@ -6,6 +6,7 @@
 // At the end: the growth per hour of each, by least squares over the minutes after the first.
 // It exits with 1 and says why when it measured nothing (or nothing was answered).
 //   sak-bench-soak [--minutes 60] [--rate 60 (messages a minute)] [--chats 50]
+#include "agent/keys/keyfiles.h"
 #include "bench/support/processtree.h"
 #include "tests/support/processharness.h"
 
@@ -142,14 +143,14 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "bench/soak: the stub did not start\n");
         return 1;
     }
-    QFile key(dir.filePath(u"key"_s));
-    if (!key.open(QIODevice::WriteOnly) || key.write(QByteArray(32, 's')) != 32)
+    const QString keyFile = dir.filePath(u"key"_s);
+    if (!sak::writeKeyFile(keyFile, sak::newDataKey())) {
+        std::fprintf(stderr, "bench/soak: the key file could not be written\n");
         return 1;
-    key.close();
-    key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
     // Pacing off: the replies go as they come, so that the traffic is what --rate says.
     AgentProcess agent(stub, dir.filePath(u"data"_s), dir.filePath(u"run"_s),
-                       {u"--key-file"_s, key.fileName(), u"--status-port"_s, u"0"_s},
+                       {u"--key-file"_s, keyFile, u"--status-port"_s, u"0"_s},
                        "[pacing]\nenabled=false\n");
     agent.setLogRules(u"sak.*.info=true;sak.relay.info=false;sak.cloud.info=false"_s);
     if (!agent.startAndScan()) {
