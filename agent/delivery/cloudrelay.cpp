@@ -9,6 +9,7 @@
 #include <QPointer>
 
 #include <limits>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -16,6 +17,7 @@ namespace sak {
 namespace {
 constexpr int kParallelRelays = 8; // chats relayed to the cloud at once
 constexpr int kDueBatch = 64;
+constexpr int kGatherAnswersMs = 5;
 
 // Transient trouble (no answer, overload, a server error, an unsigned or changed 2xx/5xx that
 // a proxy may have sent) is waited out. A refusal is counted towards the dead letter, because
@@ -41,6 +43,8 @@ CloudRelay::CloudRelay(CloudClient *cloud, DeliveryLedger *ledger, QObject *pare
     // Never early: a coarse timer may fire 5 % before a Retry-After ends.
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &CloudRelay::pump);
+    m_answerTimer.setSingleShot(true);
+    connect(&m_answerTimer, &QTimer::timeout, this, &CloudRelay::writeAnswers);
 }
 
 void CloudRelay::start()
@@ -97,7 +101,6 @@ void CloudRelay::relay(const JournalEntry &entry)
             CloudRelay &r = *self;
             DeliveryLedger &ledger = *r.m_ledger;
             const InboundMessage &message = entry.message;
-            r.m_relayingChats.remove(message.chatId);
             const qint64 now = ledger.now();
             Q_EMIT r.attempted(message.id, now - askedMs);
             if (result) {
@@ -108,44 +111,76 @@ void CloudRelay::relay(const JournalEntry &entry)
                     !problem.isEmpty())
                     result = Error{u"bad-response"_s, problem};
             }
-            if (!result) {
-                const Error &error = result.error();
-                const int attempts = entry.attempts + 1;
-                const bool dead = isRefusal(error) && attempts >= r.m_retry.maxAttempts;
-                const auto delay = r.m_retry.delayAfter(error, attempts);
-                if (auto saved = ledger.store()->inboundFailed(message.id, error.message,
-                                                               now + delay.count(), dead);
-                    !saved)
-                    ledger.storeFailed("recording a failed relay", saved.error());
-                if (dead) {
-                    qCWarning(lcRelay).noquote()
-                        << "Message" << message.id << "is a dead letter after" << attempts
-                        << "refusals (sak-agent --requeue-dead relays it again):" << error.message;
-                } else {
-                    qCWarning(lcRelay).noquote()
-                        << "Relaying" << message.id << "failed (attempt" << attempts
-                        << "):" << error.message << "- retrying in" << delay.count() << "ms";
-                }
-                Q_EMIT r.relayFailed(message.id, error, dead);
-            } else {
-                QList<OutboxItem> items;
-                QStringList replyIds;
+            if (result) {
+                Answer answer{message.id, message.chatId, {}, {}, now};
                 for (const cloud::Reply &reply : result.value().replies) {
-                    items.append(intake::fromReply(reply, message));
-                    replyIds.append(reply.clientId);
+                    answer.items.append(intake::fromReply(reply, message));
+                    answer.replyIds.append(reply.clientId);
                 }
-                if (auto saved = ledger.store()->inboundRelayed(message.id, items, now); !saved) {
-                    ledger.storeFailed("queuing the replies", saved.error());
-                } else {
-                    qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << message.id
-                                              << "with" << items.size() << "reply(ies)";
-                    Q_EMIT r.relayed(message.id, replyIds);
-                    ledger.announce(replyIds, outbox::kQueued);
-                }
+                r.m_answers.append(std::move(answer));
+                if (r.m_answers.size() >= r.m_relayingChats.size())
+                    r.writeAnswers(); // nothing else is out: no reason to wait
+                else if (!r.m_answerTimer.isActive())
+                    r.m_answerTimer.start(kGatherAnswersMs);
+                return;
             }
+            r.m_relayingChats.remove(message.chatId);
+            const Error &error = result.error();
+            const int attempts = entry.attempts + 1;
+            const bool dead = isRefusal(error) && attempts >= r.m_retry.maxAttempts;
+            const auto delay = r.m_retry.delayAfter(error, attempts);
+            if (auto saved = ledger.store()->inboundFailed(message.id, error.message,
+                                                           now + delay.count(), dead);
+                !saved)
+                ledger.storeFailed("recording a failed relay", saved.error());
+            if (dead) {
+                qCWarning(lcRelay).noquote()
+                    << "Message" << message.id << "is a dead letter after" << attempts
+                    << "refusals (sak-agent --requeue-dead relays it again):" << error.message;
+            } else {
+                qCWarning(lcRelay).noquote()
+                    << "Relaying" << message.id << "failed (attempt" << attempts
+                    << "):" << error.message << "- retrying in" << delay.count() << "ms";
+            }
+            Q_EMIT r.relayFailed(message.id, error, dead);
             ledger.noteChanged();
-            r.pump();
+            // An answer waiting for this one's is written now.
+            if (!r.m_answers.isEmpty() && r.m_answers.size() >= r.m_relayingChats.size())
+                r.writeAnswers();
+            else
+                r.pump();
         });
+}
+
+void CloudRelay::writeAnswers()
+{
+    m_answerTimer.stop();
+    const QList<Answer> answers = std::exchange(m_answers, {});
+    if (answers.isEmpty())
+        return;
+    QList<bool> saved(answers.size(), false);
+    const bool written = m_ledger->writeTogether("queuing the replies", [&] {
+        for (qsizetype i = 0; i < answers.size(); ++i) {
+            const Answer &a = answers.at(i);
+            if (auto done = m_ledger->store()->inboundRelayed(a.messageId, a.items, a.atMs); !done)
+                m_ledger->storeFailed("queuing the replies", done.error());
+            else
+                saved[i] = true;
+        }
+    });
+    // A message whose answer could not be written stays pending: it is asked about again.
+    for (qsizetype i = 0; i < answers.size(); ++i) {
+        const Answer &a = answers.at(i);
+        m_relayingChats.remove(a.chatId);
+        if (!written || !saved.at(i))
+            continue;
+        qCInfo(lcRelay).noquote() << "[3 replies] cloud answered" << a.messageId << "with"
+                                  << a.items.size() << "reply(ies)";
+        Q_EMIT relayed(a.messageId, a.replyIds);
+        m_ledger->announce(a.replyIds, outbox::kQueued);
+    }
+    m_ledger->noteChanged();
+    pump();
 }
 
 } // namespace sak

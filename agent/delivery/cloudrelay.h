@@ -50,13 +50,27 @@ Q_SIGNALS:
 private:
     void relay(const JournalEntry &entry);
     void schedule(qint64 atMs);
+    // [3 replies] Answers that came while other requests were out wait (kGatherAnswersMs at
+    // most, or until every request out has answered) and are written in one transaction: one
+    // sync for a burst's answers, not one each. Their chats count as being relayed until then.
+    struct Answer
+    {
+        QString messageId;
+        QString chatId;
+        QList<OutboxItem> items;
+        QStringList replyIds;
+        qint64 atMs = 0;
+    };
+    void writeAnswers();
 
     CloudClient *m_cloud;
     DeliveryLedger *m_ledger;
     RetryPolicy m_retry;
     std::chrono::milliseconds m_lateAfter{10 * 60 * 1000};
-    QSet<QString> m_relayingChats; // a request to the cloud is out for these chats
+    QSet<QString> m_relayingChats; // a request to the cloud is out (or its answer waits) for these
+    QList<Answer> m_answers;       // answered, not written yet
     QTimer m_timer;
+    QTimer m_answerTimer;
     bool m_started = false;
 };
 
