@@ -461,7 +461,9 @@
         if (m && m.id && !m.id.fromMe && Number.isInteger(m.t) && m.t >= since) capture(m);
       }
     };
+    let catchUpAsked = false;
     const catchUp = (c) => Promise.resolve().then(() => {
+      catchUpAsked = true;
       // First what the page holds already, so that it comes before the offline burst's newer
       // messages: the agent orders by WhatsApp's time, which has seconds only, and keeps the
       // page's order within a second.
@@ -557,7 +559,13 @@
         if (WPP.conn.needsUpdate()) emit({ kind: 'pageProblem', problem: 'needs-update' });
       });
 
-      on('chat.new_message', 'receiving', (m) => capture(m));
+      // Until the agent's first catch-up, a message of the offline burst may share its second
+      // with one the page loaded with its history, which only the catch-up would find, after
+      // it: the page's older ones of that second go first, so that the agent's order holds.
+      on('chat.new_message', 'receiving', (m) => {
+        if (!catchUpAsked && m && Number.isInteger(m.t)) captureHeld(m.t);
+        capture(m);
+      });
       // A vote on one of the shop's polls reaches the agent as a message of type `poll_vote`:
       // the options chosen (their names, one per line; none: the vote was taken back), the
       // poll's id in quotedId. Each change of a vote is a message of its own; the latest wins.
