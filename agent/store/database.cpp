@@ -230,6 +230,19 @@ Result<QString> Database::queryText(const QString &sql)
     return row.value() ? row.value()->text(0) : QString();
 }
 
+Result<QByteArray> Database::fileHeader(int bytes)
+{
+    sqlite3_file *file = nullptr;
+    if (sqlite3_file_control(m_handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        !file || !file->pMethods)
+        return lastError(u"finding its file"_s);
+    QByteArray header(bytes, '\0');
+    const int read = file->pMethods->xRead(file, header.data(), bytes, 0);
+    if (read != SQLITE_OK && read != SQLITE_IOERR_SHORT_READ) // short: the pages are in the WAL
+        return lastError(u"reading its header"_s);
+    return header;
+}
+
 Result<std::optional<qint64>> Database::queryNumber(const QString &sql)
 {
     const auto row = firstRow(sql);

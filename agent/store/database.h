@@ -91,6 +91,11 @@ public:
     Result<Statement> prepare(const QString &sql);
     // The first column of the first row, as text; empty when there is no row.
     Result<QString> queryText(const QString &sql);
+    // The first bytes of the database file, read through SQLite's own file handle: opening
+    // the file a second time and closing it would drop every POSIX lock the process holds on
+    // it (they belong to the process, not the descriptor), and another process closing its
+    // connection would then take this one for gone and delete the WAL under it.
+    Result<QByteArray> fileHeader(int bytes);
     // The first column of the first row, as a number; nullopt when there is no row or it is NULL.
     Result<std::optional<qint64>> queryNumber(const QString &sql);
 

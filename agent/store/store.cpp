@@ -273,7 +273,11 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions &options)
             store->migrate(options.targetVersion < 0 ? kLatestVersion : options.targetVersion);
         !migrated)
         return migrated.error();
-    if (startsWithPlainHeader(options.path))
+    // Through SQLite's own handle (Database::fileHeader says why not with a QFile).
+    const auto header = store->m_database->fileHeader(16);
+    if (!header)
+        return header.error();
+    if (header.value().startsWith("SQLite format 3"))
         return Error{
             u"store-plaintext"_s,
             u"The database %1 was written unencrypted; the agent stops. This is a build or packaging fault."_s
