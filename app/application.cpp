@@ -1,6 +1,8 @@
 #include "app/application.h"
 
 #include "agent/base/logging.h"
+#include "agent/bridgeupdate/bridgeupdater.h"
+#include "agent/bridgeupdate/trustedkeys.h"
 #include "agent/cloud/cloudclient.h"
 #include "agent/cloud/credentials.h"
 #include "agent/cloud/jobchannel.h"
@@ -143,21 +145,32 @@ Status Application::startSession()
                                   "(sak-agent --outbox)";
         m_reportedUnknown = b.outboundUnknown;
     });
+    m_bridgeUpdates = std::make_unique<BridgeUpdater>(
+        m_store.get(), m_bridge.get(), m_pipeline.get(), m_cloud.get(), &m_clock,
+        BridgeUpdater::Settings{.acceptDelivered = m_config.acceptDeliveredBridge,
+                                .agentVersion =
+                                    QVersionNumber::fromString(QStringLiteral(SAK_VERSION)),
+                                .keys = trustedBridgeKeys(),
+                                .builtInWaJs = QStringLiteral(SAK_WAJS_VERSION),
+                                .trialTimeout = std::chrono::seconds(m_config.loadTimeoutSeconds)});
+    m_bridgeUpdates->restore(); // before the page first loads
     const KeyProtection protection = m_opener.keys().protection();
     m_status = std::make_unique<AgentStatus>(m_bridge.get(), m_pipeline.get());
+    m_status->setBridge(m_bridgeUpdates.get());
     m_status->setProtection(protectionName(protection), protectionDescription(protection),
                             protection == KeyProtection::KeyFile || m_config.persistentProfile);
     m_status->setIdentity(m_config.agentId, m_config.tenantId, QStringLiteral(SAK_VERSION));
     // After m_status, whose connections then run first: the heartbeat carries the new health.
     m_heartbeat = std::make_unique<Heartbeat>(
-        Heartbeat::Sources{.cloud = m_cloud.get(),
-                           .session = m_bridge.get(),
-                           .pipeline = m_pipeline.get(),
-                           .status = m_status.get(),
-                           .protection = protectionName(protection),
-                           .whatsAppVersion = [bridge = m_bridge.get()] {
-                               return bridge->whatsAppVersion();
-                           }});
+        Heartbeat::Sources{
+            .cloud = m_cloud.get(),
+            .session = m_bridge.get(),
+            .pipeline = m_pipeline.get(),
+            .status = m_status.get(),
+            .protection = protectionName(protection),
+            .whatsAppVersion = [bridge = m_bridge.get()] { return bridge->whatsAppVersion(); },
+            .bridge = m_bridgeUpdates.get()},
+        std::chrono::seconds(m_config.heartbeatSeconds));
 
     startJobs();
     startStatusEndpoint();
@@ -286,6 +299,7 @@ void Application::shutDown()
     m_endpoint.reset();
     m_jobs.reset();
     m_status.reset();
+    m_bridgeUpdates.reset();
     m_pipeline.reset();
     m_bridge.reset();
     m_profiles.reset();

@@ -14,6 +14,7 @@
 namespace sak {
 
 class AgentStatus;
+class BridgeUpdater;
 class CloudClient;
 class Face;
 class Heartbeat;
@@ -71,6 +72,7 @@ private:
     std::unique_ptr<ProfileManager> m_profiles;
     std::unique_ptr<WebBridge> m_bridge;
     std::unique_ptr<RelayPipeline> m_pipeline;
+    std::unique_ptr<BridgeUpdater> m_bridgeUpdates;
     std::unique_ptr<JobChannel> m_jobs;
     std::unique_ptr<AgentStatus> m_status;
     std::unique_ptr<Heartbeat> m_heartbeat;

@@ -162,6 +162,14 @@ const std::vector<Option> &table()
              u"requeue-dead"_s,
              u"Relay the cloud's dead letters (inbound messages it refused) again, and exit."_s),
          {}},
+        {QCommandLineOption(
+             u"bridge"_s,
+             u"Show which page half of the WhatsApp bridge runs (built in or a delivered package: version, wa-js version, signing key), the packages delivered and how they fared, and exit."_s),
+         {}},
+        {QCommandLineOption(
+             u"bridge-rollback"_s,
+             u"Go back from the delivered bridge package that runs to the one before it (or the built-in one), never taking it again (a running agent follows within seconds), and exit."_s),
+         {}},
     };
     return all;
 }

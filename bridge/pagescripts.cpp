@@ -1,5 +1,7 @@
 #include "bridge/pagescripts.h"
 
+#include "agent/protocol/bridgepackage.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QWebEngineScriptCollection>
@@ -29,22 +31,23 @@ QString librarySource()
     return readResource(u":/sak/bridge/js/wppconnect-wa.js"_s);
 }
 
-QString pageAgentSource(const QJsonObject &settings)
+QString pageAgentSource(const QJsonObject &settings, const QString &adapter)
 {
-    static const QString marker = u"/* SAK settings */ {}"_s;
+    static const QString marker = QLatin1String(bridgepackage::kSettingsMarker);
     // Read once: it is written again at every change of the settings.
-    static const QString adapter = readResource(u":/sak/bridge/js/pageagent.js"_s);
-    QString source = adapter;
+    static const QString builtIn = readResource(u":/sak/bridge/js/pageagent.js"_s);
+    QString source = adapter.isEmpty() ? builtIn : adapter;
+    // A package's adapter is checked for it before it is taken (bridgepackage::read).
     Q_ASSERT(source.contains(marker));
     return source.replace(
         marker, QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact)));
 }
 
-QString relaySource()
+QString relaySource(const QString &relay)
 {
     // qwebchannel.js ships inside the QtWebChannel library.
     return readResource(u":/qtwebchannel/qwebchannel.js"_s) + u"\n"_s +
-           readResource(u":/sak/bridge/js/relay.js"_s);
+           (relay.isEmpty() ? readResource(u":/sak/bridge/js/relay.js"_s) : relay);
 }
 
 QWebEngineScript documentScript(const QString &name, const QString &source, quint32 world)
@@ -59,20 +62,30 @@ QWebEngineScript documentScript(const QString &name, const QString &source, quin
     return script;
 }
 
-void install(QWebEngineScriptCollection &scripts, const QJsonObject &settings)
+void install(QWebEngineScriptCollection &scripts, const QJsonObject &settings,
+             const BridgeCode &code)
 {
-    scripts.insert(
-        documentScript(u"sak-relay"_s, relaySource(), QWebEngineScript::ApplicationWorld));
+    // In the order they run (the collection keeps the order of insertion): ours go, all
+    // of them, and come back in order.
+    for (const QString &name :
+         {u"sak-relay"_s, u"sak-wa-js-settings"_s, u"sak-wa-js"_s, kPageAgentName}) {
+        for (const QWebEngineScript &old : scripts.find(name))
+            scripts.remove(old);
+    }
+    scripts.insert(documentScript(u"sak-relay"_s, relaySource(code.relay),
+                                  QWebEngineScript::ApplicationWorld));
     scripts.insert(documentScript(u"sak-wa-js-settings"_s, libraryConfigSource()));
-    scripts.insert(documentScript(u"sak-wa-js"_s, librarySource()));
-    reinstallPageAgent(scripts, settings);
+    scripts.insert(
+        documentScript(u"sak-wa-js"_s, code.library.isEmpty() ? librarySource() : code.library));
+    reinstallPageAgent(scripts, settings, code);
 }
 
-void reinstallPageAgent(QWebEngineScriptCollection &scripts, const QJsonObject &settings)
+void reinstallPageAgent(QWebEngineScriptCollection &scripts, const QJsonObject &settings,
+                        const BridgeCode &code)
 {
     for (const QWebEngineScript &old : scripts.find(kPageAgentName))
         scripts.remove(old);
-    scripts.insert(documentScript(kPageAgentName, pageAgentSource(settings)));
+    scripts.insert(documentScript(kPageAgentName, pageAgentSource(settings, code.pageAgent)));
 }
 
 } // namespace sak::pagescripts

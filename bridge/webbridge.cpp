@@ -142,7 +142,27 @@ QJsonObject WebBridge::pageSettings() const
 
 void WebBridge::installPageAgent()
 {
-    pagescripts::reinstallPageAgent(m_page->scripts(), pageSettings());
+    pagescripts::reinstallPageAgent(m_page->scripts(), pageSettings(), m_code);
+}
+
+bool WebBridge::switchBridge(const BridgeCode &code)
+{
+    m_code = code;
+    pagescripts::install(m_page->scripts(), pageSettings(), m_code);
+    // Until the page says which wa-js it runs.
+    m_library =
+        u"wa-js "_s + (code.builtIn() ? QStringLiteral(SAK_WAJS_VERSION) : code.waJsVersion);
+    if (!m_started)
+        return true; // the first load runs it
+    qCWarning(lcBridge).noquote() << "Reloading WhatsApp Web with"
+                                  << (code.builtIn() ? u"the built-in bridge"_s
+                                                     : u"bridge package "_s + code.version);
+    // The page's sends were answered for (the pipeline waited for quiet); a load of its own,
+    // so that a watchdog strike does not count against the new page half.
+    m_watchdogStrikes = 0;
+    ++m_reloads[u"bridge"_s];
+    m_page->load(m_url);
+    return true;
 }
 
 void WebBridge::setAppearOnline(bool online)
@@ -210,6 +230,7 @@ void WebBridge::settingsChanged()
 void WebBridge::start()
 {
     qCInfo(lcBridge).noquote() << "Opening WhatsApp Web at" << m_url.toDisplayString();
+    m_started = true;
     m_page->load(m_url);
     m_memory->start();
 }

@@ -48,6 +48,7 @@ public:
     PageMemory pageMemory() const override;
     bool reloadPage(const QString &reason) override;
     QMap<QString, quint64> pageReloads() const override { return m_reloads; }
+    bool switchBridge(const BridgeCode &code) override;
 
     // WhatsApp open in another browser: take the session back at once ([whatsapp] takeover).
     void setAutoTakeover(bool on) { m_autoTakeover = on; }
@@ -114,6 +115,8 @@ private:
     std::chrono::milliseconds m_unavailableAfter{60000};
     qint64 m_mediaMaxBytes = 16 * 1024 * 1024;
     QString m_sendingProblem;
+    BridgeCode m_code; // the page half injected: built in, or a delivered package's
+    bool m_started = false;
 };
 
 } // namespace sak

@@ -4,6 +4,7 @@
 
 #include <QCryptographicHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -110,7 +111,31 @@ CloudService::Answer CloudService::handleHeartbeat(const DeviceRegistry::Device 
     if (auto refused = mismatch(device, heartbeat.value().tenantId, heartbeat.value().agentId))
         return *refused;
     m_heartbeats.insert(device.agentId, heartbeat.value());
-    return {200, QByteArrayLiteral("{\"ok\":true}")};
+    cloud::HeartbeatAnswer answer;
+    if (const auto package = m_bridgePackages.newest(device.tenantId))
+        answer.bridge = cloud::BridgeAnnouncement{package->version, package->document.size(),
+                                                  package->sha256.toLatin1()};
+    return {200, cloud::encode(answer)};
+}
+
+CloudService::Answer CloudService::handleBridgePackage(const DeviceRegistry::Device &device,
+                                                       const QByteArray &body)
+{
+    const auto request = cloud::decodeBridgePackageRequest(body);
+    if (!request)
+        return {400, cloud::encodeError(request.error().code, request.error().message)};
+    const QString version = request.value().version;
+    const auto package = m_bridgePackages.find(device.tenantId, version);
+    if (!package)
+        return {
+            404,
+            cloud::encodeError(
+                u"unknown-package"_s,
+                u"No bridge package %1 is published for this tenant (never, or withdrawn since)."_s
+                    .arg(version))};
+    qCInfo(lcStub).noquote() << "Bridge package" << package->version << "sent to agent"
+                             << device.agentId;
+    return {200, package->document};
 }
 
 QList<cloud::Heartbeat> CloudService::heartbeats(const QString &tenantId) const
@@ -138,7 +163,10 @@ QJsonObject CloudService::snapshot() const
     QJsonObject answers;
     for (auto it = m_answers.cbegin(); it != m_answers.cend(); ++it)
         answers.insert(it.key(), QString::fromUtf8(it.value()));
-    return {{u"inbound"_s, inbound}, {u"status"_s, status}, {u"answers"_s, answers}};
+    return {{u"inbound"_s, inbound},
+            {u"status"_s, status},
+            {u"answers"_s, answers},
+            {u"bridgePackages"_s, m_bridgePackages.snapshot()}};
 }
 
 void CloudService::restore(const QJsonObject &snapshot)
@@ -157,6 +185,7 @@ void CloudService::restore(const QJsonObject &snapshot)
     const QJsonObject answers = snapshot.value(u"answers"_s).toObject();
     for (auto it = answers.constBegin(); it != answers.constEnd(); ++it)
         m_answers.insert(it.key(), it.value().toString().toUtf8());
+    m_bridgePackages.restore(snapshot.value(u"bridgePackages"_s).toArray());
 }
 
 } // namespace sak::stub

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent/protocol/cloudprotocol.h"
+#include "cloud-stub/bridgepackagestore.h"
 #include "cloud-stub/deviceregistry.h"
 #include "cloud-stub/replyengine.h"
 
@@ -28,9 +29,13 @@ public:
     Answer handleStatus(const DeviceRegistry::Device &device, const QByteArray &body);
     Answer handleStatusBatch(const DeviceRegistry::Device &device, const QByteArray &body);
 
+    // The answer announces the newest bridge package published for the device's tenant.
     Answer handleHeartbeat(const DeviceRegistry::Device &device, const QByteArray &body);
+    // {"v": 1, "version": "1.2.0"}: the package document of the device's tenant, as published.
+    Answer handleBridgePackage(const DeviceRegistry::Device &device, const QByteArray &body);
 
     DeviceRegistry &devices() { return m_devices; }
+    BridgePackageStore &bridgePackages() { return m_bridgePackages; }
     // The reply rules themselves (bench/peer asks them without a paired device).
     const ReplyEngine &rules() const { return m_engine; }
     // The last heartbeat of each agent of a tenant.
@@ -47,13 +52,15 @@ public:
     }
 
     // What the cloud received and answered survives a restart (so that a repeated request is
-    // still answered as the first time); devices are kept by the registry.
+    // still answered as the first time), and so do the bridge packages published; devices are
+    // kept by the registry.
     QJsonObject snapshot() const;
     void restore(const QJsonObject &snapshot);
 
 private:
     ReplyEngine m_engine;
     DeviceRegistry m_devices;
+    BridgePackageStore m_bridgePackages;
     QHash<QString, cloud::Heartbeat> m_heartbeats; // by agent id
     QHash<QString, QList<cloud::InboundRequest>> m_inbound;
     QHash<QString, QList<cloud::StatusReport>> m_status;

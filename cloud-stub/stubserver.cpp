@@ -51,6 +51,8 @@ QByteArray faultyAnswer(const QString &kind, const QString &path, const QByteArr
         const QByteArray deep = deeplyNested(kNestedFaultDepth);
         if (path == u"/v1/jobs/poll"_s)
             return "{\"frames\":[" + deep + "]}";
+        if (path == u"/v1/bridge/package"_s)
+            return "{\"format\":\"sak-bridge/1\",\"manifest\":" + deep + "}";
         return "{\"v\":1,\"messageId\":\"nested\",\"replies\":[" + deep + "]}";
     }
     if (kind == u"oversized"_s)
@@ -348,6 +350,8 @@ void StubServer::addHttpsRoutes()
                                    : errorResponse(rotated.error(), 404);
                 });
     signedRoute(u"/v1/heartbeat"_s, served(&CloudService::handleHeartbeat));
+    // The document of a bridge package, as published (up to 8 MiB).
+    signedRoute(u"/v1/bridge/package"_s, served(&CloudService::handleBridgePackage));
     signedRoute(u"/v1/jobs/poll"_s, [this](const DeviceRegistry::Device &device,
                                            const QHttpServerRequest &request) {
         const auto poll = cloud::decodeJobsPoll(request.body());

@@ -13,6 +13,13 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace sak::stub {
+namespace {
+
+const Error kInvalidTenant{
+    u"invalid-request"_s,
+    u"tenantId must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or a digit."_s};
+
+} // namespace
 
 void StubServer::addControlRoutes()
 {
@@ -112,16 +119,50 @@ void StubServer::addControlRoutes()
         return jsonResponse(QJsonObject{{u"messages"_s, m_simulator->sentByBusiness()}});
     });
 
-    m_control->route(u"/admin/pairing-codes"_s, Method::Post, [this](const QHttpServerRequest &request) {
-        const auto body = bodyObject(request);
-        const QString tenant = body ? body->value(u"tenantId"_s).toString() : QString();
+    m_control->route(
+        u"/admin/pairing-codes"_s, Method::Post, [this](const QHttpServerRequest &request) {
+            const auto body = bodyObject(request);
+            const QString tenant = body ? body->value(u"tenantId"_s).toString() : QString();
+            if (!cloud::isValidAccountId(tenant))
+                return errorResponse(kInvalidTenant, 400);
+            return jsonResponse(
+                m_cloud->devices().createPairingCode(tenant, QDateTime::currentSecsSinceEpoch()));
+        });
+    // Bridge packages (docs/protocol.md, "Bridge packages"): the body is the document, kept
+    // as sent and announced to the tenant's agents at their next heartbeat.
+    m_control->route(u"/admin/bridge/publish"_s, Method::Post,
+                     [this](const QHttpServerRequest &request) {
+                         const QString tenant = request.query().queryItemValue(u"tenant"_s);
+                         if (!cloud::isValidAccountId(tenant))
+                             return errorResponse(kInvalidTenant, 400);
+                         const auto published = m_cloud->bridgePackages().publish(
+                             tenant, request.body(), QDateTime::currentMSecsSinceEpoch());
+                         if (!published)
+                             return errorResponse(published.error(), 400);
+                         saveState();
+                         return jsonResponse(BridgePackageStore::describe(published.value()));
+                     });
+    m_control->route(u"/admin/bridge"_s, Method::Get, [this](const QHttpServerRequest &request) {
+        const QString tenant = request.query().queryItemValue(u"tenant"_s);
         if (!cloud::isValidAccountId(tenant))
-            return errorResponse(
-                {u"invalid-request"_s,
-                 u"tenantId must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or a digit."_s},
-                400);
-        return jsonResponse(
-            m_cloud->devices().createPairingCode(tenant, QDateTime::currentSecsSinceEpoch()));
+            return errorResponse(kInvalidTenant, 400);
+        QJsonArray out;
+        const auto packages = m_cloud->bridgePackages().packages(tenant);
+        for (const auto &package : packages) {
+            QJsonObject described = BridgePackageStore::describe(package);
+            // The newest is the one the agents are told about.
+            described.insert(u"announced"_s, out.isEmpty());
+            out.append(described);
+        }
+        return jsonResponse(QJsonObject{{u"packages"_s, out}});
+    });
+    m_control->route(u"/admin/bridge"_s, Method::Delete, [this](const QHttpServerRequest &request) {
+        const QString tenant = request.query().queryItemValue(u"tenant"_s);
+        if (!cloud::isValidAccountId(tenant))
+            return errorResponse(kInvalidTenant, 400);
+        const qsizetype withdrawn = m_cloud->bridgePackages().withdraw(tenant);
+        saveState();
+        return jsonResponse(QJsonObject{{u"withdrawn"_s, withdrawn}});
     });
     m_control->route(
         u"/admin/broadcasts"_s, Method::Post, [this](const QHttpServerRequest &request) {
@@ -218,7 +259,11 @@ void StubServer::addControlRoutes()
                                    {u"whatsappVersion"_s, h.whatsAppVersion},
                                    {u"rendererMb"_s, h.rendererMb},
                                    {u"memoryCeilingMb"_s, h.memoryCeilingMb},
-                                   {u"memoryReloads"_s, h.memoryReloads}});
+                                   {u"memoryReloads"_s, h.memoryReloads},
+                                   {u"bridge"_s, QJsonObject{{u"running"_s, h.bridgeRunning},
+                                                             {u"waJs"_s, h.bridgeWaJs},
+                                                             {u"failed"_s, h.bridgeFailed},
+                                                             {u"failure"_s, h.bridgeFailure}}}});
         }
         return jsonResponse(QJsonObject{{u"agents"_s, out}});
     });

@@ -118,6 +118,9 @@ TrayIcon::TrayIcon(AgentStatus *status, QObject *parent)
             Q_EMIT openWhatsAppRequested();
     });
     connect(m_status, &AgentStatus::changed, this, &TrayIcon::update);
+    connect(m_status, &AgentStatus::bridgePackageFailed, this, [this](const QString &message) {
+        notify(tr("An update of the WhatsApp connection did not work"), message);
+    });
     m_shown = m_status->overall();
     update();
 }
@@ -179,6 +182,8 @@ QString TrayIcon::toolTip() const
     QString tip = tr("SAK Desktop Agent") + u'\n' + describe(m_status->overall());
     tip += u'\n' + (waiting == 0 ? tr("No messages waiting to be sent")
                                  : tr("%n message(s) waiting to be sent", nullptr, int(waiting)));
+    if (const QString problem = m_status->bridgeProblem(); !problem.isEmpty())
+        tip += u'\n' + problem;
     return tip;
 }
 

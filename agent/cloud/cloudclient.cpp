@@ -153,12 +153,22 @@ Result<QByteArray> answerOf(QNetworkReply *reply, const Expected &expected)
 
 } // namespace
 
-void CloudClient::postHeartbeat(cloud::Heartbeat heartbeat, StatusCallback done)
+void CloudClient::postHeartbeat(cloud::Heartbeat heartbeat, HeartbeatCallback done)
 {
     heartbeat.tenantId = m_credentials.tenantId;
     heartbeat.agentId = m_credentials.agentId;
     post(u"/v1/heartbeat"_s, cloud::encode(heartbeat), true, cloud::kMaxSmallAnswerBytes,
-         doneOnly(std::move(done)));
+         [done = std::move(done)](Result<QByteArray> reply) {
+             done(reply ? cloud::decodeHeartbeatAnswer(reply.value())
+                        : Result<cloud::HeartbeatAnswer>(reply.error()));
+         });
+}
+
+void CloudClient::fetchBridgePackage(const QString &version, qsizetype maxBytes, BytesCallback done)
+{
+    // A few MiB: more than the small answers' time, as a slow shop line needs it.
+    post(u"/v1/bridge/package"_s, cloud::encode(cloud::BridgePackageRequest{version}), true,
+         maxBytes, std::move(done), std::chrono::minutes(2));
 }
 
 void CloudClient::rotateCredentials(CredentialsCallback done)

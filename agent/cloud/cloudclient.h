@@ -42,8 +42,15 @@ public:
     using StatusCallback = std::function<void(Status)>;
     using CredentialsCallback = std::function<void(Result<cloud::Credentials>)>;
 
-    // POST /v1/heartbeat: the agent's state, periodically and on every session change.
-    void postHeartbeat(cloud::Heartbeat heartbeat, StatusCallback done);
+    using HeartbeatCallback = std::function<void(Result<cloud::HeartbeatAnswer>)>;
+    using BytesCallback = std::function<void(Result<QByteArray>)>;
+
+    // POST /v1/heartbeat: the agent's state, periodically and on every session change; the
+    // answer may announce a bridge package.
+    void postHeartbeat(cloud::Heartbeat heartbeat, HeartbeatCallback done);
+    // POST /v1/bridge/package: the package document of a version (unchecked: the caller
+    // verifies it), refused unread when larger than `maxBytes`.
+    void fetchBridgePackage(const QString &version, qsizetype maxBytes, BytesCallback done);
     // POST /v1/pair: exchanges a pairing code for device credentials (not signed).
     void pair(const QString &code, const QString &agentName, CredentialsCallback done);
     // POST /v1/credentials/rotate: a new signing secret (the old one stays valid meanwhile).

@@ -47,6 +47,7 @@ const QStringList &AgentConfig::keys()
         u"cloud/spki-pins"_s,
         u"cloud/jobs-transport"_s,
         u"cloud/late-after"_s,
+        u"cloud/heartbeat-every"_s,
         u"whatsapp/url"_s,
         u"whatsapp/account"_s,
         u"whatsapp/spki-pins"_s,
@@ -66,6 +67,7 @@ const QStringList &AgentConfig::keys()
         u"whatsapp/allowed-groups"_s,
         u"whatsapp/media-max-bytes"_s,
         u"whatsapp/link-phone"_s,
+        u"bridge/accept-delivered"_s,
         u"storage/data-dir"_s,
         u"storage/key-source"_s,
         u"storage/key-file"_s,
@@ -185,6 +187,14 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
                 u"[cloud] late-after must be a number of seconds from 1 to 604800 (a week)."_s);
     }
 
+    if (values.contains(u"cloud/heartbeat-every"_s)) {
+        bool ok = false;
+        config.heartbeatSeconds = values.value(u"cloud/heartbeat-every"_s).trimmed().toInt(&ok);
+        if (!ok || config.heartbeatSeconds < 1 || config.heartbeatSeconds > 3600)
+            return configError(
+                u"[cloud] heartbeat-every must be a number of seconds from 1 to 3600."_s);
+    }
+
     if (auto pacing = pacingFrom(values); !pacing)
         return pacing.error();
     else
@@ -231,12 +241,14 @@ Result<AgentConfig> AgentConfig::resolve(const QString &iniPath, bool iniPathExp
                 u"[whatsapp] media-max-bytes must be a number of bytes from 0 (no media bytes) to %1."_s
                     .arg(bridge::kMaxMediaBytes));
     }
-    for (auto [key, target] : {std::pair{u"whatsapp/takeover"_s, &config.takeover},
-                               std::pair{u"whatsapp/appear-online"_s, &config.appearOnline}}) {
-        const QString value = values.value(key, u"false"_s).trimmed();
+    for (auto [key, target] :
+         {std::pair{u"whatsapp/takeover"_s, &config.takeover},
+          std::pair{u"whatsapp/appear-online"_s, &config.appearOnline},
+          std::pair{u"bridge/accept-delivered"_s, &config.acceptDeliveredBridge}}) {
+        const QString value = values.value(key, *target ? u"true"_s : u"false"_s).trimmed();
         if (value != u"true"_s && value != u"false"_s)
-            return configError(u"[whatsapp] %1 is '%2'; it must be true or false."_s.arg(
-                key.section(u'/', 1), value.left(40)));
+            return configError(u"[%1] %2 is '%3'; it must be true or false."_s.arg(
+                key.section(u'/', 0, 0), key.section(u'/', 1), value.left(40)));
         *target = value == u"true"_s;
     }
     static const QHash<QString, Calls> calls{{u"ignore"_s, Calls::Ignore},

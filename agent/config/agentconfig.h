@@ -25,6 +25,9 @@ struct AgentConfig
     // A customer's message the agent gets this long after it was written (the shop PC was
     // off overnight) reaches the cloud marked late; the cloud decides how to answer it.
     int lateAfterSeconds = 600;
+    // The heartbeat's period (it goes at every change of the session too); its answer is
+    // where the cloud offers a bridge package.
+    int heartbeatSeconds = 60;
     // Optional: the agent's identity comes from pairing; if set, it must match the pairing.
     QString tenantId;
     QString agentId;
@@ -56,6 +59,9 @@ struct AgentConfig
     // A page above the ceiling again this soon after a reload is reported, not reloaded.
     int memoryRegrowSeconds = 600;
     bool takeover = false; // WhatsApp opened in another browser: take the session back at once
+    // Bridge packages the cloud delivers (signed fixes of the page half) are taken; false: the
+    // built-in bridge always runs ([bridge] accept-delivered).
+    bool acceptDeliveredBridge = true;
     // Whether the account shows "online" to its contacts while the agent runs. Off by default:
     // while a linked device keeps the account online, the owner's phone stops notifying.
     bool appearOnline = false;

@@ -38,7 +38,8 @@ RelayPipeline::RelayPipeline(WhatsAppSession *session, CloudClient *cloud, Store
     m_pruneTimer.setInterval(std::chrono::hours(1));
     connect(&m_pruneTimer, &QTimer::timeout, this, &RelayPipeline::pruneSendLog);
     connect(m_session, &WhatsAppSession::stateChanged, this, &RelayPipeline::onSessionState);
-    connect(m_session, &WhatsAppSession::reloadWanted, this, &RelayPipeline::reloadWhenQuiet);
+    connect(m_session, &WhatsAppSession::reloadWanted, this,
+            [this](const QString &reason) { reloadWhenQuiet(reason); });
     connectStages();
 }
 
@@ -179,15 +180,16 @@ void RelayPipeline::onSessionState(SessionState state)
     m_sender->pump();
 }
 
-void RelayPipeline::reloadWhenQuiet(const QString &reason)
+bool RelayPipeline::reloadWhenQuiet(const QString &reason, std::function<bool()> reload)
 {
     if (m_sender->isHeld() || m_reloadStarted)
-        return; // one reload at a time
-    m_sender->hold(kReloadQuietTimeout, [this, reason] {
-        m_reloadStarted = m_session->reloadPage(reason);
+        return false; // one reload at a time
+    m_sender->hold(kReloadQuietTimeout, [this, reason, reload = std::move(reload)] {
+        m_reloadStarted = reload ? reload() : m_session->reloadPage(reason);
         if (!m_reloadStarted)
             m_sender->release();
     });
+    return true;
 }
 
 void RelayPipeline::watch()

@@ -108,6 +108,12 @@ public:
     // Empty while sending works; else what is wrong, in a sentence.
     QString sendingProblem() const;
 
+    // The page asked to be reloaded (its memory), or the bridge updater switches its page
+    // half (`reload`, instead of the session's reloadPage(reason)): sending is held until the
+    // page has answered for its sends, the page is reloaded, and sending resumes when it
+    // connects again. False when another reload is on its way.
+    bool reloadWhenQuiet(const QString &reason, std::function<bool()> reload = {});
+
 Q_SIGNALS:
     void inboundRelayed(const QString &messageId, int replyCount);
     // A message became a dead letter (the cloud kept refusing it).
@@ -122,9 +128,6 @@ private:
     // Queues the call reply in the transaction that journals the call: once, crash or not.
     void answerCall(const InboundMessage &call);
     void onSessionState(SessionState state);
-    // The page asked to be reloaded (its memory): sending is held until the page has answered
-    // for its sends, the page is reloaded, and sending resumes when it connects again.
-    void reloadWhenQuiet(const QString &reason);
     // Every few seconds: a send stuck in WhatsApp, and what an operator changed in the store
     // from another process (sak-agent --retry, --pause-sending, ...).
     void watch();

@@ -17,6 +17,18 @@ struct PageMemory
     QString problem;
 };
 
+// The page half of the bridge a session runs: the one built into the binary, or a delivered
+// package's (agent/bridgeupdate). wa-js's settings are always the agent's own.
+struct BridgeCode
+{
+    QString version; // empty: the built-in one
+    QString waJsVersion;
+    QString library;   // the wa-js bundle
+    QString pageAgent; // the adapter, with its settings marker
+    QString relay;     // empty: the built-in relay
+    bool builtIn() const { return version.isEmpty(); }
+};
+
 // The agent's only way to WhatsApp. The real implementation drives WhatsApp Web inside
 // QtWebEngine (bridge/WebBridge); tests use an in-memory one. Nothing in agent/ knows about
 // browsers.
@@ -60,7 +72,16 @@ public:
         Q_UNUSED(reason);
         return false;
     }
-    // Reloads by reason since the start ("memory", "not-ready", "needs-update", "load-failed").
+    // Runs this page half from the next page load on, reloading the page now if it was
+    // started: called by the bridge updater once nothing is being sent. False when the
+    // session cannot change its page half.
+    virtual bool switchBridge(const BridgeCode &code)
+    {
+        Q_UNUSED(code);
+        return false;
+    }
+    // Reloads by reason since the start ("memory", "not-ready", "needs-update", "load-failed",
+    // "bridge").
     virtual QMap<QString, quint64> pageReloads() const { return {}; }
 
 Q_SIGNALS:

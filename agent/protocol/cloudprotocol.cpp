@@ -121,6 +121,14 @@ QByteArray encode(const Heartbeat &h)
     if (h.rendererMb >= 0)
         memory["rendererMb"] = h.rendererMb;
     body["memory"] = memory;
+    if (!h.bridgeRunning.isEmpty()) {
+        Json bridge = {{"running", json::str(h.bridgeRunning)}, {"waJs", json::str(h.bridgeWaJs)}};
+        if (!h.bridgeFailed.isEmpty()) {
+            bridge["failed"] = json::str(h.bridgeFailed);
+            bridge["failure"] = json::str(h.bridgeFailure);
+        }
+        body["bridge"] = bridge;
+    }
     return QByteArray::fromStdString(body.dump());
 }
 
@@ -147,8 +155,16 @@ Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes)
     const auto webVersion = json::optionalString(*versions, "whatsappWeb", 64);
     if (!inbound || !outbound || !agentVersion || !webVersion)
         return invalid(u"A heartbeat's queues and versions are malformed."_s);
-    Heartbeat heartbeat{*tenant,  *agent,    *session,      *health,    *protection,
-                        *inbound, *outbound, *agentVersion, *webVersion};
+    Heartbeat heartbeat;
+    heartbeat.tenantId = *tenant;
+    heartbeat.agentId = *agent;
+    heartbeat.session = *session;
+    heartbeat.health = *health;
+    heartbeat.protection = *protection;
+    heartbeat.inboundBacklog = *inbound;
+    heartbeat.outboundBacklog = *outbound;
+    heartbeat.agentVersion = *agentVersion;
+    heartbeat.whatsAppVersion = *webVersion;
     // Optional: agents before the memory watchdog do not send it.
     if (const auto memory = r.find("memory"); memory != r.end()) {
         const bool measured = memory->is_object() && memory->contains("rendererMb");
@@ -164,7 +180,71 @@ Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes)
         heartbeat.memoryCeilingMb = *ceiling;
         heartbeat.memoryReloads = *reloads;
     }
+    // Optional: agents before bridge packages do not send it.
+    if (const auto bridge = r.find("bridge"); bridge != r.end()) {
+        const auto running = json::string(*bridge, "running", 32);
+        const auto waJs = json::optionalString(*bridge, "waJs", 64);
+        const auto failed = json::optionalString(*bridge, "failed", 32);
+        const auto failure = json::optionalString(*bridge, "failure", 1024);
+        if (!running || !waJs || !failed || !failure)
+            return invalid(
+                u"A heartbeat's bridge must be {running, waJs, failed (optional), failure (optional)}, each text."_s);
+        heartbeat.bridgeRunning = *running;
+        heartbeat.bridgeWaJs = *waJs;
+        heartbeat.bridgeFailed = *failed;
+        heartbeat.bridgeFailure = *failure;
+    }
     return heartbeat;
+}
+
+QByteArray encode(const HeartbeatAnswer &answer)
+{
+    Json body = {{"ok", true}};
+    if (answer.bridge)
+        body["bridge"] = {{"version", json::str(answer.bridge->version)},
+                          {"size", answer.bridge->size},
+                          {"sha256", answer.bridge->sha256.toStdString()}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<HeartbeatAnswer> decodeHeartbeatAnswer(const QByteArray &bytes)
+{
+    HeartbeatAnswer answer;
+    if (bytes.trimmed().isEmpty())
+        return answer;
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const auto bridge = root.value().find("bridge");
+    if (bridge == root.value().end() || bridge->is_null())
+        return answer;
+    const auto version = json::string(*bridge, "version", 32);
+    const auto size = json::integer(*bridge, "size");
+    const auto sha = json::string(*bridge, "sha256", 64);
+    static const QRegularExpression hex(u"^[0-9a-f]{64}$"_s);
+    if (!version || version->isEmpty() || !size || *size <= 0 || !sha ||
+        !hex.match(*sha).hasMatch())
+        return invalid(
+            u"The heartbeat's answer announces a bridge package without a version, a size or a SHA-256 in hex."_s);
+    answer.bridge = BridgeAnnouncement{*version, *size, sha->toLatin1()};
+    return answer;
+}
+
+QByteArray encode(const BridgePackageRequest &request)
+{
+    const Json body = {{"v", kProtocolVersion}, {"version", json::str(request.version)}};
+    return QByteArray::fromStdString(body.dump());
+}
+
+Result<BridgePackageRequest> decodeBridgePackageRequest(const QByteArray &bytes)
+{
+    auto root = parseObject(bytes);
+    if (!root)
+        return root.error();
+    const auto version = json::string(root.value(), "version", 32);
+    if (!version || version->isEmpty())
+        return invalid(u"A bridge package request needs the version it asks for."_s);
+    return BridgePackageRequest{*version};
 }
 
 QByteArray encode(const PairRequest &request)

@@ -176,7 +176,35 @@ struct Heartbeat
     qint64 rendererMb = -1;
     qint64 memoryCeilingMb = 0;
     qint64 memoryReloads = 0;
+    // The page half of the bridge ("bridge", optional on the wire): the running package
+    // ("builtin" or a delivered version) and the last one that failed here, with why.
+    QString bridgeRunning;
+    QString bridgeWaJs;
+    QString bridgeFailed;
+    QString bridgeFailure;
 };
+
+// A bridge package the cloud offers (the heartbeat's answer, docs/protocol.md "Bridge
+// packages"): fetched with POST /v1/bridge/package, checked against this.
+struct BridgeAnnouncement
+{
+    QString version;
+    qint64 size = 0;
+    QByteArray sha256; // lower-case hex of the document
+};
+struct HeartbeatAnswer
+{
+    std::optional<BridgeAnnouncement> bridge;
+};
+QByteArray encode(const HeartbeatAnswer &answer);
+// An empty body, or {} is an answer without an announcement.
+Result<HeartbeatAnswer> decodeHeartbeatAnswer(const QByteArray &bytes);
+struct BridgePackageRequest
+{
+    QString version;
+};
+QByteArray encode(const BridgePackageRequest &request);
+Result<BridgePackageRequest> decodeBridgePackageRequest(const QByteArray &bytes);
 
 QByteArray encode(const Heartbeat &heartbeat);
 Result<Heartbeat> decodeHeartbeat(const QByteArray &bytes);

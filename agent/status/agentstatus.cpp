@@ -1,6 +1,7 @@
 #include "agent/status/agentstatus.h"
 
 #include "agent/base/logging.h"
+#include "agent/bridgeupdate/bridgeupdater.h"
 #include "agent/delivery/relaypipeline.h"
 #include "agent/delivery/whatsappsession.h"
 #include "agent/status/metrics.h"
@@ -127,6 +128,21 @@ void AgentStatus::setCloudResult(const Status &result)
     Q_EMIT changed();
 }
 
+void AgentStatus::setBridge(BridgeUpdater *bridge)
+{
+    m_bridge = bridge;
+    connect(bridge, &BridgeUpdater::stateChanged, this, &AgentStatus::changed);
+    connect(bridge, &BridgeUpdater::packageFailed, this, &AgentStatus::bridgePackageFailed);
+}
+
+QString AgentStatus::bridgeProblem() const
+{
+    if (!m_bridge || m_bridge->state().failed.isEmpty())
+        return {};
+    const BridgeState &b = m_bridge->state();
+    return u"Bridge package %1 was not taken: %2"_s.arg(b.failed, b.failure);
+}
+
 void AgentStatus::setProtection(const QString &name, const QString &description, bool weaker)
 {
     m_protection = name;
@@ -150,8 +166,17 @@ QJsonObject AgentStatus::toJson() const
         errors.append(QJsonObject{{u"time"_s, p.time.toString(Qt::ISODateWithMs)},
                                   {u"category"_s, p.category},
                                   {u"message"_s, p.message}});
+    QJsonObject bridge;
+    if (m_bridge) {
+        const BridgeState &page = m_bridge->state();
+        bridge = {{u"running"_s, page.running}, {u"waJs"_s, page.waJsVersion},
+                  {u"signedBy"_s, page.keyId},  {u"testKey"_s, page.testKey},
+                  {u"trying"_s, page.trying},   {u"failed"_s, page.failed},
+                  {u"failure"_s, page.failure}, {u"acceptsDelivered"_s, !page.refusesDelivered}};
+    }
     return QJsonObject{
         {u"state"_s, overallName(overall())},
+        {u"bridge"_s, bridge},
         {u"session"_s, sessionStateName(m_session->state())},
         {u"health"_s, health().isEmpty() ? u"ok"_s : health()},
         {u"cloud"_s, m_cloudProblem.isEmpty() ? u"ok"_s : m_cloudProblem},

@@ -8,6 +8,7 @@
 
 namespace sak {
 
+class BridgeUpdater;
 class RelayPipeline;
 class WhatsAppSession;
 
@@ -46,6 +47,10 @@ public:
     void setCloudResult(const Status &result);
     void setProtection(const QString &name, const QString &description, bool weaker);
     void setIdentity(const QString &agentId, const QString &tenantId, const QString &version);
+    // The page half of the bridge: what runs and what failed ("bridge" in toJson()).
+    void setBridge(BridgeUpdater *bridge);
+    // Empty, or the last bridge package that failed here and where the agent went back to.
+    QString bridgeProblem() const;
     bool weakerProtection() const { return m_protectionWeaker; }
     QString protectionDescription() const { return m_protectionDescription; }
 
@@ -56,6 +61,8 @@ public:
 Q_SIGNALS:
     // Anything above changed (coalesced by the caller if it must be).
     void changed();
+    // A delivered bridge package did not work and the agent went back: once, for the tray.
+    void bridgePackageFailed(const QString &message);
 
 private:
     WhatsAppSession *m_session;
@@ -69,6 +76,7 @@ private:
     QString m_tenantId;
     QString m_version;
     quint64 m_blockedRequests = 0;
+    BridgeUpdater *m_bridge = nullptr;
 };
 
 } // namespace sak

@@ -1,6 +1,7 @@
 #include "agent/status/heartbeat.h"
 
 #include "agent/base/logging.h"
+#include "agent/bridgeupdate/bridgeupdater.h"
 #include "agent/cloud/cloudclient.h"
 #include "agent/delivery/relaypipeline.h"
 #include "agent/delivery/whatsappsession.h"
@@ -22,6 +23,8 @@ Heartbeat::Heartbeat(Sources sources, std::chrono::milliseconds interval, QObjec
     connect(m_sources.session, &WhatsAppSession::healthProblem, this, &Heartbeat::send);
     connect(m_sources.session, &WhatsAppSession::pageMemoryChanged, this, &Heartbeat::send);
     connect(m_sources.session, &WhatsAppSession::stateChanged, this, &Heartbeat::send);
+    if (m_sources.bridge)
+        connect(m_sources.bridge, &BridgeUpdater::stateChanged, this, &Heartbeat::send);
 }
 
 void Heartbeat::start()
@@ -46,11 +49,22 @@ void Heartbeat::send()
     heartbeat.memoryReloads = qint64(m_sources.session->pageReloads().value(u"memory"_s));
     // The answer may come after the agent began to stop (the session is sealed at exit while
     // the event loop still turns): by then the heartbeat and the status may be gone.
-    m_sources.cloud->postHeartbeat(heartbeat, [self = QPointer(this)](Status sent) {
-        if (self)
-            self->m_sources.status->setCloudResult(sent);
-        if (!sent)
-            qCWarning(lcCloud).noquote() << "Heartbeat not delivered:" << sent.error().message;
+    if (m_sources.bridge) {
+        const BridgeState &bridge = m_sources.bridge->state();
+        heartbeat.bridgeRunning = bridge.running;
+        heartbeat.bridgeWaJs = bridge.waJsVersion;
+        heartbeat.bridgeFailed = bridge.failed;
+        heartbeat.bridgeFailure = bridge.failure;
+    }
+    m_sources.cloud->postHeartbeat(heartbeat, [self = QPointer(this)](
+                                                  Result<cloud::HeartbeatAnswer> answer) {
+        if (!answer)
+            qCWarning(lcCloud).noquote() << "Heartbeat not delivered:" << answer.error().message;
+        if (!self)
+            return;
+        self->m_sources.status->setCloudResult(answer ? Status(Done{}) : Status(answer.error()));
+        if (answer && answer.value().bridge && self->m_sources.bridge)
+            self->m_sources.bridge->offer(*answer.value().bridge);
     });
 }
 

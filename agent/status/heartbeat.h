@@ -9,13 +9,15 @@
 namespace sak {
 
 class AgentStatus;
+class BridgeUpdater;
 class CloudClient;
 class RelayPipeline;
 class WhatsAppSession;
 
 // The agent's report of itself to the cloud (POST /v1/heartbeat): every minute, and at once
 // when the WhatsApp session changes state, reports a health problem, or sending gets stuck or
-// recovers. Whether the cloud answered goes into AgentStatus.
+// recovers, or the bridge's page half changes. Whether the cloud answered goes into
+// AgentStatus; a bridge package the answer announces goes to the BridgeUpdater.
 class Heartbeat : public QObject
 {
     Q_OBJECT
@@ -30,6 +32,8 @@ public:
         AgentStatus *status = nullptr;
         QString protection;                       // protectionName(): keychain, key-file, ...
         std::function<QString()> whatsAppVersion; // the page's, once it is known
+        // Reported, and handed the packages the cloud announces; may be null.
+        BridgeUpdater *bridge = nullptr;
     };
 
     explicit Heartbeat(Sources sources,

@@ -70,6 +70,17 @@ struct StatusRecord
     Recipient recipient{};
 };
 
+// A delivered bridge package as the store keeps it.
+struct BridgePackageRecord
+{
+    QString version;
+    QByteArray document; // the signed document as it came; empty once failed
+    qint64 receivedAt = 0; // unix ms
+    QString state;         // stored, trying, good, failed
+    QString failure;       // why it failed
+    qint64 changedAt = 0;  // unix ms
+};
+
 struct Backlog
 {
     qsizetype inboundPending = 0;

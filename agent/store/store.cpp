@@ -98,6 +98,11 @@ const char *const kMigrations[] = {
     "ALTER TABLE status_queue ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE status_queue ADD COLUMN lid TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE status_queue ADD COLUMN wa_chat_id TEXT NOT NULL DEFAULT '';",
+    // 10: delivered bridge packages (the page half of the bridge), signed documents as they
+    // came, with how they fared here; which one runs is a setting
+    "CREATE TABLE bridge_packages (version TEXT PRIMARY KEY, document BLOB NOT NULL,"
+    " received_at INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'stored',"
+    " failure TEXT NOT NULL DEFAULT '', changed_at INTEGER NOT NULL DEFAULT 0);",
 };
 static_assert(std::size(kMigrations) == Store::kLatestVersion);
 

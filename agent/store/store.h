@@ -29,7 +29,7 @@ struct StoreOptions
 class Store
 {
 public:
-    static constexpr int kLatestVersion = 9;
+    static constexpr int kLatestVersion = 10;
     static constexpr qsizetype kKeySize = 32;
 
     ~Store();
@@ -128,6 +128,20 @@ public:
     Result<int> sendsSince(qint64 sinceMs, const QString &kind = {});
     // Forgets sends older than a time.
     Status pruneSendLog(qint64 beforeMs);
+
+    // --- Delivered bridge packages (storebridge.cpp) ---
+    // Keeps a verified package document (state "stored"); false when the version is known.
+    Result<bool> storeBridgePackage(const QString &version, const QByteArray &document,
+                                    qint64 nowMs);
+    Result<std::optional<BridgePackageRecord>> bridgePackage(const QString &version);
+    // Every package known here, newest first, without their documents.
+    Result<QList<BridgePackageRecord>> bridgePackages();
+    // "trying", "good" or "failed" (with why); a failed package's document is dropped: it is
+    // never run again, only remembered.
+    Status setBridgePackageState(const QString &version, const QString &state,
+                                 const QString &failure, qint64 nowMs);
+    // Drops the documents of packages that are neither `keep` nor failed (their rows too).
+    Status pruneBridgePackages(const QStringList &keep);
 
     // Settings as numbers (e.g. when the account was first connected, for the warm-up).
     Result<std::optional<qint64>> numberSetting(const QString &key);

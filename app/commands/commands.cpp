@@ -33,6 +33,8 @@ const std::vector<Entry> &table()
         {u"pause-sending"_s, false, commands::pauseSending},
         {u"resume-sending"_s, false, commands::pauseSending},
         {u"requeue-dead"_s, false, commands::requeueDead},
+        {u"bridge-rollback"_s, false, commands::bridge},
+        {u"bridge"_s, false, commands::bridge},
         {u"status"_s, false, commands::askRunningAgent},
         {u"metrics"_s, false, commands::askRunningAgent},
         {u"show-pairing"_s, false, commands::askRunningAgent},

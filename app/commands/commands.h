@@ -34,6 +34,7 @@ std::unique_ptr<Command> retry(Command::Input input);
 std::unique_ptr<Command> cancel(Command::Input input);
 std::unique_ptr<Command> pauseSending(Command::Input input); // and --resume-sending
 std::unique_ptr<Command> requeueDead(Command::Input input);
+std::unique_ptr<Command> bridge(Command::Input input); // and --bridge-rollback
 // Asks the running agent's status endpoint: --status, --metrics, --show-pairing.
 std::unique_ptr<Command> askRunningAgent(Command::Input input);
 } // namespace commands

@@ -436,7 +436,9 @@ private:
             heartbeat.health = u"ok"_s;
             heartbeat.protection = u"keychain"_s;
             heartbeat.agentVersion = u"0.1.0"_s;
-            c.postHeartbeat(heartbeat, keep);
+            c.postHeartbeat(heartbeat, [&](Result<cloud::HeartbeatAnswer> r) {
+                keep(r ? Status(Done{}) : Status(r.error()));
+            });
         } else if (path == u"/v1/jobs/poll"_s) {
             c.pollJobs({{}, 0}, [&](Result<QList<cloud::SignedFrame>> r) {
                 keep(r ? Status(Done{}) : Status(r.error()));

@@ -1,9 +1,12 @@
-// One test executable per unit: the stub over its real listeners, both of them; about 400
+// One test executable per unit: the stub over its real listeners, both of them; about 730
 // lines.
+#include "agent/protocol/bridgepackage.h"
 #include "agent/protocol/cloudprotocol.h"
 #include "agent/protocol/signing.h"
+#include "tests/support/bridgetestkeys.h"
 #include "tests/support/testenv.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
@@ -32,6 +35,8 @@ private Q_SLOTS:
         m_stub = test::startStub();
         QVERIFY(m_stub);
         m_tls = test::trustingTestCa();
+        // The stub checks a package's form, never its signature: any Ed25519 key will do.
+        m_releaseKey = test::makeBridgeKey().privatePem;
     }
 
     void inboundIsIdempotentByMessageId()
@@ -379,6 +384,8 @@ private Q_SLOTS:
         QCOMPARE(
             first->jobs().broadcast(u"restart-shop"_s, {u"491705555555@c.us"_s}, u"Hi"_s).value(),
             1);
+        const QByteArray bridgePackage = package(u"1.4.0"_s);
+        QVERIFY(first->cloud().bridgePackages().publish(u"restart-shop"_s, bridgePackage, 1));
         first.reset(); // written at the end, like at SIGTERM
 
         auto second = test::startStub(stateFile);
@@ -388,6 +395,10 @@ private Q_SLOTS:
         QCOMPARE(again.body, answered.body);
         QCOMPARE(second->cloud().inbound(u"restart-shop"_s).size(), 1);
         QCOMPARE(second->jobs().jobs(u"restart-shop"_s)[u"pending"_s].toArray().size(), 1);
+        const auto fetched = signedPost(*second, device, u"/v1/bridge/package"_s,
+                                        cloud::encode(cloud::BridgePackageRequest{u"1.4.0"_s}));
+        QCOMPARE(fetched.status, 200);
+        QVERIFY(fetched.body == bridgePackage);
     }
 
     void aDamagedStateFileIsRefusedWithAnExplanation()
@@ -410,13 +421,222 @@ private Q_SLOTS:
                  qPrintable(started.error().message));
     }
 
+    // A package published for a tenant reaches its agents: announced in the heartbeat's
+    // answer (as the agent reads it), then served byte for byte; both answers signed for the
+    // agent. The largest document the agent takes goes through both listeners whole.
+    void aPublishedPackageReachesTheAgent_data()
+    {
+        QTest::addColumn<int>("librarySize");
+        QTest::newRow("small") << 2000;
+        // base64 makes 4 bytes of 3: a document just under 8 MiB.
+        QTest::newRow("near the 8 MiB limit") << int(bridgepackage::kMaxBytes / 4 * 3 - 2048);
+    }
+    void aPublishedPackageReachesTheAgent()
+    {
+        QFETCH(int, librarySize);
+        const QString tenant = u"bridge-shop"_s;
+        QCOMPARE(control(u"/admin/bridge?tenant="_s + tenant, std::nullopt, "DELETE").status, 200);
+        const QByteArray document = package(u"1.2.0"_s, librarySize);
+        QVERIFY(document.size() <= bridgepackage::kMaxBytes);
+        if (librarySize > 2000)
+            QVERIFY(document.size() > bridgepackage::kMaxBytes - 8192);
+        const QString sha256 = QString::fromLatin1(
+            QCryptographicHash::hash(document, QCryptographicHash::Sha256).toHex());
+
+        const auto published = control(u"/admin/bridge/publish?tenant="_s + tenant, document);
+        QCOMPARE(published.status, 200);
+        QCOMPARE(published.json[u"version"_s].toString(), u"1.2.0"_s);
+        QCOMPARE(published.json[u"size"_s].toInteger(), qint64(document.size()));
+        QCOMPARE(published.json[u"sha256"_s].toString(), sha256);
+
+        const auto beat = asAgent(tenant, u"/v1/heartbeat"_s, heartbeatBody(tenant));
+        QCOMPARE(beat.status, 200);
+        QVERIFY(beat.signedForAgent);
+        QCOMPARE(beat.json[u"ok"_s].toBool(), true);
+        const auto announced = cloud::decodeHeartbeatAnswer(beat.body);
+        QVERIFY2(announced && announced.value().bridge, beat.body.constData());
+        QCOMPARE(announced.value().bridge->version, u"1.2.0"_s);
+        QCOMPARE(announced.value().bridge->size, qint64(document.size()));
+        QCOMPARE(QString::fromLatin1(announced.value().bridge->sha256), sha256);
+
+        const auto fetched = asAgent(tenant, u"/v1/bridge/package"_s,
+                                     cloud::encode(cloud::BridgePackageRequest{u"1.2.0"_s}));
+        QCOMPARE(fetched.status, 200);
+        QVERIFY(fetched.signedForAgent);
+        QCOMPARE(fetched.body.size(), document.size());
+        QVERIFY(fetched.body == document);
+        const QJsonArray log = control(u"/admin/requests"_s).json[u"requests"_s].toArray();
+        QCOMPARE(log.last()[u"path"_s].toString(), u"/v1/bridge/package"_s);
+        QCOMPARE(log.last()[u"status"_s].toInt(), 200);
+
+        // Another tenant's agent is told nothing and gets nothing.
+        const auto otherBeat =
+            asAgent(u"bridge-other"_s, u"/v1/heartbeat"_s, heartbeatBody(u"bridge-other"_s));
+        QCOMPARE(otherBeat.status, 200);
+        QCOMPARE(otherBeat.body, QByteArray(R"({"ok":true})"));
+        QCOMPARE(asAgent(u"bridge-other"_s, u"/v1/bridge/package"_s,
+                         cloud::encode(cloud::BridgePackageRequest{u"1.2.0"_s}))
+                     .status,
+                 404);
+    }
+
+    // What is not a package is refused with the reader's own sentence, and nothing is kept.
+    void aMalformedPackageIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("document");
+        QTest::addColumn<QString>("code");
+        const QByteArray valid = package(u"1.0.0"_s);
+        QTest::newRow("not JSON") << QByteArray("{oops") << u"bridge-package-malformed"_s;
+        QTest::newRow("not a package") << QByteArray("{}") << u"bridge-package-malformed"_s;
+        QTest::newRow("cut short") << valid.left(valid.size() / 2) << u"bridge-package-malformed"_s;
+        QTest::newRow("unknown format") << QByteArray(valid).replace("sak-bridge/1", "sak-bridge/9")
+                                        << u"bridge-package-malformed"_s;
+        QTest::newRow("larger than 8 MiB")
+            << package(u"1.0.0"_s, int(bridgepackage::kMaxBytes / 4 * 3 + 4096))
+            << u"bridge-package-too-large"_s;
+    }
+    void aMalformedPackageIsRefused()
+    {
+        QFETCH(QByteArray, document);
+        QFETCH(QString, code);
+        const auto refused = control(u"/admin/bridge/publish?tenant=bridge-refused"_s, document);
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(refused.json[u"error"_s][u"code"_s].toString(), code);
+        const auto read = bridgepackage::read(document);
+        QVERIFY(!read);
+        QCOMPARE(refused.json[u"error"_s][u"message"_s].toString(), read.error().message);
+        const auto listed = control(u"/admin/bridge?tenant=bridge-refused"_s);
+        QCOMPARE(listed.status, 200);
+        QCOMPARE(listed.json[u"packages"_s].toArray().size(), 0);
+    }
+
+    void packageRequestsAreChecked_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("the published version")
+            << QByteArray(R"({"v":1,"version":"2.0.0"})") << 200 << QString();
+        QTest::newRow("an unknown version")
+            << QByteArray(R"({"v":1,"version":"9.9.9"})") << 404 << u"unknown-package"_s;
+        QTest::newRow("no version") << QByteArray(R"({"v":1})") << 400 << u"invalid-request"_s;
+        QTest::newRow("a number for a version")
+            << QByteArray(R"({"v":1,"version":2})") << 400 << u"invalid-request"_s;
+        QTest::newRow("not JSON") << QByteArray("{oops") << 400 << u"invalid-request"_s;
+    }
+    void packageRequestsAreChecked()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        const QString tenant = u"bridge-requests"_s;
+        if (control(u"/admin/bridge?tenant="_s + tenant).json[u"packages"_s].toArray().isEmpty())
+            QCOMPARE(
+                control(u"/admin/bridge/publish?tenant="_s + tenant, package(u"2.0.0"_s)).status,
+                200);
+        const auto answer = asAgent(tenant, u"/v1/bridge/package"_s, body);
+        QCOMPARE(answer.status, status);
+        QVERIFY(answer.signedForAgent); // refusals are signed too
+        if (status == 200) {
+            QVERIFY(bridgepackage::read(answer.body));
+            return;
+        }
+        QCOMPARE(answer.json[u"error"_s][u"code"_s].toString(), code);
+        QVERIFY(!answer.json[u"error"_s][u"message"_s].toString().isEmpty());
+    }
+
+    // The newest version by number (1.10.0 after 1.9.0, not as text) is the one announced;
+    // publishing a version again replaces it; withdrawing ends the announcements.
+    void theNewestVersionWins()
+    {
+        const QString tenant = u"bridge-versions"_s;
+        const QString admin = u"/admin/bridge?tenant="_s + tenant;
+        const QString publish = u"/admin/bridge/publish?tenant="_s + tenant;
+        for (const QString &version : {u"1.9.0"_s, u"1.10.0"_s, u"1.2.0"_s})
+            QCOMPARE(control(publish, package(version)).status, 200);
+        const auto announced = [&] {
+            return asAgent(tenant, u"/v1/heartbeat"_s, heartbeatBody(tenant))
+                .json[u"bridge"_s][u"version"_s]
+                .toString();
+        };
+        QCOMPARE(announced(), u"1.10.0"_s);
+
+        const QByteArray replacement = package(u"1.9.0"_s, 3000);
+        QCOMPARE(control(publish, replacement).status, 200);
+        const QJsonArray listed = control(admin).json[u"packages"_s].toArray();
+        QStringList versions;
+        for (const auto &p : listed)
+            versions << p[u"version"_s].toString();
+        QCOMPARE(versions, (QStringList{u"1.10.0"_s, u"1.9.0"_s, u"1.2.0"_s}));
+        QCOMPARE(listed.at(0)[u"announced"_s].toBool(), true);
+        QCOMPARE(listed.at(1)[u"announced"_s].toBool(), false);
+        QCOMPARE(listed.at(1)[u"size"_s].toInteger(), qint64(replacement.size()));
+        QCOMPARE(asAgent(tenant, u"/v1/bridge/package"_s,
+                         cloud::encode(cloud::BridgePackageRequest{u"1.9.0"_s}))
+                     .body,
+                 replacement);
+        QCOMPARE(announced(), u"1.10.0"_s);
+
+        const auto withdrawn = control(admin, std::nullopt, "DELETE");
+        QCOMPARE(withdrawn.status, 200);
+        QCOMPARE(withdrawn.json[u"withdrawn"_s].toInt(), 3);
+        const auto beat = asAgent(tenant, u"/v1/heartbeat"_s, heartbeatBody(tenant));
+        QCOMPARE(beat.status, 200);
+        QVERIFY2(!beat.json.contains(u"bridge"_s), beat.body.constData());
+        QCOMPARE(asAgent(tenant, u"/v1/bridge/package"_s,
+                         cloud::encode(cloud::BridgePackageRequest{u"1.10.0"_s}))
+                     .status,
+                 404);
+        QCOMPARE(control(u"/admin/bridge/publish?tenant=no%20spaces"_s, package(u"1.0.0"_s)).status,
+                 400);
+    }
+
 private:
     struct Answer
     {
         int status = 0;
         QByteArray body;
         QJsonObject json;
+        QByteArray signature; // the answer's X-Sak-Signature
+        bool signedForAgent = false;
     };
+
+    // A package document signed with the test's key; `librarySize` characters of wa-js.
+    QByteArray package(const QString &version, int librarySize = 1000)
+    {
+        bridgepackage::Manifest manifest = test::testManifest(version);
+        manifest.notes = u"package %1 with %2 characters of wa-js"_s.arg(version).arg(librarySize);
+        manifest.library = QString(librarySize, u'w');
+        const auto signedDocument = bridgepackage::sign(manifest, m_releaseKey);
+        if (!signedDocument)
+            qWarning().noquote() << signedDocument.error().message;
+        return signedDocument ? signedDocument.value() : QByteArray();
+    }
+
+    QByteArray heartbeatBody(const QString &tenant)
+    {
+        cloud::Heartbeat heartbeat;
+        heartbeat.tenantId = tenant;
+        heartbeat.agentId = credentialsFor(tenant).agentId;
+        heartbeat.session = u"connected"_s;
+        heartbeat.health = u"ok"_s;
+        heartbeat.protection = u"keychain"_s;
+        heartbeat.agentVersion = u"0.1.0"_s;
+        return cloud::encode(heartbeat);
+    }
+
+    // A signed request as the tenant's agent; whether the answer is signed for that request.
+    Answer asAgent(const QString &tenant, const QString &path, const QByteArray &body)
+    {
+        const auto device = credentialsFor(tenant);
+        const auto signature = signing::sign(device.secret, "POST", path.toUtf8(), body,
+                                             QDateTime::currentSecsSinceEpoch());
+        Answer answer = rawPost(path, body, device, signature);
+        answer.signedForAgent =
+            bool(signing::verifyAnswer(device.secret, path.toUtf8(), signature.nonce, answer.status,
+                                       answer.body, answer.signature));
+        return answer;
+    }
 
     Answer signedPost(stub::StubServer &server, const cloud::Credentials &device,
                       const QString &path, const QByteArray &body)
@@ -429,15 +649,23 @@ private:
         return request(r, body);
     }
 
-    Answer request(QNetworkRequest request, const std::optional<QByteArray> &body)
+    // A POST with a body, else a GET; or the request `verb` names.
+    Answer request(QNetworkRequest request, const std::optional<QByteArray> &body,
+                   const QByteArray &verb = {})
     {
         request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-        QNetworkReply *reply = body ? m_network.post(request, *body) : m_network.get(request);
-        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
+        QNetworkReply *reply = !verb.isEmpty() ? m_network.sendCustomRequest(request, verb)
+                               : body          ? m_network.post(request, *body)
+                                               : m_network.get(request);
+        // A signal spy's event loop, not qWaitFor's polling: the stub in this thread then
+        // moves an 8 MiB body without a pause between its pieces.
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        if (!reply->isFinished() && !finished.wait(10000))
             return {};
         Answer answer{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
                       reply->readAll(),
-                      {}};
+                      {},
+                      reply->rawHeader(signing::kSignatureHeader)};
         answer.json = QJsonDocument::fromJson(answer.body).object();
         reply->deleteLater();
         return answer;
@@ -487,17 +715,19 @@ private:
             InboundMessage{id, u"1234567@c.us"_s, {}, u"chat"_s, u"hello"_s, 1, {}}});
     }
 
-    Answer control(const QString &path, const std::optional<QByteArray> &body = std::nullopt)
+    Answer control(const QString &path, const std::optional<QByteArray> &body = std::nullopt,
+                   const QByteArray &verb = {})
     {
         return request(
             QNetworkRequest(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_stub->controlPort()).arg(path))),
-            body);
+            body, verb);
     }
 
     std::unique_ptr<stub::StubServer> m_stub;
     QNetworkAccessManager m_network;
     QSslConfiguration m_tls;
     QHash<QString, cloud::Credentials> m_devices;
+    QByteArray m_releaseKey; // PEM
 };
 
 QTEST_GUILESS_MAIN(TestStubServer)

@@ -40,6 +40,12 @@ public:
         return reloadable;
     }
 
+    bool switchBridge(const BridgeCode &code) override
+    {
+        bridges.append(code);
+        return true;
+    }
+
     void setState(SessionState state);
     void receive(const InboundMessage &message) { Q_EMIT messageReceived(message); }
     void finish(const QString &waMessageId, bool ok, const QString &error = {}, bool final = false)
@@ -59,6 +65,7 @@ public:
     QString cannotSend;         // what sendingProblem() says
     QStringList reloads;        // the reasons of every reloadPage()
     bool reloadable = true;     // what reloadPage() answers
+    QList<BridgeCode> bridges;  // every switchBridge(), in order
 
 private:
     SessionState m_state = SessionState::Starting;

@@ -95,11 +95,14 @@ QByteArray StubProcess::log()
     return m_log;
 }
 
-QJsonObject StubProcess::control(const QString &path, const QByteArray &body)
+QJsonObject StubProcess::control(const QString &path, const QByteArray &body,
+                                 const QByteArray &verb)
 {
     QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_control).arg(path)));
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    QNetworkReply *reply = body.isNull() ? m_network.get(request) : m_network.post(request, body);
+    QNetworkReply *reply = !verb.isEmpty() ? m_network.sendCustomRequest(request, verb, body)
+                           : body.isNull() ? m_network.get(request)
+                                           : m_network.post(request, body);
     if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
         qWarning("control API did not answer %s", qPrintable(path));
     const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();

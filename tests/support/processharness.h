@@ -30,8 +30,10 @@ public:
     qint64 processId() const { return m_process.processId(); }
     // Everything the stub printed, across restarts.
     QByteArray log();
-    // A call to the control or admin API; a null body is a GET.
-    QJsonObject control(const QString &path, const QByteArray &body = {});
+    // A call to the control or admin API; a null body is a GET, unless `verb` names another
+    // method (e.g. "DELETE").
+    QJsonObject control(const QString &path, const QByteArray &body = {},
+                        const QByteArray &verb = {});
 
 private:
     QProcess m_process;

@@ -76,6 +76,14 @@ private Q_SLOTS:
         heartbeat.protection = u"keychain"_s;
         heartbeat.agentVersion = u"0.1.0"_s;
         QTest::newRow("heartbeat") << u"Heartbeat"_s << cloud::encode(heartbeat);
+        heartbeat.bridgeRunning = u"2.1.0"_s;
+        heartbeat.bridgeWaJs = u"4.6.0"_s;
+        heartbeat.bridgeFailed = u"2.2.0"_s;
+        heartbeat.bridgeFailure =
+            u"the WhatsApp session did not reach connected within 90 s with it"_s;
+        QTest::newRow("heartbeat with its bridge") << u"Heartbeat"_s << cloud::encode(heartbeat);
+        QTest::newRow("bridge package request")
+            << u"BridgePackageRequest"_s << cloud::encode(cloud::BridgePackageRequest{u"2.1.0"_s});
         const cloud::OutboundJob job{u"b-1-0"_s, message.chatId, u"Hi!"_s, 5, 0, 1795390000};
         QTest::newRow("job") << u"OutboundJob"_s << cloud::encode(job);
         cloud::OutboundJob photoJob = job;
@@ -130,7 +138,7 @@ private Q_SLOTS:
         auto stub = test::startStub();
         QVERIFY(stub);
         const QJsonObject paths = m_spec[u"paths"_s].toObject();
-        QCOMPARE(paths.keys().size(), 8);
+        QCOMPARE(paths.keys().size(), 9);
         for (const QString &path : paths.keys()) {
             const int status = post(*stub, path);
             QVERIFY2(status == 400 || status == 401,

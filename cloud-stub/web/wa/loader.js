@@ -10,6 +10,9 @@
 //   ?omit=ModuleA,ModuleB            leaves modules out of the registry
 //   ?rename=ModuleA:NewName,...      lists a module under another name
 //   ?move=ModuleA.fn:OtherModule,... takes a function out of a module into another one
+//   ?textType=NAME                   customers' text messages come as model type NAME, not
+//                                    'chat' (a renamed type; the business's own stay 'chat';
+//                                    whatsapp-sim.js does this one)
 (function () {
   'use strict';
 

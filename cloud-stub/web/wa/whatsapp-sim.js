@@ -5,6 +5,8 @@
 // as the real page does, and draws what a person sees. Nothing here knows about the bridge.
 //   ?outdated=1 shows the "update your browser" page, ?stall=1 a page that never loads,
 //   ?qrFirstMs= and ?qrNextMs= set how long QR codes live.
+//   ?textType=NAME: a customer's text message is a model of type NAME instead of 'chat', as
+//   if a new WhatsApp build renamed the type (the business's own messages stay 'chat').
 //   The server's "leak" makes the page keep memory it never frees (the memory watchdog's test).
 (function () {
   'use strict';
@@ -14,6 +16,7 @@
   const QR_NEXT_MS = Number(params.get('qrNextMs')) || 20000;
   const QR_CODES = 6;
   const RETRY_MS = 300;
+  const TEXT_TYPE = params.get('textType') || 'chat';
 
   if (params.get('outdated')) {
     // What WhatsApp serves to a browser it does not accept: no app, no modules.
@@ -197,9 +200,10 @@
     const self = meFor(chat) || n('WAWebUserPrefsMeUser').getMaybeMePnUser();
     const fromMe = !!m.fromMe;
     const x = m.x || {};
+    const type = x.type || 'chat';
     const key = new MsgKey({ fromMe, remote: chat, id: m.id, participant: m.author ? wid(m.author) : undefined });
     const attributes = {
-      id: key, type: x.type || 'chat', body: m.body, t: m.t, from: fromMe ? self : chat, to: fromMe ? chat : self,
+      id: key, type: type === 'chat' && !fromMe ? TEXT_TYPE : type, body: m.body, t: m.t, from: fromMe ? self : chat, to: fromMe ? chat : self,
       ack: m.ack || 0, isNewMsg, notifyName: m.senderName || '', self: fromMe ? 'out' : 'in',
     };
     if (m.author) attributes.author = wid(m.author);
@@ -405,7 +409,7 @@
           // Arrives before it can be decrypted, and becomes readable a moment later.
           receive(event.msg, true, 'ciphertext').then(([msg]) => setTimeout(() => {
             msg.set('body', event.msg.body);
-            msg.set('type', 'chat');
+            msg.set('type', TEXT_TYPE);
             render();
           }, event.decryptAfterMs));
         } else {
@@ -564,7 +568,7 @@
   let renderQueued = false;
   const lastText = (chat) => {
     const msgs = chat.msgs.getModelsArray();
-    for (let i = msgs.length - 1; i >= 0; --i) if (msgs[i].type === 'chat') return msgs[i].body;
+    for (let i = msgs.length - 1; i >= 0; --i) if (msgs[i].type === 'chat' || msgs[i].type === TEXT_TYPE) return msgs[i].body;
     return '';
   };
   function render() {
