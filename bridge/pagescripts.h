@@ -15,8 +15,8 @@ namespace sak::pagescripts {
 // bundle and the page agent (the adapter over wa-js, given the agent's settings); into
 // ApplicationWorld, qwebchannel.js and the relay that holds the channel. The bundle, the
 // adapter and the relay are the built-in ones or a delivered bridge package's (BridgeCode);
-// wa-js's settings are always the built-in ones: no package turns on what reaches a third
-// party.
+// wa-js's settings are always the built-in ones (a package is trusted for its release key's
+// signature; what keeps the page from third parties is the request policy).
 
 QString libraryConfigSource(); // wa-js's settings
 QString librarySource();       // the pinned wa-js bundle

@@ -75,9 +75,11 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
             setState(SessionState::Starting);
             m_sendingProblem.clear();
             m_pageReady = false;
+            m_pageLoaded = false;
             m_watchdog.start();
             break;
         case QWebEngineLoadingInfo::LoadSucceededStatus:
+            m_pageLoaded = true;
             qCInfo(lcBridge).noquote() << "WhatsApp Web loaded from" << info.url().host();
             break;
         case QWebEngineLoadingInfo::LoadFailedStatus: {

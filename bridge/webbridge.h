@@ -49,6 +49,7 @@ public:
     bool reloadPage(const QString &reason) override;
     QMap<QString, quint64> pageReloads() const override { return m_reloads; }
     bool switchBridge(const BridgeCode &code) override;
+    bool pageLoaded() const override { return m_pageLoaded; }
 
     // WhatsApp open in another browser: take the session back at once ([whatsapp] takeover).
     void setAutoTakeover(bool on) { m_autoTakeover = on; }
@@ -117,6 +118,7 @@ private:
     QString m_sendingProblem;
     BridgeCode m_code; // the page half injected: built in, or a delivered package's
     bool m_started = false;
+    bool m_pageLoaded = false;
 };
 
 } // namespace sak

@@ -68,7 +68,7 @@ pids+=($!)
 cat <<MSG
 
   Customer panel:  $control/customer
-  Admin page:      $control/admin   (broadcasts, jobs, statuses, faults; tenant demo-shop)
+  Admin page:      $control/admin   (broadcasts, jobs, statuses, faults, bridge packages; tenant demo-shop)
   1. Open the customer panel in a browser and press "Scan QR" (pairs the shop's WhatsApp).
   2. Type a message as the customer, e.g. "how much is a cappuccino?".
   3. Watch the hops [1 captured] ... [7 status] in the log below, and the reply in the panel.

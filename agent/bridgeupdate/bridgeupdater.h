@@ -5,6 +5,7 @@
 #include "agent/protocol/bridgepackage.h"
 #include "agent/protocol/cloudprotocol.h"
 
+#include <QHash>
 #include <QObject>
 #include <QTimer>
 #include <QVersionNumber>
@@ -50,6 +51,8 @@ public:
     // one ran before it (where a rollback goes; absent: the built-in one).
     static constexpr char kActiveSetting[] = "bridge/active";
     static constexpr char kPreviousSetting[] = "bridge/previous";
+    // How often the agent started with a package still on trial (it stopped during it).
+    static constexpr char kTrialStartsSetting[] = "bridge/trial-starts";
 
     struct Settings
     {
@@ -92,24 +95,31 @@ private:
     struct Trial
     {
         QString version;
-        QString previous;           // where a failure goes back to ("": built in)
-        bool pairingWillDo = false; // the session was not paired: a QR shown passes
+        QString previous; // where a failure goes back to ("": built in)
+        // Going back to a package that worked before: failing it goes to the built-in
+        // bridge, without blaming the package (what failed was the other one).
+        bool fallback = false;
         // The new page began to load: what the old one still reports is not held against it.
         bool loading = false;
     };
 
     std::optional<BridgeCode> codeOf(const QString &version, Error *why);
+    std::optional<QString> activeSetting() const;
     void download(const cloud::BridgeAnnouncement &announcement);
     void refuse(const QString &version, const Error &error);
     void switchWhenQuiet();
     bool switchNow(const BridgeCode &code, const QString &previous);
-    void beginTrial(const QString &version, const QString &previous);
+    // Reloads with `code` once nothing is being sent, its trial (if `trial`) starting then.
+    void reloadWith(const BridgeCode &code, std::optional<Trial> trial, const QString &why);
+    void beginTrial(const Trial &trial);
     void onSessionState(SessionState state);
+    // Whether what the page reports now is the page half's doing (the page loaded).
+    bool pageHalfIsJudged() const;
     void pass();
     void fail(const QString &why);
-    void goBackTo(const QString &version);
     void watchStore();
-    void setRunning(const BridgeCode &code, const QString &keyId);
+    void setRunning(const BridgeCode &code);
+    void setFailure(const QString &version, const QString &why);
     Status remember(const QString &version, const QString &state, const QString &failure);
     QVersionNumber runningVersion() const;
 
@@ -124,10 +134,14 @@ private:
     bool m_downloading = false;
     std::optional<BridgeCode> m_pending; // verified and stored, waiting for a quiet moment
     std::optional<Trial> m_trial;
+    quint64 m_generation = 0; // of reloads asked for: an older one's callback does nothing
     QTimer m_trialTimer;
     QTimer m_settleTimer;
     QTimer m_watchTimer;
-    QString m_lastRefusedOffer; // logged once
+    // Offers refused in this run, not in the store: what the cloud says about a version it
+    // cannot sign must not keep the genuine one out later (an agent update, a fixed upload).
+    QHash<QString, QString> m_refused; // version -> why
+    QString m_lastRefusedOffer;        // logged once
 };
 
 } // namespace sak

@@ -113,6 +113,8 @@ public:
     // page has answered for its sends, the page is reloaded, and sending resumes when it
     // connects again. False when another reload is on its way.
     bool reloadWhenQuiet(const QString &reason, std::function<bool()> reload = {});
+    // A reload went ahead and the page has not connected since: nothing is being sent.
+    bool isReloading() const { return m_reloadStarted; }
 
 Q_SIGNALS:
     void inboundRelayed(const QString &messageId, int replyCount);

@@ -26,6 +26,7 @@ struct BridgeCode
     QString library;   // the wa-js bundle
     QString pageAgent; // the adapter, with its settings marker
     QString relay;     // empty: the built-in relay
+    QString keyId;     // who signed it
     bool builtIn() const { return version.isEmpty(); }
 };
 
@@ -80,6 +81,9 @@ public:
         Q_UNUSED(code);
         return false;
     }
+    // Whether the page that is showing loaded (its bridge then speaks for itself); false
+    // while it loads and after its load failed (the network, not the page half).
+    virtual bool pageLoaded() const { return true; }
     // Reloads by reason since the start ("memory", "not-ready", "needs-update", "load-failed",
     // "bridge").
     virtual QMap<QString, quint64> pageReloads() const { return {}; }

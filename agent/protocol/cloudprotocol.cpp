@@ -125,7 +125,7 @@ QByteArray encode(const Heartbeat &h)
         Json bridge = {{"running", json::str(h.bridgeRunning)}, {"waJs", json::str(h.bridgeWaJs)}};
         if (!h.bridgeFailed.isEmpty()) {
             bridge["failed"] = json::str(h.bridgeFailed);
-            bridge["failure"] = json::str(h.bridgeFailure);
+            bridge["failure"] = json::str(h.bridgeFailure.left(1024)); // what the cloud reads
         }
         body["bridge"] = bridge;
     }

@@ -46,7 +46,11 @@ private:
         const QString running =
             active && active.value() ? QString::fromUtf8(*active.value()) : QString();
         QString line = u"built in (wa-js %1)"_s.arg(QStringLiteral(SAK_WAJS_VERSION));
-        if (!running.isEmpty()) {
+        if (!running.isEmpty() && !config().acceptDeliveredBridge)
+            line +=
+                u"; package %1 is delivered but not run ([bridge] accept-delivered = false)"_s.arg(
+                    running);
+        else if (!running.isEmpty()) {
             const auto record = store().bridgePackage(running);
             const auto document = record && record.value()
                                       ? bridgepackage::read(record.value()->document)

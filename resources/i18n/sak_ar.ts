@@ -589,5 +589,9 @@
         <source>Customers&apos; messages are kept and answered when it is back.</source>
         <translation>تُحفظ رسائل العملاء ويُرد عليها عند عودتها.</translation>
     </message>
+    <message>
+        <source>An update of the WhatsApp connection did not work</source>
+        <translation>لم ينجح تحديث اتصال واتساب</translation>
+    </message>
 </context>
 </TS>

@@ -573,5 +573,9 @@
         <source>Customers&apos; messages are kept and answered when it is back.</source>
         <translation>Die Nachrichten der Kunden werden aufbewahrt und beantwortet, sobald sie wieder erreichbar ist.</translation>
     </message>
+    <message>
+        <source>An update of the WhatsApp connection did not work</source>
+        <translation>Eine Aktualisierung der WhatsApp-Verbindung hat nicht funktioniert</translation>
+    </message>
 </context>
 </TS>

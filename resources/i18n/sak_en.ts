@@ -573,5 +573,9 @@
         <source>Customers&apos; messages are kept and answered when it is back.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>An update of the WhatsApp connection did not work</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

@@ -40,6 +40,7 @@ public:
         return reloadable;
     }
 
+    bool pageLoaded() const override { return loaded; }
     bool switchBridge(const BridgeCode &code) override
     {
         bridges.append(code);
@@ -66,6 +67,7 @@ public:
     QStringList reloads;        // the reasons of every reloadPage()
     bool reloadable = true;     // what reloadPage() answers
     QList<BridgeCode> bridges;  // every switchBridge(), in order
+    bool loaded = true;         // what pageLoaded() answers
 
 private:
     SessionState m_state = SessionState::Starting;
