@@ -52,6 +52,25 @@ WebBridge::WebBridge(QWebEngineProfile *profile, const QUrl &url, QObject *paren
         ++m_reloads[m_reloadTimerReason];
         m_page->load(m_url);
     });
+    // The page half threw as it loaded (a broken build of it, or a page it cannot run on):
+    // said at once, with what it said, rather than when the watchdog gives up on the page.
+    connect(
+        m_page, &WhatsAppPage::injectedScriptFailed, this,
+        [this](const QString &where, const QString &message) {
+            // wa-js throws in its callbacks when WhatsApp moved something; the page agent's
+            // self-test says what, better. After the page agent attached, its handlers
+            // report what they cannot do.
+            if (m_pageReady || where.startsWith(u"sak-wa-js"_s))
+                return;
+            const QString problem =
+                u"The agent's part in the WhatsApp page (%1) failed as it loaded: %2 (%3)."_s.arg(
+                    m_code.builtIn() ? m_library : u"bridge package "_s + m_code.version, message,
+                    where);
+            qCCritical(lcBridge).noquote() << problem;
+            m_sendingProblem = problem; // nothing works
+            setState(SessionState::Unhealthy);
+            Q_EMIT healthProblem(problem);
+        });
     // The renderer's process id changes when it crashes and the page reloads: asked each time.
     m_memory = new MemoryWatchdog([this] { return m_page->renderProcessPid(); }, this);
     connect(m_memory, &MemoryWatchdog::reloadWanted, this, &WhatsAppSession::reloadWanted);

@@ -121,6 +121,10 @@ void WhatsAppPage::javaScriptConsoleMessage(JavaScriptConsoleMessageLevel level,
     switch (level) {
     case ErrorMessageLevel:
         qCWarning(lcPage).noquote() << where << message;
+        // Thrown, not a promise left rejected: the script stopped there.
+        if (where.startsWith(u"sak-"_s) && message.startsWith(u"Uncaught"_s) &&
+            !message.startsWith(u"Uncaught (in promise)"_s))
+            Q_EMIT injectedScriptFailed(where, message.left(300));
         break;
     case WarningMessageLevel:
         qCInfo(lcPage).noquote() << where << message;

@@ -21,6 +21,8 @@ public:
 
 Q_SIGNALS:
     void externalLinkRequested(const QUrl &url);
+    // A script the bridge injected (sak-*) threw and nothing caught it: where, and what.
+    void injectedScriptFailed(const QString &where, const QString &message);
 
 protected:
     bool acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame) override;

@@ -69,8 +69,12 @@ BridgeUpdater::BridgeUpdater(Store *store, WhatsAppSession *session, RelayPipeli
             m_trialTimer.start(m_settings.trialTimeout);
             return;
         }
-        fail(u"WhatsApp did not connect (nor show its pairing code) within %1 s with it"_s.arg(
-            std::chrono::duration_cast<std::chrono::seconds>(m_settings.trialTimeout).count()));
+        fail(
+            !m_trial->problem.isEmpty()
+                ? m_trial->problem
+                : u"WhatsApp did not connect (nor show its pairing code) within %1 s with it"_s.arg(
+                      std::chrono::duration_cast<std::chrono::seconds>(m_settings.trialTimeout)
+                          .count()));
     });
     m_settleTimer.setSingleShot(true);
     connect(&m_settleTimer, &QTimer::timeout, this, [this] {
@@ -84,6 +88,8 @@ BridgeUpdater::BridgeUpdater(Store *store, WhatsAppSession *session, RelayPipeli
     connect(m_session, &WhatsAppSession::healthProblem, this, [this](const QString &problem) {
         if (pageHalfIsJudged())
             fail(problem); // the self-test (or the page) found something missing
+        else if (m_trial && m_trial->loading)
+            m_trial->problem = problem; // the page half, or the network: the timeout tells
     });
     m_watchTimer.setInterval(m_settings.watchEvery);
     connect(&m_watchTimer, &QTimer::timeout, this, &BridgeUpdater::watchStore);
@@ -218,7 +224,7 @@ void BridgeUpdater::restore()
     qCInfo(lcBridge).noquote() << "Running bridge package" << *active << "(wa-js"
                                << code->waJsVersion << ", signed by key" << code->keyId << ")";
     if (onTrial)
-        beginTrial(Trial{*active, previous, false, true}); // the first page load is its own
+        beginTrial(Trial{*active, previous, false, true, {}}); // the first page load is its own
 }
 
 QVersionNumber BridgeUpdater::runningVersion() const
@@ -369,11 +375,13 @@ void BridgeUpdater::switchWhenQuiet()
         return; // onSessionState and watchStore try again
     const BridgeCode code = *m_pending;
     const QString previous = m_runningVersion;
-    const quint64 generation = ++m_generation;
-    m_pipeline->reloadWhenQuiet(u"bridge package %1"_s.arg(code.version),
-                                [this, code, previous, generation] {
-                                    return generation == m_generation && switchNow(code, previous);
-                                });
+    // Counted only when taken: a refused request must not void the one that waits.
+    const quint64 generation = m_generation + 1;
+    if (m_pipeline->reloadWhenQuiet(
+            u"bridge package %1"_s.arg(code.version), [this, code, previous, generation] {
+                return generation == m_generation && switchNow(code, previous);
+            }))
+        m_generation = generation;
 }
 
 bool BridgeUpdater::switchNow(const BridgeCode &code, const QString &previous)
@@ -396,7 +404,7 @@ bool BridgeUpdater::switchNow(const BridgeCode &code, const QString &previous)
     qCWarning(lcBridge).noquote() << "Switching the WhatsApp page to bridge package" << code.version
                                   << "(wa-js" << code.waJsVersion << ")";
     setRunning(code);
-    beginTrial(Trial{code.version, previous, false, false});
+    beginTrial(Trial{code.version, previous, false, false, {}});
     return m_session->switchBridge(code);
 }
 
@@ -536,7 +544,7 @@ void BridgeUpdater::fail(const QString &why)
     // reload.
     std::optional<Trial> next;
     if (!target.builtIn())
-        next = Trial{target.version, QString(), true, false};
+        next = Trial{target.version, QString(), true, false, {}};
     QMetaObject::invokeMethod(
         this,
         [this, target, next] {
@@ -575,7 +583,7 @@ void BridgeUpdater::watchStore()
     const BridgeCode target = code.value_or(BridgeCode{});
     std::optional<Trial> next;
     if (!target.builtIn())
-        next = Trial{target.version, QString(), true, false};
+        next = Trial{target.version, QString(), true, false, {}};
     reloadWith(target, next, u"the operator's rollback"_s);
 }
 

@@ -101,6 +101,8 @@ private:
         bool fallback = false;
         // The new page began to load: what the old one still reports is not held against it.
         bool loading = false;
+        // What the new page reported before it had loaded: the reason, should it fail.
+        QString problem;
     };
 
     std::optional<BridgeCode> codeOf(const QString &version, Error *why);

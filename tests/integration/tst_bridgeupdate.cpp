@@ -186,7 +186,7 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("says");
         QTest::newRow("throws at load")
             << u"2.2.0"_s << u"throw new Error('a broken build'); (/* SAK settings */ {});"_s
-            << QByteArray("did not connect (nor show its pairing code) within 15 s");
+            << QByteArray("failed as it loaded: Uncaught Error: a broken build");
         QTest::newRow("never gets ready")
             << u"2.3.0"_s << u"(function (settings) {})(/* SAK settings */ {});"_s
             << QByteArray("did not connect (nor show its pairing code) within 15 s");
