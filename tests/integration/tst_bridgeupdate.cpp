@@ -151,6 +151,12 @@ private Q_SLOTS:
         QVERIFY2(QTest::qWaitFor([&] { return reported(u"running"_s) == u"2.1.0"_s; }, 20000),
                  QJsonDocument(bridgeReport()).toJson().constData());
         QCOMPARE(reported(u"waJs"_s), QStringLiteral(SAK_WAJS_VERSION));
+        // So does the status endpoint (sak-agent --status).
+        const QJsonObject status = statusBridge();
+        QCOMPARE(status[u"running"_s].toString(), u"2.1.0"_s);
+        QCOMPARE(status[u"signedBy"_s].toString(), bp::keyIdOf(bp::publicKeyOf(m_testKey).value()));
+        QVERIFY(status[u"testKey"_s].toBool());
+        QVERIFY(status[u"acceptsDelivered"_s].toBool());
     }
 
     // A delivered package is in the encrypted store: it runs from the start after a restart.
@@ -237,6 +243,7 @@ private Q_SLOTS:
                  QJsonDocument(bridgeReport()).toJson().constData());
         QVERIFY(reported(u"failure"_s).toUtf8().contains(says));
         QCOMPARE(reported(u"running"_s), u"2.1.0"_s);
+        QCOMPARE(statusBridge()[u"failed"_s].toString(), version);
         // Still offered: never tried again.
         QVERIFY(waitForHeartbeats(3));
         QCOMPARE(m_agent->log().count(QByteArray("Switching the WhatsApp page to bridge package " +
@@ -406,6 +413,14 @@ private:
         return agents.isEmpty() ? QJsonObject() : agents.first()[u"bridge"_s].toObject();
     }
     QString reported(const QString &field) { return bridgeReport()[field].toString(); }
+    // What the running agent's status endpoint says of its bridge.
+    QJsonObject statusBridge()
+    {
+        QByteArray output;
+        if (m_agent->runCommand({u"--status"_s}, &output) != 0)
+            qWarning("--status: %s", output.constData());
+        return QJsonDocument::fromJson(output.mid(output.indexOf('{')))[u"bridge"_s].toObject();
+    }
     // The stub's request log counts them.
     bool waitForHeartbeats(int count)
     {
