@@ -183,6 +183,13 @@ private Q_SLOTS:
         m_fixture->session.setState(SessionState::Conflict);
         QCOMPARE(notified.size(), 3);
         QVERIFY(notified.at(2).at(1).toString().contains(u"Use WhatsApp here"_s));
+        // A delivered fix of the bridge did not work: the owner hears which and where it went.
+        const QString failed =
+            u"Bridge package 2.2.0 failed (a reason); the agent went back to the built-in bridge and will not try 2.2.0 again."_s;
+        Q_EMIT m_fixture->status->bridgePackageFailed(failed);
+        QCOMPARE(notified.size(), 4);
+        QVERIFY(notified.at(3).at(0).toString().contains(u"update of the WhatsApp connection"_s));
+        QCOMPARE(notified.at(3).at(1).toString(), failed);
     }
 
     void firstRunAsksForTheCloudThenPairing()

@@ -2,6 +2,7 @@
 #include "agent/bridgeupdate/bridgeupdater.h"
 #include "agent/cloud/cloudclient.h"
 #include "agent/delivery/relaypipeline.h"
+#include "agent/status/agentstatus.h"
 #include "agent/store/store.h"
 #include "tests/support/bridgetestkeys.h"
 #include "tests/support/fakesession.h"
@@ -268,6 +269,26 @@ private Q_SLOTS:
         QCOMPARE(stateOf(u"2.2.0"_s), u"failed"_s);
         QCOMPARE(m_store->bridgePackage(u"2.2.0"_s).value()->failure,
                  u"rolled back by the operator"_s);
+    }
+
+    // What the tray, --status and the heartbeat read: AgentStatus follows the updater.
+    void theAgentStatusCarriesTheBridge()
+    {
+        storePackage(u"3.0.0"_s, u"trying"_s);
+        setRunning(u"3.0.0"_s, QString());
+        makeUpdater();
+        AgentStatus status(m_session.get(), m_pipeline.get());
+        status.setBridge(m_updater.get());
+        QSignalSpy failed(&status, &AgentStatus::bridgePackageFailed);
+        m_updater->restore();
+        QCOMPARE(status.toJson()[u"bridge"_s][u"running"_s].toString(), u"3.0.0"_s);
+        QCOMPARE(status.toJson()[u"bridge"_s][u"trying"_s].toString(), u"3.0.0"_s);
+        QCOMPARE(status.toJson()[u"bridge"_s][u"signedBy"_s].toString(), m_key.keyId);
+        Q_EMIT m_session->healthProblem(u"WhatsApp Web changed: wa-js cannot find Stream"_s);
+        QCOMPARE(failed.size(), 1);
+        QTRY_COMPARE(status.toJson()[u"bridge"_s][u"running"_s].toString(), u"builtin"_s);
+        QCOMPARE(status.toJson()[u"bridge"_s][u"failed"_s].toString(), u"3.0.0"_s);
+        QVERIFY(status.bridgeProblem().contains(u"cannot find Stream"_s));
     }
 
 private:
