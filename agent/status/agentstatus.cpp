@@ -140,7 +140,7 @@ QString AgentStatus::bridgeProblem() const
     if (!m_bridge || m_bridge->state().failed.isEmpty())
         return {};
     const BridgeState &b = m_bridge->state();
-    return u"Bridge package %1 was not taken: %2"_s.arg(b.failed, b.failure);
+    return u"Bridge package %1 failed here: %2"_s.arg(b.failed, b.failure);
 }
 
 void AgentStatus::setProtection(const QString &name, const QString &description, bool weaker)
