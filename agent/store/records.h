@@ -74,7 +74,7 @@ struct StatusRecord
 struct BridgePackageRecord
 {
     QString version;
-    QByteArray document; // the signed document as it came; empty once failed
+    QByteArray document;   // the signed document as it came; empty once failed
     qint64 receivedAt = 0; // unix ms
     QString state;         // stored, trying, good, failed
     QString failure;       // why it failed

@@ -52,7 +52,7 @@ private Q_SLOTS:
     // and not relayed (it stays in the page, where the repaired adapter will find it).
     void theBuiltInAdapterMissesTheChangedPage()
     {
-        m_missed = inject(u"491701110001@c.us"_s, u"do you have oat milk?"_s);
+        m_missed = m_stub.inject(u"491701110001@c.us"_s, u"do you have oat milk?"_s);
         QVERIFY(m_agent->waitForLog("Not relaying message \"" + m_missed.toUtf8() + '"', 20000));
         QVERIFY(!atCloud(m_missed));
         QVERIFY2(bridgeCommand().contains("Running bridge: built in"), bridgeCommand().constData());
@@ -139,7 +139,7 @@ private Q_SLOTS:
         QCOMPARE(m_agent->processId(), m_pid); // not restarted
         QVERIFY2(QTest::qWaitFor([&] { return atCloud(m_missed); }, 20000),
                  "the missed message was not relayed");
-        const QString fresh = inject(u"491701110002@c.us"_s, u"and almond milk?"_s);
+        const QString fresh = m_stub.inject(u"491701110002@c.us"_s, u"and almond milk?"_s);
         QVERIFY(QTest::qWaitFor([&] { return atCloud(fresh); }, 20000));
         QVERIFY(sentOnceEach(chats));
         const QByteArray bridge = bridgeCommand();
@@ -167,7 +167,7 @@ private Q_SLOTS:
         QVERIFY2(m_agent->waitForLog("Running bridge package 2.1.0", 30000),
                  m_agent->log().constData());
         QVERIFY(m_agent->waitForLog("-> connected", 60000));
-        const QString message = inject(u"491701110003@c.us"_s, u"still open?"_s);
+        const QString message = m_stub.inject(u"491701110003@c.us"_s, u"still open?"_s);
         QVERIFY(QTest::qWaitFor([&] { return atCloud(message); }, 20000));
         m_pid = m_agent->processId();
     }
@@ -219,7 +219,7 @@ private Q_SLOTS:
                      "Switching the WhatsApp page to bridge package " + version.toUtf8(), 30000),
                  m_agent->log().right(3000).constData());
         // Written to while the broken page half runs.
-        const QString meanwhile = inject(u"491701110004@c.us"_s, u"hello? "_s + version);
+        const QString meanwhile = m_stub.inject(u"491701110004@c.us"_s, u"hello? "_s + version);
         QVERIFY2(m_agent->waitForLog("Bridge package " + version.toUtf8() + " failed", 60000),
                  m_agent->log().right(4000).constData());
         QVERIFY2(m_agent->log().contains(says), m_agent->log().right(4000).constData());
@@ -342,18 +342,9 @@ private:
             qWarning("publish: %s", QJsonDocument(answer).toJson().constData());
         return !answer.contains(u"error"_s) && !answer.isEmpty();
     }
-    QString inject(const QString &chat, const QString &body)
-    {
-        return m_stub
-            .control(u"/control/inject"_s,
-                     QJsonDocument(QJsonObject{{u"chatId"_s, chat}, {u"body"_s, body}}).toJson())
-            .value(u"serialized"_s)
-            .toString();
-    }
     bool atCloud(const QString &id)
     {
-        for (const auto m :
-             m_stub.control(u"/admin/inbound?tenant=e2e-shop"_s)[u"messages"_s].toArray()) {
+        for (const auto m : m_stub.inboundAtCloud()) {
             if (m[u"id"_s].toString() == id)
                 return true;
         }
@@ -381,7 +372,7 @@ private:
     {
         const auto counts = [&] {
             QHash<QString, int> perChat;
-            for (const auto value : m_stub.control(u"/control/sent"_s)[u"messages"_s].toArray()) {
+            for (const auto value : m_stub.sentMessages()) {
                 const QJsonObject m = value.toObject();
                 if (chats.contains(m[u"chatId"_s].toString()))
                     perChat[m[u"chatId"_s].toString()] += m[u"sendCount"_s].toInt();

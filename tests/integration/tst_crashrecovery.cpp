@@ -76,21 +76,22 @@ private Q_SLOTS:
         const int expectedOut = kInbound + kBroadcast;
         const bool done = QTest::qWaitFor(
             [&] {
-                return sentMessages().size() >= expectedOut && inboundAtCloud().size() >= kInbound;
+                return m_stub.sentMessages().size() >= expectedOut &&
+                       m_stub.inboundAtCloud().size() >= kInbound;
             },
             240000);
         if (!done)
             m_agent->printLogTail(80);
-        QVERIFY2(done,
-                 qPrintable(u"%1 of %2 sent, %3 of %4 at the cloud"_s.arg(sentMessages().size())
-                                .arg(expectedOut)
-                                .arg(inboundAtCloud().size())
-                                .arg(kInbound)));
+        QVERIFY2(done, qPrintable(u"%1 of %2 sent, %3 of %4 at the cloud"_s
+                                      .arg(m_stub.sentMessages().size())
+                                      .arg(expectedOut)
+                                      .arg(m_stub.inboundAtCloud().size())
+                                      .arg(kInbound)));
         QTest::qWait(3000); // time for a duplicate to show up, if there were one
 
         // Inbound: each at the cloud once, in its chat's order.
         QHash<QString, QStringList> received;
-        for (const auto m : inboundAtCloud())
+        for (const auto m : m_stub.inboundAtCloud())
             received[m[u"chatId"_s].toString()].append(m[u"id"_s].toString());
         QCOMPARE(received.size(), kCustomers);
         for (auto it = written.cbegin(); it != written.cend(); ++it)
@@ -98,7 +99,7 @@ private Q_SLOTS:
 
         // Outbound: every message sent once under its id, one reply per customer message,
         // one broadcast message per broadcast chat.
-        const QJsonArray sent = sentMessages();
+        const QJsonArray sent = m_stub.sentMessages();
         QCOMPARE(sent.size(), expectedOut);
         QHash<QString, int> perChat;
         for (const auto value : sent) {
@@ -136,15 +137,6 @@ private:
                                                      {u"template"_s, u"New beans, {name}!"_s}})
                                .toJson());
         QCOMPARE(created[u"jobs"_s].toInt(), count);
-    }
-
-    QJsonArray sentMessages()
-    {
-        return m_stub.control(u"/control/sent"_s)[u"messages"_s].toArray();
-    }
-    QJsonArray inboundAtCloud()
-    {
-        return m_stub.control(u"/admin/inbound?tenant=e2e-shop"_s)[u"messages"_s].toArray();
     }
 
     QStringList m_broadcastChats;

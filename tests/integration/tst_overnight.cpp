@@ -30,7 +30,7 @@ private Q_SLOTS:
         constexpr int kCustomers = 20;
         constexpr int kMessages = 200;
         // A live message first: answered, and not late.
-        const QString early = inject(u"491730099999@c.us"_s, u"latte?"_s);
+        const QString early = m_stub.inject(u"491730099999@c.us"_s, u"latte?"_s);
         QVERIFY(QTest::qWaitFor([&] { return relayed().contains(early); }, 30000));
         QCOMPARE(relayed().value(early)[u"late"_s].toBool(), false);
 
@@ -39,7 +39,7 @@ private Q_SLOTS:
         QHash<QString, qint64> writtenAt;    // id -> its time (unix s), as WhatsApp stamped it
         for (int i = 0; i < kMessages; ++i) {
             const QString chat = u"4917301%1@c.us"_s.arg(i % kCustomers, 5, 10, QChar(u'0'));
-            const QString id = inject(chat, u"message %1 of the night"_s.arg(i));
+            const QString id = m_stub.inject(chat, u"message %1 of the night"_s.arg(i));
             QVERIFY(!id.isEmpty());
             written[chat].append(id);
         }
@@ -54,7 +54,7 @@ private Q_SLOTS:
         QVERIFY(!m_agent->log().contains("its offline delivery ended"));
         QVERIFY(!m_agent->log().contains("did not finish its catch-up"));
 
-        const QJsonArray all = inboundLog();
+        const QJsonArray all = m_stub.inboundAtCloud();
         QCOMPARE(all.size(), kMessages + 1); // each once
         QHash<QString, QStringList> arrived;
         for (const auto value : all) {
@@ -72,22 +72,10 @@ private Q_SLOTS:
     }
 
 private:
-    QString inject(const QString &chat, const QString &body)
-    {
-        return m_stub
-            .control(u"/control/inject"_s,
-                     QJsonDocument(QJsonObject{{u"chatId"_s, chat}, {u"body"_s, body}})
-                         .toJson())[u"serialized"_s]
-            .toString();
-    }
-    QJsonArray inboundLog()
-    {
-        return m_stub.control(u"/admin/inbound?tenant=e2e-shop"_s)[u"messages"_s].toArray();
-    }
     QHash<QString, QJsonObject> relayed()
     {
         QHash<QString, QJsonObject> byId;
-        for (const auto value : inboundLog())
+        for (const auto value : m_stub.inboundAtCloud())
             byId.insert(value.toObject()[u"id"_s].toString(), value.toObject());
         return byId;
     }

@@ -110,6 +110,24 @@ QJsonObject StubProcess::control(const QString &path, const QByteArray &body,
     return answer;
 }
 
+QString StubProcess::inject(const QString &chatId, const QString &body)
+{
+    return control(u"/control/inject"_s,
+                   QJsonDocument(QJsonObject{{u"chatId"_s, chatId}, {u"body"_s, body}}).toJson())
+        .value(u"serialized"_s)
+        .toString();
+}
+
+QJsonArray StubProcess::inboundAtCloud(const QString &tenant)
+{
+    return control(u"/admin/inbound?tenant=%1"_s.arg(tenant))[u"messages"_s].toArray();
+}
+
+QJsonArray StubProcess::sentMessages()
+{
+    return control(u"/control/sent"_s)[u"messages"_s].toArray();
+}
+
 AgentProcess::AgentProcess(StubProcess &stub, QString dataDir, QString runtimeDir,
                            QStringList extraArguments, QByteArray ini)
     : m_stub(stub)

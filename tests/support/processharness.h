@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QProcess>
@@ -34,6 +35,11 @@ public:
     // method (e.g. "DELETE").
     QJsonObject control(const QString &path, const QByteArray &body = {},
                         const QByteArray &verb = {});
+    // A customer writes to the shop (the simulator); the message's serialized id.
+    QString inject(const QString &chatId, const QString &body);
+    // The messages the cloud got from a tenant's agents, and what the shop's WhatsApp sent.
+    QJsonArray inboundAtCloud(const QString &tenant = QStringLiteral("e2e-shop"));
+    QJsonArray sentMessages();
 
 private:
     QProcess m_process;

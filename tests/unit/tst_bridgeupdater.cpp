@@ -219,7 +219,9 @@ private Q_SLOTS:
                  active.isEmpty() ? u"bridge-builtin"_s : QString());
     }
 
-    // What one connection stores, every other one lists (sak-agent --bridge while it runs).
+    // What one connection stores, another one lists. In one process only: SQLite shares its
+    // locks between them here, so the lost-WAL bug of two processes (0d0919b) is
+    // tst_bridgeupdate's to catch (its sak-agent --bridge while the agent runs).
     void theStoreListsEveryPackageToEveryConnection()
     {
         for (const QString &v : {u"2.0.1"_s, u"2.0.2"_s, u"2.0.3"_s}) {
